@@ -1,0 +1,162 @@
+"""Data sets: a checked bundle of input tables, built in or from a user's folder.
+
+A data set is a folder of CSV files, one per table of :data:`pairaid.schemas.INPUT_TABLES`,
+plus an optional ``SOURCES.md``. Built-in data sets ship as package data under
+``pairaid/data/<name>/``; the format is documented in ``docs/data-format.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from pairaid.errors import ConfigError, InputError, Problem
+from pairaid.io import read_tables
+from pairaid.schemas import PARAMETERS, empty_table
+
+BUILTIN = ("hubei-2020",)
+"""Names of the data sets shipped with pairaid."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A checked set of input tables.
+
+    Attributes
+    ----------
+    name : str
+        Data-set name (``hubei-2020``, or the folder name of a user's data).
+    path : pathlib.Path
+        Folder the tables were read from.
+    regions, cases, capacities, pairings, parameters, distances : pandas.DataFrame
+        Tables as described in :mod:`pairaid.schemas`; ``pairings``, ``parameters`` and
+        ``distances`` may be empty.
+    """
+
+    name: str
+    path: Path
+    regions: pd.DataFrame
+    cases: pd.DataFrame
+    capacities: pd.DataFrame
+    pairings: pd.DataFrame
+    parameters: pd.DataFrame
+    distances: pd.DataFrame | None
+
+    @property
+    def sources_text(self) -> str | None:
+        """The data set's ``SOURCES.md``, if it has one."""
+        path = self.path / "SOURCES.md"
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def region_names(self, lang: str = "en") -> dict[str, str]:
+        """Map region code -> name (``lang`` is ``en`` or ``zh``)."""
+        col = "name_zh" if lang == "zh" else "name_en"
+        return dict(zip(self.regions["region_code"], self.regions[col], strict=True))
+
+
+def _check_references(tables: dict[str, pd.DataFrame], folder: Path) -> list[Problem]:
+    known = set(tables["regions"]["region_code"].astype(str))
+    problems: list[Problem] = []
+    refs = {"cases": ["region_code"], "capacities": ["region_code"],
+            "pairings": ["donor_code", "recipient_code"],
+            "distances": ["donor_code", "recipient_code"]}
+    for table, columns in refs.items():
+        if table not in tables:
+            continue
+        frame = tables[table]
+        for column in columns:
+            bad = ~frame[column].astype(str).isin(known)
+            for idx in frame.index[bad]:
+                problems.append(Problem(
+                    str(folder / f"{table}.csv"),
+                    f"unknown region code '{frame.at[idx, column]}' (not in regions.csv)",
+                    int(idx) + 2, column))
+    return problems
+
+
+def load_dataset(folder: Path | str, *, name: str | None = None) -> Dataset:
+    """Read and check a data-set folder.
+
+    Parameters
+    ----------
+    folder : path-like
+        Folder in the layout of ``docs/data-format.md``.
+    name : str, optional
+        Name to give the data set (default: the folder name).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        Every schema problem and every unknown region code, with file, line and column.
+    """
+    folder = Path(folder)
+    tables = read_tables(folder)
+    problems = _check_references(tables, folder)
+    if problems:
+        raise InputError(problems)
+    cases = tables["cases"].sort_values(["region_code", "date"]).reset_index(drop=True)
+    return Dataset(
+        name=name or folder.name,
+        path=folder,
+        regions=tables["regions"],
+        cases=cases,
+        capacities=tables["capacities"],
+        pairings=tables.get("pairings", pd.DataFrame(
+            columns=["round", "status", "donor_code", "recipient_code", "sources"])),
+        parameters=tables.get("parameters", empty_table(PARAMETERS)),
+        distances=tables.get("distances"),
+    )
+
+
+def builtin_path(name: str) -> Path:
+    """Folder of the built-in data set ``name``.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If there is no built-in data set of that name.
+    """
+    if name not in BUILTIN:
+        raise ConfigError(f"unknown data set '{name}'; built-in data sets: "
+                          + ", ".join(BUILTIN) + " (or pass --data DIR)")
+    return Path(str(resources.files("pairaid") / "data" / name))
+
+
+def load_builtin(name: str = "hubei-2020") -> Dataset:
+    """Load a built-in data set (see :data:`BUILTIN`)."""
+    return load_dataset(builtin_path(name), name=name)
+
+
+def describe(dataset: Dataset) -> pd.DataFrame:
+    """Summarise a data set: one row per table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table``, ``rows``, ``first_date``, ``last_date`` (ISO or empty),
+        ``regions`` (distinct region codes referenced).
+    """
+    rows = []
+    for table in ("regions", "cases", "capacities", "pairings", "parameters", "distances"):
+        frame = getattr(dataset, table)
+        if frame is None:
+            continue
+        first = last = ""
+        for col in ("date", "round"):
+            if col in frame and len(frame):
+                first = pd.Timestamp(frame[col].min()).date().isoformat()
+                last = pd.Timestamp(frame[col].max()).date().isoformat()
+        codes: set[str] = set()
+        for col in ("region_code", "donor_code", "recipient_code"):
+            if col in frame:
+                codes |= set(frame[col].astype(str))
+        rows.append({"table": table, "rows": len(frame), "first_date": first,
+                     "last_date": last, "regions": len(codes)})
+    return pd.DataFrame(rows)

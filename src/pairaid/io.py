@@ -1,0 +1,139 @@
+"""File input and output: the only module that reads or writes tables.
+
+Reading turns a folder of UTF-8 CSV files into validated tables (see
+:mod:`pairaid.schemas`); writing puts a run's tables into a run folder without ever
+overwriting an earlier run unless asked to.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pairaid.errors import InputError, OutputExistsError, Problem
+from pairaid.schemas import INPUT_TABLES, REQUIRED_TABLES, TableSchema, validate
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError([Problem(
+            str(path), f"not valid UTF-8 (byte 0x{data[err.start]:02x} at byte offset "
+            f"{err.start}); save the file as UTF-8", line)]) from None
+    return text
+
+
+def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
+    """Read one CSV file and validate it against ``schema``.
+
+    Parameters
+    ----------
+    path : path-like
+        A UTF-8 CSV file with one header row. Empty cells mean *unknown*.
+    schema : TableSchema
+        The table's schema.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The typed table (see :func:`pairaid.schemas.validate`).
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        If the file is missing, is not UTF-8, is not well-formed CSV, or fails the schema;
+        the message names the file, line and column.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Problem(str(path), "file not found")])
+    text = _decode(path)
+    if not text.strip():
+        raise InputError([Problem(str(path), "file is empty; expected a header row")])
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                          na_values=[""], skipinitialspace=False)
+    except (pd.errors.ParserError, csv.Error) as err:
+        raise InputError([Problem(str(path), f"not well-formed CSV: {err}")]) from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    return validate(raw, schema, str(path))
+
+
+def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
+    """Read every known table in a data-set folder.
+
+    Parameters
+    ----------
+    folder : path-like
+        Folder holding ``regions.csv``, ``cases.csv``, ``capacities.csv`` (required) and
+        optionally ``pairings.csv``, ``parameters.csv``, ``distances.csv``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Validated tables by name; optional tables that are absent are left out.
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        Every problem in every file, raised once.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), "data folder not found")])
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name, schema in INPUT_TABLES.items():
+        path = folder / f"{name}.csv"
+        if not path.exists():
+            if name in REQUIRED_TABLES:
+                problems.append(Problem(str(path), f"required table '{name}' is missing"))
+            continue
+        try:
+            tables[name] = read_table(path, schema)
+        except InputError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(problems)
+    return tables
+
+
+def prepare_run_folder(out: Path | str, *, force: bool) -> Path:
+    """Create the run folder ``out``, refusing to overwrite an earlier run.
+
+    Raises
+    ------
+    pairaid.errors.OutputExistsError
+        If ``out`` exists and is not empty and ``force`` is false.
+    """
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        if not force:
+            raise OutputExistsError(
+                f"output folder {out} already holds a run; choose another --out or pass "
+                "--force to replace it")
+        if out.is_dir():
+            shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as UTF-8 CSV with ISO dates and no index."""
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+
+
+def write_json(obj: Mapping[str, Any], path: Path) -> None:
+    """Write a JSON object, UTF-8, indented."""
+    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n",
+                    encoding="utf-8")

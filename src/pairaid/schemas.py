@@ -1,0 +1,367 @@
+"""Table schemas: every table's columns, dtypes, units and keys, in one place.
+
+Each table is described as data (:class:`TableSchema` of :class:`Column`), in the spirit of
+PyPSA's component attribute tables. :func:`validate` checks a raw table (all cells as
+strings, as read from CSV) against a schema with pandera and returns a typed frame, or raises
+one :class:`pairaid.errors.InputError` that lists every problem with file, line and column.
+
+Line numbers count the header as line 1, so the first data row is line 2, as a spreadsheet
+or text editor shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pairaid.errors import InputError, Problem
+
+DType = Literal["str", "int", "float", "date", "bool"]
+
+_PANDERA_DTYPE: dict[str, Any] = {
+    "str": "string",
+    "int": "Int64",
+    "float": "Float64",
+    "date": "datetime64[ns]",
+    "bool": "boolean",
+}
+
+_EXPECTED: dict[str, str] = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "date": "an ISO date YYYY-MM-DD",
+    "bool": "true or false",
+}
+
+_BOOL_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True,
+               "no": False}
+
+RESOURCES = ("beds", "icu_beds", "doctors", "nurses")
+STAFF_RESOURCES = ("doctors", "nurses")
+
+GB2260 = r"^\d{6}$"
+ISO3166_2 = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
+REGION_CODE = r"^(\d{6}|[A-Z]{2}-[A-Z0-9]{1,3})$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    Parameters
+    ----------
+    name : str
+        Column name.
+    dtype : {"str", "int", "float", "date", "bool"}
+        Logical type; ``int``/``float``/``bool`` are nullable pandas types.
+    unit : str
+        Unit in brackets style (``"persons"``, ``"km"``) or ``""`` for none.
+    description : str
+        What the column holds.
+    required : bool
+        The column must be present in the file.
+    nullable : bool
+        Empty cells (meaning *unknown*) are allowed.
+    min_value : float or None
+        Smallest allowed value (numbers only).
+    max_value : float or None
+        Largest allowed value (numbers only).
+    allowed : tuple of str or None
+        Allowed values (text only).
+    pattern : str or None
+        Regular expression the text must match.
+    """
+
+    name: str
+    dtype: DType
+    unit: str = ""
+    description: str = ""
+    required: bool = True
+    nullable: bool = False
+    min_value: float | None = None
+    max_value: float | None = None
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table: its columns, its key and a description."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    description: str = ""
+    foreign_keys: Mapping[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name`` (``KeyError`` if there is none)."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        """Column names in schema order."""
+        return [c.name for c in self.columns]
+
+
+def _c(name: str, dtype: DType, unit: str = "", description: str = "", **kw: Any) -> Column:
+    return Column(name, dtype, unit, description, **kw)
+
+
+REGIONS = TableSchema(
+    name="regions",
+    description="One row per region: provinces (ISO 3166-2) and sub-provincial divisions "
+    "(GB/T 2260).",
+    key=("region_code",),
+    columns=(
+        _c("region_code", "str", "", "ISO 3166-2 code for provinces, GB/T 2260 for "
+           "prefecture-level divisions", pattern=REGION_CODE),
+        _c("gb2260_code", "str", "", "GB/T 2260 six-digit code", pattern=GB2260),
+        _c("iso3166_2", "str", "", "ISO 3166-2 code (empty below province level)",
+           nullable=True, required=False, pattern=ISO3166_2),
+        _c("name_zh", "str", "", "name in simplified Chinese"),
+        _c("name_en", "str", "", "name in English"),
+        _c("level", "str", "", "province or prefecture", allowed=("province", "prefecture")),
+        _c("parent_code", "str", "", "code of the parent region (CN for provinces)"),
+        _c("latitude", "float", "deg", "latitude of the seat or capital",
+           min_value=-90, max_value=90),
+        _c("longitude", "float", "deg", "longitude of the seat or capital",
+           min_value=-180, max_value=180),
+        _c("population", "int", "persons", "resident population (empty = unknown)",
+           nullable=True, min_value=0),
+        _c("population_year", "int", "year", "reference year of the population",
+           nullable=True, required=False),
+        _c("population_estimated", "bool", "", "population is a documented estimate",
+           required=False, nullable=True),
+        _c("population_source", "str", "", "source id(s) of the population",
+           nullable=True, required=False),
+    ),
+)
+
+CASES = TableSchema(
+    name="cases",
+    description="Cumulative case counts per region and day, as of 24:00 of the date.",
+    key=("date", "region_code"),
+    foreign_keys={"region_code": "regions"},
+    columns=(
+        _c("date", "date", "", "reporting date; counts as of 24:00 of this date"),
+        _c("region_code", "str", "", "region code", pattern=REGION_CODE),
+        _c("confirmed_cum", "int", "persons", "cumulative confirmed cases", nullable=True,
+           min_value=0),
+        _c("deaths_cum", "int", "persons", "cumulative deaths", nullable=True, min_value=0),
+        _c("recovered_cum", "int", "persons", "cumulative recovered/discharged",
+           nullable=True, min_value=0),
+        _c("flags", "str", "", "';'-separated data-quality flags", nullable=True,
+           required=False),
+    ),
+)
+
+CAPACITIES = TableSchema(
+    name="capacities",
+    description="Pre-epidemic health resources per region.",
+    key=("region_code", "resource"),
+    foreign_keys={"region_code": "regions"},
+    columns=(
+        _c("region_code", "str", "", "region code", pattern=REGION_CODE),
+        _c("resource", "str", "", "beds, icu_beds, doctors or nurses", allowed=RESOURCES),
+        _c("quantity", "float", "beds or persons", "count of the resource", min_value=0),
+        _c("year", "int", "year", "reference year", nullable=True, required=False),
+        _c("estimated", "bool", "", "value is a documented estimate, not a published count",
+           nullable=True, required=False),
+        _c("method", "str", "", "how an estimate was made", nullable=True, required=False),
+        _c("source", "str", "", "source id(s)", nullable=True, required=False),
+    ),
+)
+
+PAIRINGS = TableSchema(
+    name="pairings",
+    description="Historical (announced) pairings of donors with recipients.",
+    key=("round", "donor_code", "recipient_code"),
+    foreign_keys={"donor_code": "regions", "recipient_code": "regions"},
+    columns=(
+        _c("round", "date", "", "announcement date of the pairing round"),
+        _c("status", "str", "", "official or media_reported", nullable=True, required=False),
+        _c("donor_code", "str", "", "donor region code", pattern=REGION_CODE),
+        _c("recipient_code", "str", "", "recipient region code", pattern=REGION_CODE),
+        _c("sources", "str", "", "source ids", nullable=True, required=False),
+    ),
+)
+
+PARAMETERS = TableSchema(
+    name="parameters",
+    description="Named model parameters with value, unit and source.",
+    key=("name",),
+    columns=(
+        _c("name", "str", "", "parameter name", pattern=r"^[a-z][a-z0-9_]*$"),
+        _c("value", "float", "", "value, in `unit`"),
+        _c("unit", "str", "", "unit of the value"),
+        _c("source", "str", "", "where the value comes from"),
+        _c("note", "str", "", "remarks", nullable=True, required=False),
+    ),
+)
+
+DISTANCES = TableSchema(
+    name="distances",
+    description="Distance between donor capitals and recipient seats.",
+    key=("donor_code", "recipient_code"),
+    foreign_keys={"donor_code": "regions", "recipient_code": "regions"},
+    columns=(
+        _c("donor_code", "str", "", "donor region code", pattern=REGION_CODE),
+        _c("recipient_code", "str", "", "recipient region code", pattern=REGION_CODE),
+        _c("distance_km", "float", "km", "distance", min_value=0),
+    ),
+)
+
+INPUT_TABLES: dict[str, TableSchema] = {
+    "regions": REGIONS,
+    "cases": CASES,
+    "capacities": CAPACITIES,
+    "pairings": PAIRINGS,
+    "parameters": PARAMETERS,
+    "distances": DISTANCES,
+}
+"""Tables a data-set folder may hold, each as ``<name>.csv``."""
+
+REQUIRED_TABLES = ("regions", "cases", "capacities")
+"""Tables every data set must have; the others are optional."""
+
+
+def _bool_parser(series: pd.Series) -> pd.Series:
+    mapped = series.map(lambda v: _BOOL_WORDS.get(v.strip().lower(), v) if isinstance(v, str)
+                        else v)
+    return mapped.astype(object)
+
+
+def _coercion_schema(schema: TableSchema, present: Sequence[str]) -> pa.DataFrameSchema:
+    cols = {}
+    for col in schema.columns:
+        if col.name not in present:
+            continue
+        parsers = [pa.Parser(_bool_parser)] if col.dtype == "bool" else None
+        cols[col.name] = pa.Column(_PANDERA_DTYPE[col.dtype], coerce=True, nullable=True,
+                                   parsers=parsers)
+    return pa.DataFrameSchema(cols, strict=False)
+
+
+def _check_schema(schema: TableSchema, present: Sequence[str]) -> pa.DataFrameSchema:
+    cols = {}
+    for col in schema.columns:
+        if col.name not in present:
+            continue
+        checks = []
+        if col.min_value is not None:
+            checks.append(pa.Check.ge(col.min_value, error=f"must be ≥ {col.min_value:g}"))
+        if col.max_value is not None:
+            checks.append(pa.Check.le(col.max_value, error=f"must be ≤ {col.max_value:g}"))
+        if col.allowed is not None:
+            checks.append(pa.Check.isin(col.allowed,
+                                        error="must be one of " + ", ".join(col.allowed)))
+        if col.pattern is not None:
+            checks.append(pa.Check.str_matches(col.pattern,
+                                               error=f"must match {col.pattern}"))
+        cols[col.name] = pa.Column(nullable=col.nullable, checks=checks)
+    unique = [k for k in schema.key if k in present] or None
+    return pa.DataFrameSchema(cols, strict=False, unique=unique, report_duplicates="all")
+
+
+def _line(index: Any) -> int | None:
+    try:
+        return int(index) + 2
+    except (TypeError, ValueError):
+        return None
+
+
+def _problems_from(err: pa.errors.SchemaErrors, schema: TableSchema, source: str,
+                   frame: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[int | None, str | None, str]] = set()
+    dup_rows: set[int] = set()
+    cases = err.failure_cases
+    for rec in cases.to_dict("records"):
+        column = rec.get("column")
+        check = str(rec.get("check"))
+        row = _line(rec.get("index"))
+        value = rec.get("failure_case")
+        if check.startswith("multiple_fields_uniqueness"):
+            if row is not None and row not in dup_rows:
+                dup_rows.add(row)
+            continue
+        if check == "not_nullable":
+            msg = "empty cell, but a value is required"
+        elif check.startswith("coerce_dtype") or check.startswith("dtype("):
+            col = schema.column(str(column))
+            msg = f"'{value}' is not {_EXPECTED[col.dtype]}"
+        elif check.startswith("column_in_dataframe"):
+            continue
+        else:
+            msg = f"{value!r} {check}"
+        sig = (row, column, msg)
+        if sig in seen:
+            continue
+        seen.add(sig)
+        problems.append(Problem(source, msg, row, None if column is None else str(column)))
+    if dup_rows:
+        key = ", ".join(schema.key)
+        for row in sorted(dup_rows):
+            values = ", ".join(str(frame.iloc[row - 2][k]) for k in schema.key if k in frame)
+            problems.append(Problem(source, f"duplicated key ({key}) = ({values})", row,
+                                    schema.key[0]))
+    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    return problems
+
+
+def validate(raw: pd.DataFrame, schema: TableSchema, source: str) -> pd.DataFrame:
+    """Check a raw table against ``schema`` and return it typed.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The table with every cell as a string or missing (as read with ``dtype=str``), rows
+        in file order with a default ``RangeIndex``.
+    schema : TableSchema
+        The schema to check against.
+    source : str
+        Name of the file or table, used in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The schema's columns (those present) in schema order, typed: ``str`` -> ``string``,
+        ``int`` -> ``Int64``, ``float`` -> ``Float64``, ``date`` -> ``datetime64[ns]``,
+        ``bool`` -> ``boolean``; extra columns are kept after them unchanged.
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        Listing every missing column, bad cell (line and column) and duplicated key.
+    """
+    missing = [c.name for c in schema.columns if c.required and c.name not in raw.columns]
+    if missing:
+        raise InputError([Problem(source, f"missing required column '{m}'", None, m)
+                          for m in missing])
+    frame = raw.reset_index(drop=True)
+    present = [c.name for c in schema.columns if c.name in frame.columns]
+    try:
+        typed = _coercion_schema(schema, present).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        raise InputError(_problems_from(err, schema, source, frame)) from None
+    try:
+        typed = _check_schema(schema, present).validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        raise InputError(_problems_from(err, schema, source, frame)) from None
+    extra = [c for c in typed.columns if c not in present]
+    return typed[present + extra]
+
+
+def empty_table(schema: TableSchema) -> pd.DataFrame:
+    """An empty frame with the schema's columns and dtypes."""
+    return pd.DataFrame({c.name: pd.Series(dtype=_PANDERA_DTYPE[c.dtype])
+                         for c in schema.columns})
