@@ -1,0 +1,181 @@
+"""Data events: turn a reported cumulative series into daily counts a model can fit.
+
+Two kinds of reporting event break the naive ``diff`` of cumulative confirmed cases in the
+Hubei 2020 bulletins (see the data set's ``SOURCES.md``):
+
+* **Change of case definition** (2020-02-12): from this day Hubei counted clinically
+  diagnosed cases (5th edition of the national diagnosis and treatment guideline). The daily
+  increment of that day is routine new cases *plus* a backlog of earlier patients (Wuhan
+  +13,436 in one day). Treatment: the increment of the definition-change day is excluded
+  from every likelihood (treated as missing), i.e. the cumulative series gets a **level
+  shift** on that day; later days are kept, since they are counted under the new
+  definition that also holds for the forecast period. Census still counts the backlog
+  patients: :func:`admissions_for_census` keeps the full increment.
+* **Re-count decreases** (e.g. 2020-02-19/20): a city's cumulative count falls and is
+  partly restored the next day. Treatment: a day with a negative increment and the day
+  after it are excluded from the likelihood (both are artefacts of the review, not
+  epidemic signal); the cumulative level is kept as reported.
+
+With ``treatment="ignore"`` the raw increments are used, negative ones clipped to 0 (the
+count models need non-negative data); the backtest runs both treatments to show the effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from pairaid.errors import ConfigError
+
+#: Date of the Hubei change of case definition (clinically diagnosed cases counted).
+DEFINITION_CHANGE_DATES: tuple[date, ...] = (date(2020, 2, 12),)
+
+EVENT_TREATMENTS = ("treat", "ignore")
+
+
+@dataclass(frozen=True)
+class RegionSeries:
+    """One region's case history up to the forecast origin, ready for fitting.
+
+    Attributes
+    ----------
+    region_code : str
+        GB/T 2260 (or other) region key.
+    dates : pandas.DatetimeIndex
+        Consecutive days, the last one is the forecast origin.
+    cumulative : numpy.ndarray
+        Reported cumulative confirmed cases [persons]; NaN = unknown.
+    daily : numpy.ndarray
+        Daily new confirmed cases used for fitting [persons/day]; NaN = unknown or excluded
+        by the data-event treatment.
+    raw_daily : numpy.ndarray
+        Reported daily increments [persons/day] (may be negative; NaN = unknown).
+    """
+
+    region_code: str
+    dates: pd.DatetimeIndex
+    cumulative: np.ndarray
+    daily: np.ndarray
+    raw_daily: np.ndarray
+
+    @property
+    def origin(self) -> pd.Timestamp:
+        """The forecast origin (last date of the history)."""
+        return pd.Timestamp(self.dates[-1])
+
+    def fit_window(self, days: int) -> tuple[np.ndarray, np.ndarray]:
+        """Last ``days`` days as (t, y) with excluded days dropped; t = 0 at the origin."""
+        y = self.daily[-days:]
+        t = np.arange(-len(y) + 1, 1, dtype=float)
+        keep = np.isfinite(y)
+        return t[keep], y[keep]
+
+
+def daily_from_cumulative(
+    dates: pd.DatetimeIndex, cumulative: np.ndarray, *, treatment: str = "treat"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Daily increments of a cumulative series, with the data-event treatment applied.
+
+    Parameters
+    ----------
+    dates : pandas.DatetimeIndex
+        Consecutive days.
+    cumulative : numpy.ndarray
+        Cumulative confirmed cases [persons]; NaN = unknown.
+    treatment : {"treat", "ignore"}
+        ``"treat"`` excludes the definition-change day, negative-increment days and the days
+        after them (NaN); ``"ignore"`` clips negative increments to 0 and keeps every day.
+
+    Returns
+    -------
+    daily : numpy.ndarray
+        Increments for fitting [persons/day] (NaN = unknown or excluded).
+    raw : numpy.ndarray
+        Reported increments [persons/day] (NaN where either day is unknown).
+
+    Raises
+    ------
+    ConfigError
+        If ``treatment`` is not one of ``EVENT_TREATMENTS``.
+    """
+    if treatment not in EVENT_TREATMENTS:
+        raise ConfigError(f"events: unknown treatment {treatment!r}; use one of {EVENT_TREATMENTS}")
+    cum = np.asarray(cumulative, dtype=float)
+    raw = np.full(cum.shape, np.nan)
+    raw[1:] = cum[1:] - cum[:-1]
+    daily = raw.copy()
+    if treatment == "ignore":
+        return np.where(daily < 0, 0.0, daily), raw
+    negative = np.flatnonzero(raw < 0)
+    daily[negative] = np.nan
+    after = negative + 1
+    daily[after[after < len(daily)]] = np.nan
+    change = dates.normalize().isin([pd.Timestamp(d) for d in DEFINITION_CHANGE_DATES])
+    daily[change] = np.nan
+    return daily, raw
+
+
+def region_series(
+    cases: pd.DataFrame, region_code: str, origin: pd.Timestamp, *, treatment: str = "treat"
+) -> RegionSeries:
+    """Cut one region's history at the origin and apply the data-event treatment.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        The ``cases`` table: ``date`` (datetime64), ``region_code`` (str),
+        ``confirmed_cum`` [persons] (nullable integer, NA = unknown).
+    region_code : str
+        Region to cut.
+    origin : pandas.Timestamp
+        Forecast origin; rows after it are never read.
+    treatment : {"treat", "ignore"}
+        Data-event treatment, see :func:`daily_from_cumulative`.
+
+    Returns
+    -------
+    RegionSeries
+        History from the region's first row to the origin, one entry per day (missing days
+        are NaN).
+    """
+    rows = cases.loc[(cases["region_code"] == region_code) & (cases["date"] <= origin)]
+    start = rows["date"].min()
+    dates = pd.date_range(start, origin, freq="D")
+    cum = (
+        rows.set_index("date")["confirmed_cum"]
+        .astype("Float64")
+        .reindex(dates)
+        .to_numpy(dtype=float, na_value=np.nan)
+    )
+    daily, raw = daily_from_cumulative(dates, cum, treatment=treatment)
+    return RegionSeries(region_code, dates, cum, daily, raw)
+
+
+def admissions_for_census(series: RegionSeries) -> np.ndarray:
+    """Daily hospital admissions behind the observed census [persons/day].
+
+    Every reported increment counts as admitted patients, including the backlog of the
+    definition-change day; the first known cumulative value counts as admitted on its own
+    day; negative and unknown increments count as 0.
+
+    Parameters
+    ----------
+    series : RegionSeries
+        History up to the origin.
+
+    Returns
+    -------
+    numpy.ndarray
+        Admissions per day, same length as ``series.dates``.
+    """
+    adm = np.where(np.isfinite(series.raw_daily), series.raw_daily, 0.0)
+    adm = np.maximum(adm, 0.0)
+    known = np.flatnonzero(np.isfinite(series.cumulative))
+    if known.size:
+        first = known[0]
+        adm[first] = series.cumulative[first]
+        adm[:first] = 0.0
+    return adm

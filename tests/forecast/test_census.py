@@ -1,0 +1,98 @@
+"""Census from admissions through LOS, and nested severity classes: hand-computed cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pairaid.errors import ConfigError
+from pairaid.forecast import LengthOfStay, project_census, severity_census
+from pairaid.forecast.census import starting_census
+
+# LOS: everyone stays 1, 2 or 3 days with probabilities 0.5, 0.25, 0.25
+# S(0)=1, S(1)=P(LOS>1)=0.5, S(2)=0.25, S(3)=0
+SURVIVAL = np.array([1.0, 0.5, 0.25, 0.0])
+
+
+def test_census_from_admissions_hand_computed():
+    past = np.array([8.0, 4.0])  # admissions on origin-1 and origin
+    # implied census at origin: 8*S(1) + 4*S(0) = 4 + 4 = 8; observed census 16 (factor 2)
+    # implied day +1: 8*S(2) + 4*S(1) = 2 + 2 = 4 -> prevalent 8
+    # implied day +2: 8*S(3) + 4*S(2) = 0 + 1 = 1 -> prevalent 2
+    future = np.array([[10.0, 20.0]])
+    # new day +1: 10*S(0) = 10 ; day +2: 10*S(1) + 20*S(0) = 5 + 20 = 25
+    got = project_census(past, 16.0, future, SURVIVAL)
+    np.testing.assert_allclose(got, [[8 + 10, 2 + 25]])
+
+
+def test_census_without_history_uses_stationary_residual_stay():
+    # sum S = 1.75; P(residual > 1) = (0.5+0.25)/1.75, P(residual > 2) = 0.25/1.75
+    got = project_census(np.array([0.0]), 7.0, np.zeros((1, 2)), SURVIVAL)
+    np.testing.assert_allclose(got, [[7 * 0.75 / 1.75, 7 * 0.25 / 1.75]])
+
+
+def test_starting_census_observed_and_estimated():
+    conf = np.array([10.0, 20.0, 30.0])
+    deaths = np.array([0.0, 1.0, 2.0])
+    rec = np.array([0.0, 3.0, 5.0])
+    adm = np.array([10.0, 10.0, 10.0])
+    assert starting_census(conf, deaths, rec, adm, SURVIVAL) == (23.0, False)
+    # recovered unknown at the origin: carry day 1 (census 16) forward one day.
+    # cohorts up to day 1 imply 10*S(1)+10*S(0)=15 at day 1 and 10*S(2)+10*S(1)=7.5 at day 2
+    # -> 16 * 7.5/15 = 8, plus day-2 admissions 10*S(0) = 10 -> 18
+    rec_unknown = np.array([0.0, 3.0, np.nan])
+    assert starting_census(conf, deaths, rec_unknown, adm, SURVIVAL) == (18.0, True)
+    # nothing known: implied by admissions 10*S(2)+10*S(1)+10*S(0) = 17.5
+    none = np.full(3, np.nan)
+    assert starting_census(conf, deaths, none, adm, SURVIVAL) == (17.5, True)
+
+
+def test_default_los_matches_rees_quartiles():
+    """Default gamma LOS reproduces median 14, IQR 10-19 days (Rees et al. 2020)."""
+    from scipy import stats
+
+    los = LengthOfStay()
+    dist = stats.gamma(los.shape, scale=los.mean_days / los.shape)
+    np.testing.assert_allclose(dist.ppf([0.25, 0.5, 0.75]), [10, 14, 19], atol=0.1)
+    s = los.survival()
+    assert s[0] == 1.0 and np.all(np.diff(s) <= 0) and s[-1] < 1e-9
+
+
+def test_severity_census_nested_hand_computed():
+    census = pd.DataFrame(
+        {
+            "region_code": ["A", "A"],
+            "date": pd.to_datetime(["2020-02-01", "2020-02-01"]),
+            "target": ["census", "census"],
+            "quantile": [0.5, 0.9],
+            "value": [1000.0, 2000.0],
+            "estimated": [False, False],
+        }
+    )
+    got = severity_census(census, shares={"icu_share": 0.1, "ventilated_share_of_icu": 0.5})
+    wide = got.pivot(index="quantile", columns="severity", values="value")
+    np.testing.assert_allclose(
+        wide.loc[0.5, ["hospital", "ward", "icu", "ventilated"]], [1000, 900, 100, 50]
+    )
+    np.testing.assert_allclose(
+        wide.loc[0.9, ["hospital", "ward", "icu", "ventilated"]], [2000, 1800, 200, 100]
+    )
+    assert (wide["ventilated"] <= wide["icu"]).all() and (wide["icu"] <= wide["hospital"]).all()
+    np.testing.assert_allclose(wide["ward"] + wide["icu"], wide["hospital"])
+
+
+def test_severity_census_ignores_other_targets_and_checks_shares():
+    rows = pd.DataFrame(
+        {
+            "region_code": ["A", "A"],
+            "date": pd.to_datetime(["2020-02-01"] * 2),
+            "target": ["census", "new_confirmed"],
+            "quantile": [0.5, 0.5],
+            "value": [100.0, 7.0],
+        }
+    )
+    got = severity_census(rows)
+    assert len(got) == 4 and set(got["value"].round(6)) == {100.0, 95.0, 5.0, 2.3}
+    with pytest.raises(ConfigError, match="icu_share"):
+        severity_census(rows, shares={"icu_share": 1.5})
