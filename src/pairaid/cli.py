@@ -1,0 +1,247 @@
+"""The ``pairaid`` command line: parse, call the library, print or write.
+
+Every error that pairaid raises on purpose is printed as one clear message on stderr with
+exit status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from pairaid.errors import PairaidError
+
+console = Console(highlight=False)
+
+
+def _pair(text: str, option: str) -> tuple[str, str]:
+    parts = text.replace("->", ":").split(":")
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        raise click.BadParameter(f"'{text}' is not DONOR:RECIPIENT (e.g. CN-SX:429004)",
+                                 param_hint=option)
+    return parts[0].strip(), parts[1].strip()
+
+
+def _donor_limit(text: str) -> tuple[str, int]:
+    code, _, value = text.partition("=")
+    try:
+        return code.strip(), int(value)
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not DONOR=M (e.g. CN-SX=3)",
+                                 param_hint="--m-donor") from None
+
+
+def _settings(config_file: Path | None, flags: dict[str, Any]) -> dict[str, Any]:
+    from pairaid.config import read_config_file
+
+    values: dict[str, Any] = read_config_file(config_file) if config_file else {}
+    values.update({k: v for k, v in flags.items() if v is not None})
+    return values
+
+
+def _print_plan(run: Any) -> None:
+    names = run.dataset.region_names("en")
+    flows = run.plan.flows.pivot_table(index=["donor_code", "recipient_code"],
+                                       columns="resource", values="quantity",
+                                       aggfunc="sum", fill_value=0)
+    short = run.plan.shortfall.groupby("recipient_code")["shortfall"].sum()
+    gap = run.plan.shortfall.groupby("recipient_code")["gap"].sum()
+    table = Table(title=f"pairaid plan: {run.dataset.name}, decision {run.config.decision_date}"
+                  f", horizon {run.config.horizon_days} d, k={run.config.k}, m={run.config.m}")
+    for col in ("donor", "recipient", "doctors", "nurses", "gap covered", "km"):
+        table.add_column(col, justify="right" if col not in ("donor", "recipient") else "left")
+    for row in run.plan.pairs.itertuples():
+        key = (row.donor_code, row.recipient_code)
+        doc = float(flows.loc[key].get("doctors", 0)) if key in flows.index else 0.0
+        nur = float(flows.loc[key].get("nurses", 0)) if key in flows.index else 0.0
+        g = float(gap.get(row.recipient_code, 0.0))
+        covered = "no gap" if g <= 0 else f"{1 - float(short[row.recipient_code]) / g:.0%}"
+        table.add_row(f"{names[row.donor_code]} ({row.donor_code})",
+                      f"{names[row.recipient_code]} ({row.recipient_code})",
+                      f"{doc:,.0f}", f"{nur:,.0f}", covered, f"{row.distance_km:,.0f}")
+    console.print(table)
+    no_gap = [names[c] for c in run.recipients if float(gap.get(c, 0.0)) <= 0]
+    if no_gap:
+        console.print(f"No staff gap forecast (no donor needed): {', '.join(no_gap)}")
+
+
+def _print_comparison(run: Any) -> None:
+    keys = [k for k in run.metrics if k == "pairaid" or k.startswith("official_")]
+    table = Table(title="Comparison on the same forecast")
+    table.add_column("metric")
+    for k in keys:
+        table.add_column(k, justify="right")
+    rows = [("shortfall_staff_days", "{:,.0f}"), ("gap_staff_days", "{:,.0f}"),
+            ("gap_covered_share", "{:.1%}"), ("staff_sent", "{:,.0f}"),
+            ("max_donor_burden", "{:.2f}"), ("total_distance_km", "{:,.0f}"),
+            ("pairs", "{}"), ("donors_used", "{}"), ("status", "{}"),
+            ("objective", "{:,.3f}"), ("bound", "{:,.3f}"), ("mip_gap", "{:.2e}"),
+            ("solve_seconds", "{:.2f}")]
+    for name, fmt in rows:
+        cells = []
+        for k in keys:
+            v = run.metrics[k].get(name)
+            cells.append("—" if v is None else fmt.format(v))
+        table.add_row(name, *cells)
+    console.print(table)
+    cap = run.metrics.get("staff_cap")
+    if cap is not None:
+        console.print(f"pairaid may send at most {cap:,.0f} staff, as many as the official "
+                      "pairing sends (lift with --no-staff-cap).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pairaid")
+def cli() -> None:
+    """pairaid: pairing assistance (对口支援) planning."""
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Folder of CSV tables (docs/data-format.md) instead of a built-in set.")
+@click.option("--dataset", help="Built-in data set [default: hubei-2020].")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="TOML file of settings (flags override it).")
+@click.option("--date", "decision_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Decision date (forecast origin), ISO [default: 2020-02-10].")
+@click.option("--horizon", "horizon_days", type=int, help="Horizon [days, default 28].")
+@click.option("--k", type=int, help="Max donors per recipient [default 2].")
+@click.option("--m", type=int, help="Max recipients per donor [default 1].")
+@click.option("--m-donor", multiple=True, metavar="DONOR=M",
+              help="Per-donor limit, e.g. CN-SX=3 (repeatable).")
+@click.option("--fix", multiple=True, metavar="DONOR:RECIPIENT", help="Fixed pair.")
+@click.option("--forbid", multiple=True, metavar="DONOR:RECIPIENT", help="Forbidden pair.")
+@click.option("--quantile", "planning_quantile", type=float,
+              help="Forecast quantile to plan for [default 0.5].")
+@click.option("--model", help="Forecast model (see `pairaid backtest`).")
+@click.option("--demand", "demand_file", type=click.Path(path_type=Path),
+              help="Forecast Hub quantile file to use instead of pairaid's forecast.")
+@click.option("--no-staff-cap", is_flag=True,
+              help="Let pairaid send more staff in total than the official pairing.")
+@click.option("--no-official", is_flag=True, help="Skip the comparison with history.")
+@click.option("--time-limit", type=float, help="Solver time limit [s].")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Run folder [default: pairaid-out/<data set>-<date>/].")
+@click.option("--force", is_flag=True, help="Replace an existing run folder.")
+@click.option("--report", is_flag=True, help="Also write report.html.")
+@click.option("--xlsx", is_flag=True, help="Also write plan.xlsx.")
+def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
+         decision_date: Any, horizon_days: int | None, k: int | None, m: int | None,
+         m_donor: Sequence[str], fix: Sequence[str], forbid: Sequence[str],
+         planning_quantile: float | None, model: str | None, demand_file: Path | None,
+         no_staff_cap: bool, no_official: bool, time_limit: float | None,
+         out: Path | None, force: bool, report: bool, xlsx: bool) -> None:
+    """Forecast, compute gaps and pair donors with recipients; compare with history."""
+    from pairaid.config import make_config
+    from pairaid.datasets import load_builtin, load_dataset
+    from pairaid.pipeline import plan as run_plan
+    from pairaid.runs import default_out, save_run
+
+    flags: dict[str, Any] = {
+        "data_dir": data_dir, "dataset": dataset,
+        "decision_date": decision_date.date() if decision_date else None,
+        "horizon_days": horizon_days, "k": k, "m": m,
+        "m_per_donor": dict(_donor_limit(t) for t in m_donor) or None,
+        "fixed_pairs": [_pair(t, "--fix") for t in fix] or None,
+        "forbidden_pairs": [_pair(t, "--forbid") for t in forbid] or None,
+        "planning_quantile": planning_quantile, "model": model, "demand_file": demand_file,
+        "time_limit": time_limit,
+        "staff_cap_to_official": False if no_staff_cap else None,
+    }
+    values = _settings(config_file, flags)
+    if no_official:
+        values["official_round"] = None
+    config = make_config(values, origin=str(config_file) if config_file else "flags")
+    data = (load_dataset(config.data_dir) if config.data_dir
+            else load_builtin(config.dataset))
+    forecast = None
+    if config.demand_file is not None:
+        from pairaid.forecast.external import read_forecast_hub
+
+        forecast = read_forecast_hub(config.demand_file, regions=data.regions)
+    run = run_plan(data, config, forecast=forecast)
+    target = out or default_out(run)
+    folder = save_run(run, target, force=force)
+    _print_plan(run)
+    _print_comparison(run)
+    if report or xlsx:
+        from pairaid.report import report_geojson, report_html, report_xlsx
+
+        if report:
+            console.print(f"report: {report_html(folder)}")
+            report_geojson(folder)
+        if xlsx:
+            console.print(f"workbook: {report_xlsx(folder)}")
+    console.print(f"Run written to {folder}/")
+
+
+@cli.group()
+def data() -> None:
+    """Inspect data sets."""
+
+
+@data.command("show")
+@click.argument("name", required=False, default="hubei-2020")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="A data-set folder instead of a built-in name.")
+@click.option("--sources/--no-sources", default=True, help="Print the source register.")
+def data_show(name: str, data_dir: Path | None, sources: bool) -> None:
+    """Print a data set's tables, row counts, date range and sources."""
+    from pairaid.datasets import describe, load_builtin, load_dataset
+
+    ds = load_dataset(data_dir) if data_dir else load_builtin(name)
+    table = Table(title=f"data set {ds.name} ({ds.path})")
+    for col in ("table", "rows", "first date", "last date", "regions"):
+        table.add_column(col)
+    for row in describe(ds).itertuples():
+        table.add_row(row.table, str(row.rows), row.first_date, row.last_date,
+                      str(row.regions))
+    console.print(table)
+    est = ds.capacities[ds.capacities["estimated"].fillna(False).astype(bool)]
+    console.print(f"capacities estimated by a documented fallback: {len(est)} of "
+                  f"{len(ds.capacities)} (column 'estimated'; method in 'method')")
+    if sources and ds.sources_text:
+        console.print(ds.sources_text, markup=False)
+
+
+def _register() -> None:
+    import importlib
+
+    for module, name in (("pairaid.forecast.commands", "backtest"),
+                         ("pairaid.pairing.commands", "solve_orlib"),
+                         ("pairaid.report.commands", "report")):
+        try:  # TODO(lead): make strict once all three land
+            cli.add_command(getattr(importlib.import_module(module), name))
+        except ModuleNotFoundError:
+            pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    _register()
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="pairaid",
+                 standalone_mode=False)
+    except PairaidError as err:
+        click.echo(f"error: {err}", err=True)
+        return 2
+    except click.exceptions.Exit as ex:
+        return int(ex.exit_code)
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Run options: one typed configuration object for the CLI, the API and the service.
+
+:class:`PlanConfig` holds every option of ``pairaid plan``. Values come from the defaults
+below, then a TOML file (``--config FILE``), then command-line flags, in that order. Every
+value is validated when the object is built; a bad value raises
+:class:`pairaid.errors.ConfigError` naming the setting.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pairaid.errors import ConfigError
+
+STAFF = ("doctors", "nurses")
+
+
+class PlanConfig(BaseModel):
+    """Options of a pairing plan.
+
+    Attributes
+    ----------
+    dataset : str
+        Built-in data set name (``hubei-2020``); ignored when ``data_dir`` is set.
+    data_dir : pathlib.Path or None
+        A user's data-set folder (layout in ``docs/data-format.md``).
+    decision_date : datetime.date
+        Forecast origin and date of the pairing decision; data after it are never used
+        for planning.
+    horizon_days : int
+        Planning horizon [days] after the decision date.
+    recipients : list of str or None
+        Recipient region codes; ``None`` = every prefecture-level division in the data set
+        except ``exclude_recipients``.
+    exclude_recipients : list of str
+        Divisions left out of the default recipients (Wuhan, 420100, which had its own
+        national support in 2020).
+    donors : list of str or None
+        Donor region codes; ``None`` = every province-level region except the recipients'
+        parent provinces.
+    k : int
+        Maximum donors per recipient.
+    m : int
+        Maximum recipients per donor (default for every donor).
+    m_per_donor : dict of str to int
+        Per-donor overrides of ``m`` (the 2020 plan had Shanxi, ``CN-SX``, support 3 cities).
+    fixed_pairs, forbidden_pairs : list of [donor_code, recipient_code]
+        Pairs that must or must not be used.
+    resource_weights : dict of str to float
+        Weight of one staff-day of shortfall, per resource.
+    distance_weight : float
+        Objective weight per km of each chosen pair [1/km]; small, so that distance only
+        breaks ties between plans with (nearly) equal shortfall.
+    planning_quantile : float
+        Forecast quantile the plan is made for (0.5 = median).
+    staff_cap_to_official : bool
+        Cap pairaid's total staff sent at the total the official pairing sends, so that the
+        comparison measures the choice of pairs, not extra staff.
+    official_round : datetime.date or None
+        Round of the historical pairing to compare with (``pairings.csv``); ``None`` skips
+        the comparison.
+    model : str
+        Forecast model name.
+    demand_file : pathlib.Path or None
+        External forecast (Forecast Hub quantile format) used instead of pairaid's own.
+    time_limit : float
+        Solver time limit [s] per solve.
+    mip_rel_gap : float
+        Relative MIP gap at which the solver may stop (0 = prove optimality).
+    seed : int
+        Random seed of the forecast's bootstrap.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dataset: str = "hubei-2020"
+    data_dir: Path | None = None
+    decision_date: date = date(2020, 2, 10)
+    horizon_days: int = Field(28, ge=1, le=365)
+    recipients: list[str] | None = None
+    exclude_recipients: list[str] = Field(default_factory=lambda: ["420100"])
+    donors: list[str] | None = None
+    k: int = Field(2, ge=1)
+    m: int = Field(1, ge=1)
+    m_per_donor: dict[str, int] = Field(default_factory=dict)
+    fixed_pairs: list[tuple[str, str]] = Field(default_factory=list)
+    forbidden_pairs: list[tuple[str, str]] = Field(default_factory=list)
+    resource_weights: dict[str, float] = Field(
+        default_factory=lambda: {"doctors": 1.0, "nurses": 1.0})
+    distance_weight: float = Field(1e-3, ge=0)
+    planning_quantile: float = Field(0.5, gt=0, lt=1)
+    staff_cap_to_official: bool = True
+    official_round: date | None = date(2020, 2, 10)
+    model: str = "default"
+    demand_file: Path | None = None
+    time_limit: float = Field(60.0, gt=0)
+    mip_rel_gap: float = Field(0.0, ge=0, lt=1)
+    seed: int = 0
+
+    @field_validator("m_per_donor")
+    @classmethod
+    def _m_positive(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {d: v for d, v in value.items() if v < 0}
+        if bad:
+            raise ValueError(f"must be ≥ 0, got {bad}")
+        return value
+
+    @field_validator("resource_weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = set(value) - set(STAFF)
+        if unknown:
+            raise ValueError(f"unknown resource(s) {sorted(unknown)}; use {list(STAFF)}")
+        if any(v < 0 for v in value.values()):
+            raise ValueError("weights must be ≥ 0")
+        return value
+
+    def to_toml(self) -> str:
+        """The configuration as TOML text (``None`` values left out)."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        return tomli_w.dumps(data)
+
+
+def _explain(err: ValidationError, origin: str) -> ConfigError:
+    lines = []
+    for e in err.errors():
+        name = ".".join(str(p) for p in e["loc"]) or "(file)"
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown setting"
+        lines.append(f"setting '{name}' = {e.get('input')!r}: {msg}")
+    return ConfigError(f"invalid configuration ({origin}):\n  " + "\n  ".join(lines))
+
+
+def make_config(values: Mapping[str, Any], *, origin: str = "settings") -> PlanConfig:
+    """Build a :class:`PlanConfig`, turning validation errors into a ConfigError.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        Naming each bad setting, its value and what is allowed.
+    """
+    try:
+        return PlanConfig(**dict(values))
+    except ValidationError as err:
+        raise _explain(err, origin) from None
+
+
+def read_config_file(path: Path | str) -> dict[str, Any]:
+    """Read a TOML configuration file into a dict of settings.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If the file is missing or is not valid TOML (with the line number).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"configuration file {path} not found")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None

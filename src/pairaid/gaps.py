@@ -1,0 +1,145 @@
+"""Gaps between need and local capacity, and what donors can send.
+
+Terms: *available* is the part of a region's pre-epidemic capacity that can be given to
+COVID-19 care (``covid_share_beds`` of beds, ``covid_share_staff`` of doctors and nurses);
+the *gap* is the need above it. A donor's *deployable* staff is ``deployable_share`` of its
+doctors and nurses; its *capacity* to send is what remains of that after its own epidemic's
+staff need on the decision date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from pairaid.needs import per_patient_needs
+from pairaid.schemas import STAFF_RESOURCES
+
+GAP_RESOURCES = ("beds", "doctors", "nurses")
+"""Resources whose gap is computed (those with a capacity in every built-in data set)."""
+
+
+def _share(resource: str, parameters: Mapping[str, float]) -> float:
+    return parameters["covid_share_staff"] if resource in STAFF_RESOURCES \
+        else parameters["covid_share_beds"]
+
+
+def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: float,
+                 parameters: Mapping[str, float],
+                 resources: Sequence[str] = GAP_RESOURCES) -> pd.DataFrame:
+    """Gap per recipient, resource and day at one forecast quantile.
+
+    Parameters
+    ----------
+    needs : pandas.DataFrame
+        ``needs`` table (``region_code``, ``date``, ``resource``, ``quantile``, ``value``,
+        ``estimated``).
+    capacities : pandas.DataFrame
+        ``capacities`` table (``region_code``, ``resource``, ``quantity`` [beds or persons],
+        ``estimated``).
+    quantile : float
+        The planning quantile; must be one of the needs' quantile levels.
+    parameters : mapping of str to float
+        ``covid_share_beds``, ``covid_share_staff`` [fraction].
+    resources : sequence of str
+        Resources to compute.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``gaps`` table: ``region_code``, ``date``, ``resource``, ``need``, ``available``,
+        ``gap`` = max(need − available, 0) [beds or staff per day], ``estimated`` (need or
+        capacity estimated). Regions without a capacity figure for a resource get no rows
+        for it.
+    """
+    levels = np.asarray(needs["quantile"].unique(), dtype=float)
+    if not np.isclose(levels, quantile).any():
+        raise ValueError(f"quantile {quantile} not among the forecast levels")
+    at_q = needs[np.isclose(needs["quantile"].astype(float), quantile)
+                 & needs["resource"].isin(resources)]
+    cap = capacities[capacities["resource"].isin(resources)].copy()
+    cap["available"] = [float(q) * _share(r, parameters)
+                        for q, r in zip(cap["quantity"], cap["resource"], strict=True)]
+    cap = cap.rename(columns={"estimated": "capacity_estimated"})
+    merged = at_q.merge(cap[["region_code", "resource", "available", "capacity_estimated"]],
+                        on=["region_code", "resource"], how="inner")
+    need = merged["value"].astype(float)
+    out = pd.DataFrame({
+        "region_code": merged["region_code"],
+        "date": merged["date"],
+        "resource": merged["resource"],
+        "need": need,
+        "available": merged["available"].astype(float),
+        "gap": np.maximum(need - merged["available"].astype(float), 0.0),
+        "estimated": merged["estimated"].fillna(False).astype(bool)
+        | merged["capacity_estimated"].fillna(False).astype(bool),
+    })
+    return out.sort_values(["region_code", "resource", "date"]).reset_index(drop=True)
+
+
+def census_on(cases: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Patients in care on ``day`` (confirmed − deaths − recovered), where all three are known.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region_code``, ``census`` [persons]; regions without a complete row on ``day`` are
+        left out.
+    """
+    rows = cases[cases["date"] == pd.Timestamp(day)]
+    known = rows[["confirmed_cum", "deaths_cum", "recovered_cum"]].notna().all(axis=1)
+    rows = rows[known]
+    census = (rows["confirmed_cum"] - rows["deaths_cum"] - rows["recovered_cum"]).astype(float)
+    return pd.DataFrame({"region_code": rows["region_code"].to_numpy(),
+                         "census": np.maximum(census.to_numpy(), 0.0)})
+
+
+def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
+                     donors: Sequence[str], decision_date: date,
+                     parameters: Mapping[str, float]) -> pd.DataFrame:
+    """Staff each donor can send.
+
+    Parameters
+    ----------
+    capacities : pandas.DataFrame
+        ``capacities`` table; rows for ``doctors`` and ``nurses`` of each donor are used.
+    cases : pandas.DataFrame
+        ``cases`` table; the donor's own census on ``decision_date`` sets its own need.
+    donors : sequence of str
+        Donor region codes.
+    decision_date : datetime.date
+        Day of the decision.
+    parameters : mapping of str to float
+        ``deployable_share`` [fraction] and the needs parameters of
+        :func:`pairaid.needs.per_patient_needs`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``donor_code``, ``resource``, ``deployable`` = ``deployable_share`` × staff,
+        ``own_census`` [patients], ``own_need`` [staff], ``own_need_known`` (bool: the donor
+        has case counts on the decision date; if not, its own need is taken as 0),
+        ``capacity`` = max(deployable − own_need, 0) [staff], ``estimated``.
+    """
+    ratios = per_patient_needs(parameters)
+    own = census_on(cases, decision_date).set_index("region_code")["census"]
+    cap = capacities[capacities["region_code"].isin(list(donors))
+                     & capacities["resource"].isin(STAFF_RESOURCES)]
+    rows = []
+    for code, res, qty, est in zip(cap["region_code"], cap["resource"], cap["quantity"],
+                                   cap["estimated"].fillna(False), strict=True):
+        deployable = float(qty) * parameters["deployable_share"]
+        known = code in own.index
+        own_census = float(own.get(code, 0.0))
+        own_need = own_census * ratios[res]
+        rows.append({"donor_code": code, "resource": res, "deployable": deployable,
+                     "own_census": own_census, "own_need": own_need,
+                     "own_need_known": known,
+                     "capacity": float(np.floor(max(deployable - own_need, 0.0))),
+                     "estimated": bool(est)})
+    out = pd.DataFrame(rows, columns=["donor_code", "resource", "deployable", "own_census",
+                                      "own_need", "own_need_known", "capacity", "estimated"])
+    return out.sort_values(["donor_code", "resource"]).reset_index(drop=True)

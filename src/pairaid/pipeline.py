@@ -1,0 +1,245 @@
+"""The planning pipeline behind ``pairaid plan``: data -> forecast -> needs -> gaps -> pairs.
+
+:func:`plan` is pure: it takes a checked :class:`~pairaid.datasets.Dataset` and a
+:class:`~pairaid.config.PlanConfig` and returns a :class:`PlanRun` with every table; the CLI
+(or the service) writes it with :func:`pairaid.io.write_run`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pairaid.config import PlanConfig
+from pairaid.datasets import Dataset, load_builtin
+from pairaid.errors import ConfigError
+from pairaid.forecast import forecast_cases
+from pairaid.gaps import compute_gaps, donor_capacities
+from pairaid.geo import distance_table
+from pairaid.metrics import plan_metrics
+from pairaid.needs import compute_needs
+from pairaid.pairing import PairingOptions, PairingProblem, PairingResult, solve
+from pairaid.parameters import parameter_values
+from pairaid.schemas import STAFF_RESOURCES
+
+OFFICIAL_KEY_PREFIX = "official_"
+
+
+@dataclass(frozen=True, eq=False)
+class PlanRun:
+    """Everything one planning run produced.
+
+    Attributes
+    ----------
+    config : PlanConfig
+    dataset : Dataset
+    recipients, donors : list of str
+    parameters : dict of str to float
+    forecast, observed, needs, gaps, donor_capacities, distances : pandas.DataFrame
+        Tables as in ``docs/design.md``; ``observed`` has ``region_code``, ``date``,
+        ``new_confirmed``, ``census`` [persons] over the whole data range.
+    plan : PairingResult
+        pairaid's plan.
+    official : PairingResult or None
+        The historical pairing of ``config.official_round``, flows found by the same model.
+    metrics : dict
+        ``{"pairaid": {...}, "official_<round>": {...}}`` (see
+        :func:`pairaid.metrics.plan_metrics`).
+    """
+
+    config: PlanConfig
+    dataset: Dataset
+    recipients: list[str]
+    donors: list[str]
+    parameters: dict[str, float]
+    forecast: pd.DataFrame
+    observed: pd.DataFrame
+    needs: pd.DataFrame
+    gaps: pd.DataFrame
+    donor_capacities: pd.DataFrame
+    distances: pd.DataFrame
+    plan: PairingResult
+    official: PairingResult | None
+    metrics: dict[str, Any]
+
+    @property
+    def official_key(self) -> str:
+        """Key of the official plan in :attr:`metrics` (``official_2020_02_10``)."""
+        rnd = self.config.official_round
+        return OFFICIAL_KEY_PREFIX + (rnd.isoformat().replace("-", "_") if rnd else "none")
+
+
+def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], list[str]]:
+    """Recipient and donor codes for a run (defaults in :class:`PlanConfig`).
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If a listed code is not in the data set, a region is both donor and recipient, or
+        either list is empty.
+    """
+    regions = dataset.regions
+    known = set(regions["region_code"])
+    if config.recipients is not None:
+        recipients = list(config.recipients)
+    else:
+        prefs = regions[regions["level"] == "prefecture"]["region_code"]
+        recipients = [c for c in prefs if c not in set(config.exclude_recipients)]
+    parents = set(regions.loc[regions["region_code"].isin(recipients), "parent_code"])
+    if config.donors is not None:
+        donors = list(config.donors)
+    else:
+        provinces = regions[regions["level"] == "province"]["region_code"]
+        donors = [c for c in provinces if c not in parents]
+    for name, codes in (("recipients", recipients), ("donors", donors)):
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise ConfigError(f"setting '{name}': unknown region code(s) {unknown} "
+                              f"(not in the data set's regions.csv)")
+        if not codes:
+            raise ConfigError(f"setting '{name}': no regions selected")
+    both = sorted(set(recipients) & set(donors))
+    if both:
+        raise ConfigError(f"regions {both} are both donors and recipients")
+    return recipients, donors
+
+
+def observed_series(cases: pd.DataFrame, region_codes: list[str]) -> pd.DataFrame:
+    """Observed daily new confirmed cases and census, for comparison with forecasts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region_code``, ``date``, ``new_confirmed`` (day-on-day change of the cumulative
+        count; negative on re-count days, NA where either day is unknown), ``census``
+        (confirmed − deaths − recovered; NA where one is unknown) [persons].
+    """
+    rows = cases[cases["region_code"].isin(region_codes)].sort_values(["region_code", "date"])
+    new = rows.groupby("region_code")["confirmed_cum"].diff()
+    census = rows["confirmed_cum"] - rows["deaths_cum"] - rows["recovered_cum"]
+    return pd.DataFrame({"region_code": rows["region_code"], "date": rows["date"],
+                         "new_confirmed": new, "census": census}).reset_index(drop=True)
+
+
+def _options(config: PlanConfig, **extra: Any) -> PairingOptions:
+    m: int | dict[str, int] = dict(config.m_per_donor) if config.m_per_donor else config.m
+    return PairingOptions(
+        max_donors_per_recipient=config.k,
+        max_recipients_per_donor=m,
+        default_max_donors_per_recipient=config.k,
+        default_max_recipients_per_donor=config.m,
+        fixed_pairs=[tuple(p) for p in config.fixed_pairs],  # type: ignore[misc]
+        forbidden_pairs=[tuple(p) for p in config.forbidden_pairs],  # type: ignore[misc]
+        distance_weight=config.distance_weight,
+        time_limit=config.time_limit,
+        mip_rel_gap=config.mip_rel_gap,
+        **extra,
+    )
+
+
+def official_pairs(dataset: Dataset, config: PlanConfig, recipients: list[str],
+                   donors: list[str]) -> list[tuple[str, str]] | None:
+    """Pairs of the historical round ``config.official_round`` (``None`` if not asked for).
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If the data set has no pairing of that round, or the round uses a donor or
+        recipient outside this run's selection.
+    """
+    if config.official_round is None:
+        return None
+    rounds = dataset.pairings
+    mask = pd.to_datetime(rounds["round"]) == pd.Timestamp(config.official_round)
+    sel = rounds[mask]
+    if sel.empty:
+        available = sorted({pd.Timestamp(r).date().isoformat() for r in rounds["round"]})
+        raise ConfigError(f"setting 'official_round' = {config.official_round}: the data set "
+                          f"has no pairing of that round (rounds: {available or 'none'}); "
+                          "set official_round to one of them or to none")
+    pairs = list(zip(sel["donor_code"].astype(str), sel["recipient_code"].astype(str),
+                     strict=True))
+    outside = [p for p in pairs if p[0] not in donors or p[1] not in recipients]
+    if outside:
+        raise ConfigError(f"the official {config.official_round} pairing uses pairs outside "
+                          f"this run's donors/recipients: {outside}")
+    return pairs
+
+
+def plan(dataset: Dataset, config: PlanConfig, *,
+         forecast: pd.DataFrame | None = None) -> PlanRun:
+    """Run the whole planning pipeline.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Checked input tables.
+    config : PlanConfig
+        Run options.
+    forecast : pandas.DataFrame, optional
+        A ``forecast`` table to use instead of pairaid's own (for example read from a
+        Forecast Hub file); it must have census rows at the planning quantile.
+
+    Returns
+    -------
+    PlanRun
+
+    Raises
+    ------
+    pairaid.errors.PairaidError
+        ConfigError for bad settings, InputError for bad data, InfeasibleError when no
+        pairing satisfies the limits (with the reason in words).
+    """
+    recipients, donors = select_regions(dataset, config)
+    params_table = dataset.parameters if len(dataset.parameters) else \
+        load_builtin("hubei-2020").parameters
+    params = parameter_values(params_table, source=str(dataset.path / "parameters.csv"))
+    if forecast is None:
+        forecast = forecast_cases(dataset.cases, region_codes=recipients,
+                                  origin=config.decision_date,
+                                  horizon_days=config.horizon_days, parameters=params,
+                                  model=config.model, seed=config.seed)
+    levels = forecast["quantile"].astype(float).unique()
+    if not np.isclose(levels, config.planning_quantile).any():
+        raise ConfigError(f"setting 'planning_quantile' = {config.planning_quantile}: not "
+                          f"a forecast quantile level; use one of {sorted(levels.tolist())}")
+    needs = compute_needs(forecast, params)
+    gaps = compute_gaps(needs, dataset.capacities, quantile=config.planning_quantile,
+                        parameters=params)
+    caps = donor_capacities(dataset.capacities, dataset.cases, donors=donors,
+                            decision_date=config.decision_date, parameters=params)
+    missing = sorted(set(recipients) - set(gaps["region_code"]))
+    if missing:
+        raise ConfigError(f"recipients {missing} have no capacity figures in capacities.csv")
+    if dataset.distances is not None:
+        dist = dataset.distances[dataset.distances["donor_code"].isin(donors)
+                                 & dataset.distances["recipient_code"].isin(recipients)]
+    else:
+        dist = distance_table(dataset.regions, donors, recipients)
+    staff = gaps[gaps["resource"].isin(STAFF_RESOURCES)]
+    problem = PairingProblem(
+        supply=caps[["donor_code", "resource", "capacity"]],
+        demand=staff[["region_code", "resource", "date", "gap"]]
+        .rename(columns={"region_code": "recipient_code"}),
+        distances=dist[["donor_code", "recipient_code", "distance_km"]],
+        weights=dict(config.resource_weights),
+    )
+    exact = official_pairs(dataset, config, recipients, donors)
+    official = solve(problem, _options(config, exact_pairs=exact)) if exact else None
+    cap = None
+    if official is not None and config.staff_cap_to_official:
+        cap = float(official.flows["quantity"].sum())
+    result = solve(problem, _options(config, max_total_sent=cap))
+    metrics: dict[str, Any] = {"pairaid": plan_metrics(result, gaps, caps)}
+    if official is not None:
+        key = OFFICIAL_KEY_PREFIX + config.official_round.isoformat().replace("-", "_")  # type: ignore[union-attr]
+        metrics[key] = plan_metrics(official, gaps, caps)
+    metrics["staff_cap"] = cap
+    return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
+                   parameters=params, forecast=forecast,
+                   observed=observed_series(dataset.cases, recipients), needs=needs,
+                   gaps=gaps, donor_capacities=caps, distances=dist, plan=result,
+                   official=official, metrics=metrics)

@@ -1,0 +1,67 @@
+"""A run folder: the files ``pairaid plan`` writes, and their contract.
+
+Other tools read these files; keep at least: ``pairs.csv`` (``donor_code``,
+``recipient_code``), ``flows.csv`` (``donor_code``, ``recipient_code``, ``resource``,
+``quantity``) and ``metrics.json`` (one object per plan, ``pairaid`` and
+``official_<round>``, each with ``shortfall_staff_days``, ``gap_covered_share``,
+``max_donor_burden``, ``total_distance_km``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pairaid.io import prepare_run_folder, write_csv, write_json
+from pairaid.pipeline import PlanRun
+
+RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "needs.csv",
+             "gaps.csv", "donor_capacities.csv", "distances.csv", "pairs.csv", "flows.csv",
+             "shortfall.csv", "official_pairs.csv", "official_flows.csv",
+             "official_shortfall.csv", "metrics.json")
+"""Files of a run folder (the ``official_*`` ones only when a historical round is compared)."""
+
+
+def default_out(run: PlanRun) -> Path:
+    """``pairaid-out/<data set>-<decision date>/`` in the working directory."""
+    return Path("pairaid-out") / f"{run.dataset.name}-{run.config.decision_date.isoformat()}"
+
+
+def save_run(run: PlanRun, out: Path | str, *, force: bool = False) -> Path:
+    """Write every table of ``run`` into the folder ``out``.
+
+    Raises
+    ------
+    pairaid.errors.OutputExistsError
+        If ``out`` already holds files and ``force`` is false.
+    """
+    folder = prepare_run_folder(out, force=force)
+    config_text = run.config.to_toml()
+    if run.config.data_dir is None:
+        config_text = f"# data set: built-in '{run.dataset.name}'\n" + config_text
+    (folder / "config.toml").write_text(config_text, encoding="utf-8")
+    used = set(run.recipients) | set(run.donors)
+    write_csv(run.dataset.regions[run.dataset.regions["region_code"].isin(used)],
+              folder / "regions.csv")
+    tables = {"forecast": run.forecast, "observed": run.observed, "needs": run.needs,
+              "gaps": run.gaps, "donor_capacities": run.donor_capacities,
+              "distances": run.distances, "pairs": run.plan.pairs, "flows": run.plan.flows,
+              "shortfall": run.plan.shortfall}
+    if run.official is not None:
+        tables |= {"official_pairs": run.official.pairs, "official_flows": run.official.flows,
+                   "official_shortfall": run.official.shortfall}
+    for name, frame in tables.items():
+        write_csv(frame, folder / f"{name}.csv")
+    metrics = dict(run.metrics)
+    metrics["dataset"] = run.dataset.name
+    metrics["sources"] = _sources(run)
+    write_json(metrics, folder / "metrics.json")
+    return folder
+
+
+def _sources(run: PlanRun) -> list[str]:
+    lines = [f"data set '{run.dataset.name}' ({run.dataset.path})"]
+    text = run.dataset.sources_text
+    if text:
+        lines += [ln.strip() for ln in text.splitlines() if ln.startswith("| ") and
+                  not ln.startswith("| id") and not ln.startswith("|--")]
+    return lines
