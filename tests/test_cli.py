@@ -1,0 +1,84 @@
+"""The command line, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pairaid.cli import main
+
+
+def test_plan_on_builtin_data_writes_the_contract(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["plan", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "official_2020_02_10" in printed and "pairaid" in printed
+    pairs = pd.read_csv(out / "pairs.csv")
+    flows = pd.read_csv(out / "flows.csv")
+    assert {"donor_code", "recipient_code"} <= set(pairs.columns)
+    assert {"donor_code", "recipient_code", "resource", "quantity"} <= set(flows.columns)
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    for key in ("pairaid", "official_2020_02_10"):
+        assert {"shortfall_staff_days", "gap_covered_share", "max_donor_burden",
+                "total_distance_km"} <= set(metrics[key])
+    for name in ("forecast.csv", "needs.csv", "gaps.csv", "config.toml"):
+        assert (out / name).is_file()
+
+
+def test_existing_run_is_never_overwritten(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me", encoding="utf-8")
+    assert main(["plan", "--out", str(out)]) == 2
+    assert "already holds a run" in capsys.readouterr().err
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_data_folder_of_a_user(tiny: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "tiny-run"
+    code = main(["plan", "--data", str(tiny), "--out", str(out), "--horizon", "14"])
+    assert code == 0, capsys.readouterr().err
+    pairs = pd.read_csv(out / "pairs.csv", dtype=str)
+    assert set(pairs["recipient_code"]) <= {"420900", "421100"}
+    assert set(pairs["donor_code"]) <= {"CN-AA", "CN-BB"}
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["official_2020_02_10"]["pairs"] == 2
+
+
+def test_bad_data_folder_gives_message_not_traceback(tiny: Path, capsys) -> None:
+    path = tiny / "cases.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2020-01-26,420900",
+                                                             "2020-01-26,999999", 1),
+                    encoding="utf-8")
+    assert main(["plan", "--data", str(tiny), "--out", str(tiny / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "cases.csv, line 3, column 'region_code'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--k", "0"], "setting 'k' = 0"),
+    (["--m", "0"], "setting 'm' = 0"),
+    (["--quantile", "0.33"], "setting 'planning_quantile' = 0.33"),
+    (["--dataset", "atlantis"], "unknown data set 'atlantis'"),
+])
+def test_bad_settings_name_the_setting(args: list[str], expected: str, tmp_path: Path,
+                                       capsys) -> None:
+    assert main(["plan", "--out", str(tmp_path / "x"), *args]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_config_file_is_read_and_unknown_keys_refused(tmp_path: Path, capsys) -> None:
+    cfg = tmp_path / "plan.toml"
+    cfg.write_text('horizon_days = 14\nkk = 3\n', encoding="utf-8")
+    assert main(["plan", "--config", str(cfg), "--out", str(tmp_path / "x")]) == 2
+    assert "setting 'kk'" in capsys.readouterr().err
+
+
+def test_data_show_prints_tables_and_sources(capsys) -> None:
+    assert main(["data", "show", "hubei-2020"]) == 0
+    out = capsys.readouterr().out
+    assert "cases" in out and "2020-01-20" in out and "2020-04-30" in out
+    assert "Source register" in out or "S1" in out

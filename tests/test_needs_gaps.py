@@ -1,0 +1,88 @@
+"""Needs from census, gaps and donor capacity, against hand-computed values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from pairaid.gaps import compute_gaps, donor_capacities
+from pairaid.needs import compute_needs, per_patient_needs
+
+PARAMS = dict(share_mild=0.8, share_severe=0.15, share_critical=0.05,
+              share_ventilated_of_critical=0.5, beds_per_patient=1.0,
+              doctors_per_ward_patient=0.2, nurses_per_ward_patient=0.4,
+              doctors_per_icu_patient=0.8, nurses_per_icu_patient=3.0,
+              covid_share_beds=0.2, covid_share_staff=0.1, deployable_share=0.01)
+
+
+def _forecast(values: dict[float, float]) -> pd.DataFrame:
+    return pd.DataFrame({"region_code": "X", "date": pd.Timestamp("2020-02-11"),
+                         "target": "census", "quantile": list(values),
+                         "value": list(values.values()), "estimated": False})
+
+
+def test_needs_hand_computed_and_nested() -> None:
+    # 1,000 patients: 950 on wards, 50 in ICU (25 ventilated).
+    needs = compute_needs(_forecast({0.5: 1000.0}), PARAMS).set_index("resource")["value"]
+    assert needs["beds"] == pytest.approx(1000)  # ICU patients also occupy a bed
+    assert needs["icu_beds"] == pytest.approx(50)
+    assert needs["ventilators"] == pytest.approx(25)
+    assert needs["doctors"] == pytest.approx(950 * 0.2 + 50 * 0.8)  # 230
+    assert needs["nurses"] == pytest.approx(950 * 0.4 + 50 * 3.0)  # 530
+    assert needs["ventilators"] <= needs["icu_beds"] <= needs["beds"]
+
+
+def test_needs_quantiles_stay_monotone() -> None:
+    needs = compute_needs(_forecast({0.05: 500.0, 0.5: 1000.0, 0.95: 2000.0}), PARAMS)
+    for _, grp in needs.groupby("resource"):
+        assert grp.sort_values("quantile")["value"].is_monotonic_increasing
+
+
+def test_severity_shares_must_add_up() -> None:
+    from pairaid.errors import InputError
+    from pairaid.parameters import parameter_values
+
+    table = pd.DataFrame({"name": ["share_mild", "share_severe", "share_critical"],
+                          "value": [0.8, 0.15, 0.1]})
+    with pytest.raises(InputError, match="must sum to 1"):
+        parameter_values(table, required=())
+
+
+def test_gap_is_need_above_covid_share_of_capacity() -> None:
+    needs = compute_needs(_forecast({0.5: 1000.0}), PARAMS)
+    caps = pd.DataFrame({"region_code": "X", "resource": ["beds", "doctors", "nurses"],
+                         "quantity": [4000.0, 1000.0, 3000.0], "estimated": [False, True,
+                                                                              False]})
+    gaps = compute_gaps(needs, caps, quantile=0.5, parameters=PARAMS).set_index("resource")
+    assert gaps.loc["beds", "available"] == pytest.approx(800)
+    assert gaps.loc["beds", "gap"] == pytest.approx(200)
+    assert gaps.loc["doctors", "gap"] == pytest.approx(230 - 100)
+    assert bool(gaps.loc["doctors", "estimated"]) is True
+    assert gaps.loc["nurses", "gap"] == pytest.approx(530 - 300)
+
+
+def test_no_negative_gap() -> None:
+    needs = compute_needs(_forecast({0.5: 10.0}), PARAMS)
+    caps = pd.DataFrame({"region_code": "X", "resource": ["nurses"], "quantity": [1e6],
+                         "estimated": [False]})
+    gaps = compute_gaps(needs, caps, quantile=0.5, parameters=PARAMS)
+    assert (gaps["gap"] == 0).all()
+
+
+def test_donor_capacity_subtracts_own_epidemic() -> None:
+    caps = pd.DataFrame({"region_code": "D", "resource": ["doctors", "nurses"],
+                         "quantity": [50_000.0, 60_000.0], "estimated": [False, False]})
+    cases = pd.DataFrame({"date": pd.to_datetime(["2020-02-10"]), "region_code": ["D"],
+                          "confirmed_cum": pd.array([1200], "Int64"),
+                          "deaths_cum": pd.array([0], "Int64"),
+                          "recovered_cum": pd.array([200], "Int64")})
+    out = donor_capacities(caps, cases, donors=["D"], decision_date=date(2020, 2, 10),
+                           parameters=PARAMS).set_index("resource")
+    ratios = per_patient_needs(PARAMS)
+    assert out.loc["doctors", "deployable"] == pytest.approx(500)
+    assert out.loc["doctors", "own_need"] == pytest.approx(1000 * ratios["doctors"])
+    assert out.loc["doctors", "capacity"] == 500 - 230
+    assert out.loc["nurses", "capacity"] == 600 - 530
+    assert bool(out.loc["nurses", "own_need_known"])

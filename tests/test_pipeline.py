@@ -1,0 +1,73 @@
+"""Invariants of the default plan on the built-in Hubei 2020 data."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pairaid.datasets import load_builtin
+
+
+def test_hubei_and_wuhan_roles(hubei_run) -> None:
+    assert "CN-HB" not in hubei_run.donors
+    assert len(hubei_run.donors) == 30
+    assert "420100" not in hubei_run.recipients
+    assert len(hubei_run.recipients) == 16
+    assert "CN-HB" not in set(hubei_run.plan.pairs["donor_code"])
+
+
+def test_no_donor_over_capacity(hubei_run) -> None:
+    for result in (hubei_run.plan, hubei_run.official):
+        sent = result.flows.groupby(["donor_code", "resource"])["quantity"].sum()
+        cap = hubei_run.donor_capacities.set_index(["donor_code", "resource"])["capacity"]
+        assert (sent <= cap.reindex(sent.index) + 1e-6).all()
+
+
+def test_every_recipient_with_a_gap_is_paired(hubei_run) -> None:
+    staff = hubei_run.gaps[hubei_run.gaps["resource"].isin(["doctors", "nurses"])]
+    needing = set(staff.loc[staff["gap"] > 0, "region_code"])
+    assert needing, "the default forecast should leave some recipient with a staff gap"
+    assert needing <= set(hubei_run.plan.pairs["recipient_code"])
+
+
+def test_limits_k_and_m(hubei_run) -> None:
+    pairs = hubei_run.plan.pairs
+    assert pairs.groupby("recipient_code").size().max() <= hubei_run.config.k
+    assert pairs.groupby("donor_code").size().max() <= hubei_run.config.m
+
+
+def test_flows_only_along_pairs(hubei_run) -> None:
+    for result in (hubei_run.plan, hubei_run.official):
+        chosen = set(zip(result.pairs["donor_code"], result.pairs["recipient_code"],
+                         strict=True))
+        used = result.flows[result.flows["quantity"] > 0]
+        assert set(zip(used["donor_code"], used["recipient_code"], strict=True)) <= chosen
+
+
+def test_official_pairing_is_fixed_exactly(hubei_run) -> None:
+    p = load_builtin("hubei-2020").pairings
+    official = p[pd.to_datetime(p["round"]) == pd.Timestamp("2020-02-10")]
+    expected = set(zip(official["donor_code"], official["recipient_code"], strict=True))
+    got = set(zip(hubei_run.official.pairs["donor_code"],
+                  hubei_run.official.pairs["recipient_code"], strict=True))
+    assert len(expected) == 21 and got == expected
+
+
+def test_staff_cap_compares_like_with_like(hubei_run) -> None:
+    m = hubei_run.metrics
+    assert m["pairaid"]["staff_sent"] <= m["official_2020_02_10"]["staff_sent"] + 1e-6
+    # same model, same forecast: pairaid's free choice of pairs is never worse
+    assert (m["pairaid"]["shortfall_staff_days"]
+            <= m["official_2020_02_10"]["shortfall_staff_days"] + 1e-6)
+
+
+def test_metrics_contract(hubei_run) -> None:
+    for key in ("pairaid", "official_2020_02_10"):
+        for field in ("shortfall_staff_days", "gap_covered_share", "max_donor_burden",
+                      "total_distance_km"):
+            assert field in hubei_run.metrics[key]
+        assert 0.0 <= hubei_run.metrics[key]["gap_covered_share"] <= 1.0
+
+
+def test_forecast_uses_no_data_after_decision_date(hubei_run) -> None:
+    assert hubei_run.forecast["date"].min() == pd.Timestamp("2020-02-11")
+    assert hubei_run.forecast["date"].max() == pd.Timestamp("2020-03-09")
