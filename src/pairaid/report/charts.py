@@ -1,0 +1,228 @@
+"""Charts of a run (plotly figures; pure, no I/O): forecast fan charts, gap heat maps and
+donor-burden bars."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from pairaid.report.i18n import Lang, t
+from pairaid.report.maps import region_names
+from pairaid.report.run import PLANS, RunTables
+from pairaid.report.summary import donor_burden
+
+FAN_COLS = 4
+BAND_COLOURS = {0.9: "rgba(33,113,181,0.18)", 0.5: "rgba(33,113,181,0.38)"}
+PLAN_COLOURS = {"pairaid": "#08519c", "official_2020_02_10": "#d94801"}
+
+
+def local_names(regions: pd.DataFrame, lang: Lang) -> dict[str, str]:
+    """Map ``region_code`` to its name in ``lang`` (``name_zh`` or ``name_en``)."""
+    col = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(regions["region_code"], regions[col], strict=True))
+
+
+def decision_date(run: RunTables) -> pd.Timestamp:
+    """The plan's decision date: ``decision_date`` of the configuration, else the day before
+    the first forecast date."""
+    value = run.config.get("decision_date")
+    if isinstance(value, date | str):
+        return pd.Timestamp(value)
+    return pd.Timestamp(run.tables["forecast"]["date"].min()) - pd.Timedelta(days=1)
+
+
+def recipients(run: RunTables) -> list[str]:
+    """Recipient codes (those with gaps), in ``region_code`` order."""
+    return sorted(str(c) for c in run.tables["gaps"]["region_code"].unique())
+
+
+def _bands(quantiles: list[float]) -> list[tuple[float, float, float]]:
+    """Central intervals ``(level, low q, high q)`` available among ``quantiles``, widest
+    first (a 90 % interval needs the 0.05 and 0.95 quantiles)."""
+    qs = {round(q, 6) for q in quantiles}
+    out = [(round(1 - 2 * q, 6), q, round(1 - q, 6)) for q in sorted(qs) if q < 0.5
+           and round(1 - q, 6) in qs]
+    return sorted(out, reverse=True)
+
+
+def fan_chart(run: RunTables, target: str, lang: Lang) -> go.Figure:
+    """Fan chart of the forecast of ``target`` for each recipient (one panel each).
+
+    Parameters
+    ----------
+    run : RunTables
+        Uses ``forecast`` (``region_code``, ``date``, ``target``, ``quantile``, ``value``
+        [persons]), ``observed`` (``new_confirmed``, ``census`` [persons]) and ``regions``.
+    target : {"new_confirmed", "census"}
+        Forecast target.
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Median line, central intervals (90 % and 50 % when those quantiles exist), observed
+        points up to the decision date (filled) and after it (hollow, when known), and a
+        vertical line at the decision date.
+    """
+    codes = recipients(run)
+    names = local_names(run.tables["regions"], lang)
+    forecast = run.tables["forecast"]
+    forecast = forecast[forecast["target"] == target]
+    observed = run.tables["observed"]
+    cut = decision_date(run)
+    rows = max(1, math.ceil(len(codes) / FAN_COLS))
+    fig = make_subplots(rows=rows, cols=FAN_COLS, subplot_titles=[names[c] for c in codes],
+                        shared_xaxes=True, vertical_spacing=0.6 / rows / 2 + 0.03,
+                        horizontal_spacing=0.05)
+    bands = _bands(sorted(forecast["quantile"].unique().tolist()))
+    shapes: list[dict[str, object]] = []
+    traces: list[go.Scatter] = []
+    for i, code in enumerate(codes):
+        suffix = "" if i == 0 else str(i + 1)
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        wide = (forecast[forecast["region_code"] == code]
+                .pivot_table(index="date", columns="quantile", values="value"))
+        wide.columns = [round(float(q), 6) for q in wide.columns]
+        first = i == 0
+        for level, lo, hi in bands:
+            label = t("band90" if level == 0.9 else "band50", lang) if level in (0.9, 0.5) \
+                else f"{level:.0%}"
+            colour = BAND_COLOURS.get(level, "rgba(33,113,181,0.25)")
+            traces.append(go.Scatter(x=wide.index, y=wide[hi], mode="lines",
+                                     line={"width": 0}, hoverinfo="skip", showlegend=False,
+                                     legendgroup=f"band{level}", **axes))
+            traces.append(go.Scatter(x=wide.index, y=wide[lo], mode="lines",
+                                     line={"width": 0}, fill="tonexty", fillcolor=colour,
+                                     name=label, legendgroup=f"band{level}", showlegend=first,
+                                     hovertemplate=f"{label}: %{{y:,.0f}}<extra></extra>",
+                                     **axes))
+        if 0.5 in wide.columns:
+            traces.append(go.Scatter(x=wide.index, y=wide[0.5], mode="lines",
+                                     line={"color": "#08306b", "width": 2},
+                                     name=t("median", lang), legendgroup="median",
+                                     showlegend=first, **axes))
+        obs = observed[(observed["region_code"] == code)].dropna(subset=[target])
+        for after, key, symbol in [(False, "observed_before", "circle"),
+                                   (True, "observed_after", "circle-open")]:
+            part = obs[(obs["date"] > cut) if after else (obs["date"] <= cut)]
+            traces.append(go.Scatter(x=part["date"], y=part[target], mode="markers",
+                                     marker={"size": 4, "color": "#252525", "symbol": symbol},
+                                     name=t(key, lang), legendgroup=key, showlegend=first,
+                                     **axes))
+        shapes.append({"type": "line", "x0": cut, "x1": cut, "y0": 0, "y1": 1,
+                       "xref": f"x{suffix}", "yref": f"y{suffix} domain",
+                       "line": {"color": "#969696", "dash": "dot", "width": 1}})
+    fig.add_traces(traces)
+    fig.update_layout(
+        shapes=shapes,
+        title={"text": t(f"fan_title_{target}", lang), "font": {"size": 14}},
+        height=140 + 200 * rows, margin={"l": 40, "r": 10, "t": 70, "b": 70},
+        legend={"orientation": "h", "x": 0, "y": 0, "yref": "container",
+                "yanchor": "bottom"},
+        hovermode="x unified")
+    fig.update_annotations(font_size=11)
+    return fig
+
+
+def gap_heatmap(run: RunTables, resource: str, lang: Lang) -> go.Figure:
+    """Heat map of the gap of ``resource`` by recipient (rows) and day (columns).
+
+    Parameters
+    ----------
+    run : RunTables
+        Uses ``gaps`` (``region_code``, ``date``, ``resource``, ``need``, ``available``,
+        ``gap`` [units per day], ``estimated``) and ``regions``.
+    resource : str
+        ``beds``, ``doctors``, ``nurses`` (any resource present in ``gaps``).
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One heat-map trace; hover shows both names, need, availability and the estimated
+        flag.
+    """
+    gaps = run.tables["gaps"]
+    gaps = gaps[gaps["resource"] == resource]
+    names = local_names(run.tables["regions"], lang)
+    both = region_names(run.tables["regions"])
+    codes = sorted(gaps["region_code"].unique())
+    dates = sorted(gaps["date"].unique())
+    cells = gaps.set_index(["region_code", "date"])
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    for code in codes:
+        z_row: list[float | None] = []
+        t_row: list[str] = []
+        for d in dates:
+            if (code, d) in cells.index:
+                r = cells.loc[(code, d)]
+                z_row.append(float(r["gap"]))
+                est = bool(r["estimated"]) if "estimated" in r and pd.notna(r["estimated"]) \
+                    else False
+                t_row.append(f"{both[code]}<br>{pd.Timestamp(d):%Y-%m-%d}<br>"
+                             f"{t('gap', lang)}: {r['gap']:,.0f}<br>"
+                             f"{t('need_at_peak', lang).split(' [')[0]}: {r['need']:,.0f}<br>"
+                             f"{t('available', lang).split(' [')[0]}: {r['available']:,.0f}"
+                             f"<br>{t('estimated', lang)}: "
+                             f"{t('yes', lang) if est else t('no', lang)}")
+            else:
+                z_row.append(None)
+                t_row.append("")
+        z.append(z_row)
+        text.append(t_row)
+    unit = t("unit_beds" if "beds" in resource else "unit_staff", lang)
+    fig = go.Figure(go.Heatmap(
+        x=dates, y=[names[c] for c in codes], z=z, text=text, colorscale="Reds", zmin=0,
+        hovertemplate="%{text}<extra></extra>",
+        colorbar={"title": {"text": unit}, "thickness": 12}))
+    fig.update_layout(
+        title={"text": t("heat_title", lang, resource=t(resource, lang), unit=unit),
+               "font": {"size": 14}},
+        height=120 + 24 * max(len(codes), 4), margin={"l": 10, "r": 10, "t": 50, "b": 30},
+        yaxis={"autorange": "reversed", "automargin": True})
+    return fig
+
+
+def burden_bars(run: RunTables, lang: Lang) -> go.Figure:
+    """Bars of donor burden (staff sent / capacity) for each plan in the run.
+
+    Parameters
+    ----------
+    run : RunTables
+        Uses ``donor_capacities``, ``regions`` and each plan's ``flows``.
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Grouped bars, one group per donor, one bar per plan; hover shows staff sent and
+        capacity [staff].
+    """
+    names = local_names(run.tables["regions"], lang)
+    fig = go.Figure()
+    for plan in PLANS:
+        if not run.has_plan(plan):
+            continue
+        b = donor_burden(run.plan_table(plan, "flows"), run.tables["donor_capacities"])
+        fig.add_trace(go.Bar(
+            x=[names.get(c, c) for c in b["donor_code"]], y=b["burden"],
+            name=t(plan, lang), marker_color=PLAN_COLOURS[plan],
+            customdata=b[["sent", "capacity"]].to_numpy(),
+            hovertemplate=(f"%{{x}}<br>{t('burden', lang)}: %{{y:.0%}}<br>"
+                           f"{t('staff_sent', lang)}: %{{customdata[0]:,.0f}}<br>"
+                           f"{t('capacity', lang)}: %{{customdata[1]:,.0f}}<extra></extra>")))
+    fig.update_layout(
+        title={"text": t("burden_title", lang), "font": {"size": 14}}, barmode="group",
+        height=380, margin={"l": 50, "r": 10, "t": 50, "b": 80},
+        yaxis={"tickformat": ".0%", "title": {"text": t("burden", lang)}},
+        xaxis={"categoryorder": "max descending"},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"})
+    return fig

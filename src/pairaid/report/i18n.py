@@ -1,0 +1,132 @@
+"""Chinese and English labels of every text the reports show.
+
+One table, :data:`LABELS`, maps a key to its ``zh`` and ``en`` wording; :func:`t` looks one
+up. Region names come from the ``regions`` table (``name_zh``, ``name_en``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pairaid.errors import ConfigError
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    # page
+    "title": ("对口支援方案报告", "Pairing-assistance plan report"),
+    "lang_switch": ("English", "中文"),
+    "generated": ("生成自运行目录", "Generated from run folder"),
+    "estimated_note": ("“估计”表示该值所依据的输入中至少有一项是估计值。",
+                       "'estimated' means at least one input behind the value was estimated."),
+    # sections
+    "sec_map": ("对口支援地图", "Pairing map"),
+    "sec_fan": ("病例预测（扇形图）", "Case forecasts (fan charts)"),
+    "sec_heat": ("缺口热力图", "Gap heat maps"),
+    "sec_burden": ("支援方负担", "Donor burden"),
+    "sec_compare": ("与 2020-02-10 官方对口方案比较", "Comparison with the official 2020-02-10 "
+                    "pairing"),
+    "sec_config": ("配置", "Configuration"),
+    "sec_sources": ("数据来源", "Data sources"),
+    "sec_solver": ("求解器状态与耗时", "Solver status and timing"),
+    # plans
+    "pairaid": ("pairaid 方案", "pairaid plan"),
+    "official_2020_02_10": ("官方方案（2020-02-10）", "Official pairing (2020-02-10)"),
+    # map
+    "map_title": ("{plan}：受援地区按高峰期未满足需求比例着色，线宽表示派出人员",
+                  "{plan}: recipients shaded by share of peak need uncovered, line width = "
+                  "staff sent"),
+    "uncovered_share": ("高峰期未满足比例", "Uncovered share at peak"),
+    "donor": ("支援方", "Donor"),
+    "recipient": ("受援方", "Recipient"),
+    "province": ("省份", "Province"),
+    "staff_sent": ("派出人员 [人]", "Staff sent [persons]"),
+    "peak_date": ("高峰日期", "Peak date"),
+    "need_at_peak": ("高峰需求 [人]", "Need at peak [staff]"),
+    "available": ("本地可用 [人]", "Available locally [staff]"),
+    "gap_at_peak": ("高峰缺口 [人]", "Gap at peak [staff]"),
+    "shortfall_at_peak": ("支援后仍缺 [人]", "Shortfall after aid [staff]"),
+    "estimated": ("估计值", "estimated"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "distance": ("距离 [km]", "Distance [km]"),
+    "pairs_line": ("对口支援线", "Pairing line"),
+    # fan charts
+    "fan_title_new_confirmed": ("每日新增确诊预测 [人/日]",
+                                "Forecast of new confirmed cases [persons/day]"),
+    "fan_title_census": ("在院患者数预测 [人]", "Forecast of patient census [persons]"),
+    "median": ("中位数", "Median"),
+    "band50": ("50% 区间", "50% interval"),
+    "band90": ("90% 区间", "90% interval"),
+    "observed_before": ("决策日前观测值", "Observed up to decision date"),
+    "observed_after": ("决策日后实际值", "Observed outcome after decision date"),
+    "decision_date": ("决策日", "Decision date"),
+    "date": ("日期", "Date"),
+    "persons": ("人", "persons"),
+    # heat maps
+    "heat_title": ("{resource} 缺口 [{unit}/日]（受援方 × 日期）",
+                   "{resource} gap [{unit}/day] (recipient x day)"),
+    "gap": ("缺口", "Gap"),
+    # burden
+    "burden_title": ("支援方负担：派出人员占可派出能力的比例",
+                     "Donor burden: staff sent relative to deployable capacity"),
+    "burden": ("负担（派出 / 能力）", "Burden (sent / capacity)"),
+    "capacity": ("可派出能力 [人]", "Capacity [staff]"),
+    # metrics
+    "metric": ("指标", "Metric"),
+    "shortfall_staff_days": ("未满足人员需求 [人·日]", "Shortfall [staff-days]"),
+    "gap_covered_share": ("缺口覆盖比例", "Share of gap covered"),
+    "max_donor_burden": ("最大支援方负担", "Largest donor burden"),
+    "total_distance_km": ("总距离 [km]", "Total distance [km]"),
+    "status": ("求解状态", "Solver status"),
+    "objective": ("目标函数值", "Objective"),
+    "bound": ("下界", "Bound"),
+    "mip_gap": ("MIP 相对间隙", "MIP relative gap"),
+    "solve_seconds": ("求解耗时 [s]", "Solve time [s]"),
+    "setting": ("设置", "Setting"),
+    "value": ("值", "Value"),
+    "no_official": ("本运行不含官方方案。", "This run holds no official pairing."),
+    "no_sources": ("运行目录未列出数据来源。", "The run folder lists no sources."),
+    # resources
+    "beds": ("床位", "Beds"),
+    "icu_beds": ("ICU 床位", "ICU beds"),
+    "doctors": ("医生", "Doctors"),
+    "nurses": ("护士", "Nurses"),
+    "unit_beds": ("张", "beds"),
+    "unit_staff": ("人", "staff"),
+}
+
+
+def t(key: str, lang: Lang, **fields: object) -> str:
+    """Return the label ``key`` in ``lang``, with ``{fields}`` filled in.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`LABELS`.
+    lang : {"zh", "en"}
+        Language.
+    **fields
+        Values for the ``{name}`` placeholders of the label.
+
+    Raises
+    ------
+    ConfigError
+        If ``lang`` is not ``"zh"`` or ``"en"``.
+    KeyError
+        If ``key`` is not a label (a programming error, not a user error).
+    """
+    if lang not in LANGS:
+        raise ConfigError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+    text = LABELS[key][LANGS.index(lang)]
+    return text.format(**fields) if fields else text
+
+
+def check_lang(lang: str) -> Lang:
+    """Return ``lang`` if it is a supported language, else raise :class:`ConfigError`."""
+    if lang == "zh":
+        return "zh"
+    if lang == "en":
+        return "en"
+    raise ConfigError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")

@@ -1,0 +1,193 @@
+"""Map of a pairing plan (plotly figure; pure, no I/O).
+
+Provinces and Hubei divisions are drawn from the shipped boundaries; each recipient is shaded
+by the share of its peak staff need left uncovered after the plan's aid; a line joins each
+donor's capital to each of its recipients' seats, its width growing with the staff sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pairaid.report.boundaries import FEATURE_KEY, Boundaries
+from pairaid.report.i18n import Lang, t
+from pairaid.report.run import RunTables
+from pairaid.report.summary import donor_burden, peak_severity, staff_sent
+
+LINE_WIDTH = (1.5, 9.0)  # [px] thinnest and thickest pairing line
+SEVERITY_SCALE = "OrRd"
+HUBEI_BOX = ([108.2, 116.3], [28.9, 33.4])  # lon, lat range of Hubei [deg]
+PAD = 2.0  # margin around the donors and Hubei in the China view [deg]
+
+
+def region_names(regions: pd.DataFrame) -> dict[str, str]:
+    """Map ``region_code`` to ``"name_zh / name_en"`` (both names, whatever the language)."""
+    return {str(c): f"{zh} / {en}" for c, zh, en in
+            zip(regions["region_code"], regions["name_zh"], regions["name_en"], strict=True)}
+
+
+def _yes_no(flag: object, lang: Lang) -> str:
+    return t("yes", lang) if bool(flag) else t("no", lang)
+
+
+def _num(x: Any) -> float:
+    return float(x)
+
+
+def _fmt(x: Any) -> str:
+    return f"{_num(x):,.0f}"
+
+
+def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
+                *, height: int = 560, geojson_keys: Mapping[str, str] | None = None,
+                title: str | None = None) -> go.Figure:
+    """Map of one plan.
+
+    Parameters
+    ----------
+    run : RunTables
+        The run (uses ``regions``, ``gaps``, ``donor_capacities`` and the plan's ``pairs``,
+        ``flows``, ``shortfall``).
+    plan : {"pairaid", "official_2020_02_10"}
+        Which plan to draw.
+    lang : {"zh", "en"}
+        Language of titles and hover labels (names are shown in both).
+    boundaries : Boundaries
+        Province and Hubei-division boundaries.
+    height : int
+        Figure height [px].
+    geojson_keys : mapping, optional
+        ``{"provinces": key, "hubei": key}``: reference the boundaries by these keys of
+        ``window.PlotlyGeoAssets`` instead of embedding them in every trace (the page must
+        register them before plotting); default: embed.
+    title : str, optional
+        Figure title (default: the plan's name and what the shading and lines mean).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A ``geo`` figure: province layer (donors highlighted), Hubei layer (recipients
+        shaded by uncovered share at peak, 0..1), one line per pair, and hover markers.
+    """
+    tables = run.tables
+    regions = tables["regions"]
+    names = region_names(regions)
+    gb = dict(zip(regions["region_code"], regions["gb2260_code"], strict=True))
+    lat = dict(zip(regions["region_code"], regions["latitude"], strict=True))
+    lon = dict(zip(regions["region_code"], regions["longitude"], strict=True))
+    sent = staff_sent(run.plan_table(plan, "flows"))
+    pairs = run.plan_table(plan, "pairs").merge(sent, on=["donor_code", "recipient_code"],
+                                                how="left").fillna({"staff": 0.0})
+    burden = donor_burden(run.plan_table(plan, "flows"), tables["donor_capacities"])
+    severity = peak_severity(tables["gaps"], run.plan_table(plan, "shortfall"))
+    keys = geojson_keys or {}
+    prov_geo: str | dict[str, Any] = keys.get("provinces", boundaries.provinces)
+    hubei_geo: str | dict[str, Any] = keys.get("hubei", boundaries.hubei)
+    fig = go.Figure()
+
+    # provinces: donors of this plan highlighted, the others as background
+    donors = set(pairs["donor_code"])
+    code_of_gb = {g: c for c, g in gb.items()}
+    prov_codes = boundaries.codes("provinces")
+    z = [1.0 if code_of_gb.get(g) in donors else 0.0 for g in prov_codes]
+    hover = []
+    b = burden.set_index("donor_code")
+    for g in prov_codes:
+        code = code_of_gb.get(g)
+        if code is None:
+            hover.append("")
+        elif code in donors:
+            hover.append(f"<b>{names[code]}</b><br>{t('donor', lang)}<br>"
+                         f"{t('staff_sent', lang)}: {_fmt(b.at[code, 'sent'])}<br>"
+                         f"{t('burden', lang)}: {_num(b.at[code, 'burden']):.0%}")
+        else:
+            hover.append(f"<b>{names[code]}</b>")
+    fig.add_trace(go.Choropleth(
+        geojson=prov_geo, featureidkey=FEATURE_KEY, locations=prov_codes, z=z,
+        zmin=0, zmax=1, colorscale=[[0, "#f2f2f2"], [1, "#c6dbef"]], showscale=False,
+        marker_line_color="#8c8c8c", marker_line_width=0.6, text=hover,
+        hovertemplate="%{text}<extra></extra>", name=t("province", lang)))
+
+    # Hubei divisions: recipients shaded by uncovered share at peak
+    hubei_codes = boundaries.codes("hubei")
+    sev = severity.set_index("region_code")
+    rec = [c for c in hubei_codes if code_of_gb.get(c) in sev.index]
+    other = [c for c in hubei_codes if c not in rec]
+    fig.add_trace(go.Choropleth(
+        geojson=hubei_geo, featureidkey=FEATURE_KEY, locations=other,
+        z=[0.0] * len(other), colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]], showscale=False,
+        marker_line_color="#737373", marker_line_width=0.5,
+        text=[f"<b>{names.get(code_of_gb.get(c, ''), c)}</b>" for c in other],
+        hovertemplate="%{text}<extra></extra>", name=t("province", lang)))
+    texts = []
+    for c in rec:
+        s = sev.loc[code_of_gb[c]]
+        texts.append(
+            f"<b>{names[code_of_gb[c]]}</b><br>{t('recipient', lang)}<br>"
+            f"{t('peak_date', lang)}: {s['peak_date']:%Y-%m-%d}<br>"
+            f"{t('need_at_peak', lang)}: {_fmt(s['need'])}<br>"
+            f"{t('available', lang)}: {_fmt(s['available'])}<br>"
+            f"{t('gap_at_peak', lang)}: {_fmt(s['gap'])}<br>"
+            f"{t('shortfall_at_peak', lang)}: {_fmt(s['shortfall'])}<br>"
+            f"{t('uncovered_share', lang)}: {s['uncovered_share']:.0%}<br>"
+            f"{t('estimated', lang)}: {_yes_no(s['estimated'], lang)}")
+    fig.add_trace(go.Choropleth(
+        geojson=hubei_geo, featureidkey=FEATURE_KEY, locations=rec,
+        z=[_num(sev.at[code_of_gb[c], "uncovered_share"]) for c in rec], zmin=0, zmax=1,
+        colorscale=SEVERITY_SCALE, marker_line_color="#404040", marker_line_width=0.6,
+        colorbar={"title": {"text": t("uncovered_share", lang)}, "tickformat": ".0%",
+                  "len": 0.3, "thickness": 10, "orientation": "h", "x": 0.79, "y": 0.02,
+                  "title_side": "top", "xanchor": "center", "yanchor": "bottom"},
+        text=texts, hovertemplate="%{text}<extra></extra>", name=t("recipient", lang)))
+
+    # pairing lines, width by staff sent
+    top = max(float(pairs["staff"].max()), 1.0) if not pairs.empty else 1.0
+    mid_lon, mid_lat, mid_text = [], [], []
+    for p in pairs.itertuples(index=False):
+        width = LINE_WIDTH[0] + (LINE_WIDTH[1] - LINE_WIDTH[0]) * _num(p.staff) / top
+        d, r = str(p.donor_code), str(p.recipient_code)
+        fig.add_trace(go.Scattergeo(
+            lon=[lon[d], lon[r]], lat=[lat[d], lat[r]], mode="lines",
+            line={"width": width, "color": "rgba(8,81,156,0.75)"}, hoverinfo="skip",
+            showlegend=False, name=t("pairs_line", lang)))
+        mid_lon.append((lon[d] + lon[r]) / 2)
+        mid_lat.append((lat[d] + lat[r]) / 2)
+        mid_text.append(
+            f"<b>{names[d]} → {names[r]}</b><br>"
+            f"{t('staff_sent', lang)}: {_fmt(p.staff)} ({t('doctors', lang)} "
+            f"{_fmt(getattr(p, 'doctors', 0.0))}, {t('nurses', lang)} "
+            f"{_fmt(getattr(p, 'nurses', 0.0))})<br>"
+            f"{t('distance', lang)}: {_fmt(p.distance_km)}")
+    fig.add_trace(go.Scattergeo(
+        lon=mid_lon, lat=mid_lat, mode="markers", text=mid_text,
+        marker={"size": 7, "color": "#08519c", "symbol": "diamond"},
+        hovertemplate="%{text}<extra></extra>", name=t("pairs_line", lang)))
+    donor_list = sorted(donors)
+    fig.add_trace(go.Scattergeo(
+        lon=[lon[d] for d in donor_list], lat=[lat[d] for d in donor_list], mode="markers",
+        marker={"size": 6, "color": "#08306b"}, text=[names[d] for d in donor_list],
+        hovertemplate="%{text}<extra></extra>", name=t("donor", lang)))
+    # second view: Hubei zoom, same traces (the colour bar only once)
+    for trace in list(fig.data):
+        copy = trace.to_plotly_json()
+        copy["geo"] = "geo2"
+        if copy.get("type") == "choropleth":
+            copy["showscale"] = False
+        fig.add_trace(copy)
+    lons = [lon[c] for c in donors] + HUBEI_BOX[0]
+    lats = [lat[c] for c in donors] + HUBEI_BOX[1]
+    geo = {"visible": False, "projection_type": "mercator", "bgcolor": "rgba(0,0,0,0)"}
+    fig.update_layout(
+        geo={**geo, "domain": {"x": [0.0, 0.56], "y": [0, 1]},
+             "lonaxis_range": [min(lons) - PAD, max(lons) + PAD],
+             "lataxis_range": [min(lats) - PAD, max(lats) + PAD]},
+        geo2={**geo, "domain": {"x": [0.58, 1.0], "y": [0, 1]},
+              "lonaxis_range": HUBEI_BOX[0], "lataxis_range": HUBEI_BOX[1]},
+        title={"text": title or t("map_title", lang, plan=t(plan, lang)), "font": {"size": 14}},
+        height=height, margin={"l": 0, "r": 0, "t": 40, "b": 0}, showlegend=False,
+        hoverlabel={"align": "left"})
+    return fig

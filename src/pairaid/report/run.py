@@ -1,0 +1,201 @@
+"""Read a run folder written by ``pairaid plan`` into typed tables for the reports.
+
+The run folder holds one CSV per table (see ``docs/design.md``), ``metrics.json`` and
+``config.toml``. :func:`read_run` checks that every required file and column is there and
+that dates and numbers parse, and raises one :class:`pairaid.errors.InputError` listing every
+problem (file, line, column) otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pairaid.errors import InputError, Problem
+
+CODE_COLUMNS = ("region_code", "gb2260_code", "parent_code", "donor_code", "recipient_code")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Columns of one run-folder CSV that the reports rely on.
+
+    Parameters
+    ----------
+    columns : tuple of str
+        Columns that must be present (more may be).
+    numbers : tuple of str
+        Columns that must parse as numbers (empty cells allowed).
+    dates : tuple of str
+        Columns that must parse as ISO dates ``YYYY-MM-DD``.
+    required : bool
+        The file must exist; when ``False`` a missing file reads as an empty table.
+    """
+
+    columns: tuple[str, ...]
+    numbers: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    required: bool = True
+
+
+_PAIRS = TableSpec(("donor_code", "recipient_code", "distance_km"), numbers=("distance_km",))
+_FLOWS = TableSpec(("donor_code", "recipient_code", "resource", "quantity"),
+                   numbers=("quantity",))
+_SHORTFALL = TableSpec(("recipient_code", "resource", "date", "shortfall"),
+                       numbers=("shortfall",), dates=("date",))
+
+
+def _optional(spec: TableSpec) -> TableSpec:
+    return TableSpec(spec.columns, spec.numbers, spec.dates, required=False)
+
+
+TABLES: dict[str, TableSpec] = {
+    "regions": TableSpec(
+        ("region_code", "gb2260_code", "name_zh", "name_en", "level", "latitude", "longitude"),
+        numbers=("latitude", "longitude")),
+    "forecast": TableSpec(("region_code", "date", "target", "quantile", "value"),
+                          numbers=("quantile", "value"), dates=("date",)),
+    "observed": TableSpec(("region_code", "date", "new_confirmed", "census"),
+                          numbers=("new_confirmed", "census"), dates=("date",), required=False),
+    "needs": TableSpec(("region_code", "date", "resource", "quantile", "value"),
+                       numbers=("quantile", "value"), dates=("date",)),
+    "gaps": TableSpec(("region_code", "date", "resource", "need", "available", "gap"),
+                      numbers=("need", "available", "gap"), dates=("date",)),
+    "donor_capacities": TableSpec(("donor_code", "resource", "deployable", "own_need",
+                                   "capacity"),
+                                  numbers=("deployable", "own_need", "capacity")),
+    "pairs": _PAIRS,
+    "official_pairs": _optional(_PAIRS),
+    "flows": _FLOWS,
+    "official_flows": _optional(_FLOWS),
+    "shortfall": _SHORTFALL,
+    "official_shortfall": _optional(_SHORTFALL),
+}
+
+PLANS = ("pairaid", "official_2020_02_10")
+"""Keys of ``metrics.json``: the optimised plan and the official pairing of 2020-02-10."""
+PLAN_PREFIX = {"pairaid": "", "official_2020_02_10": "official_"}
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """Everything a report shows, read from one run folder.
+
+    Attributes
+    ----------
+    run_dir : Path
+        The run folder.
+    tables : dict of str to DataFrame
+        One table per CSV (keys of :data:`TABLES`); code columns are strings, ``date``
+        columns ``datetime64[ns]``, number columns floats; optional files that are absent
+        are empty frames with the spec's columns.
+    metrics : dict
+        ``metrics.json`` without ``sources``: plan name -> metric name -> value.
+    sources : list of str
+        Data sources named in ``metrics.json`` (may be empty).
+    config : dict
+        ``config.toml`` as read (empty when the file is absent).
+    """
+
+    run_dir: Path
+    tables: dict[str, pd.DataFrame]
+    metrics: dict[str, dict[str, Any]]
+    sources: list[str] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def plan_table(self, plan: str, name: str) -> pd.DataFrame:
+        """Return table ``name`` (``pairs``, ``flows``, ``shortfall``) of ``plan``."""
+        return self.tables[PLAN_PREFIX[plan] + name]
+
+    def has_plan(self, plan: str) -> bool:
+        """Whether the run folder holds the pairs of ``plan``."""
+        return plan in self.metrics and not self.plan_table(plan, "pairs").empty
+
+
+def _read_csv(path: Path, spec: TableSpec, problems: list[Problem]) -> pd.DataFrame:
+    if not path.exists():
+        if spec.required:
+            problems.append(Problem(str(path), "required file is missing"))
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in spec.columns})
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        problems.append(Problem(str(path), f"not a readable UTF-8 CSV file ({exc})"))
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in spec.columns})
+    missing = [c for c in spec.columns if c not in raw.columns]
+    for c in missing:
+        problems.append(Problem(str(path), "required column is missing", column=c))
+    if missing:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in spec.columns})
+    df = raw.copy()
+    for col in spec.numbers:
+        parsed = pd.to_numeric(df[col], errors="coerce")
+        for i in df.index[parsed.isna() & df[col].notna()][:10]:
+            problems.append(Problem(str(path), f"expected a number, got {df.at[i, col]!r}",
+                                    row=int(i) + 2, column=col))
+        df[col] = parsed.astype(float)
+    for col in spec.dates:
+        parsed = pd.to_datetime(df[col], format="%Y-%m-%d", errors="coerce")
+        for i in df.index[parsed.isna()][:10]:
+            problems.append(Problem(str(path), f"expected an ISO date YYYY-MM-DD, got "
+                                    f"{df.at[i, col]!r}", row=int(i) + 2, column=col))
+        df[col] = parsed
+    if "estimated" in df.columns:
+        df["estimated"] = df["estimated"].str.lower().map({"true": True, "false": False,
+                                                          "1": True, "0": False})
+    return df
+
+
+def read_run(run_dir: str | Path) -> RunTables:
+    """Read and check a run folder.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        Folder written by ``pairaid plan`` (CSV tables, ``metrics.json``, ``config.toml``).
+
+    Returns
+    -------
+    RunTables
+        The tables, metrics, sources and configuration.
+
+    Raises
+    ------
+    InputError
+        If the folder, a required file or column is missing, or a number, date or JSON/TOML
+        file does not parse; every problem is listed with file, line and column.
+    """
+    run = Path(run_dir)
+    if not run.is_dir():
+        raise InputError([Problem(str(run), "run folder does not exist")])
+    problems: list[Problem] = []
+    tables = {name: _read_csv(run / f"{name}.csv", spec, problems)
+              for name, spec in TABLES.items()}
+    metrics: dict[str, Any] = {}
+    path = run / "metrics.json"
+    try:
+        metrics = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(metrics, dict) or "pairaid" not in metrics:
+            problems.append(Problem(str(path), "expected an object with key 'pairaid'"))
+            metrics = {}
+    except FileNotFoundError:
+        problems.append(Problem(str(path), "required file is missing"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(path), f"not valid JSON ({exc})"))
+    config: dict[str, Any] = {}
+    path = run / "config.toml"
+    if path.exists():
+        try:
+            config = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(Problem(str(path), f"not valid TOML ({exc})"))
+    if problems:
+        raise InputError(problems)
+    sources = [str(s) for s in metrics.pop("sources", [])]
+    return RunTables(run, tables, {k: v for k, v in metrics.items() if isinstance(v, dict)},
+                     sources, config)
