@@ -82,3 +82,17 @@ def test_data_show_prints_tables_and_sources(capsys) -> None:
     out = capsys.readouterr().out
     assert "cases" in out and "2020-01-20" in out and "2020-04-30" in out
     assert "Source register" in out or "S1" in out
+
+
+def test_parameter_override_changes_the_gap(tmp_path: Path, capsys) -> None:
+    base, low = tmp_path / "base", tmp_path / "low"
+    assert main(["plan", "--out", str(base), "--no-official"]) == 0
+    assert main(["plan", "--out", str(low), "--no-official",
+                 "--param", "covid_share_staff=0.05"]) == 0
+    g0 = pd.read_csv(base / "gaps.csv")
+    g1 = pd.read_csv(low / "gaps.csv")
+    staff = ["doctors", "nurses"]
+    # half the local staff for COVID care: every staff gap grows or stays
+    assert g1[g1.resource.isin(staff)]["gap"].sum() > g0[g0.resource.isin(staff)]["gap"].sum()
+    assert main(["plan", "--out", str(tmp_path / "bad"), "--param", "nosuch=1"]) == 2
+    assert "unknown parameter(s) ['nosuch']" in capsys.readouterr().err

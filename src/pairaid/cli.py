@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -36,6 +35,15 @@ def _donor_limit(text: str) -> tuple[str, int]:
     except ValueError:
         raise click.BadParameter(f"'{text}' is not DONOR=M (e.g. CN-SX=3)",
                                  param_hint="--m-donor") from None
+
+
+def _param(text: str) -> tuple[str, float]:
+    name, _, value = text.partition("=")
+    try:
+        return name.strip(), float(value)
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not NAME=VALUE (e.g. covid_share_staff=0.05)",
+                                 param_hint="--param") from None
 
 
 def _settings(config_file: Path | None, flags: dict[str, Any]) -> dict[str, Any]:
@@ -118,6 +126,8 @@ def cli() -> None:
               help="Per-donor limit, e.g. CN-SX=3 (repeatable).")
 @click.option("--fix", multiple=True, metavar="DONOR:RECIPIENT", help="Fixed pair.")
 @click.option("--forbid", multiple=True, metavar="DONOR:RECIPIENT", help="Forbidden pair.")
+@click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
+              help="Override a parameter of parameters.csv, e.g. covid_share_staff=0.05.")
 @click.option("--quantile", "planning_quantile", type=float,
               help="Forecast quantile to plan for [default 0.5].")
 @click.option("--model", help="Forecast model (see `pairaid backtest`).")
@@ -135,7 +145,7 @@ def cli() -> None:
 def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          decision_date: Any, horizon_days: int | None, k: int | None, m: int | None,
          m_donor: Sequence[str], fix: Sequence[str], forbid: Sequence[str],
-         planning_quantile: float | None, model: str | None, demand_file: Path | None,
+         param: Sequence[str], planning_quantile: float | None, model: str | None, demand_file: Path | None,
          no_staff_cap: bool, no_official: bool, time_limit: float | None,
          out: Path | None, force: bool, report: bool, xlsx: bool) -> None:
     """Forecast, compute gaps and pair donors with recipients; compare with history."""
@@ -153,6 +163,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         "forbidden_pairs": [_pair(t, "--forbid") for t in forbid] or None,
         "planning_quantile": planning_quantile, "model": model, "demand_file": demand_file,
         "time_limit": time_limit,
+        "parameters": dict(_param(t) for t in param) or None,
         "staff_cap_to_official": False if no_staff_cap else None,
     }
     values = _settings(config_file, flags)
@@ -201,8 +212,8 @@ def data_show(name: str, data_dir: Path | None, sources: bool) -> None:
     for col in ("table", "rows", "first date", "last date", "regions"):
         table.add_column(col)
     for row in describe(ds).itertuples():
-        table.add_row(row.table, str(row.rows), row.first_date, row.last_date,
-                      str(row.regions))
+        table.add_row(str(row.table), str(row.rows), str(row.first_date),
+                      str(row.last_date), str(row.regions))
     console.print(table)
     est = ds.capacities[ds.capacities["estimated"].fillna(False).astype(bool)]
     console.print(f"capacities estimated by a documented fallback: {len(est)} of "

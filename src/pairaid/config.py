@@ -76,6 +76,8 @@ class PlanConfig(BaseModel):
         Relative MIP gap at which the solver may stop (0 = prove optimality).
     seed : int
         Random seed of the forecast's bootstrap.
+    parameters : dict of str to float
+        Overrides of the data set's ``parameters.csv`` values (same names and units).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -103,6 +105,7 @@ class PlanConfig(BaseModel):
     time_limit: float = Field(60.0, gt=0)
     mip_rel_gap: float = Field(0.0, ge=0, lt=1)
     seed: int = 0
+    parameters: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("m_per_donor")
     @classmethod

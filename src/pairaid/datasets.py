@@ -72,7 +72,7 @@ def _check_references(tables: dict[str, pd.DataFrame], folder: Path) -> list[Pro
             for idx in frame.index[bad]:
                 problems.append(Problem(
                     str(folder / f"{table}.csv"),
-                    f"unknown region code '{frame.at[idx, column]}' (not in regions.csv)",
+                    f"unknown region code '{frame.at[idx, column]!s}' (not in regions.csv)",
                     int(idx) + 2, column))
     return problems
 

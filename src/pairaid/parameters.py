@@ -61,3 +61,26 @@ def parameter_values(table: pd.DataFrame, *, source: str = "parameters.csv",
     if problems:
         raise InputError(problems)
     return values
+
+
+def with_overrides(values: dict[str, float], overrides: dict[str, float]) -> dict[str, float]:
+    """Replace some parameter values (from ``--param`` or a TOML ``[parameters]`` table).
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If a name is not a known parameter, or the result fails :func:`parameter_values`'s
+        checks.
+    """
+    from pairaid.errors import ConfigError
+
+    unknown = sorted(set(overrides) - set(values))
+    if unknown:
+        raise ConfigError(f"setting 'parameters': unknown parameter(s) {unknown}; known: "
+                          + ", ".join(sorted(values)))
+    merged = {**values, **overrides}
+    table = pd.DataFrame({"name": list(merged), "value": list(merged.values())})
+    try:
+        return parameter_values(table, source="setting 'parameters'", required=())
+    except InputError as err:
+        raise ConfigError(str(err)) from None

@@ -22,7 +22,7 @@ from pairaid.geo import distance_table
 from pairaid.metrics import plan_metrics
 from pairaid.needs import compute_needs
 from pairaid.pairing import PairingOptions, PairingProblem, PairingResult, solve
-from pairaid.parameters import parameter_values
+from pairaid.parameters import parameter_values, with_overrides
 from pairaid.schemas import STAFF_RESOURCES
 
 OFFICIAL_KEY_PREFIX = "official_"
@@ -197,6 +197,8 @@ def plan(dataset: Dataset, config: PlanConfig, *,
     params_table = dataset.parameters if len(dataset.parameters) else \
         load_builtin("hubei-2020").parameters
     params = parameter_values(params_table, source=str(dataset.path / "parameters.csv"))
+    if config.parameters:
+        params = with_overrides(params, dict(config.parameters))
     if forecast is None:
         forecast = forecast_cases(dataset.cases, region_codes=recipients,
                                   origin=config.decision_date,
