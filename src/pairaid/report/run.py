@@ -79,6 +79,11 @@ TABLES: dict[str, TableSpec] = {
 
 PLANS = ("pairaid", "official_2020_02_10")
 """Keys of ``metrics.json``: the optimised plan and the official pairing of 2020-02-10."""
+METRICS = ("shortfall_staff_days", "gap_covered_share", "max_donor_burden",
+           "total_distance_km")
+"""Plan metrics of ``metrics.json`` compared in the reports."""
+SOLVER = ("status", "objective", "bound", "mip_gap", "solve_seconds")
+"""Solver fields of ``metrics.json``."""
 PLAN_PREFIX = {"pairaid": "", "official_2020_02_10": "official_"}
 
 
@@ -151,6 +156,23 @@ def _read_csv(path: Path, spec: TableSpec, problems: list[Problem]) -> pd.DataFr
     return df
 
 
+def _unknown_regions(run: Path, tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Problems for region codes used in a table but absent from ``regions.csv``."""
+    known = set(tables["regions"]["region_code"].dropna())
+    problems = []
+    for name in ("pairs", "official_pairs", "flows", "official_flows", "gaps"):
+        df = tables[name]
+        for col in ("donor_code", "recipient_code", "region_code"):
+            if col not in df.columns:
+                continue
+            bad = df.index[~df[col].isin(known)]
+            for i in bad[:10]:
+                problems.append(Problem(str(run / f"{name}.csv"),
+                                        f"region {df.at[i, col]!r} is not in regions.csv",
+                                        row=int(i) + 2, column=col))
+    return problems
+
+
 def read_run(run_dir: str | Path) -> RunTables:
     """Read and check a run folder.
 
@@ -194,8 +216,30 @@ def read_run(run_dir: str | Path) -> RunTables:
             config = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problems.append(Problem(str(path), f"not valid TOML ({exc})"))
+    if not problems:
+        problems += _unknown_regions(run, tables)
     if problems:
         raise InputError(problems)
     sources = [str(s) for s in metrics.pop("sources", [])]
     return RunTables(run, tables, {k: v for k, v in metrics.items() if isinstance(v, dict)},
                      sources, config)
+
+
+def flatten_config(config: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Flatten a configuration to ``(setting, value)`` rows.
+
+    Nested tables become dotted names (``data.path``); numbers and booleans stay as they
+    are, lists become JSON text and everything else its ``str``.
+    """
+    out: list[tuple[str, Any]] = []
+    for key, value in config.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out += flatten_config(value, name + ".")
+        elif isinstance(value, bool | int | float):
+            out.append((name, value))
+        elif isinstance(value, list):
+            out.append((name, json.dumps(value, ensure_ascii=False, default=str)))
+        else:
+            out.append((name, str(value)))
+    return out

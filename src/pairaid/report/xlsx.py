@@ -1,0 +1,177 @@
+"""Excel workbook of a run: one sheet per table, units in the headers (openpyxl).
+
+Headers read ``column [unit]`` (``distance_km [km]``); :func:`column_name` strips the unit
+again. Every sheet has a bold, frozen header row with an auto-filter and column widths fitted
+to the content. Dates are real date cells (``yyyy-mm-dd``); empty CSV cells stay empty.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from pairaid.report.run import CODE_COLUMNS, METRICS, PLANS, SOLVER, flatten_config, read_run
+
+SHEETS: tuple[tuple[str, str], ...] = (
+    ("pairs", "pairs"), ("flows", "flows"), ("gaps", "gaps"), ("needs", "needs"),
+    ("forecast", "forecast"), ("shortfall", "shortfall"),
+    ("official_pairs", "official_pairs"), ("official_flows", "official_flows"),
+    ("official_shortfall", "official_shortfall"), ("donor_capacities", "donor_capacities"),
+    ("observed", "observed"), ("regions", "regions"),
+)
+"""(sheet name, CSV file stem) of the table sheets, in workbook order; the ``metrics`` and
+``configuration`` sheets follow."""
+
+UNITS: dict[str, str] = {
+    "distance_km": "km", "quantity": "staff", "shortfall": "staff per day",
+    "need": "beds or staff per day", "available": "beds or staff per day",
+    "gap": "beds or staff per day", "deployable": "staff", "own_need": "staff",
+    "capacity": "staff", "latitude": "deg", "longitude": "deg", "population": "persons",
+    "new_confirmed": "persons per day", "census": "persons", "quantile": "probability",
+}
+"""Unit of a column wherever it appears (the value columns are set per table below)."""
+TABLE_UNITS: dict[tuple[str, str], str] = {
+    ("forecast", "value"): "persons",
+    ("needs", "value"): "beds or staff per day",
+}
+METRIC_UNITS = {"shortfall_staff_days": "staff-days", "gap_covered_share": "fraction",
+                "max_donor_burden": "fraction", "total_distance_km": "km",
+                "solve_seconds": "s", "mip_gap": "fraction"}
+MAX_WIDTH = 45  # [characters]
+
+
+def header(table: str, column: str) -> str:
+    """Header text of ``column`` of ``table``: ``"name [unit]"`` or ``"name"``."""
+    unit = TABLE_UNITS.get((table, column), UNITS.get(column, ""))
+    return f"{column} [{unit}]" if unit else column
+
+
+def column_name(header_text: str) -> str:
+    """Column name of a header written by :func:`header` (the unit stripped)."""
+    return header_text.split(" [", 1)[0]
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read one run-folder CSV as the workbook shows it.
+
+    Code columns stay text, ``date`` columns become dates, other columns get pandas' type
+    inference; empty cells are missing values.
+    """
+    df = pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=False,
+                     na_values=[""])
+    for col in df.columns:
+        if col == "date" or col.endswith("_date"):
+            df[col] = pd.to_datetime(df[col], format="%Y-%m-%d")
+    return df
+
+
+def _plain(value: Any) -> Any:
+    """A cell value openpyxl writes natively (None for missing)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _width(value: Any) -> int:
+    if isinstance(value, date):
+        return 10
+    text = str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _write_sheet(ws: WriteOnlyWorksheet, headers: list[str],
+                 rows: Iterable[Sequence[Any]]) -> None:
+    cells_rows = [[_plain(v) for v in row] for row in rows]
+    widths = [_width(h) for h in headers]
+    for row in cells_rows[:500]:
+        for i, v in enumerate(row):
+            if v is not None:
+                widths[i] = max(widths[i], _width(v))
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(w + 2, MAX_WIDTH)
+    ws.freeze_panes = "A2"
+    if headers:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(cells_rows) + 1}"
+    bold = Font(bold=True)
+    cells = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = bold
+        cells.append(cell)
+    ws.append(cells)
+    for row in cells_rows:
+        out = []
+        for v in row:
+            cell = WriteOnlyCell(ws, value=v)
+            if isinstance(v, date):
+                cell.number_format = "yyyy-mm-dd"
+            out.append(cell)
+        ws.append(out)
+
+
+def report_xlsx(run_dir: str | Path) -> Path:
+    """Write ``RUN_DIR/plan.xlsx``: every table of the run, one sheet each.
+
+    Sheets: the tables of :data:`SHEETS` that exist in the run folder, then ``metrics``
+    (one row per metric, one column per plan; units in the metric names) and
+    ``configuration`` (``setting``, ``value``; nested settings as dotted names, lists as
+    JSON text).
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        Run folder written by ``pairaid plan``.
+
+    Returns
+    -------
+    Path
+        Path of the written ``plan.xlsx`` (overwritten if present).
+
+    Raises
+    ------
+    InputError
+        If the run folder is missing files or columns or holds unparseable values.
+    """
+    run = read_run(run_dir)
+    wb = Workbook(write_only=True)
+    for sheet, stem in SHEETS:
+        path = run.run_dir / f"{stem}.csv"
+        if not path.exists():
+            continue
+        df = read_table(path)
+        ws = wb.create_sheet(sheet)
+        _write_sheet(ws, [header(stem, c) for c in df.columns],
+                     df.astype(object).itertuples(index=False, name=None))
+    plans = [p for p in PLANS if p in run.metrics]
+    keys = list(dict.fromkeys([*METRICS, *SOLVER, *(k for p in plans for k in run.metrics[p])]))
+    ws = wb.create_sheet("metrics")
+    _write_sheet(ws, ["metric", *plans],
+                 ([f"{k} [{METRIC_UNITS[k]}]" if k in METRIC_UNITS else k,
+                   *(run.metrics[p].get(k) for p in plans)] for k in keys))
+    ws = wb.create_sheet("configuration")
+    _write_sheet(ws, ["setting", "value"], ([k, v] for k, v in flatten_config(run.config)))
+    out = run.run_dir / "plan.xlsx"
+    wb.save(out)
+    return out
