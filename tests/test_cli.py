@@ -96,3 +96,18 @@ def test_parameter_override_changes_the_gap(tmp_path: Path, capsys) -> None:
     assert g1[g1.resource.isin(staff)]["gap"].sum() > g0[g0.resource.isin(staff)]["gap"].sum()
     assert main(["plan", "--out", str(tmp_path / "bad"), "--param", "nosuch=1"]) == 2
     assert "unknown parameter(s) ['nosuch']" in capsys.readouterr().err
+
+
+def test_infeasible_limits_are_explained(tiny: Path, tmp_path: Path, capsys) -> None:
+    # both tiny recipients have a staff gap, but the only donor may take one recipient
+    code = main(["plan", "--data", str(tiny), "--out", str(tmp_path / "x"), "--donors",
+                 "CN-AA", "--m", "1", "--no-official", "--horizon", "14"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "error:" in err and "Traceback" not in err
+    assert "2 recipients" in err and "1 donor" in err
+
+
+def test_unknown_donor_code_is_named(tmp_path: Path, capsys) -> None:
+    assert main(["plan", "--out", str(tmp_path / "x"), "--donors", "CN-GD,CN-XX"]) == 2
+    assert "unknown region code(s) ['CN-XX']" in capsys.readouterr().err

@@ -18,6 +18,8 @@ from rich.table import Table
 from pairaid.errors import PairaidError
 
 console = Console(highlight=False)
+if not console.is_terminal:
+    console.width = max(console.width, 110)  # pipes and files: no wrapping of region names
 
 
 def _pair(text: str, option: str) -> tuple[str, str]:
@@ -35,6 +37,12 @@ def _donor_limit(text: str) -> tuple[str, int]:
     except ValueError:
         raise click.BadParameter(f"'{text}' is not DONOR=M (e.g. CN-SX=3)",
                                  param_hint="--m-donor") from None
+
+
+def _codes(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def _param(text: str) -> tuple[str, float]:
@@ -120,6 +128,10 @@ def cli() -> None:
 @click.option("--date", "decision_date", type=click.DateTime(["%Y-%m-%d"]),
               help="Decision date (forecast origin), ISO [default: 2020-02-10].")
 @click.option("--horizon", "horizon_days", type=int, help="Horizon [days, default 28].")
+@click.option("--recipients", help="Comma-separated recipient codes [default: every "
+              "prefecture-level division except Wuhan].")
+@click.option("--donors", help="Comma-separated donor codes [default: every province "
+              "except the recipients' own].")
 @click.option("--k", type=int, help="Max donors per recipient [default 2].")
 @click.option("--m", type=int, help="Max recipients per donor [default 1].")
 @click.option("--m-donor", multiple=True, metavar="DONOR=M",
@@ -143,7 +155,8 @@ def cli() -> None:
 @click.option("--report", is_flag=True, help="Also write report.html.")
 @click.option("--xlsx", is_flag=True, help="Also write plan.xlsx.")
 def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
-         decision_date: Any, horizon_days: int | None, k: int | None, m: int | None,
+         decision_date: Any, horizon_days: int | None, recipients: str | None,
+         donors: str | None, k: int | None, m: int | None,
          m_donor: Sequence[str], fix: Sequence[str], forbid: Sequence[str],
          param: Sequence[str], planning_quantile: float | None, model: str | None, demand_file: Path | None,
          no_staff_cap: bool, no_official: bool, time_limit: float | None,
@@ -158,6 +171,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         "data_dir": data_dir, "dataset": dataset,
         "decision_date": decision_date.date() if decision_date else None,
         "horizon_days": horizon_days, "k": k, "m": m,
+        "recipients": _codes(recipients), "donors": _codes(donors),
         "m_per_donor": dict(_donor_limit(t) for t in m_donor) or None,
         "fixed_pairs": [_pair(t, "--fix") for t in fix] or None,
         "forbidden_pairs": [_pair(t, "--forbid") for t in forbid] or None,

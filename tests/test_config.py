@@ -1,0 +1,45 @@
+"""Run options: defaults, TOML round trip and clear errors."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pairaid.config import make_config, read_config_file
+from pairaid.errors import ConfigError
+
+
+def test_defaults_are_the_2020_setting() -> None:
+    c = make_config({})
+    assert c.decision_date == date(2020, 2, 10) and c.horizon_days == 28
+    assert c.k == 2 and c.m == 1 and c.exclude_recipients == ["420100"]
+
+
+def test_toml_round_trip(tmp_path: Path) -> None:
+    c = make_config({"k": 3, "m_per_donor": {"CN-SX": 3}, "fixed_pairs": [["CN-SD", "421100"]],
+                     "parameters": {"covid_share_staff": 0.05}})
+    path = tmp_path / "c.toml"
+    path.write_text(c.to_toml(), encoding="utf-8")
+    assert make_config(read_config_file(path)) == c
+
+
+@pytest.mark.parametrize(("values", "needle"), [
+    ({"k": 0}, "setting 'k' = 0"),
+    ({"horizon_days": 0}, "setting 'horizon_days' = 0"),
+    ({"decision_date": "2020-02-30"}, "setting 'decision_date'"),
+    ({"resource_weights": {"pilots": 1.0}}, "unknown resource"),
+    ({"colour": "blue"}, "setting 'colour' = 'blue': unknown setting"),
+])
+def test_bad_values_name_the_setting(values: dict, needle: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        make_config(values)
+    assert needle in str(info.value)
+
+
+def test_broken_toml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("k = \n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bad.toml: not valid TOML"):
+        read_config_file(path)
