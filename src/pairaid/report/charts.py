@@ -16,6 +16,7 @@ from pairaid.report.run import PLANS, RunTables
 from pairaid.report.summary import donor_burden
 
 FAN_COLS = 4
+LOOKBACK_DAYS = 28  # observed days shown before the decision date [days]
 BAND_COLOURS = {0.9: "rgba(33,113,181,0.18)", 0.5: "rgba(33,113,181,0.38)"}
 PLAN_COLOURS = {"pairaid": "#08519c", "official_2020_02_10": "#d94801"}
 
@@ -41,12 +42,19 @@ def recipients(run: RunTables) -> list[str]:
 
 
 def _bands(quantiles: list[float]) -> list[tuple[float, float, float]]:
-    """Central intervals ``(level, low q, high q)`` available among ``quantiles``, widest
-    first (a 90 % interval needs the 0.05 and 0.95 quantiles)."""
+    """The central intervals to draw, ``(level, low q, high q)``, widest first.
+
+    The 90 % and 50 % intervals when their quantiles (0.05/0.95, 0.25/0.75) exist; otherwise
+    the widest and the narrowest central interval available (at most two, so the chart stays
+    readable whatever the number of quantiles).
+    """
     qs = {round(q, 6) for q in quantiles}
-    out = [(round(1 - 2 * q, 6), q, round(1 - q, 6)) for q in sorted(qs) if q < 0.5
-           and round(1 - q, 6) in qs]
-    return sorted(out, reverse=True)
+    out = sorted({(round(1 - 2 * q, 6), q, round(1 - q, 6)) for q in qs if q < 0.5
+                  and round(1 - q, 6) in qs}, reverse=True)
+    wanted = [b for b in out if b[0] in (0.9, 0.5)]
+    if wanted:
+        return wanted
+    return out[:1] + out[-1:] if len(out) > 1 else out
 
 
 def fan_chart(run: RunTables, target: str, lang: Lang) -> go.Figure:
@@ -73,8 +81,10 @@ def fan_chart(run: RunTables, target: str, lang: Lang) -> go.Figure:
     names = local_names(run.tables["regions"], lang)
     forecast = run.tables["forecast"]
     forecast = forecast[forecast["target"] == target]
-    observed = run.tables["observed"]
     cut = decision_date(run)
+    observed = run.tables["observed"]
+    observed = observed[observed["date"].between(cut - pd.Timedelta(days=LOOKBACK_DAYS),
+                                                 forecast["date"].max())]
     rows = max(1, math.ceil(len(codes) / FAN_COLS))
     fig = make_subplots(rows=rows, cols=FAN_COLS, subplot_titles=[names[c] for c in codes],
                         shared_xaxes=True, vertical_spacing=0.6 / rows / 2 + 0.03,
@@ -88,6 +98,7 @@ def fan_chart(run: RunTables, target: str, lang: Lang) -> go.Figure:
         wide = (forecast[forecast["region_code"] == code]
                 .pivot_table(index="date", columns="quantile", values="value"))
         wide.columns = [round(float(q), 6) for q in wide.columns]
+        wide = wide.round(1)
         first = i == 0
         for level, lo, hi in bands:
             label = t("band90" if level == 0.9 else "band50", lang) if level in (0.9, 0.5) \
@@ -154,33 +165,28 @@ def gap_heatmap(run: RunTables, resource: str, lang: Lang) -> go.Figure:
     both = region_names(run.tables["regions"])
     codes = sorted(gaps["region_code"].unique())
     dates = sorted(gaps["date"].unique())
-    cells = gaps.set_index(["region_code", "date"])
-    z: list[list[float | None]] = []
-    text: list[list[str]] = []
-    for code in codes:
-        z_row: list[float | None] = []
-        t_row: list[str] = []
-        for d in dates:
-            if (code, d) in cells.index:
-                r = cells.loc[(code, d)]
-                z_row.append(float(r["gap"]))
-                est = bool(r["estimated"]) if "estimated" in r and pd.notna(r["estimated"]) \
-                    else False
-                t_row.append(f"{both[code]}<br>{pd.Timestamp(d):%Y-%m-%d}<br>"
-                             f"{t('gap', lang)}: {r['gap']:,.0f}<br>"
-                             f"{t('need_at_peak', lang).split(' [')[0]}: {r['need']:,.0f}<br>"
-                             f"{t('available', lang).split(' [')[0]}: {r['available']:,.0f}"
-                             f"<br>{t('estimated', lang)}: "
-                             f"{t('yes', lang) if est else t('no', lang)}")
-            else:
-                z_row.append(None)
-                t_row.append("")
-        z.append(z_row)
-        text.append(t_row)
+    est = gaps["estimated"] if "estimated" in gaps else pd.Series(False, index=gaps.index)
+    gaps = gaps.assign(estimated=est.fillna(False).astype(bool))
+
+    def grid(column: str) -> pd.DataFrame:
+        return gaps.pivot_table(index="region_code", columns="date", values=column,
+                                aggfunc="first").reindex(index=codes, columns=dates)
+
+    z = grid("gap").round(1)
+    need, available = grid("need").round(1), grid("available").round(1)
+    flag = grid("estimated").fillna(False).astype(bool)
+    yes, no = t("yes", lang), t("no", lang)
+    custom = [[[both[c], need.at[c, d], available.at[c, d], yes if flag.at[c, d] else no]
+               for d in dates] for c in codes]
     unit = t("unit_beds" if "beds" in resource else "unit_staff", lang)
+    label_need, label_available = t("need", lang), t("available_short", lang)
     fig = go.Figure(go.Heatmap(
-        x=dates, y=[names[c] for c in codes], z=z, text=text, colorscale="Reds", zmin=0,
-        hovertemplate="%{text}<extra></extra>",
+        x=dates, y=[names[c] for c in codes], z=z.to_numpy(), customdata=custom,
+        colorscale="Reds", zmin=0,
+        hovertemplate=(f"%{{customdata[0]}}<br>%{{x|%Y-%m-%d}}<br>{t('gap', lang)}: "
+                       f"%{{z:,.0f}}<br>{label_need}: %{{customdata[1]:,.0f}}<br>"
+                       f"{label_available}: %{{customdata[2]:,.0f}}<br>"
+                       f"{t('estimated', lang)}: %{{customdata[3]}}<extra></extra>"),
         colorbar={"title": {"text": unit}, "thickness": 12}))
     fig.update_layout(
         title={"text": t("heat_title", lang, resource=t(resource, lang), unit=unit),

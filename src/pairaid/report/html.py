@@ -98,7 +98,12 @@ def _both(key: str, **fields: object) -> str:
                    "</span>" for lang in LANGS)
 
 
-def _cell(value: Any) -> str:
+PERCENT = ("gap_covered_share", "max_donor_burden", "mip_gap")
+
+
+def _cell(value: Any, percent: bool = False) -> str:
+    if percent and isinstance(value, int | float) and not isinstance(value, bool):
+        return f'<td class="num">{value:.2%}</td>'
     if isinstance(value, bool) or value is None:
         return f"<td>{html.escape(str(value))}</td>"
     if isinstance(value, int | float):
@@ -111,7 +116,7 @@ def _plan_table(run: RunTables, keys: tuple[str, ...]) -> str:
     plans = [p for p in PLANS if p in run.metrics]
     head = "".join(f"<th>{_both(p)}</th>" for p in plans)
     rows = "".join(f"<tr><th>{_both(k)}</th>"
-                   + "".join(_cell(run.metrics[p].get(k)) for p in plans) + "</tr>"
+                   + "".join(_cell(run.metrics[p].get(k), k in PERCENT) for p in plans) + "</tr>"
                    for k in keys)
     return f"<table><tr><th>{_both('metric')}</th>{head}</tr>{rows}</table>"
 
@@ -167,10 +172,13 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         makers[f"heat-{res}"] = lambda lang, r=res: gap_heatmap(run, r, lang)
     makers["burden"] = lambda lang: burden_bars(run, lang)
     if run.has_plan("official_2020_02_10"):
+        both = set(run.plan_table("pairaid", "pairs")["donor_code"]) | set(
+            run.plan_table("official_2020_02_10", "pairs")["donor_code"])
         for plan, fid in [("pairaid", "cmp-pairaid"), ("official_2020_02_10", "cmp-official")]:
             makers[fid] = lambda lang, p=plan: pairing_map(run, p, lang, boundaries,
                                                              height=480, title=t(p, lang),
-                                                             geojson_keys=GEO_KEYS)
+                                                             geojson_keys=GEO_KEYS,
+                                                             extent=both)
     return {fid: {lang: _spec(make(lang)) for lang in LANGS}
             for fid, make in makers.items()}
 

@@ -68,6 +68,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "heat_title": ("{resource} 缺口 [{unit}/日]（受援方 × 日期）",
                    "{resource} gap [{unit}/day] (recipient x day)"),
     "gap": ("缺口", "Gap"),
+    "need": ("需求", "Need"),
+    "available_short": ("本地可用", "Available locally"),
     # burden
     "burden_title": ("支援方负担：派出人员占可派出能力的比例",
                      "Donor burden: staff sent relative to deployable capacity"),

@@ -7,7 +7,7 @@ donor's capital to each of its recipients' seats, its width growing with the sta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -44,7 +44,8 @@ def _fmt(x: Any) -> str:
 
 def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
                 *, height: int = 560, geojson_keys: Mapping[str, str] | None = None,
-                title: str | None = None) -> go.Figure:
+                title: str | None = None, extent: Iterable[str] | None = None
+                ) -> go.Figure:
     """Map of one plan.
 
     Parameters
@@ -66,6 +67,9 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
         register them before plotting); default: embed.
     title : str, optional
         Figure title (default: the plan's name and what the shading and lines mean).
+    extent : iterable of str, optional
+        Region codes the China view must show besides Hubei (default: the plan's donors);
+        pass the donors of several plans to draw their maps at the same scale.
 
     Returns
     -------
@@ -178,8 +182,9 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
         if copy.get("type") == "choropleth":
             copy["showscale"] = False
         fig.add_trace(copy)
-    lons = [lon[c] for c in donors] + HUBEI_BOX[0]
-    lats = [lat[c] for c in donors] + HUBEI_BOX[1]
+    shown = [c for c in (donors if extent is None else set(extent)) if c in lon]
+    lons = [lon[c] for c in shown] + HUBEI_BOX[0]
+    lats = [lat[c] for c in shown] + HUBEI_BOX[1]
     geo = {"visible": False, "projection_type": "mercator", "bgcolor": "rgba(0,0,0,0)"}
     fig.update_layout(
         geo={**geo, "domain": {"x": [0.0, 0.56], "y": [0, 1]},
