@@ -1,0 +1,182 @@
+"""The pairing mixed-integer model: build it (vectorised) and solve it with HiGHS.
+
+Model (P candidate pairs p = (d, r), resources s, days t)::
+
+    min  sum_{r,s,t} w_s u[r,s,t]                      weighted shortfall [staff-days]
+       + distance_weight * sum_p km_p y_p              distance
+       + burden_max_weight * B                         min-max donor burden
+       + burden_deviation_weight * sum_d dev_d         burden proportional to capacity
+       + change_cost * (pairs added + pairs dropped)   stability against previous plan
+    s.t. q[p,s] <= min(cap[d,s], peak gap[r,s]) * y_p  staff flow only along chosen pairs
+         sum_{p of d} q[p,s] <= cap[d,s]                donor capacity (after reserves)
+         u[r,s,t] >= gap[r,s,t] - sum_{p of r} q[p,s]   teams stay for the whole horizon
+         lo_r <= sum_{p of r} y_p <= k_r                 donors per recipient
+         sum_{p of d} y_p <= m_d                         recipients per donor
+         sum_{p of r} q[p,s] <= peak_t gap[r,s,t]         no staff beyond the peak gap
+         sum q <= max_total_sent                          optional
+         B >= sent_d / cap_d ;  dev_d >= |sent_d / cap_d - sum q / sum cap|
+         y binary, q integer >= 0, u >= 0
+
+Days with the same gap value are merged into one shortfall variable weighted by their
+count (the shortfall is a convex piecewise-linear function of the staff received), and
+what a recipient receives is bounded by its peak gap (rounded up to whole staff), since
+staff beyond the peak never reduce shortfall and would only burden donors; both keep the
+model small and its relaxation tight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pairaid.pairing.highs import INF, MipBuilder, MipSolution
+from pairaid.pairing.instance import Instance
+from pairaid.pairing.types import PairingOptions
+
+
+@dataclass(frozen=True, eq=False)
+class PairingModel:
+    """A built (not yet solved) pairing model with the index of each variable block."""
+
+    builder: MipBuilder
+    y: NDArray[np.int64]  # (P,) column of y_p
+    q_pair: NDArray[np.int64]  # pair index of each flow column
+    q_res: NDArray[np.int64]  # resource index of each flow column
+    q: NDArray[np.int64]  # columns of the flows
+
+
+def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
+    """Build the pairing MIP for a validated instance (no solving)."""
+    b = MipBuilder()
+    P = inst.pair_d.size
+    R, D, S = len(inst.recipients), len(inst.donors), len(inst.resources)
+    pd_, pr_ = inst.pair_d, inst.pair_r
+
+    stab = np.where(inst.previous, -options.change_cost, options.change_cost)
+    b.offset = options.change_cost * inst.n_previous
+    y = b.add_vars(P, cost=options.distance_weight * inst.pair_dist + stab,
+                   lower=inst.fixed.astype(float), upper=1.0, integer=True)
+
+    peak = inst.gaps.max(axis=2, initial=0.0)  # (R, S)
+    cap = np.floor(inst.capacity + 1e-9) if options.integer_flows else inst.capacity
+    ub = np.minimum(cap[pd_], np.ceil(peak[pr_] - 1e-9))  # (P, S)
+    qp, qs = np.nonzero(ub > 0)
+    qub = ub[qp, qs]
+    q = b.add_vars(qp.size, lower=0.0, upper=qub, integer=options.integer_flows)
+    n_q = qp.size
+
+    # q - U y <= 0
+    rows = np.arange(n_q)
+    b.add_rows(rows=np.concatenate([rows, rows]), cols=np.concatenate([q, y[qp]]),
+               vals=np.concatenate([np.ones(n_q), -qub]), lower=np.full(n_q, -INF),
+               upper=np.zeros(n_q))
+    # donor capacity, only where the flow bounds could exceed it
+    ds = pd_[qp] * S + qs
+    ub_sum = np.bincount(ds, weights=qub, minlength=D * S)
+    binding = np.flatnonzero(ub_sum > cap.reshape(-1) + 1e-9)
+    if binding.size:
+        local = -np.ones(D * S, dtype=np.int64)
+        local[binding] = np.arange(binding.size)
+        sel = local[ds] >= 0
+        b.add_rows(rows=local[ds[sel]], cols=q[sel], vals=1.0,
+                   lower=np.full(binding.size, -INF), upper=cap.reshape(-1)[binding])
+    # received staff Q[r,s] = sum q, for (r,s) with a positive peak gap
+    rs_keys = np.flatnonzero(peak.reshape(-1) > 0)
+    if rs_keys.size:
+        loc = -np.ones(R * S, dtype=np.int64)
+        loc[rs_keys] = np.arange(rs_keys.size)
+        peak_up = np.ceil(peak.reshape(-1)[rs_keys] - 1e-9) if options.integer_flows \
+            else peak.reshape(-1)[rs_keys]
+        big_q = b.add_vars(rs_keys.size, lower=0.0, upper=peak_up)
+        rq = loc[pr_[qp] * S + qs]
+        b.add_rows(rows=np.concatenate([rq, np.arange(rs_keys.size)]),
+                   cols=np.concatenate([q, big_q]),
+                   vals=np.concatenate([np.ones(n_q), -np.ones(rs_keys.size)]),
+                   lower=np.zeros(rs_keys.size), upper=np.zeros(rs_keys.size))
+        # shortfall u_j >= g_j - Q, one per distinct positive gap value per (r, s)
+        g = inst.gaps.reshape(R * S, -1)[rs_keys]
+        key_idx = np.repeat(np.arange(rs_keys.size), g.shape[1])
+        vals = g.reshape(-1)
+        pos = vals > 0
+        pairs_kv = np.unique(np.stack([key_idx[pos], vals[pos]], axis=1), axis=0,
+                             return_counts=True)
+        uniq, counts = pairs_kv
+        u_key = uniq[:, 0].astype(np.int64)
+        u_gap = uniq[:, 1]
+        s_of_key = rs_keys % S
+        u = b.add_vars(u_key.size, cost=inst.weights[s_of_key[u_key]] * counts, lower=0.0)
+        nu = u_key.size
+        b.add_rows(rows=np.concatenate([np.arange(nu), np.arange(nu)]),
+                   cols=np.concatenate([u, big_q[u_key]]), vals=1.0,
+                   lower=u_gap, upper=np.full(nu, INF))
+    # degree limits
+    if P:
+        b.add_rows(rows=pr_, cols=y, vals=1.0, lower=inst.lo.astype(float),
+                   upper=inst.k.astype(float))
+        b.add_rows(rows=pd_, cols=y, vals=1.0, lower=np.full(D, -INF),
+                   upper=inst.m.astype(float))
+    if options.max_total_sent is not None and n_q:
+        b.add_rows(rows=np.zeros(n_q, dtype=np.int64), cols=q, vals=1.0, lower=[-INF],
+                   upper=[float(options.max_total_sent)])
+    # fairness
+    cap_d = inst.raw_capacity.sum(axis=1)
+    has = cap_d > 0
+    dq = pd_[qp]
+    if options.burden_max_weight > 0 and n_q and has.any():
+        big_b = b.add_vars(1, cost=options.burden_max_weight, lower=0.0)
+        donors_has = np.flatnonzero(has)
+        loc_d = -np.ones(D, dtype=np.int64)
+        loc_d[donors_has] = np.arange(donors_has.size)
+        sel = loc_d[dq] >= 0
+        nd = donors_has.size
+        b.add_rows(rows=np.concatenate([loc_d[dq[sel]], np.arange(nd)]),
+                   cols=np.concatenate([q[sel], np.repeat(big_b, nd)]),
+                   vals=np.concatenate([-1.0 / cap_d[dq[sel]], np.ones(nd)]),
+                   lower=np.zeros(nd), upper=np.full(nd, INF))
+    if options.burden_deviation_weight > 0 and n_q and has.any():
+        donors_has = np.flatnonzero(has)
+        nd = donors_has.size
+        total = b.add_vars(1, lower=0.0)
+        b.add_rows(rows=np.zeros(n_q + 1, dtype=np.int64), cols=np.concatenate([q, total]),
+                   vals=np.concatenate([np.ones(n_q), [-1.0]]), lower=[0.0], upper=[0.0])
+        dev = b.add_vars(nd, cost=options.burden_deviation_weight, lower=0.0)
+        loc_d = -np.ones(D, dtype=np.int64)
+        loc_d[donors_has] = np.arange(donors_has.size)
+        sel = loc_d[dq] >= 0
+        ctot = cap_d[has].sum()
+        for sign in (1.0, -1.0):
+            # dev_d - sign * (sent_d / cap_d - total / ctot) >= 0
+            b.add_rows(
+                rows=np.concatenate([loc_d[dq[sel]], np.arange(nd), np.arange(nd)]),
+                cols=np.concatenate([q[sel], np.repeat(total, nd), dev]),
+                vals=np.concatenate([-sign / cap_d[dq[sel]], np.full(nd, sign / ctot),
+                                     np.ones(nd)]),
+                lower=np.zeros(nd), upper=np.full(nd, INF))
+    return PairingModel(b, y, qp, qs, q)
+
+
+def solve_model(
+    model: PairingModel, options: PairingOptions, start_pairs: NDArray[np.bool_] | None = None,
+    start_q: NDArray[np.float64] | None = None,
+) -> MipSolution:
+    """Solve a built model with HiGHS, optionally from a warm start (chosen pairs, flows)."""
+    start = None
+    if start_pairs is not None and start_q is not None:
+        start = np.full(model.builder.n_cols, np.nan)
+        start[model.y] = start_pairs.astype(float)
+        start[model.q] = start_q[model.q_pair, model.q_res]
+    return model.builder.solve(time_limit=options.time_limit, mip_rel_gap=options.mip_rel_gap,
+                               threads=options.threads, start=start)
+
+
+def extract(model: PairingModel, inst: Instance, x: NDArray[np.float64], *,
+            integer_flows: bool) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """Chosen pairs (P,) and flows (P, S) from a solution vector."""
+    chosen = x[model.y] > 0.5
+    q = np.zeros((inst.pair_d.size, len(inst.resources)))
+    vals = x[model.q]
+    q[model.q_pair, model.q_res] = np.round(vals) if integer_flows else vals
+    q = np.where(chosen[:, None], np.maximum(q, 0.0), 0.0)
+    return chosen, q

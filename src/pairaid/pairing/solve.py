@@ -1,0 +1,99 @@
+"""Entry point of the pairing engine: validate, diagnose, build, solve, report."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from pairaid.errors import InfeasibleError, PairaidError
+from pairaid.pairing.diagnose import diagnose
+from pairaid.pairing.evaluate import evaluate_plan
+from pairaid.pairing.greedy import greedy_plan
+from pairaid.pairing.highs import SolveStatus
+from pairaid.pairing.instance import build_instance
+from pairaid.pairing.model import build_model, extract, solve_model
+from pairaid.pairing.types import PairingOptions, PairingProblem, PairingResult
+
+
+class SolverError(PairaidError):
+    """The solver stopped without a plan (time limit before any feasible plan, or a
+    numerical failure); the message says which and what to try."""
+
+
+def solve(problem: PairingProblem, options: PairingOptions | None = None) -> PairingResult:
+    """Find the pairing (and staff flows) that minimises the weighted objective.
+
+    Parameters
+    ----------
+    problem : PairingProblem
+        Supply [staff], demand [staff per day], distances [km] and shortfall weights.
+    options : PairingOptions, optional
+        Limits, fixed/forbidden/exact pairs, objective weights and solver settings
+        (defaults: k = 2 donors per recipient, m = 1 recipient per donor).
+
+    Returns
+    -------
+    PairingResult
+        Status, objective, bound, gap, time, pairs, flows, shortfall per recipient,
+        resource and day, donor burden and each objective term.
+
+    Raises
+    ------
+    InputError
+        A table is malformed (missing column, negative value, duplicate key...).
+    ConfigError
+        An option is out of range or names an unknown code
+        (:class:`~pairaid.pairing.instance.UnknownCodeError`).
+    InfeasibleError
+        No pairing satisfies the limits; the message says which limits conflict, e.g.
+        "16 recipients need a donor but only 12 donors may take one each".
+    SolverError
+        The time limit passed before any feasible plan was found.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pairaid.pairing import PairingProblem, PairingOptions, solve
+    >>> problem = PairingProblem(
+    ...     supply=pd.DataFrame({"donor_code": ["A", "B"], "resource": "nurses",
+    ...                          "capacity": [10, 4]}),
+    ...     demand=pd.DataFrame({"recipient_code": ["X", "Y"], "resource": "nurses",
+    ...                          "date": pd.Timestamp("2020-02-11"), "gap": [8, 3]}),
+    ...     distances=pd.DataFrame({"donor_code": ["A", "A", "B", "B"],
+    ...                             "recipient_code": ["X", "Y", "X", "Y"],
+    ...                             "distance_km": [100.0, 200.0, 300.0, 50.0]}),
+    ...     weights={"nurses": 1.0})
+    >>> result = solve(problem, PairingOptions(max_donors_per_recipient=1))
+    >>> result.status.value, result.terms["shortfall"]
+    ('optimal', 0.0)
+    >>> list(zip(result.pairs.donor_code, result.pairs.recipient_code))
+    [('A', 'X'), ('B', 'Y')]
+    """
+    options = options or PairingOptions()
+    t0 = time.perf_counter()
+    inst = build_instance(problem, options)
+    reason = diagnose(inst)
+    if reason is not None:
+        raise InfeasibleError(reason)
+    model = build_model(inst, options)
+    start_pairs, start_q = greedy_plan(inst, options)
+    sol = solve_model(model, options, start_pairs, start_q)
+    if sol.status == SolveStatus.INFEASIBLE:
+        raise InfeasibleError(
+            "the solver found the pairing model infeasible although the degree limits, "
+            "fixed and forbidden pairs are compatible; check max_total_sent and reserves")
+    if sol.x is None:
+        if sol.status == SolveStatus.TIME_LIMIT_NO_SOLUTION:
+            raise SolverError(f"no feasible plan found within time_limit={options.time_limit:g}"
+                              " s; raise time_limit or mip_rel_gap")
+        raise SolverError(f"the solver failed (status {sol.status.value})")
+    chosen, q = extract(model, inst, sol.x, integer_flows=options.integer_flows)
+    plan = evaluate_plan(inst, options, chosen, q)
+    bound = min(sol.bound, plan.objective) if np.isfinite(sol.bound) else sol.bound
+    return PairingResult(
+        status=sol.status, objective=plan.objective, bound=bound, mip_gap=sol.mip_gap,
+        solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
+        shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
+        measures=plan.measures, diagnosis=None,
+    )
