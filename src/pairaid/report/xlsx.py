@@ -94,6 +94,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _rows(df: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """Rows of plain Python values (dates as ``date``, missing as None), column-wise fast."""
+    columns = []
+    for col in df.columns:
+        series = df[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            values = [None if pd.isna(v) else v.date() for v in series]
+        else:
+            values = series.astype(object).where(series.notna(), None).tolist()
+        columns.append(values)
+    return list(zip(*columns, strict=True))
+
+
 def _width(value: Any) -> int:
     if isinstance(value, date):
         return 10
@@ -103,7 +116,7 @@ def _width(value: Any) -> int:
 
 def _write_sheet(ws: WriteOnlyWorksheet, headers: list[str],
                  rows: Iterable[Sequence[Any]]) -> None:
-    cells_rows = [[_plain(v) for v in row] for row in rows]
+    cells_rows = list(rows)
     widths = [_width(h) for h in headers]
     for row in cells_rows[:500]:
         for i, v in enumerate(row):
@@ -122,13 +135,7 @@ def _write_sheet(ws: WriteOnlyWorksheet, headers: list[str],
         cells.append(cell)
     ws.append(cells)
     for row in cells_rows:
-        out = []
-        for v in row:
-            cell = WriteOnlyCell(ws, value=v)
-            if isinstance(v, date):
-                cell.number_format = "yyyy-mm-dd"
-            out.append(cell)
-        ws.append(out)
+        ws.append(row)  # openpyxl gives date values the yyyy-mm-dd format
 
 
 def report_xlsx(run_dir: str | Path) -> Path:
@@ -162,16 +169,16 @@ def report_xlsx(run_dir: str | Path) -> Path:
             continue
         df = read_table(path)
         ws = wb.create_sheet(sheet)
-        _write_sheet(ws, [header(stem, c) for c in df.columns],
-                     df.astype(object).itertuples(index=False, name=None))
+        _write_sheet(ws, [header(stem, c) for c in df.columns], _rows(df))
     plans = [p for p in PLANS if p in run.metrics]
     keys = list(dict.fromkeys([*METRICS, *SOLVER, *(k for p in plans for k in run.metrics[p])]))
     ws = wb.create_sheet("metrics")
     _write_sheet(ws, ["metric", *plans],
-                 ([f"{k} [{METRIC_UNITS[k]}]" if k in METRIC_UNITS else k,
-                   *(run.metrics[p].get(k) for p in plans)] for k in keys))
+                 [[f"{k} [{METRIC_UNITS[k]}]" if k in METRIC_UNITS else k,
+                   *(_plain(run.metrics[p].get(k)) for p in plans)] for k in keys])
     ws = wb.create_sheet("configuration")
-    _write_sheet(ws, ["setting", "value"], ([k, v] for k, v in flatten_config(run.config)))
+    _write_sheet(ws, ["setting", "value"],
+                 [[k, _plain(v)] for k, v in flatten_config(run.config)])
     out = run.run_dir / "plan.xlsx"
     wb.save(out)
     return out
