@@ -9,9 +9,16 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from pairaid.errors import ConfigError, InputError, Problem
-from pairaid.forecast.census import LengthOfStay, project_census, starting_census
+from pairaid.forecast.census import (
+    LOS_DRAW_LOG_SD,
+    LengthOfStay,
+    fit_los_mean,
+    project_census,
+    starting_census,
+)
 from pairaid.forecast.events import admissions_for_census, region_series
 from pairaid.forecast.models import ModelFn
 from pairaid.forecast.quantiles import QUANTILES, check_quantile_levels, quantiles_from_samples
@@ -19,6 +26,7 @@ from pairaid.forecast.registry import DEFAULT_MODEL, model_names, resolve_model
 
 #: Sample paths drawn per region [-]; 23 quantile levels down to 0.01 need >= ~500.
 N_SAMPLES = 1000
+_LOS_GROUPS = 8
 
 FORECAST_COLUMNS = ["region_code", "date", "target", "quantile", "value", "estimated"]
 
@@ -99,11 +107,18 @@ def region_paths(
         return rows[name].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
     admissions = admissions_for_census(series)
-    survival = los.survival()
-    c0, estimated = starting_census(
-        col("confirmed_cum"), col("deaths_cum"), col("recovered_cum"), admissions, survival
-    )
-    census = project_census(admissions, c0, new, survival)
+    confirmed, deaths, recovered = col("confirmed_cum"), col("deaths_cum"), col("recovered_cum")
+    c0, estimated = starting_census(confirmed, deaths, recovered, admissions, los.survival())
+    mean = fit_los_mean(admissions, confirmed - deaths - recovered, prior=los)
+    # LOS uncertainty: the paths are split into groups, each with a LOS mean at an equally
+    # spaced quantile of a log-normal around the fitted mean
+    groups = np.array_split(np.arange(new.shape[0]), _LOS_GROUPS)
+    levels = (np.arange(_LOS_GROUPS) + 0.5) / _LOS_GROUPS
+    means = mean * np.exp(LOS_DRAW_LOG_SD * stats.norm.ppf(levels))
+    census = np.empty_like(new)
+    for idx, m in zip(groups, means, strict=True):
+        surv = LengthOfStay(float(m), los.shape).survival()
+        census[idx] = project_census(admissions, c0, new[idx], surv)
     return RegionPaths(new_confirmed=new, census=census, census_estimated=estimated)
 
 

@@ -178,6 +178,69 @@ def starting_census(
     return float(later[0, -1]), True
 
 
+#: Window over which the LOS mean is fitted to the observed census [days].
+LOS_FIT_WINDOW_DAYS = 7
+#: Prior sd of log(LOS mean) around the default (Rees et al. range of study medians in
+#: China, 4-53 days, is wide; 0.5 lets the data move the mean by a factor ~1.6 per sd).
+LOS_PRIOR_LOG_SD = 0.5
+#: Sd of log(LOS mean) drawn around the fit for the forecast intervals [-].
+LOS_DRAW_LOG_SD = 0.15
+_LOS_GRID = np.geomspace(5.0, 60.0, 41)
+
+
+def fit_los_mean(
+    admissions: np.ndarray,
+    census: np.ndarray,
+    *,
+    prior: LengthOfStay,
+    window: int = LOS_FIT_WINDOW_DAYS,
+) -> float:
+    """Mean LOS that best reproduces the observed census over the last ``window`` days.
+
+    The census observed ``window`` days before the origin is projected to the origin with
+    the observed admissions (:func:`project_census`) for each candidate mean on a grid
+    (5-60 days, gamma shape fixed); the candidate maximising
+    ``-sum (log pred - log obs)**2 / (2 * 0.05**2) - (log m - log m0)**2 / (2 * 0.5**2)``
+    is returned (relative census error of 5 %, log-normal prior around the default mean
+    ``m0``). Without ``window + 1`` consecutive known census days, ``m0`` is returned.
+
+    Parameters
+    ----------
+    admissions : numpy.ndarray, shape (T,)
+        Admissions per day up to the origin [persons/day].
+    census : numpy.ndarray, shape (T,)
+        Observed census per day [persons]; NaN = unknown.
+    prior : LengthOfStay
+        Default distribution (its mean is the prior centre, its shape is kept).
+    window : int
+        Fitting window [days].
+
+    Returns
+    -------
+    float
+        Mean LOS [days].
+    """
+    if len(census) <= window:
+        return prior.mean_days
+    obs = census[-window - 1 :]
+    if not np.all(np.isfinite(obs)) or np.any(obs <= 0):
+        return prior.mean_days
+    anchor = len(census) - window - 1
+    best, best_score = prior.mean_days, -np.inf
+    for m in _LOS_GRID:
+        surv = LengthOfStay(float(m), prior.shape).survival()
+        pred = project_census(
+            admissions[: anchor + 1], float(obs[0]), admissions[None, anchor + 1 :], surv
+        )[0]
+        err = np.log(np.maximum(pred, 1e-9)) - np.log(obs[1:])
+        score = -np.sum(err**2) / (2 * 0.05**2) - (np.log(m / prior.mean_days)) ** 2 / (
+            2 * LOS_PRIOR_LOG_SD**2
+        )
+        if score > best_score:
+            best, best_score = float(m), float(score)
+    return best
+
+
 #: Default severity shares. ``icu_share``: share of hospital patients in intensive care;
 #: 0.05 = share of 1,099 hospitalised patients in China admitted to an ICU, and
 #: ``ventilated_share_of_icu`` 0.46 = invasive mechanical ventilation (2.3 %) over ICU

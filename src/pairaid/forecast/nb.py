@@ -8,7 +8,7 @@ mu**2 / k``), the usual over-dispersed count model for reported cases (e.g. Chow
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,7 +111,7 @@ def fit_ml(
     negloglik: Callable[[np.ndarray], float],
     x0: np.ndarray,
     *,
-    bounds: list[tuple[float | None, float | None]] | None = None,
+    bounds: Sequence[tuple[float, float]] | None = None,
     max_sd: float = 3.0,
 ) -> MLFit:
     """Minimise a negative log-likelihood and approximate the estimate's covariance.
@@ -123,7 +123,7 @@ def fit_ml(
     x0 : numpy.ndarray
         Starting point.
     bounds : list of (low, high), optional
-        Box bounds passed to L-BFGS-B (keeps the search in a sane region).
+        Box bounds (keep the search in a sane region).
     max_sd : float
         Cap on each parameter's standard deviation [transformed units]; guards against
         flat directions of the likelihood, where the Laplace covariance is unbounded.
@@ -134,7 +134,7 @@ def fit_ml(
         Estimate, covariance (eigenvalues clipped to be positive and at most ``max_sd**2``)
         and the minimum.
     """
-    res = optimize.minimize(negloglik, x0, method="L-BFGS-B", bounds=bounds)
+    res = optimize.minimize(negloglik, x0, method="SLSQP", bounds=bounds)
     x = np.asarray(res.x, dtype=float)
     try:
         hess = _hessian(negloglik, x)

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from pairaid.errors import ConfigError
+from pairaid.forecast.ensemble import ensemble_paths
 from pairaid.forecast.models import MODELS, ModelFn
 
+#: Members of the ensembles: the fitted models (not the naive baselines nor CHIME).
+ENSEMBLE_MEMBERS = ("loglinear", "richards", "seir")
+
+ENSEMBLES: dict[str, ModelFn] = {
+    "ensemble": partial(
+        ensemble_paths, members=[MODELS[m] for m in ENSEMBLE_MEMBERS], weighting="equal"
+    ),
+    "ensemble-weighted": partial(
+        ensemble_paths, members=[MODELS[m] for m in ENSEMBLE_MEMBERS], weighting="score"
+    ),
+}
+
 #: The model behind ``model="default"``: the best of the backtest (docs/forecasting.md).
-DEFAULT_MODEL = "loglinear"
+DEFAULT_MODEL = "richards"
 
 
 def model_names() -> list[str]:
     """Names accepted by ``forecast_cases(model=...)`` besides ``"default"``."""
-    return sorted(MODELS)
+    return sorted({**MODELS, **ENSEMBLES})
 
 
 def resolve_model(name: str) -> ModelFn:
@@ -23,8 +38,9 @@ def resolve_model(name: str) -> ModelFn:
         If the name is unknown (the message lists the valid names).
     """
     key = DEFAULT_MODEL if name == "default" else name
-    if key not in MODELS:
+    table = {**MODELS, **ENSEMBLES}
+    if key not in table:
         raise ConfigError(
             f"model: unknown model {name!r}; choose one of {['default', *model_names()]}"
         )
-    return MODELS[key]
+    return table[key]

@@ -13,7 +13,10 @@ import numpy as np
 
 from pairaid.forecast.events import RegionSeries
 from pairaid.forecast.models.baselines import exponential_paths, persistence_paths
+from pairaid.forecast.models.chime import chime_paths
 from pairaid.forecast.models.loglinear import loglinear_paths
+from pairaid.forecast.models.richards import richards_paths
+from pairaid.forecast.models.seir import seir_paths
 
 ModelFn = Callable[[RegionSeries, int, np.random.Generator, int], np.ndarray]
 
@@ -22,4 +25,7 @@ MODELS: dict[str, ModelFn] = {
     "persistence": persistence_paths,
     "exponential": exponential_paths,
     "loglinear": partial(loglinear_paths, window=14, damping=0.9, trend=True),
+    "richards": richards_paths,
+    "seir": seir_paths,
+    "chime": chime_paths,
 }

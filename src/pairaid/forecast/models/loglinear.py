@@ -1,7 +1,7 @@
 """Negative-binomial log-linear growth on recent daily cases (and its damped variant).
 
 Model: ``y_t ~ NB(mu_t, k)``, ``log mu_t = a + b t`` over the last ``window`` days
-(``t = 0`` at the origin), fitted by maximum likelihood (L-BFGS-B). Forecast:
+(``t = 0`` at the origin), fitted by maximum likelihood (SLSQP with bounds). Forecast:
 ``log mu_{h} = a + b * sum_{j=1..h} phi**j`` with damping ``phi`` (``phi = 1`` is plain
 exponential extrapolation; ``phi < 1`` is the damped trend of Gardner & McKenzie 1985,
 *Manage Sci* 31:1237-1246, doi:10.1287/mnsc.31.10.1237). Uncertainty: parametric bootstrap of
@@ -17,6 +17,11 @@ from pairaid.forecast.events import RegionSeries
 from pairaid.forecast.nb import MLFit, fit_ml, nb_negloglik, sample_nb
 
 _LOG_K_BOUNDS = (np.log(0.5), np.log(1e4))
+#: Bounds of (a, b, log k): growth rates beyond +-0.5/day (doubling or halving in < 1.4
+#: days) are outside anything reported for COVID-19 case counts.
+_BOUNDS = [(-7.0, 15.0), (-0.5, 0.5), _LOG_K_BOUNDS]
+#: Below this many cases in the window the trend is not identifiable; a flat level is fitted.
+MIN_CASES_FOR_TREND = 10
 
 
 def fit_loglinear(t: np.ndarray, y: np.ndarray, *, trend: bool = True) -> MLFit:
@@ -45,7 +50,8 @@ def fit_loglinear(t: np.ndarray, y: np.ndarray, *, trend: bool = True) -> MLFit:
         fit = fit_ml(
             nll,
             np.array([np.log(mean), 0.0, np.log(10.0)]),
-            bounds=[(-7.0, 15.0), (-1.0, 1.0), _LOG_K_BOUNDS],
+            bounds=_BOUNDS,
+            max_sd=1.5,
         )
         return fit
 
@@ -53,7 +59,10 @@ def fit_loglinear(t: np.ndarray, y: np.ndarray, *, trend: bool = True) -> MLFit:
         return nb_negloglik(y, np.full(y.shape, np.exp(x[0])), float(np.exp(x[1])))
 
     flat = fit_ml(
-        nll_flat, np.array([np.log(mean), np.log(10.0)]), bounds=[(-7.0, 15.0), _LOG_K_BOUNDS]
+        nll_flat,
+        np.array([np.log(mean), np.log(10.0)]),
+        bounds=[(-7.0, 15.0), _LOG_K_BOUNDS],
+        max_sd=1.5,
     )
     cov = np.zeros((3, 3))
     cov[np.ix_([0, 2], [0, 2])] = flat.cov
@@ -93,6 +102,12 @@ def loglinear_paths(
     -------
     numpy.ndarray, shape (n_samples, horizon)
         Daily new confirmed cases [persons/day].
+
+    Notes
+    -----
+    With fewer than :data:`MIN_CASES_FOR_TREND` cases in the window the growth rate is
+    not identifiable and a flat level is fitted instead; draws are kept within the fitting
+    bounds.
     """
     t, y = series.fit_window(window)
     if y.size < 3:
@@ -101,8 +116,10 @@ def loglinear_paths(
         )
         mu = np.full((n_samples, horizon), max(level, 0.0))
         return sample_nb(rng, mu, 1.0)
+    if y.sum() < MIN_CASES_FOR_TREND:
+        trend = False
     fit = fit_loglinear(t, y, trend=trend)
-    draws = fit.draw(rng, n_samples)
+    draws = np.clip(fit.draw(rng, n_samples), [b[0] for b in _BOUNDS], [b[1] for b in _BOUNDS])
     steps = np.cumsum(damping ** np.arange(1, horizon + 1, dtype=float))
     log_mu = draws[:, [0]] + draws[:, [1]] * steps[None, :]
     mu = np.exp(np.clip(log_mu, -20.0, 16.0))

@@ -1,0 +1,125 @@
+"""Scores of quantile forecasts: WIS, interval coverage, MAE and MAPE of the median.
+
+References
+----------
+Bracher J, Ray EL, Gneiting T, Reich NG. Evaluating epidemic forecasts in an interval
+format. *PLoS Comput Biol* 2021;17(2):e1008618. doi:10.1371/journal.pcbi.1008618.
+Gneiting T, Raftery AE. Strictly proper scoring rules, prediction, and estimation. *J Am
+Stat Assoc* 2007;102:359-378 (interval score).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def interval_score(lower: np.ndarray, upper: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
+    """Interval score of central (1 - alpha) prediction intervals [persons].
+
+    ``IS_alpha = (u - l) + 2/alpha * (l - y) * 1(y < l) + 2/alpha * (y - u) * 1(y > u)``
+    (Gneiting & Raftery 2007, eq. 43; Bracher et al. 2021, eq. 1).
+
+    Parameters
+    ----------
+    lower, upper : numpy.ndarray
+        Interval bounds [persons].
+    y : numpy.ndarray
+        Observations [persons].
+    alpha : float
+        1 - nominal coverage, in (0, 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Score per observation; lower is better.
+    """
+    lower, upper, y = (np.asarray(a, dtype=float) for a in (lower, upper, y))
+    return (
+        (upper - lower)
+        + 2.0 / alpha * np.maximum(lower - y, 0.0)
+        + 2.0 / alpha * np.maximum(y - upper, 0.0)
+    )
+
+
+def weighted_interval_score(levels: np.ndarray, values: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Weighted interval score (WIS) of quantile forecasts [persons].
+
+    ``WIS = 1/(K + 1/2) * (1/2 |y - m| + sum_k alpha_k/2 * IS_{alpha_k})`` over the median
+    ``m`` and ``K`` central intervals (Bracher et al. 2021, eq. 3). Computed through the
+    identity ``alpha/2 * IS_alpha = rho_{alpha/2}(y, l) + rho_{1 - alpha/2}(y, u)`` and
+    ``1/2 |y - m| = rho_{1/2}(y, m)``, with the pinball loss
+    ``rho_tau(y, q) = (1(y <= q) - tau)(q - y)``: WIS = sum of pinball losses over the
+    ``2K + 1`` levels, divided by ``K + 1/2``.
+
+    Parameters
+    ----------
+    levels : numpy.ndarray, shape (L,)
+        Quantile levels; must be the median plus symmetric pairs (``L = 2K + 1``).
+    values : numpy.ndarray, shape (..., L)
+        Predictive quantiles [persons].
+    y : numpy.ndarray, shape (...)
+        Observations [persons].
+
+    Returns
+    -------
+    numpy.ndarray, shape (...)
+        WIS per forecast; lower is better; 0 for a point mass on the observation.
+
+    Raises
+    ------
+    ValueError
+        If the levels are not a median plus symmetric pairs.
+    """
+    levels = np.asarray(levels, dtype=float)
+    if levels.size % 2 != 1 or not np.allclose(np.sort(levels) + np.sort(levels)[::-1], 1.0):
+        raise ValueError("WIS needs the median plus symmetric pairs of quantile levels")
+    values = np.asarray(values, dtype=float)
+    y = np.asarray(y, dtype=float)[..., None]
+    pinball = ((y <= values).astype(float) - levels) * (values - y)
+    k = (levels.size - 1) / 2
+    return np.asarray(pinball.sum(axis=-1) / (k + 0.5))
+
+
+def interval_coverage(
+    levels: np.ndarray, values: np.ndarray, y: np.ndarray, coverage: float
+) -> np.ndarray:
+    """Whether each observation lies in the central prediction interval (bounds included).
+
+    Parameters
+    ----------
+    levels : numpy.ndarray, shape (L,)
+        Quantile levels; must contain ``(1 - coverage)/2`` and ``(1 + coverage)/2``.
+    values : numpy.ndarray, shape (..., L)
+        Predictive quantiles [persons].
+    y : numpy.ndarray, shape (...)
+        Observations [persons].
+    coverage : float
+        Nominal coverage, e.g. 0.5 or 0.9.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (...)
+    """
+    levels = np.asarray(levels, dtype=float)
+    lo = int(np.argmin(np.abs(levels - (1 - coverage) / 2)))
+    hi = int(np.argmin(np.abs(levels - (1 + coverage) / 2)))
+    if not (
+        np.isclose(levels[lo], (1 - coverage) / 2) and np.isclose(levels[hi], (1 + coverage) / 2)
+    ):
+        raise ValueError(f"levels lack the bounds of the central {coverage:.0%} interval")
+    values = np.asarray(values, dtype=float)
+    y = np.asarray(y, dtype=float)
+    return np.asarray((values[..., lo] <= y) & (y <= values[..., hi]))
+
+
+def absolute_error(median: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``|y - median|`` [persons]."""
+    return np.abs(np.asarray(y, dtype=float) - np.asarray(median, dtype=float))
+
+
+def absolute_percentage_error(median: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``|y - median| / |y|`` [-]; NaN where ``y == 0`` (undefined; left out of MAPE)."""
+    y = np.asarray(y, dtype=float)
+    err = absolute_error(median, y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y != 0, err / np.abs(y), np.nan)
