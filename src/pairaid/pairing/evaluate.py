@@ -53,7 +53,8 @@ def evaluate_plan(
         [staff-days]), ``distance`` (distance_weight x km of chosen pairs),
         ``burden_max`` (weight x largest sent/capacity), ``burden_deviation`` (weight x
         sum over donors of |burden - total sent / total capacity|), ``stability``
-        (change_cost x pairs added or dropped against ``previous_pairs``).
+        (change_cost x pairs added or dropped against ``previous_pairs``; 0 without a
+        previous plan).
     """
     R, D, S = len(inst.recipients), len(inst.donors), len(inst.resources)
     q = np.where(chosen[:, None], q, 0.0)
@@ -73,7 +74,8 @@ def evaluate_plan(
     mean_burden = float(sent_d[has].sum() / cap_d[has].sum()) if has.any() else 0.0
     deviation = float(np.abs(burden[has] - mean_burden).sum()) if has.any() else 0.0
     kept_prev = int((chosen & inst.previous).sum())
-    changed = (inst.n_previous - kept_prev) + int((chosen & ~inst.previous).sum())
+    changed = ((inst.n_previous - kept_prev) + int((chosen & ~inst.previous).sum())
+               if inst.n_previous > 0 else 0)
 
     terms = {
         "shortfall": short_w,

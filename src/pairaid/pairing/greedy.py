@@ -42,8 +42,10 @@ class _State:
         self.q = np.zeros((P, S))
         self.deg_r = np.zeros(len(inst.recipients), dtype=np.int64)
         self.deg_d = np.zeros(len(inst.donors), dtype=np.int64)
-        self.pair_cost = options.distance_weight * inst.pair_dist + (
-            np.where(inst.previous, -options.change_cost, options.change_cost))
+        self.pair_cost = options.distance_weight * inst.pair_dist
+        if inst.n_previous > 0:
+            self.pair_cost = self.pair_cost + np.where(inst.previous, -options.change_cost,
+                                                       options.change_cost)
 
     def amounts(self, p: NDArray[np.int64]) -> NDArray[np.float64]:
         """Staff each pair in ``p`` would send now, per resource (P', S)."""

@@ -54,8 +54,11 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
     R, D, S = len(inst.recipients), len(inst.donors), len(inst.resources)
     pd_, pr_ = inst.pair_d, inst.pair_r
 
-    stab = np.where(inst.previous, -options.change_cost, options.change_cost)
-    b.offset = options.change_cost * inst.n_previous
+    if inst.n_previous > 0:
+        stab = np.where(inst.previous, -options.change_cost, options.change_cost)
+        b.offset = options.change_cost * inst.n_previous
+    else:
+        stab = np.zeros(P)
     y = b.add_vars(P, cost=options.distance_weight * inst.pair_dist + stab,
                    lower=inst.fixed.astype(float), upper=1.0, integer=True)
 

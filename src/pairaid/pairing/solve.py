@@ -6,7 +6,8 @@ import time
 
 import numpy as np
 
-from pairaid.errors import InfeasibleError, PairaidError
+from pairaid.errors import ConfigError, InfeasibleError, PairaidError
+from pairaid.pairing import subsets
 from pairaid.pairing.diagnose import diagnose
 from pairaid.pairing.evaluate import evaluate_plan
 from pairaid.pairing.greedy import greedy_plan
@@ -76,9 +77,20 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     reason = diagnose(inst)
     if reason is not None:
         raise InfeasibleError(reason)
-    model = build_model(inst, options)
-    start_pairs, start_q = greedy_plan(inst, options)
-    sol = solve_model(model, options, start_pairs, start_q)
+    use_subsets = options.formulation == "subsets" or (
+        options.formulation == "auto" and subsets.applicable(inst, options))
+    if use_subsets:
+        if not subsets.applicable(inst, options):
+            raise ConfigError("formulation='subsets' needs max_recipients_per_donor <= 1, "
+                              "no exact_pairs, no burden terms and at most "
+                              f"{subsets.MAX_COLUMNS} donor subsets")
+        smodel = subsets.build_subset_model(inst, options)
+        sol = smodel.builder.solve(time_limit=options.time_limit,
+                                   mip_rel_gap=options.mip_rel_gap, threads=options.threads)
+    else:
+        model = build_model(inst, options)
+        start_pairs, start_q = greedy_plan(inst, options)
+        sol = solve_model(model, options, start_pairs, start_q)
     if sol.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(
             "the solver found the pairing model infeasible although the degree limits, "
@@ -88,7 +100,10 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             raise SolverError(f"no feasible plan found within time_limit={options.time_limit:g}"
                               " s; raise time_limit or mip_rel_gap")
         raise SolverError(f"the solver failed (status {sol.status.value})")
-    chosen, q = extract(model, inst, sol.x, integer_flows=options.integer_flows)
+    if use_subsets:
+        chosen, q = subsets.extract_subsets(smodel, inst, options, sol)
+    else:
+        chosen, q = extract(model, inst, sol.x, integer_flows=options.integer_flows)
     plan = evaluate_plan(inst, options, chosen, q)
     bound = min(sol.bound, plan.objective) if np.isfinite(sol.bound) else sol.bound
     return PairingResult(
@@ -96,4 +111,5 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
         solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
         shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
         measures=plan.measures, diagnosis=None,
+        formulation="subsets" if use_subsets else "compact",
     )

@@ -100,6 +100,10 @@ class PairingOptions:
         Relative optimality gap at which the solver stops (0 = prove the optimum).
     threads : int or None
         Solver threads (None = solver default).
+    formulation : str
+        ``"auto"`` (default): the donor-subset set-partitioning model when it is exact
+        and small (m <= 1, no burden terms), else the compact model; ``"compact"`` or
+        ``"subsets"`` force one (``"subsets"`` raises ConfigError where it is not exact).
     """
 
     max_donors_per_recipient: int | Mapping[str, int] = 2
@@ -124,6 +128,7 @@ class PairingOptions:
     time_limit: float = 60.0
     mip_rel_gap: float = 0.0
     threads: int | None = None
+    formulation: str = "auto"
 
     @classmethod
     def for_mode(cls, mode: str, *, k: int = 2, m: int = 1, **kwargs: object) -> PairingOptions:
@@ -184,6 +189,8 @@ class PairingResult:
         ``max_burden``, ``burden_deviation``, ``changed_pairs``, ``staff_sent``.
     diagnosis : str or None
         Words on why no plan exists (only set on results that carry no plan).
+    formulation : str
+        The model solved: ``"subsets"`` or ``"compact"``.
     """
 
     status: SolveStatus
@@ -198,3 +205,4 @@ class PairingResult:
     terms: dict[str, float]
     measures: dict[str, float]
     diagnosis: str | None = None
+    formulation: str = "compact"
