@@ -1,0 +1,26 @@
+"""Fixtures of the report tests: a writable copy of the hand-made run folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURE_RUN = Path(__file__).parent / "data" / "run"
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    """A writable copy of ``tests/report/data/run`` (4 recipients, 9 donors, two plans)."""
+    dst = tmp_path / "run"
+    shutil.copytree(FIXTURE_RUN, dst)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def module_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A writable copy of the fixture run shared by the tests of one module."""
+    dst = tmp_path_factory.mktemp("run") / "run"
+    shutil.copytree(FIXTURE_RUN, dst)
+    return dst

@@ -1,0 +1,77 @@
+"""The HTML report as a document: self-contained, every figure and label in both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pairaid.errors import ConfigError, InputError
+from pairaid.report.boundaries import load_boundaries
+from pairaid.report.html import GEO_KEYS, build_figures, report_html
+from pairaid.report.i18n import LABELS, LANGS, t
+from pairaid.report.run import read_run
+
+FIGURES = {"map-pairaid", "fan-new_confirmed", "fan-census", "heat-beds", "heat-doctors",
+           "heat-nurses", "burden", "cmp-pairaid", "cmp-official"}
+
+
+@pytest.fixture(scope="module")
+def page(module_run_dir: Path) -> str:
+    return report_html(module_run_dir).read_text(encoding="utf-8")
+
+
+def test_self_contained(page: str) -> None:
+    # no external script, style, image or font: nothing with a src/href to the network
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
+    assert not re.search(r"url\(\s*['\"]?https?:", page)
+    # plotly.js is embedded exactly once (its version banner)
+    assert len(re.findall(r"plotly\.js v\d+\.\d+\.\d+", page)) == 1
+    # the base map plotly.js would download is pre-registered as empty
+    assert "topojson.world_110m" in page
+
+
+def test_every_figure_has_a_container_and_both_languages(module_run_dir: Path) -> None:
+    run = read_run(module_run_dir)
+    figures = build_figures(run, load_boundaries())
+    assert set(figures) == FIGURES
+    for fid, by_lang in figures.items():
+        assert set(by_lang) == set(LANGS)
+        titles = {lang: by_lang[lang]["layout"]["title"]["text"] for lang in LANGS}
+        assert titles["zh"] != titles["en"], fid
+    # maps reference the embedded boundaries instead of repeating them
+    geo = [tr["geojson"] for tr in figures["map-pairaid"]["en"]["data"] if "geojson" in tr]
+    assert geo and set(geo) <= set(GEO_KEYS.values())
+
+
+def test_page_holds_figures_labels_and_tables(page: str, module_run_dir: Path) -> None:
+    for fid in FIGURES:
+        assert f'<div id="{fid}" class="figure">' in page
+    for key in ("sec_map", "sec_compare", "sec_config", "sec_sources", "sec_solver"):
+        for lang in LANGS:
+            assert f'<span class="i18n" lang="{lang}">{t(key, lang)}</span>' in page
+    metrics = json.loads((module_run_dir / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["sources"][0] in page
+    assert "25.95%" in page  # gap_covered_share of the pairaid plan, as a percentage
+    assert "MIT License" in page  # licence notice of the embedded boundaries
+
+
+def test_every_label_has_both_languages() -> None:
+    for key, (zh, en) in LABELS.items():
+        assert zh and en and zh != en, key
+        assert re.findall(r"\{\w+\}", zh) == re.findall(r"\{\w+\}", en), key
+
+
+def test_initial_language(run_dir: Path) -> None:
+    page = report_html(run_dir, lang="zh").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN" data-lang="zh">' in page
+    with pytest.raises(ConfigError, match="lang"):
+        report_html(run_dir, lang="fr")
+
+
+def test_bad_run_folder_is_an_input_error(run_dir: Path) -> None:
+    (run_dir / "gaps.csv").unlink()
+    with pytest.raises(InputError, match="gaps.csv: required file is missing"):
+        report_html(run_dir)

@@ -1,0 +1,71 @@
+"""Reading a run folder: good folders load, bad ones raise one InputError naming the place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pairaid.errors import InputError
+from pairaid.report.run import flatten_config, read_run
+
+
+def test_fixture_run_loads_typed(run_dir: Path) -> None:
+    run = read_run(run_dir)
+    gaps = run.tables["gaps"]
+    assert str(gaps["date"].dtype).startswith("datetime64")
+    assert gaps["gap"].dtype == float
+    assert set(run.metrics) == {"pairaid", "official_2020_02_10"}
+    assert run.sources and run.config["decision_date"] == "2020-02-10"
+    assert run.has_plan("official_2020_02_10")
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="run folder does not exist"):
+        read_run(tmp_path / "nowhere")
+
+
+def test_every_problem_reported_once(run_dir: Path) -> None:
+    (run_dir / "flows.csv").unlink()
+    text = (run_dir / "gaps.csv").read_text(encoding="utf-8").splitlines()
+    fields = text[3].split(",")
+    fields[5] = "many"  # gap column of the third data row (line 4)
+    text[3] = ",".join(fields)
+    (run_dir / "gaps.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    pairs = (run_dir / "pairs.csv").read_text(encoding="utf-8")
+    (run_dir / "pairs.csv").write_text(pairs.replace("distance_km", "km"), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_run(run_dir)
+    problems = {(Path(p.source).name, p.row, p.column) for p in info.value.problems}
+    assert ("flows.csv", None, None) in problems
+    assert ("gaps.csv", 4, "gap") in problems
+    assert ("pairs.csv", None, "distance_km") in problems
+    assert "line 4, column 'gap'" in str(info.value)
+
+
+def test_unknown_region_is_named(run_dir: Path) -> None:
+    flows = (run_dir / "flows.csv").read_text(encoding="utf-8")
+    (run_dir / "flows.csv").write_text(flows.replace("CN-GD,420900,doctors",
+                                                     "CN-XX,420900,doctors"), encoding="utf-8")
+    with pytest.raises(InputError, match="'CN-XX' is not in regions.csv") as info:
+        read_run(run_dir)
+    assert info.value.problems[0].row == 2
+
+
+def test_bad_metrics_json(run_dir: Path) -> None:
+    (run_dir / "metrics.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match="metrics.json: not valid JSON"):
+        read_run(run_dir)
+
+
+def test_optional_official_files_may_be_absent(run_dir: Path) -> None:
+    for name in ("official_pairs", "official_flows", "official_shortfall"):
+        (run_dir / f"{name}.csv").unlink()
+    run = read_run(run_dir)
+    assert not run.has_plan("official_2020_02_10")
+    assert run.tables["official_flows"].empty
+
+
+def test_flatten_config() -> None:
+    rows = flatten_config({"k": 2, "data": {"path": "/x"}, "ids": ["a", "b"], "on": True})
+    assert rows == [("k", 2), ("data.path", "/x"), ("ids", '["a", "b"]'), ("on", True)]

@@ -1,0 +1,113 @@
+"""The workbook read back with openpyxl equals the CSV tables read with pandas."""
+
+from __future__ import annotations
+
+import json
+import math
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from xml.dom import minidom
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pairaid.report.xlsx import SHEETS, column_name, report_xlsx
+
+
+@pytest.fixture(scope="module")
+def workbook(module_run_dir: Path) -> tuple[Path, openpyxl.Workbook]:
+    path = report_xlsx(module_run_dir)
+    return module_run_dir, openpyxl.load_workbook(path)
+
+
+def _same(cell: object, csv_value: object) -> bool:
+    if csv_value is None or (isinstance(csv_value, float) and math.isnan(csv_value)):
+        return cell is None
+    if isinstance(cell, datetime):
+        return cell.strftime("%Y-%m-%d") == csv_value
+    if isinstance(csv_value, bool):
+        return cell is csv_value
+    if isinstance(csv_value, int | float) and isinstance(cell, int | float):
+        return float(cell) == float(csv_value)  # exact: no tolerance
+    return cell == csv_value
+
+
+def test_every_table_matches_its_csv(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    run_dir, wb = workbook
+    for sheet, stem in SHEETS:
+        # independent reading: the CSV text, numbers and booleans parsed by pandas
+        csv = pd.read_csv(run_dir / f"{stem}.csv", dtype=str, keep_default_na=False)
+        ws = wb[sheet]
+        rows = list(ws.iter_rows(values_only=True))
+        assert [column_name(h) for h in rows[0]] == list(csv.columns), sheet
+        assert len(rows) - 1 == len(csv), sheet
+        for r, (row, (_, expected)) in enumerate(zip(rows[1:], csv.iterrows(),
+                                                     strict=True), start=2):
+            for cell, (col, text) in zip(row, expected.items(), strict=True):
+                if text == "":
+                    want: object = None
+                elif text in ("True", "False"):
+                    want = text == "True"
+                elif col.endswith("code") or col in ("resource", "target", "level") or \
+                        col.startswith("name") or col == "date":
+                    want = text
+                else:
+                    try:
+                        want = float(text)
+                    except ValueError:
+                        want = text
+                assert _same(cell, want), f"{sheet} line {r} {col}: {cell!r} != {text!r}"
+
+
+def test_codes_stay_text_and_dates_are_dates(
+        workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    _, wb = workbook
+    ws = wb["gaps"]
+    assert ws["A2"].value == "420900" and ws["A2"].data_type == "s"
+    assert isinstance(ws["B2"].value, datetime)
+    assert ws["B2"].number_format == "yyyy-mm-dd"
+
+
+def test_headers_units_frozen_widths(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    _, wb = workbook
+    headers = [c.value for c in wb["pairs"][1]]
+    assert "distance_km [km]" in headers
+    assert "quantity [staff]" in [c.value for c in wb["flows"][1]]
+    assert "value [persons]" in [c.value for c in wb["forecast"][1]]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws["A1"].font.b, ws.title
+        widths = [ws.column_dimensions[c].width for c in "AB"]
+        assert all(w and 4 <= w <= 45 for w in widths), (ws.title, widths)
+    # the name column fits the longest Chinese name (2 width units per character)
+    regions = wb["regions"]
+    col = [c.value for c in regions[1]].index("name_zh") + 1
+    letter = openpyxl.utils.get_column_letter(col)
+    longest = max(len(str(c.value)) for c in regions[letter][1:])
+    assert regions.column_dimensions[letter].width >= 2 * longest
+
+
+def test_metrics_and_configuration_sheets(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    run_dir, wb = workbook
+    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    rows = {r[0]: r[1:] for r in wb["metrics"].iter_rows(min_row=2, values_only=True)}
+    assert [c.value for c in wb["metrics"][1]] == ["metric", "pairaid", "official_2020_02_10"]
+    assert rows["shortfall_staff_days [staff-days]"] == (
+        metrics["pairaid"]["shortfall_staff_days"],
+        metrics["official_2020_02_10"]["shortfall_staff_days"])
+    assert rows["status"] == ("optimal", "fixed")
+    config = dict(wb["configuration"].iter_rows(min_row=2, values_only=True))
+    assert config["horizon_days"] == 14 and config["decision_date"] == "2020-02-10"
+    assert json.loads(config["recipients"]) == ["420900", "421100", "421300", "420700"]
+
+
+def test_package_is_well_formed(workbook: tuple[Path, openpyxl.Workbook]) -> None:
+    """LibreOffice is not required here; check the OOXML parts are well-formed XML."""
+    run_dir, _ = workbook
+    with zipfile.ZipFile(run_dir / "plan.xlsx") as z:
+        assert z.testzip() is None
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                minidom.parseString(z.read(name))
