@@ -78,22 +78,27 @@ def default_entries() -> list[BacktestEntry]:
     return entries
 
 
-def _observed(cases: pd.DataFrame, region: str, day: pd.Timestamp) -> tuple[float, float]:
-    """Reported daily new confirmed and census of ``region`` on ``day`` (NaN = unknown)."""
-    rows = cases.loc[cases["region_code"] == region]
-    prev = day - pd.Timedelta(days=1)
+def observed_values(cases: pd.DataFrame) -> pd.DataFrame:
+    """Reported daily new confirmed and census per region and day (NaN = unknown).
 
-    def val(d: pd.Timestamp, col: str) -> float:
-        v = (
-            rows.loc[rows["date"] == d, col]
-            .astype("Float64")
-            .to_numpy(dtype=float, na_value=np.nan)
-        )
-        return float(v[0]) if v.size else float("nan")
-
-    new = val(day, "confirmed_cum") - val(prev, "confirmed_cum")
-    census = val(day, "confirmed_cum") - val(day, "deaths_cum") - val(day, "recovered_cum")
-    return new, census
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``region_code``, ``date``), columns ``new_confirmed`` [persons/day] (the
+        reported increment, may be negative) and ``census`` [persons].
+    """
+    df = cases.sort_values(["region_code", "date"])
+    vals = {
+        c: df[c].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        for c in ("confirmed_cum", "deaths_cum", "recovered_cum")
+    }
+    prev = df.groupby("region_code")["confirmed_cum"].shift(1)
+    prev_ok = df.groupby("region_code")["date"].shift(1) == df["date"] - pd.Timedelta(days=1)
+    prev_vals = prev.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    new = np.where(prev_ok.to_numpy(), vals["confirmed_cum"] - prev_vals, np.nan)
+    census = vals["confirmed_cum"] - vals["deaths_cum"] - vals["recovered_cum"]
+    index = pd.MultiIndex.from_arrays([df["region_code"].astype(str), df["date"]])
+    return pd.DataFrame({"new_confirmed": new, "census": census}, index=index)
 
 
 def forecast_one_origin(
@@ -120,6 +125,7 @@ def forecast_one_origin(
     los = LengthOfStay()
     origin_ts = pd.Timestamp(origin)
     horizon = max(horizons)
+    observed = observed_values(cases)
     records = []
     for region in region_codes:
         paths = region_paths(
@@ -136,14 +142,15 @@ def forecast_one_origin(
         for target, samples in (("new_confirmed", paths.new_confirmed), ("census", paths.census)):
             q = quantiles_from_samples(samples, levels)
             for h in horizons:
-                new, census = _observed(cases, region, origin_ts + pd.Timedelta(days=h))
+                key = (region, origin_ts + pd.Timedelta(days=h))
+                value = float(observed[target].get(key, np.nan))
                 rec = {
                     "model": entry.label,
                     "origin": origin_ts,
                     "region_code": region,
                     "horizon_days": h,
                     "target": target,
-                    "observed": new if target == "new_confirmed" else census,
+                    "observed": value,
                 }
                 rec.update(
                     {f"q{lv:g}": float(v) for lv, v in zip(levels, q[:, h - 1], strict=True)}

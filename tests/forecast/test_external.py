@@ -1,0 +1,84 @@
+"""Forecast Hub files: a good file is read; malformed files are refused with clear messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pairaid.errors import InputError
+from pairaid.forecast.external import read_forecast_hub
+
+REGIONS = pd.DataFrame({"region_code": ["420100", "420800"]})
+HEADER = "forecast_date,target,target_end_date,location,type,quantile,value\n"
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "demand.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+GOOD = (
+    "2020-02-10,1 day ahead census,2020-02-11,420100,quantile,0.05,100\n"
+    "2020-02-10,1 day ahead census,2020-02-11,420100,quantile,0.5,150\n"
+    "2020-02-10,1 day ahead census,2020-02-11,420100,quantile,0.95,220\n"
+    "2020-02-10,1 day ahead census,2020-02-11,420100,point,,150\n"
+    "2020-02-10,1 day ahead inc case,2020-02-11,420800,quantile,0.05,1\n"
+    "2020-02-10,1 day ahead inc case,2020-02-11,420800,quantile,0.5,3\n"
+    "2020-02-10,1 day ahead inc case,2020-02-11,420800,quantile,0.95,9\n"
+)
+
+
+def test_good_file_becomes_a_forecast_table(tmp_path):
+    out = read_forecast_hub(_write(tmp_path, GOOD), regions=REGIONS)
+    assert list(out.columns) == ["region_code", "date", "target", "quantile", "value", "estimated"]
+    assert len(out) == 6  # the point row is ignored
+    census = out[out.target == "census"].sort_values("quantile")
+    assert census["value"].tolist() == [100, 150, 220]
+    assert (out.loc[out.region_code == "420800", "target"] == "new_confirmed").all()
+    assert out["date"].iloc[0] == pd.Timestamp("2020-02-11")
+
+
+def test_missing_quantile_is_refused(tmp_path):
+    body = GOOD.replace("2020-02-10,1 day ahead inc case,2020-02-11,420800,quantile,0.95,9\n", "")
+    with pytest.raises(InputError) as err:
+        read_forecast_hub(_write(tmp_path, body), regions=REGIONS)
+    msg = str(err.value)
+    assert "demand.csv, line 6, column 'quantile'" in msg
+    assert "missing quantile(s) 0.95" in msg
+
+
+def test_non_monotone_quantiles_are_refused(tmp_path):
+    body = GOOD.replace("quantile,0.95,220", "quantile,0.95,120")
+    with pytest.raises(InputError) as err:
+        read_forecast_hub(_write(tmp_path, body), regions=REGIONS)
+    msg = str(err.value)
+    assert "line 4, column 'value'" in msg and "not monotone" in msg
+
+
+def test_unknown_location_and_bad_cells_all_reported_at_once(tmp_path):
+    body = GOOD.replace("420800,quantile,0.05,1", "999999,quantile,0.05,1").replace(
+        "quantile,0.5,150", "quantile,0.5,lots"
+    )
+    with pytest.raises(InputError) as err:
+        read_forecast_hub(_write(tmp_path, body), regions=REGIONS)
+    problems = {(p.row, p.column) for p in err.value.problems}
+    assert (6, "location") in problems and (3, "value") in problems
+    assert "unknown location '999999'" in str(err.value)
+
+
+def test_missing_column_and_missing_file(tmp_path):
+    path = tmp_path / "demand.csv"
+    path.write_text("location,quantile,value\n420100,0.5,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="column 'target_end_date'"):
+        read_forecast_hub(path, regions=REGIONS)
+    with pytest.raises(InputError, match="file not found"):
+        read_forecast_hub(tmp_path / "nope.csv", regions=REGIONS)
+
+
+def test_unknown_target_is_refused(tmp_path):
+    body = GOOD.replace("1 day ahead census", "1 wk ahead inc death")
+    with pytest.raises(InputError, match="unknown target"):
+        read_forecast_hub(_write(tmp_path, body), regions=REGIONS)

@@ -1,0 +1,65 @@
+"""WIS, coverage, MAE and MAPE against values computed by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pairaid.forecast.scoring import (
+    absolute_percentage_error,
+    interval_coverage,
+    interval_score,
+    weighted_interval_score,
+)
+
+LEVELS3 = np.array([0.25, 0.5, 0.75])
+LEVELS5 = np.array([0.05, 0.25, 0.5, 0.75, 0.95])
+
+
+def test_interval_score_hand_computed():
+    # width 4, y 1 above the upper bound, alpha 0.5: 4 + 2/0.5 * 1 = 8
+    assert interval_score(np.array([2.0]), np.array([6.0]), np.array([7.0]), 0.5)[0] == 8.0
+    # below the lower bound by 2, alpha 0.1: 10 + 20 * 2 = 50
+    assert interval_score(np.array([0.0]), np.array([10.0]), np.array([-2.0]), 0.1)[0] == 50.0
+
+
+def test_wis_one_interval_hand_computed():
+    q = np.array([[2.0, 4.0, 6.0], [2.0, 4.0, 6.0]])
+    y = np.array([7.0, 4.0])
+    # y=7: (1/2*|7-4| + 0.5/2 * IS_0.5) / (1 + 1/2) = (1.5 + 0.25*8) / 1.5 = 7/3
+    # y=4: (0 + 0.25 * 4) / 1.5 = 2/3
+    np.testing.assert_allclose(weighted_interval_score(LEVELS3, q, y), [7 / 3, 2 / 3])
+
+
+def test_wis_two_intervals_hand_computed():
+    q = np.array([0.0, 2.0, 4.0, 6.0, 10.0])
+    # y=11: 1/2*7 = 3.5; 0.25*IS_0.5 = 0.25*(4 + 4*5) = 6; 0.05*IS_0.1 = 0.05*(10 + 20*1) = 1.5
+    # (3.5 + 6 + 1.5) / 2.5 = 4.4
+    assert weighted_interval_score(LEVELS5, q, np.array(11.0)) == pytest.approx(4.4)
+
+
+def test_wis_of_point_mass_is_absolute_error():
+    """A forecast with all quantiles equal to m scores |y - m| (Bracher et al. 2021, sec. 2)."""
+    q = np.full(5, 3.0)
+    assert weighted_interval_score(LEVELS5, q, np.array(8.0)) == pytest.approx(5.0)
+
+
+def test_wis_rejects_asymmetric_levels():
+    with pytest.raises(ValueError, match="symmetric"):
+        weighted_interval_score(np.array([0.1, 0.5, 0.8]), np.zeros(3), np.array(1.0))
+
+
+def test_coverage_hand_computed():
+    q = np.array([[0.0, 2.0, 4.0, 6.0, 10.0]] * 4)
+    y = np.array([1.0, 2.0, 10.0, 11.0])
+    np.testing.assert_array_equal(
+        interval_coverage(LEVELS5, q, y, 0.5), [False, True, False, False]
+    )
+    np.testing.assert_array_equal(interval_coverage(LEVELS5, q, y, 0.9), [True, True, True, False])
+    with pytest.raises(ValueError, match="80"):
+        interval_coverage(LEVELS5, q, y, 0.8)
+
+
+def test_mape_skips_zero_observations():
+    ape = absolute_percentage_error(np.array([5.0, 1.0]), np.array([10.0, 0.0]))
+    assert ape[0] == 0.5 and np.isnan(ape[1])
