@@ -44,8 +44,8 @@ def report_file(module_run_dir: Path) -> Path:
     return report_html(module_run_dir)
 
 
-def test_report_renders_offline(report_file: Path,
-                                tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_report_renders_offline(report_file: Path, tmp_path_factory: pytest.TempPathFactory,
+                                capsys: pytest.CaptureFixture[str]) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     shot = tmp_path_factory.getbasetemp() / "report-screenshot.png"
     url = report_file.resolve().as_uri()
@@ -76,6 +76,7 @@ def test_report_renders_offline(report_file: Path,
             page.wait_for_selector("body[data-rendered=zh]", timeout=30_000)
             title = page.evaluate("document.getElementById('map-pairaid').layout.title.text")
             assert title.startswith("pairaid 方案")
+            assert page.title().startswith("对口支援方案报告")
             assert page.locator('nav .i18n[lang="zh"]').first.is_visible()
             assert not page.locator('nav .i18n[lang="en"]').first.is_visible()
             page.click("#lang-switch")
@@ -93,5 +94,6 @@ def test_report_renders_offline(report_file: Path,
         finally:
             browser.close()
     assert shot.stat().st_size > 50_000
-    print(f"\nscreenshot: {shot}\nreport: {report_file} "
-          f"({report_file.stat().st_size / 1e6:.2f} MB), render {render_ms:.0f} ms")
+    with capsys.disabled():  # shown even when pytest captures output
+        print(f"\nscreenshot: {shot}\nreport: {report_file} "
+              f"({report_file.stat().st_size / 1e6:.2f} MB), render {render_ms:.0f} ms")

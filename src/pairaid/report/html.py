@@ -68,10 +68,12 @@ _JS = """
   window.PlotlyGeoAssets.topojson.world_110m = {type: 'Topology', objects: {}, arcs: []};
   for (var k in GEO) { window.PlotlyGeoAssets[k] = GEO[k]; }
   var CONFIG = %CONFIG%;
+  var TITLES = %TITLES%;
   function render(lang) {
     var t0 = performance.now();
     document.documentElement.setAttribute('data-lang', lang);
     document.documentElement.setAttribute('lang', lang === 'zh' ? 'zh-CN' : 'en');
+    document.title = TITLES[lang];
     var jobs = [];
     for (var id in FIGS) {
       var fig = FIGS[id][lang];
@@ -211,6 +213,9 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     def script_json(obj: object) -> str:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
+    titles = {code: f"{t('title', code)} · {run.run_dir.name}" for code in LANGS}
+    js = (_JS.replace("%CONFIG%", json.dumps(PLOT_CONFIG))
+          .replace("%TITLES%", script_json(titles)))
     heat = "".join(_div(f) for f in figures if f.startswith("heat-"))
     fans = "".join(_div(f) for f in figures if f.startswith("fan-"))
     if "cmp-official" in figures:
@@ -232,21 +237,19 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     nav = "".join(f'<a href="#sec-{k}">{_both("sec_" + k)}</a>' for k, _ in sections)
     body = "".join(f'<section id="sec-{k}"><h2>{_both("sec_" + k)}</h2>{content}</section>'
                    for k, content in sections)
-    title = t("title", lang)
-    run_name = html.escape(run.run_dir.name)
     return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}" '
         f'data-lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)} · {run_name}</title><style>{_CSS}</style>"
+        f"<title>{html.escape(titles[lang])}</title><style>{_CSS}</style>"
         f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script></head>'
-        f"<body><header><h1>{_both('title')} · {run_name}</h1>"
+        f"<body><header><h1>{_both('title')} · {html.escape(run.run_dir.name)}</h1>"
         f"<span>{_both('decision_date')}: {decision_date(run):%Y-%m-%d}</span>"
         f'<button id="lang-switch" type="button">{_both("lang_switch")}</button></header>'
         f"<nav>{nav}</nav><main>{body}</main>"
         f'<script type="application/json" id="pairaid-figures">{script_json(figures)}</script>'
         f'<script type="application/json" id="pairaid-geo">{script_json(geo)}</script>'
-        f"<script>{_JS.replace('%CONFIG%', json.dumps(PLOT_CONFIG))}</script>"
+        f"<script>{js}</script>"
         "</body></html>\n")
 
 
