@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from pairaid.errors import ConfigError, InfeasibleError, PairaidError
-from pairaid.pairing import subsets
+from pairaid.pairing import assignment, subsets
 from pairaid.pairing.diagnose import diagnose
 from pairaid.pairing.evaluate import evaluate_plan
 from pairaid.pairing.greedy import greedy_plan
@@ -77,8 +77,22 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     reason = diagnose(inst)
     if reason is not None:
         raise InfeasibleError(reason)
-    use_subsets = options.formulation == "subsets" or (
-        options.formulation == "auto" and subsets.applicable(inst, options))
+    form = options.formulation
+    if form == "auto":
+        form = ("assignment" if assignment.applicable(inst, options)
+                else "subsets" if subsets.applicable(inst, options) else "compact")
+    use_subsets = form == "subsets"
+    if form == "assignment":
+        if not assignment.applicable(inst, options):
+            raise ConfigError("formulation='assignment' needs k <= 1, m <= 1, no "
+                              "max_total_sent, no exact_pairs and no burden terms")
+        chosen, q, _ = assignment.solve_one_to_one(inst, options)
+        plan = evaluate_plan(inst, options, chosen, q)
+        return PairingResult(
+            status=SolveStatus.OPTIMAL, objective=plan.objective, bound=plan.objective,
+            mip_gap=0.0, solve_seconds=time.perf_counter() - t0, pairs=plan.pairs,
+            flows=plan.flows, shortfall=plan.shortfall, burden=plan.burden,
+            terms=plan.terms, measures=plan.measures, formulation="assignment")
     if use_subsets:
         if not subsets.applicable(inst, options):
             raise ConfigError("formulation='subsets' needs max_recipients_per_donor <= 1, "
@@ -111,5 +125,5 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
         solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
         shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
         measures=plan.measures, diagnosis=None,
-        formulation="subsets" if use_subsets else "compact",
+        formulation=form,
     )

@@ -101,9 +101,11 @@ class PairingOptions:
     threads : int or None
         Solver threads (None = solver default).
     formulation : str
-        ``"auto"`` (default): the donor-subset set-partitioning model when it is exact
-        and small (m <= 1, no burden terms), else the compact model; ``"compact"`` or
-        ``"subsets"`` force one (``"subsets"`` raises ConfigError where it is not exact).
+        ``"auto"`` (default) picks the fastest exact model: ``"assignment"`` (linear
+        assignment, when k = m = 1 without max_total_sent and burden terms), else
+        ``"subsets"`` (donor-subset set partitioning, when m <= 1 without burden terms
+        and with few enough subsets), else ``"compact"``. Naming one forces it
+        (ConfigError where it would not be exact).
     """
 
     max_donors_per_recipient: int | Mapping[str, int] = 2
@@ -190,7 +192,7 @@ class PairingResult:
     diagnosis : str or None
         Words on why no plan exists (only set on results that carry no plan).
     formulation : str
-        The model solved: ``"subsets"`` or ``"compact"``.
+        The model solved: ``"assignment"``, ``"subsets"`` or ``"compact"``.
     """
 
     status: SolveStatus

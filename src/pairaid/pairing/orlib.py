@@ -1,0 +1,145 @@
+"""Readers of J. E. Beasley's OR-Library generalized assignment (GAP) and linear
+assignment files.
+
+File formats (whitespace-separated integers; line breaks carry no meaning), per the
+OR-Library pages ``gapinfo`` and ``assigninfo``:
+
+* GAP: ``P``, then per instance ``m n``, the ``m x n`` cost matrix ``c[i][j]`` (agent
+  major), the ``m x n`` resource matrix ``a[i][j]`` and the ``m`` capacities ``b[i]``.
+* Linear assignment: ``n`` then the ``n x n`` cost matrix, row major.
+
+The kind of a file is detected from its content: a single ``n`` followed by exactly
+``n * n`` numbers is an assignment file; anything else must parse as a GAP file.
+
+Sense convention (OR-Library ``gapinfo``): the optima of ``gap1``-``gap12`` (Cattrysse et
+al. 1994; Osman 1995) are for **maximisation**; ``gapa``-``gapd`` (Chu & Beasley 1997) are
+**minimisation** problems, as are assignment problems. :func:`default_sense` applies this
+rule to the file name: ``gap`` followed by a number means max, anything else min.
+
+References
+----------
+J. E. Beasley, "OR-Library: distributing test problems by electronic mail", JORS 41(11)
+(1990) 1069-1072. P. C. Chu, J. E. Beasley, "A genetic algorithm for the generalised
+assignment problem", Computers & OR 24 (1997) 17-23.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pairaid.errors import InputError, Problem
+
+
+@dataclass(frozen=True, eq=False)
+class GapInstance:
+    """One generalized assignment instance: assign every job to exactly one agent.
+
+    Attributes
+    ----------
+    name : str
+        ``gapF-k`` for ``gapF.txt`` (k = 1.. in file order) or the Chu–Beasley name
+        (``a05100`` = type A, 5 agents, 100 jobs) for ``gapa``-``gapd`` files.
+    cost : int array (m, n)
+        Cost (or profit, under maximisation) of giving job j to agent i.
+    weight : int array (m, n)
+        Resource job j uses if given to agent i.
+    capacity : int array (m,)
+        Resource capacity of each agent.
+    """
+
+    name: str
+    cost: NDArray[np.int64]
+    weight: NDArray[np.int64]
+    capacity: NDArray[np.int64]
+
+
+@dataclass(frozen=True, eq=False)
+class AssignmentInstance:
+    """A square linear assignment instance (minimise the sum of chosen costs)."""
+
+    name: str
+    cost: NDArray[np.int64]
+
+
+def _tokens(path: Path) -> NDArray[np.int64]:
+    try:
+        text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "file not found")]) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError([Problem(str(path), f"cannot read as text: {exc}")]) from None
+    parts = text.split()
+    try:
+        return np.asarray([int(t) for t in parts], dtype=np.int64)
+    except ValueError:
+        bad = next(t for t in parts if not re.fullmatch(r"[+-]?\d+", t))
+        raise InputError([Problem(str(path), f"not an integer: {bad!r}")]) from None
+
+
+def _family(path: Path) -> tuple[str | None, str]:
+    """('a'..'e' or None, stem) from a file name like gapa.txt, gapd_n100.txt, gap12.txt."""
+    stem = path.stem
+    match = re.match(r"gap([a-e])(?![a-z])", stem, flags=re.IGNORECASE)
+    return (match.group(1).lower() if match else None), stem
+
+
+def default_sense(path: str | Path) -> str:
+    """``"max"`` for OR-Library ``gap1``-``gap12`` files (named ``gap`` + number), else
+    ``"min"`` (``gapa``-``gapd``, assignment files, any other name)."""
+    return "max" if re.match(r"gap\d+", Path(path).stem, flags=re.IGNORECASE) else "min"
+
+
+def is_assignment_file(tokens: NDArray[np.int64]) -> bool:
+    """A single ``n`` followed by exactly ``n*n`` numbers."""
+    return tokens.size >= 2 and tokens[0] > 0 and tokens.size == 1 + int(tokens[0]) ** 2
+
+
+def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]:
+    """Read an OR-Library GAP or assignment file (kind detected from the content).
+
+    Raises
+    ------
+    InputError
+        The file is missing, not integers, or its counts do not match its size.
+    """
+    path = Path(path)
+    tok = _tokens(path)
+    if is_assignment_file(tok):
+        n = int(tok[0])
+        return [AssignmentInstance(path.stem, tok[1:].reshape(n, n))]
+    return _parse_gap(tok, path)
+
+
+def _parse_gap(tok: NDArray[np.int64], path: Path) -> list[GapInstance]:
+    def fail(msg: str) -> InputError:
+        return InputError([Problem(str(path), msg)])
+
+    if tok.size == 0:
+        raise fail("empty file")
+    count = int(tok[0])
+    pos = 1
+    letter, stem = _family(path)
+    out: list[GapInstance] = []
+    for k in range(1, count + 1):
+        if pos + 2 > tok.size:
+            raise fail(f"instance {k}: file ends before 'm n'")
+        m, n = int(tok[pos]), int(tok[pos + 1])
+        pos += 2
+        size = 2 * m * n + m
+        if m <= 0 or n <= 0 or pos + size > tok.size:
+            raise fail(f"instance {k}: m={m}, n={n} needs {size} numbers, "
+                       f"{tok.size - pos} left")
+        cost = tok[pos:pos + m * n].reshape(m, n)
+        weight = tok[pos + m * n:pos + 2 * m * n].reshape(m, n)
+        cap = tok[pos + 2 * m * n:pos + size]
+        pos += size
+        name = f"{letter}{m:02d}{n}" if letter else f"{stem}-{k}"
+        out.append(GapInstance(name, cost, weight, cap))
+    if pos != tok.size:
+        raise fail(f"{tok.size - pos} numbers left after the {count} instances announced")
+    return out

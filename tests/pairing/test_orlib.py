@@ -1,0 +1,119 @@
+"""OR-Library GAP and assignment instances reach their known optima."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pairaid.errors import ConfigError, InputError
+from pairaid.pairing.commands import solve_orlib
+from pairaid.pairing.gap import check_assignment, solve_gap
+from pairaid.pairing.orlib import AssignmentInstance, default_sense, read_orlib
+
+DATA = Path(__file__).parent / "data"
+OPTIMA = pd.read_csv(DATA / "optima.csv")
+
+
+def optimum(name: str, sense: str) -> int:
+    row = OPTIMA[(OPTIMA["instance"] == name) & (OPTIMA["sense"] == sense)]
+    assert len(row) == 1
+    return int(row["value"].iloc[0])
+
+
+def test_gap_file_parses_into_named_instances():
+    insts = read_orlib(DATA / "gap1.txt")
+    assert [i.name for i in insts] == [f"gap1-{k}" for k in range(1, 6)]
+    assert all(i.cost.shape == (5, 15) and i.capacity.shape == (5,) for i in insts)
+    chu = read_orlib(DATA / "gapa.txt")
+    assert [i.name for i in chu] == ["a05100", "a05200", "a10100", "a10200", "a20100",
+                                     "a20200"]
+
+
+def test_assignment_file_detected_by_format():
+    (inst,) = read_orlib(DATA / "assign100.txt")
+    assert isinstance(inst, AssignmentInstance) and inst.cost.shape == (100, 100)
+
+
+def test_default_sense_rule():
+    assert default_sense("x/gap1.txt") == "max"
+    assert default_sense("gap12.txt") == "max"
+    assert default_sense("gapa.txt") == "min"
+    assert default_sense("gapd_n100.txt") == "min"
+    assert default_sense("assign100.txt") == "min"
+
+
+@pytest.mark.parametrize("sense", ["max", "min"])
+def test_gap1_reaches_known_optima_both_senses(sense):
+    for inst in read_orlib(DATA / "gap1.txt"):
+        res = solve_gap(inst, sense=sense, time_limit=30, method="highs")
+        assert res.status.value == "optimal"
+        assert res.objective == optimum(inst.name, sense)
+        assert check_assignment(inst, res.agent) == res.objective
+
+
+def test_gapa_small_instances_reach_optima_with_the_portfolio():
+    for inst in read_orlib(DATA / "gapa.txt")[:3]:
+        res = solve_gap(inst, sense="min", time_limit=30)
+        assert res.objective == optimum(inst.name, "min")
+        assert res.bound == pytest.approx(res.objective)
+
+
+def test_cpsat_second_solver_agrees_on_gap1():
+    inst = read_orlib(DATA / "gap1.txt")[0]
+    res = solve_gap(inst, sense="max", time_limit=20, method="cpsat")
+    assert res.objective == optimum("gap1-1", "max")
+
+
+def test_lns_keeps_assignments_feasible_and_never_worse():
+    from pairaid.pairing.gap_lns import improve_gap
+
+    inst = read_orlib(DATA / "gapa.txt")[0]
+    start = solve_gap(inst, sense="min", time_limit=0.05, method="highs")
+    if not np.isfinite(start.objective):
+        pytest.skip("no incumbent within the tiny limit on this machine")
+    better = improve_gap(inst, start.agent, sense="min", time_limit=1.0)
+    assert check_assignment(inst, better) <= start.objective
+
+
+def test_cli_prints_five_fields_in_file_order():
+    result = CliRunner().invoke(solve_orlib, [str(DATA / "gap1.txt"), "--time-limit", "30"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 5
+    for k, line in enumerate(lines, start=1):
+        name, obj, bound, status, seconds = line.split()
+        assert name == f"gap1-{k}"
+        assert int(obj) == optimum(name, "max") == int(bound)
+        assert status == "optimal" and float(seconds) >= 0
+
+
+def test_cli_sense_option_and_assignment_file():
+    out = CliRunner().invoke(solve_orlib, [str(DATA / "gap1.txt"), "--sense", "min"])
+    first = out.output.splitlines()[0].split()
+    assert int(first[1]) == optimum("gap1-1", "min")
+    out = CliRunner().invoke(solve_orlib, [str(DATA / "assign100.txt")])
+    assert out.exit_code == 0
+    name, obj, bound, status, _ = out.output.split()
+    assert (name, int(obj), int(bound), status) == ("assign100", 305, 305, "optimal")
+
+
+def test_cli_bad_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "gapx.txt"
+    bad.write_text("1\n2 3\n1 2 x\n")
+    out = CliRunner().invoke(solve_orlib, [str(bad)])
+    assert out.exit_code != 0
+    assert "not an integer: 'x'" in out.output
+    short = tmp_path / "gapy.txt"
+    short.write_text("1\n2 3\n1 2 3\n")
+    with pytest.raises(InputError, match="needs 14 numbers"):
+        read_orlib(short)
+
+
+def test_bad_sense_is_a_config_error():
+    inst = read_orlib(DATA / "gap1.txt")[0]
+    with pytest.raises(ConfigError, match="sense"):
+        solve_gap(inst, sense="up")
