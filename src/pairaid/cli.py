@@ -237,15 +237,12 @@ def data_show(name: str, data_dir: Path | None, sources: bool) -> None:
 
 
 def _register() -> None:
-    import importlib
+    from pairaid.forecast.commands import backtest
+    from pairaid.pairing.commands import solve_orlib
+    from pairaid.report.commands import report
 
-    for module, name in (("pairaid.forecast.commands", "backtest"),
-                         ("pairaid.pairing.commands", "solve_orlib"),
-                         ("pairaid.report.commands", "report")):
-        try:  # TODO(lead): make strict once all three land
-            cli.add_command(getattr(importlib.import_module(module), name))
-        except ModuleNotFoundError:
-            pass
+    for command in (backtest, solve_orlib, report):
+        cli.add_command(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
