@@ -7,6 +7,7 @@ Uses Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``.ci/run``) thr
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,17 @@ def test_report_renders_offline(report_file: Path, tmp_path_factory: pytest.Temp
                 assert page.locator(f"#{fid} {DRAWN[kind]}").count() >= 1, fid
             # the maps draw every recipient (4) and the 34 province shapes
             assert page.locator("#map-pairaid .choroplethlocation").count() >= 2 * (34 + 17)
+            # shading buttons: before aid, every recipient's uncovered share is at least as
+            # large as after the plan's aid (aid never adds to a shortfall)
+            z = ("document.getElementById('map-pairaid').data"
+                 ".filter(t => t.type === 'choropleth')[2].z")
+            after = page.evaluate(z)
+            page.locator("#map-pairaid .updatemenu-button").nth(1).click()
+            page.wait_for_function(f"JSON.stringify({z}) !== {json.dumps(json.dumps(after))}")
+            before = page.evaluate(z)
+            assert len(before) == len(after) == 4
+            assert all(b >= a for a, b in zip(after, before, strict=True)) and before != after
+            page.locator("#map-pairaid .updatemenu-button").nth(0).click()
             # pixels: every figure has ink (shapes, lines, cells, bars), not a blank box
             pngs = {fid: page.locator(f"#{fid}").screenshot() for fid in FIGURES}
 

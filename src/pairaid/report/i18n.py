@@ -34,10 +34,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "pairaid": ("pairaid 方案", "pairaid plan"),
     "official_2020_02_10": ("官方方案（2020-02-10）", "Official pairing (2020-02-10)"),
     # map
-    "map_title": ("{plan}：受援地区按高峰期未满足需求比例着色，线宽表示派出人员",
-                  "{plan}: recipients shaded by share of peak need uncovered, line width = "
-                  "staff sent"),
-    "uncovered_share": ("高峰期未满足比例", "Uncovered share at peak"),
+    "map_title": ("{plan}：受援地区按高峰期未满足的人员需求比例着色，线宽表示派出人员",
+                  "{plan}: recipients shaded by the share of peak staff need left uncovered; "
+                  "line width = staff sent"),
+    "uncovered_share": ("支援后高峰期未满足比例", "Share of peak need uncovered after aid"),
+    "gap_share": ("支援前高峰期缺口比例", "Share of peak need uncovered before aid"),
+    "after_aid": ("支援后", "After aid"),
+    "before_aid": ("支援前（缺口）", "Before aid (gap)"),
     "donor": ("支援方", "Donor"),
     "recipient": ("受援方", "Recipient"),
     "province": ("省份", "Province"),

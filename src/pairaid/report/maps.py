@@ -137,11 +137,15 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
             f"{t('available', lang)}: {_fmt(s['available'])}<br>"
             f"{t('gap_at_peak', lang)}: {_fmt(s['gap'])}<br>"
             f"{t('shortfall_at_peak', lang)}: {_fmt(s['shortfall'])}<br>"
+            f"{t('gap_share', lang)}: {s['gap_share']:.0%}<br>"
             f"{t('uncovered_share', lang)}: {s['uncovered_share']:.0%}<br>"
             f"{t('estimated', lang)}: {_yes_no(s['estimated'], lang)}")
+    shading = {key: [round(_num(sev.at[code_of_gb[c], key]), 4) for c in rec]
+               for key in ("uncovered_share", "gap_share")}
+    shaded = len(fig.data)  # index of the recipient layer (its Hubei-view copy follows)
     fig.add_trace(go.Choropleth(
         geojson=hubei_geo, featureidkey=FEATURE_KEY, locations=rec,
-        z=[_num(sev.at[code_of_gb[c], "uncovered_share"]) for c in rec], zmin=0, zmax=1,
+        z=shading["uncovered_share"], zmin=0, zmax=1,
         colorscale=SEVERITY_SCALE, marker_line_color="#404040", marker_line_width=0.6,
         colorbar={"title": {"text": t("uncovered_share", lang)}, "tickformat": ".0%",
                   "len": 0.3, "thickness": 10, "orientation": "h", "x": 0.79, "y": 0.02,
@@ -176,12 +180,20 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
         marker={"size": 6, "color": "#08306b"}, text=[names[d] for d in donor_list],
         hovertemplate="%{text}<extra></extra>", name=t("donor", lang)))
     # second view: Hubei zoom, same traces (the colour bar only once)
+    n_layers = len(fig.data)
     for trace in list(fig.data):
         copy = trace.to_plotly_json()
         copy["geo"] = "geo2"
         if copy.get("type") == "choropleth":
             copy["showscale"] = False
         fig.add_trace(copy)
+    # buttons: shade by the share uncovered after the plan's aid (default) or before any aid
+    copies = [shaded, shaded + n_layers]
+    buttons = [{"label": t(label, lang), "method": "restyle",
+                "args": [{"z": [shading[key]] * 2,
+                          "colorbar.title.text": [t(key, lang)] * 2}, copies]}
+               for label, key in (("after_aid", "uncovered_share"),
+                                  ("before_aid", "gap_share"))]
     shown = [c for c in (donors if extent is None else set(extent)) if c in lon]
     lons = [lon[c] for c in shown] + HUBEI_BOX[0]
     lats = [lat[c] for c in shown] + HUBEI_BOX[1]
@@ -193,6 +205,10 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
         geo2={**geo, "domain": {"x": [0.58, 1.0], "y": [0, 1]},
               "lonaxis_range": HUBEI_BOX[0], "lataxis_range": HUBEI_BOX[1]},
         title={"text": title or t("map_title", lang, plan=t(plan, lang)), "font": {"size": 14}},
+        updatemenus=[{"type": "buttons", "direction": "right", "buttons": buttons,
+                      "active": 0, "showactive": True, "x": 0.58, "xanchor": "left",
+                      "y": 1.0, "yanchor": "top", "pad": {"t": 0, "l": 0},
+                      "font": {"size": 11}}],
         height=height, margin={"l": 0, "r": 0, "t": 40, "b": 0}, showlegend=False,
         hoverlabel={"align": "left"})
     return fig
