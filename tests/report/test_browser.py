@@ -75,7 +75,8 @@ def test_report_renders_offline(report_file: Path, tmp_path_factory: pytest.Temp
                  ".filter(t => t.type === 'choropleth')[2].z")
             after = page.evaluate(z)
             page.locator("#map-pairaid .updatemenu-button").nth(1).click()
-            page.wait_for_function(f"JSON.stringify({z}) !== {json.dumps(json.dumps(after, separators=(",", ":")))}")
+            shown = json.dumps(json.dumps(after, separators=(",", ":")))
+            page.wait_for_function(f"JSON.stringify({z}) !== {shown}")
             before = page.evaluate(z)
             assert len(before) == len(after) == 4
             assert all(b >= a for a, b in zip(after, before, strict=True)) and before != after
