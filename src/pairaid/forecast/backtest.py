@@ -168,18 +168,24 @@ def _init_worker(cases: pd.DataFrame) -> None:
 
 
 def _task(
-    args: tuple[BacktestEntry, date, tuple[str, ...], tuple[int, ...], int, int],
+    args: tuple[tuple[BacktestEntry, ...], date, tuple[str, ...], tuple[int, ...], int, int],
 ) -> pd.DataFrame:
-    entry, origin, regions, horizons, n_samples, seed = args
+    entries, origin, regions, horizons, n_samples, seed = args
     assert _CASES is not None
-    return forecast_one_origin(
-        _CASES,
-        entry,
-        origin,
-        region_codes=regions,
-        horizons=horizons,
-        n_samples=n_samples,
-        seed=seed,
+    return pd.concat(
+        [
+            forecast_one_origin(
+                _CASES,
+                entry,
+                origin,
+                region_codes=regions,
+                horizons=horizons,
+                n_samples=n_samples,
+                seed=seed,
+            )
+            for entry in entries
+        ],
+        ignore_index=True,
     )
 
 
@@ -214,10 +220,10 @@ def run_backtest(
     seed : int
         Random seed.
     workers : int, optional
-        Worker processes (default: number of CPUs, at most 2 tasks per CPU in flight);
-        1 runs in this process.
+        Worker processes (default: number of CPUs); 1 runs in this process. One task per
+        origin.
     progress : callable, optional
-        ``progress(done, total)`` after each (entry, origin) task.
+        ``progress(done, total)`` counting (entry, origin) forecasts, after each origin.
 
     Returns
     -------
@@ -225,11 +231,12 @@ def run_backtest(
         Rows of :func:`forecast_one_origin` for every entry and origin.
     """
     entries = list(entries) if entries is not None else default_entries()
+    # one task per origin: every entry of an origin runs in one process, so the ensembles
+    # reuse their members' fits (see pairaid.forecast.nb.cached_fit)
     tasks = [
-        (e, o, tuple(region_codes), tuple(horizons), n_samples, seed)
-        for e in entries
-        for o in origins
+        (tuple(entries), o, tuple(region_codes), tuple(horizons), n_samples, seed) for o in origins
     ]
+    total = len(tasks) * len(entries)
     workers = workers or os.cpu_count() or 1
     frames: list[pd.DataFrame] = []
     if workers <= 1:
@@ -237,14 +244,14 @@ def run_backtest(
         for i, t in enumerate(tasks, 1):
             frames.append(_task(t))
             if progress:
-                progress(i, len(tasks))
+                progress(i * len(entries), total)
     else:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(cases,)) as pool:
             futures = [pool.submit(_task, t) for t in tasks]
             for i, fut in enumerate(as_completed(futures), 1):
                 frames.append(fut.result())
                 if progress:
-                    progress(i, len(tasks))
+                    progress(i * len(entries), total)
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(
         ["model", "origin", "region_code", "target", "horizon_days"]

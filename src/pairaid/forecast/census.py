@@ -184,7 +184,7 @@ LOS_FIT_WINDOW_DAYS = 7
 #: China, 4-53 days, is wide; 0.5 lets the data move the mean by a factor ~1.6 per sd).
 LOS_PRIOR_LOG_SD = 0.5
 #: Sd of log(LOS mean) drawn around the fit for the forecast intervals [-].
-LOS_DRAW_LOG_SD = 0.15
+LOS_DRAW_LOG_SD = 0.3
 _LOS_GRID = np.geomspace(5.0, 60.0, 41)
 
 

@@ -128,6 +128,8 @@ def backtest(
 
 def _print(scores: pd.DataFrame) -> None:
     console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 140)
     for target in ("new_confirmed", "census"):
         table = Table(title=f"backtest: {target} (relative WIS against exponential)")
         cols = [

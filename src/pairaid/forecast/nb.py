@@ -8,8 +8,11 @@ mu**2 / k``), the usual over-dispersed count model for reported cases (e.g. Chow
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy import optimize, special
@@ -147,3 +150,35 @@ def fit_ml(
     except np.linalg.LinAlgError:
         cov = np.eye(x.size) * max_sd**2
     return MLFit(x=x, cov=cov, nll=float(res.fun))
+
+
+_T = TypeVar("_T")
+
+
+def cached_fit(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """Memoise a fit ``fn(t, y, **options)`` on the bytes of ``t`` and ``y`` (last 256 fits).
+
+    Fits are pure functions of their data, so models that share a member (the ensembles
+    and the member alone, in the backtest) fit each series once per process. Callers must
+    not modify the returned object.
+    """
+    cache: OrderedDict[bytes, Any] = OrderedDict()
+
+    @wraps(fn)
+    def wrapper(t: np.ndarray, y: np.ndarray, **options: Any) -> _T:
+        key = (
+            np.asarray(t, dtype=float).tobytes()
+            + b"|"
+            + np.asarray(y, dtype=float).tobytes()
+            + repr(sorted(options.items())).encode()
+        )
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]  # type: ignore[no-any-return]
+        out = fn(t, y, **options)
+        cache[key] = out
+        if len(cache) > 256:
+            cache.popitem(last=False)
+        return out
+
+    return wrapper

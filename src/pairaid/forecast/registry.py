@@ -9,7 +9,7 @@ from pairaid.forecast.ensemble import ensemble_paths
 from pairaid.forecast.models import MODELS, ModelFn
 
 #: Members of the ensembles: the fitted models (not the naive baselines nor CHIME).
-ENSEMBLE_MEMBERS = ("loglinear", "richards", "seir")
+ENSEMBLE_MEMBERS = ("loglinear", "richards")
 
 ENSEMBLES: dict[str, ModelFn] = {
     "ensemble": partial(
@@ -21,7 +21,7 @@ ENSEMBLES: dict[str, ModelFn] = {
 }
 
 #: The model behind ``model="default"``: the best of the backtest (docs/forecasting.md).
-DEFAULT_MODEL = "richards"
+DEFAULT_MODEL = "ensemble"
 
 
 def model_names() -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from pairaid.forecast.events import RegionSeries
-from pairaid.forecast.nb import MLFit, fit_ml, nb_negloglik, sample_nb
+from pairaid.forecast.nb import MLFit, cached_fit, fit_ml, nb_negloglik, sample_nb
 
 _LOG_K_BOUNDS = (np.log(0.5), np.log(1e4))
 #: Bounds of (a, b, log k): growth rates beyond +-0.5/day (doubling or halving in < 1.4
@@ -24,6 +24,7 @@ _BOUNDS = [(-7.0, 15.0), (-0.5, 0.5), _LOG_K_BOUNDS]
 MIN_CASES_FOR_TREND = 10
 
 
+@cached_fit
 def fit_loglinear(t: np.ndarray, y: np.ndarray, *, trend: bool = True) -> MLFit:
     """ML fit of ``y ~ NB(exp(a + b t), k)``.
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from pairaid.forecast.events import RegionSeries
-from pairaid.forecast.nb import MLFit, fit_ml, nb_negloglik, sample_nb
+from pairaid.forecast.nb import MLFit, cached_fit, fit_ml, nb_negloglik, sample_nb
 
 _LOG_K_BOUNDS = (np.log(0.5), np.log(1e4))
 
@@ -28,15 +28,23 @@ def richards_cumulative(t: np.ndarray, theta: np.ndarray) -> np.ndarray:
     ``theta`` of shape (4,) or (n, 4) gives a result of shape (1, len(t)) or (n, len(t)).
     """
     theta = np.atleast_2d(theta)
-    log_k, log_r, t_m, log_xi = (np.asarray(theta[..., i])[..., None] for i in range(4))
+    log_k, log_r, t_m, log_xi = theta[:, 0:1], theta[:, 1:2], theta[:, 2:3], theta[:, 3:4]
     xi = np.exp(log_xi)
-    z = np.clip(-np.exp(log_r) * (t - t_m), -50.0, 50.0)
+    z = np.clip(-np.exp(log_r) * (t[None, :] - t_m), -50.0, 50.0)
     return np.asarray(np.exp(log_k - np.log1p(xi * np.exp(z)) / xi))
 
 
 def richards_daily(t: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """Expected daily count ``C(t) - C(t - 1)`` [persons/day]."""
-    return np.maximum(richards_cumulative(t, theta) - richards_cumulative(t - 1.0, theta), 1e-9)
+    """Expected daily count ``C(t) - C(t - 1)`` [persons/day] at integer days ``t``.
+
+    Returns shape (1, len(t)) or (n, len(t)) as :func:`richards_cumulative`.
+    """
+    t = np.asarray(t, dtype=float)
+    start = float(t.min())
+    grid = np.arange(start - 1.0, float(t.max()) + 1.0)
+    cum = richards_cumulative(grid, theta)
+    idx = np.rint(t - start).astype(int)
+    return np.maximum(np.diff(cum, axis=1)[:, idx], 1e-9)
 
 
 def _bounds(total: float) -> list[tuple[float, float]]:
@@ -50,8 +58,9 @@ def _bounds(total: float) -> list[tuple[float, float]]:
     ]
 
 
+@cached_fit
 def fit_richards(t: np.ndarray, y: np.ndarray) -> tuple[MLFit, list[tuple[float, float]]]:
-    """ML fit of the Richards model with NB counts, from a few starting points.
+    """ML fit of the Richards model with NB counts, best of two starting points.
 
     Parameters
     ----------
@@ -74,7 +83,7 @@ def fit_richards(t: np.ndarray, y: np.ndarray) -> tuple[MLFit, list[tuple[float,
         return nb_negloglik(y, richards_daily(t, x[:4])[0], float(np.exp(x[4])))
 
     best: MLFit | None = None
-    for t_m, growth in ((0.0, 0.15), (-10.0, 0.2), (15.0, 0.1)):
+    for t_m, growth in ((0.0, 0.15), (-10.0, 0.2)):
         x0 = np.array([np.log(max(total, 1.0) * 2.0), np.log(growth), t_m, 0.0, np.log(10.0)])
         x0 = np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds])
         fit = fit_ml(nll, x0, bounds=bounds)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from pairaid.forecast.events import RegionSeries
-from pairaid.forecast.nb import MLFit, fit_ml, nb_negloglik, sample_nb
+from pairaid.forecast.nb import MLFit, cached_fit, fit_ml, nb_negloglik, sample_nb
 
 SIGMA = 1.0 / 5.2
 GAMMA = 1.0 / 2.3
@@ -85,6 +85,7 @@ def _knots(first_t: float) -> np.ndarray:
     return knots
 
 
+@cached_fit
 def fit_seir(t: np.ndarray, y: np.ndarray) -> tuple[MLFit, np.ndarray, float]:
     """Penalised ML fit of the SEIR model to daily counts.
 
