@@ -75,3 +75,12 @@ def test_bad_run_folder_is_an_input_error(run_dir: Path) -> None:
     (run_dir / "gaps.csv").unlink()
     with pytest.raises(InputError, match="gaps.csv: required file is missing"):
         report_html(run_dir)
+
+
+def test_run_without_official_pairing(run_dir: Path) -> None:
+    for name in ("official_pairs", "official_flows", "official_shortfall"):
+        (run_dir / f"{name}.csv").unlink()
+    run = read_run(run_dir)
+    assert not {"cmp-pairaid", "cmp-official"} & set(build_figures(run, load_boundaries()))
+    page = report_html(run_dir).read_text(encoding="utf-8")
+    assert t("no_official", "en") in page and 'id="cmp-official"' not in page
