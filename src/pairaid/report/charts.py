@@ -137,6 +137,8 @@ def fan_chart(run: RunTables, target: str, lang: Lang) -> go.Figure:
                 "yanchor": "bottom"},
         hovermode="x unified")
     fig.update_annotations(font_size=11)
+    # ISO-style dates: the same in both languages (plotly.js ships English month names only)
+    fig.update_xaxes(tickformat="%m-%d", hoverformat="%Y-%m-%d")
     return fig
 
 
@@ -192,7 +194,8 @@ def gap_heatmap(run: RunTables, resource: str, lang: Lang) -> go.Figure:
         title={"text": t("heat_title", lang, resource=t(resource, lang), unit=unit),
                "font": {"size": 14}},
         height=120 + 24 * max(len(codes), 4), margin={"l": 10, "r": 10, "t": 50, "b": 30},
-        yaxis={"autorange": "reversed", "automargin": True})
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"tickformat": "%m-%d"})
     return fig
 
 
