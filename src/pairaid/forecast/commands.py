@@ -126,6 +126,10 @@ def backtest(
     click.echo(f"Backtest written to {out}/backtest.csv")
 
 
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def _print(scores: pd.DataFrame) -> None:
     console = Console(highlight=False)
     if not console.is_terminal:
@@ -151,7 +155,7 @@ def _print(scores: pd.DataFrame) -> None:
                 *[
                     str(getattr(row, c))
                     if c in ("model", "horizon_days", "n")
-                    else f"{getattr(row, c):.3g}"
+                    else _fmt(float(getattr(row, c)))
                     for c in cols
                 ]
             )

@@ -7,10 +7,11 @@ share ``w_j`` of the paths, so a path stays one coherent trajectory (needed for 
 * ``score-weighted``: each member is refitted to the data up to ``origin - 7`` days and
   scored by the mean weighted interval score (WIS, Bracher et al. 2021) of its forecasts of
   the 7 days up to the origin (days excluded by the data-event treatment are skipped);
-  ``w_j`` is proportional to ``1 / WIS_j`` (inverse-score weighting; cf. the
-  performance-weighted ensembles of the COVID-19 Forecast Hub, Ray et al. 2023, *Int J
-  Forecast* 39:1366-1383, doi:10.1016/j.ijforecast.2022.06.005). Only data up to the
-  origin are used.
+  ``w_j`` is proportional to ``1 / WIS_j`` (inverse-score weighting, as compared for
+  COVID-19 forecasts by Taylor & Taylor 2022, *PLoS One* 17:e0266096,
+  doi:10.1371/journal.pone.0266096; see also Ray et al., "Comparing trained and untrained
+  probabilistic ensemble forecasts of COVID-19 cases and deaths in the United States",
+  *Int J Forecast* 2023, PMC9247236). Only data up to the origin are used.
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ from pairaid.errors import ConfigError
 from pairaid.forecast.ensemble import ensemble_paths
 from pairaid.forecast.models import MODELS, ModelFn
 
-#: Members of the ensembles: the fitted models (not the naive baselines nor CHIME).
-ENSEMBLE_MEMBERS = ("loglinear", "richards")
+#: Members of the ensembles (chosen by the backtest, docs/forecasting.md): damped log-linear
+#: trend, flat level and Richards curve; SEIR, exponential and CHIME lowered the scores.
+ENSEMBLE_MEMBERS = ("loglinear", "persistence", "richards")
 
 ENSEMBLES: dict[str, ModelFn] = {
     "ensemble": partial(
