@@ -10,6 +10,7 @@ import base64
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,16 +40,22 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 
 
 @pytest.fixture(scope="module")
-def report_file(module_run_dir: Path) -> Path:
+def fixture_report(module_run_dir: Path) -> Path:
     from pairaid.report import report_html
 
     return report_html(module_run_dir)
 
 
-def test_report_renders_offline(report_file: Path, tmp_path_factory: pytest.TempPathFactory,
+@pytest.mark.parametrize("which", ["fixture_report", "real_report"])
+def test_report_renders_offline(which: str, request: pytest.FixtureRequest,
+                                tmp_path_factory: pytest.TempPathFactory,
                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The hand-made fixture run and the built-in plan (hubei-2020, default settings)."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    shot = tmp_path_factory.getbasetemp() / "report-screenshot.png"
+    report_file: Path = request.getfixturevalue(which)
+    n_recipients = pd.read_csv(report_file.parent / "gaps.csv", dtype=str)[
+        "region_code"].nunique()
+    shot = tmp_path_factory.getbasetemp() / f"report-screenshot-{which}.png"
     url = report_file.resolve().as_uri()
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -67,7 +74,7 @@ def test_report_renders_offline(report_file: Path, tmp_path_factory: pytest.Temp
                 kind = fid.split("-")[0]
                 assert page.locator(f"#{fid} .main-svg").count() >= 1, fid
                 assert page.locator(f"#{fid} {DRAWN[kind]}").count() >= 1, fid
-            # the maps draw every recipient (4) and the 34 province shapes
+            # both map views draw the 34 provinces and the 17 Hubei divisions
             assert page.locator("#map-pairaid .choroplethlocation").count() >= 2 * (34 + 17)
             # shading buttons: before aid, every recipient's uncovered share is at least as
             # large as after the plan's aid (aid never adds to a shortfall)
@@ -78,7 +85,7 @@ def test_report_renders_offline(report_file: Path, tmp_path_factory: pytest.Temp
             shown = json.dumps(json.dumps(after, separators=(",", ":")))
             page.wait_for_function(f"JSON.stringify({z}) !== {shown}")
             before = page.evaluate(z)
-            assert len(before) == len(after) == 4
+            assert len(before) == len(after) == n_recipients
             assert all(b >= a for a, b in zip(after, before, strict=True)) and before != after
             page.locator("#map-pairaid .updatemenu-button").nth(0).click()
             # pixels: every figure has ink (shapes, lines, cells, bars), not a blank box

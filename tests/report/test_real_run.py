@@ -5,23 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from pairaid.report import report_geojson, report_html
+from pairaid.report import report_geojson
 from pairaid.report.run import read_run
 
 
-@pytest.fixture(scope="module")
-def real_run_dir(hubei_run, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pairaid.runs import save_run
-
-    return save_run(hubei_run, tmp_path_factory.mktemp("real") / "hubei-2020-2020-02-10")
-
-
-def test_real_run_reports(real_run_dir: Path) -> None:
+def test_real_run_reports(real_run_dir: Path, real_report: Path) -> None:
     run = read_run(real_run_dir)
     recipients = sorted(run.tables["gaps"]["region_code"].unique())
-    page = report_html(real_run_dir)
+    page = real_report
     assert page.stat().st_size < 10_000_000
     text = page.read_text(encoding="utf-8")
     start = text.index('<script type="application/json" id="pairaid-figures">')
