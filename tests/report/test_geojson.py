@@ -57,3 +57,12 @@ def test_hand_checked_pair(run_dir: Path) -> None:
     # fixture flows.csv: Guangdong sends 120 doctors and 360 nurses to Xiaogan
     assert gd == [{**gd[0], "recipient_code": "420900", "doctors": 120.0, "nurses": 360.0,
                    "staff": 480.0, "recipient_name_en": "Xiaogan", "donor_name_zh": "广东省"}]
+
+
+def test_pair_without_flows_sends_nothing(run_dir: Path) -> None:
+    flows = pd.read_csv(run_dir / "flows.csv", dtype=str)
+    flows[flows["donor_code"] != "CN-ZJ"].to_csv(run_dir / "flows.csv", index=False)
+    doc = json.loads(report_geojson(run_dir).read_text(encoding="utf-8"))
+    zj = [f["properties"] for f in doc["features"]
+          if f["properties"].get("donor_code") == "CN-ZJ"]
+    assert [(p["doctors"], p["nurses"], p["staff"]) for p in zj] == [(0.0, 0.0, 0.0)]

@@ -75,7 +75,8 @@ def pairs_geojson(run: RunTables) -> dict[str, Any]:
     for plan in plans:
         sent = staff_sent(run.plan_table(plan, "flows"))
         pairs = run.plan_table(plan, "pairs").merge(
-            sent, on=["donor_code", "recipient_code"], how="left")
+            sent, on=["donor_code", "recipient_code"], how="left").fillna(
+            {"doctors": 0.0, "nurses": 0.0, "staff": 0.0})  # a pair without flows sends 0
         for p in pairs.itertuples(index=False):
             d, r = str(p.donor_code), str(p.recipient_code)
             props = {"kind": "pair", "plan": plan, "donor_code": d, "recipient_code": r,

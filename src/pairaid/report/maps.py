@@ -7,6 +7,7 @@ donor's capital to each of its recipients' seats, its width growing with the sta
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ from pairaid.report.summary import donor_burden, peak_severity, staff_sent
 LINE_WIDTH = (1.5, 9.0)  # [px] thinnest and thickest pairing line
 SEVERITY_SCALE = "OrRd"
 HUBEI_BOX = ([108.2, 116.3], [28.9, 33.4])  # lon, lat range of Hubei [deg]
+NOTHING_SENT = {"doctors": 0.0, "nurses": 0.0, "staff": 0.0}  # a pair without flows
 PAD = 2.0  # margin around the donors and Hubei in the China view [deg]
 
 
@@ -40,6 +42,12 @@ def _num(x: Any) -> float:
 
 def _fmt(x: Any) -> str:
     return f"{_num(x):,.0f}"
+
+
+def _pct(x: Any) -> str:
+    """Percentage, or an en dash when undefined (e.g. burden of a donor without capacity)."""
+    value = _num(x)
+    return "–" if math.isnan(value) else f"{value:.0%}"
 
 
 def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
@@ -85,7 +93,7 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
     lon = dict(zip(regions["region_code"], regions["longitude"], strict=True))
     sent = staff_sent(run.plan_table(plan, "flows"))
     pairs = run.plan_table(plan, "pairs").merge(sent, on=["donor_code", "recipient_code"],
-                                                how="left").fillna({"staff": 0.0})
+                                                how="left").fillna(NOTHING_SENT)
     burden = donor_burden(run.plan_table(plan, "flows"), tables["donor_capacities"])
     severity = peak_severity(tables["gaps"], run.plan_table(plan, "shortfall"))
     keys = geojson_keys or {}
@@ -105,9 +113,11 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
         if code is None:
             hover.append("")
         elif code in donors:
+            sent_by, load = (b.at[code, "sent"], b.at[code, "burden"]) if code in b.index \
+                else (0.0, 0.0)
             hover.append(f"<b>{names[code]}</b><br>{t('donor', lang)}<br>"
-                         f"{t('staff_sent', lang)}: {_fmt(b.at[code, 'sent'])}<br>"
-                         f"{t('burden', lang)}: {_num(b.at[code, 'burden']):.0%}")
+                         f"{t('staff_sent', lang)}: {_fmt(sent_by)}<br>"
+                         f"{t('burden', lang)}: {_pct(load)}")
         else:
             hover.append(f"<b>{names[code]}</b>")
     fig.add_trace(go.Choropleth(
@@ -137,8 +147,8 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
             f"{t('available', lang)}: {_fmt(s['available'])}<br>"
             f"{t('gap_at_peak', lang)}: {_fmt(s['gap'])}<br>"
             f"{t('shortfall_at_peak', lang)}: {_fmt(s['shortfall'])}<br>"
-            f"{t('gap_share', lang)}: {s['gap_share']:.0%}<br>"
-            f"{t('uncovered_share', lang)}: {s['uncovered_share']:.0%}<br>"
+            f"{t('gap_share', lang)}: {_pct(s['gap_share'])}<br>"
+            f"{t('uncovered_share', lang)}: {_pct(s['uncovered_share'])}<br>"
             f"{t('estimated', lang)}: {_yes_no(s['estimated'], lang)}")
     shading = {key: [round(_num(sev.at[code_of_gb[c], key]), 4) for c in rec]
                for key in ("uncovered_share", "gap_share")}
