@@ -84,3 +84,16 @@ def test_run_without_official_pairing(run_dir: Path) -> None:
     assert not {"cmp-pairaid", "cmp-official"} & set(build_figures(run, load_boundaries()))
     page = report_html(run_dir).read_text(encoding="utf-8")
     assert t("no_official", "en") in page and 'id="cmp-official"' not in page
+
+
+def test_other_official_round(run_dir: Path) -> None:
+    """The historical round is read from metrics.json, not assumed to be 2020-02-10."""
+    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    metrics["official_2020_02_07"] = metrics.pop("official_2020_02_10")
+    (run_dir / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+    run = read_run(run_dir)
+    assert run.plans == ["pairaid", "official_2020_02_07"]
+    figures = build_figures(run, load_boundaries())
+    assert figures["cmp-official"]["en"]["layout"]["title"]["text"] == \
+        "Official pairing (2020-02-07)"
+    assert figures["cmp-official"]["zh"]["layout"]["title"]["text"] == "官方方案（2020-02-07）"

@@ -10,15 +10,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pairaid.report.i18n import Lang, t
+from pairaid.report.i18n import Lang, plan_label, t
 from pairaid.report.maps import region_names
-from pairaid.report.run import PLANS, RunTables
+from pairaid.report.run import RunTables
 from pairaid.report.summary import donor_burden
 
 FAN_COLS = 4
 LOOKBACK_DAYS = 28  # observed days shown before the decision date [days]
 BAND_COLOURS = {0.9: "rgba(33,113,181,0.18)", 0.5: "rgba(33,113,181,0.38)"}
-PLAN_COLOURS = {"pairaid": "#08519c", "official_2020_02_10": "#d94801"}
+PLAN_COLOURS = ("#08519c", "#d94801")  # pairaid, official
 
 
 def local_names(regions: pd.DataFrame, lang: Lang) -> dict[str, str]:
@@ -217,13 +217,13 @@ def burden_bars(run: RunTables, lang: Lang) -> go.Figure:
     """
     names = local_names(run.tables["regions"], lang)
     fig = go.Figure()
-    for plan in PLANS:
+    for plan, colour in zip(run.plans, PLAN_COLOURS, strict=False):
         if not run.has_plan(plan):
             continue
         b = donor_burden(run.plan_table(plan, "flows"), run.tables["donor_capacities"])
         fig.add_trace(go.Bar(
             x=[names.get(c, c) for c in b["donor_code"]], y=b["burden"],
-            name=t(plan, lang), marker_color=PLAN_COLOURS[plan],
+            name=plan_label(plan, lang), marker_color=colour,
             customdata=b[["sent", "capacity"]].to_numpy(),
             hovertemplate=(f"%{{x}}<br>{t('burden', lang)}: %{{y:.0%}}<br>"
                            f"{t('staff_sent', lang)}: %{{customdata[0]:,.0f}}<br>"

@@ -5,8 +5,9 @@ Feature properties
 Every feature has ``kind`` (``"pair"`` or ``"recipient"``).
 
 ``pair`` (LineString, donor capital -> recipient seat):
-    ``plan`` (``pairaid`` | ``official_2020_02_10``), ``donor_code``, ``recipient_code``,
-    ``donor_name_zh``, ``donor_name_en``, ``recipient_name_zh``, ``recipient_name_en``,
+    ``plan`` (``pairaid`` | ``official_<round>``, e.g. ``official_2020_02_10``),
+    ``donor_code``, ``recipient_code``, ``donor_name_zh``, ``donor_name_en``,
+    ``recipient_name_zh``, ``recipient_name_en``,
     ``doctors``, ``nurses``, ``staff`` [persons sent], ``distance_km`` [km].
 
 ``recipient`` (Point, seat of the division):
@@ -29,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from pairaid.report.run import PLANS, RunTables, read_run
+from pairaid.report.run import RunTables, read_run
 from pairaid.report.summary import peak_severity, staff_sent
 
 
@@ -71,7 +72,7 @@ def pairs_geojson(run: RunTables) -> dict[str, Any]:
         return _value(regions.at[code, f"name_{lang}"])
 
     features: list[dict[str, Any]] = []
-    plans = [p for p in PLANS if run.has_plan(p)]
+    plans = [p for p in run.plans if run.has_plan(p)]
     for plan in plans:
         sent = staff_sent(run.plan_table(plan, "flows"))
         pairs = run.plan_table(plan, "pairs").merge(

@@ -21,11 +21,10 @@ import plotly.offline
 
 from pairaid.report.boundaries import Boundaries, load_boundaries
 from pairaid.report.charts import burden_bars, decision_date, fan_chart, gap_heatmap
-from pairaid.report.i18n import LANGS, Lang, check_lang, t
+from pairaid.report.i18n import LANGS, Lang, check_lang, plan_label, t
 from pairaid.report.maps import pairing_map
 from pairaid.report.run import (
     METRICS,
-    PLANS,
     SOLVER,
     RunTables,
     flatten_config,
@@ -100,6 +99,12 @@ def _both(key: str, **fields: object) -> str:
 PERCENT = ("gap_covered_share", "max_donor_burden", "mip_gap")
 
 
+def _plan_both(plan: str) -> str:
+    """Both names of a plan, one shown by CSS according to the page language."""
+    return "".join(f'<span class="i18n" lang="{lang}">{html.escape(plan_label(plan, lang))}'
+                   "</span>" for lang in LANGS)
+
+
 def _cell(value: Any, percent: bool = False) -> str:
     if percent and isinstance(value, int | float) and not isinstance(value, bool):
         return f'<td class="num">{value:.2%}</td>'
@@ -112,8 +117,8 @@ def _cell(value: Any, percent: bool = False) -> str:
 
 
 def _plan_table(run: RunTables, keys: tuple[str, ...]) -> str:
-    plans = [p for p in PLANS if p in run.metrics]
-    head = "".join(f"<th>{_both(p)}</th>" for p in plans)
+    plans = run.plans
+    head = "".join(f"<th>{_plan_both(p)}</th>" for p in plans)
     rows = "".join(f"<tr><th>{_both(k)}</th>"
                    + "".join(_cell(run.metrics[p].get(k), k in PERCENT) for p in plans) + "</tr>"
                    for k in keys)
@@ -170,12 +175,14 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
     for res in resources:
         makers[f"heat-{res}"] = lambda lang, r=res: gap_heatmap(run, r, lang)
     makers["burden"] = lambda lang: burden_bars(run, lang)
-    if run.has_plan("official_2020_02_10"):
+    official = run.official
+    if official is not None and run.has_plan(official):
         both = set(run.plan_table("pairaid", "pairs")["donor_code"]) | set(
-            run.plan_table("official_2020_02_10", "pairs")["donor_code"])
-        for plan, fid in [("pairaid", "cmp-pairaid"), ("official_2020_02_10", "cmp-official")]:
+            run.plan_table(official, "pairs")["donor_code"])
+        for plan, fid in [("pairaid", "cmp-pairaid"), (official, "cmp-official")]:
             makers[fid] = lambda lang, p=plan: pairing_map(run, p, lang, boundaries,
-                                                             height=480, title=t(p, lang),
+                                                             height=480,
+                                                             title=plan_label(p, lang),
                                                              geojson_keys=GEO_KEYS,
                                                              extent=both)
     return {fid: {lang: _spec(make(lang)) for lang in LANGS}

@@ -25,14 +25,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec_fan": ("病例预测（扇形图）", "Case forecasts (fan charts)"),
     "sec_heat": ("缺口热力图", "Gap heat maps"),
     "sec_burden": ("支援方负担", "Donor burden"),
-    "sec_compare": ("与 2020-02-10 官方对口方案比较", "Comparison with the official 2020-02-10 "
-                    "pairing"),
+    "sec_compare": ("与官方对口方案比较", "Comparison with the official pairing"),
     "sec_config": ("配置", "Configuration"),
     "sec_sources": ("数据来源", "Data sources"),
     "sec_solver": ("求解器状态与耗时", "Solver status and timing"),
     # plans
     "pairaid": ("pairaid 方案", "pairaid plan"),
-    "official_2020_02_10": ("官方方案（2020-02-10）", "Official pairing (2020-02-10)"),
+    "official": ("官方方案（{date}）", "Official pairing ({date})"),
     # map
     "map_title": ("{plan}：受援地区按高峰期未满足的人员需求比例着色，线宽表示派出人员",
                   "{plan}: recipients shaded by the share of peak staff need left uncovered; "
@@ -133,6 +132,13 @@ def t(key: str, lang: Lang, **fields: object) -> str:
         raise ConfigError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
     text = LABELS[key][LANGS.index(lang)]
     return text.format(**fields) if fields else text
+
+
+def plan_label(plan: str, lang: Lang) -> str:
+    """Name of a plan: ``pairaid`` or ``official_YYYY_MM_DD`` (the historical round)."""
+    if plan.startswith("official_"):
+        return t("official", lang, date=plan.removeprefix("official_").replace("_", "-"))
+    return t(plan, lang)
 
 
 def check_lang(lang: str) -> Lang:

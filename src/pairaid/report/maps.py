@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pairaid.report.boundaries import FEATURE_KEY, Boundaries
-from pairaid.report.i18n import Lang, t
+from pairaid.report.i18n import Lang, plan_label, t
 from pairaid.report.run import RunTables
 from pairaid.report.summary import donor_burden, peak_severity, staff_sent
 
@@ -61,8 +61,8 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
     run : RunTables
         The run (uses ``regions``, ``gaps``, ``donor_capacities`` and the plan's ``pairs``,
         ``flows``, ``shortfall``).
-    plan : {"pairaid", "official_2020_02_10"}
-        Which plan to draw.
+    plan : str
+        ``pairaid`` or the official plan's key (``official_2020_02_10``).
     lang : {"zh", "en"}
         Language of titles and hover labels (names are shown in both).
     boundaries : Boundaries
@@ -214,7 +214,8 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
              "lataxis_range": [min(lats) - PAD, max(lats) + PAD]},
         geo2={**geo, "domain": {"x": [0.58, 1.0], "y": [0, 1]},
               "lonaxis_range": HUBEI_BOX[0], "lataxis_range": HUBEI_BOX[1]},
-        title={"text": title or t("map_title", lang, plan=t(plan, lang)), "font": {"size": 14}},
+        title={"text": title or t("map_title", lang, plan=plan_label(plan, lang)),
+               "font": {"size": 14}},
         updatemenus=[{"type": "buttons", "direction": "right", "buttons": buttons,
                       "active": 0, "showactive": True, "x": 0.58, "xanchor": "left",
                       "y": 1.0, "yanchor": "top", "pad": {"t": 0, "l": 0},

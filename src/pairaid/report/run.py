@@ -77,14 +77,15 @@ TABLES: dict[str, TableSpec] = {
     "official_shortfall": _optional(_SHORTFALL),
 }
 
-PLANS = ("pairaid", "official_2020_02_10")
-"""Keys of ``metrics.json``: the optimised plan and the official pairing of 2020-02-10."""
+PAIRAID = "pairaid"
+"""Key of pairaid's plan in ``metrics.json``."""
+OFFICIAL_PREFIX = "official_"
+"""Prefix of the historical plan's key (``official_2020_02_10``) and of its CSV files."""
 METRICS = ("shortfall_staff_days", "gap_covered_share", "max_donor_burden",
            "total_distance_km")
 """Plan metrics of ``metrics.json`` compared in the reports."""
 SOLVER = ("status", "objective", "bound", "mip_gap", "solve_seconds")
 """Solver fields of ``metrics.json``."""
-PLAN_PREFIX = {"pairaid": "", "official_2020_02_10": "official_"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ class RunTables:
         columns ``datetime64[ns]``, number columns floats; optional files that are absent
         are empty frames with the spec's columns.
     metrics : dict
-        ``metrics.json`` without ``sources``: plan name -> metric name -> value.
+        ``metrics.json`` without ``sources`` and other non-plan entries: plan name
+        (``pairaid``, ``official_<round>``) -> metric name -> value.
     sources : list of str
         Data sources named in ``metrics.json`` (may be empty).
     config : dict
@@ -113,9 +115,21 @@ class RunTables:
     sources: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def official(self) -> str | None:
+        """Key of the historical plan in ``metrics.json`` (``official_2020_02_10``), if any."""
+        keys = sorted(k for k in self.metrics if k.startswith(OFFICIAL_PREFIX))
+        return keys[0] if keys else None
+
+    @property
+    def plans(self) -> list[str]:
+        """Plans in ``metrics.json``: ``pairaid`` first, then the official one if present."""
+        return [p for p in (PAIRAID, self.official) if p is not None and p in self.metrics]
+
     def plan_table(self, plan: str, name: str) -> pd.DataFrame:
         """Return table ``name`` (``pairs``, ``flows``, ``shortfall``) of ``plan``."""
-        return self.tables[PLAN_PREFIX[plan] + name]
+        prefix = OFFICIAL_PREFIX if plan.startswith(OFFICIAL_PREFIX) else ""
+        return self.tables[prefix + name]
 
     def has_plan(self, plan: str) -> bool:
         """Whether the run folder holds the pairs of ``plan``."""

@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from pairaid.report.run import CODE_COLUMNS, METRICS, PLANS, SOLVER, flatten_config, read_run
+from pairaid.report.run import CODE_COLUMNS, METRICS, SOLVER, flatten_config, read_run
 
 SHEETS: tuple[tuple[str, str], ...] = (
     ("pairs", "pairs"), ("flows", "flows"), ("gaps", "gaps"), ("needs", "needs"),
@@ -170,7 +170,7 @@ def report_xlsx(run_dir: str | Path) -> Path:
         df = read_table(path)
         ws = wb.create_sheet(sheet)
         _write_sheet(ws, [header(stem, c) for c in df.columns], _rows(df))
-    plans = [p for p in PLANS if p in run.metrics]
+    plans = run.plans
     keys = list(dict.fromkeys([*METRICS, *SOLVER, *(k for p in plans for k in run.metrics[p])]))
     ws = wb.create_sheet("metrics")
     _write_sheet(ws, ["metric", *plans],
