@@ -1,9 +1,11 @@
 """Large-neighbourhood search for the generalized assignment problem, with HiGHS solving
 each neighbourhood exactly.
 
-From a feasible assignment, repeatedly free every job of a few agents (chosen at random,
-more of them after a run without improvement) and re-assign those jobs among those
-agents optimally by a small HiGHS MIP; keep the result when it is better. Each
+From a feasible assignment, repeatedly free every job of 2 to :data:`MAX_AGENTS` agents
+chosen at random and re-assign those jobs among those agents by a small HiGHS MIP
+(started from the current assignment, with a short time limit), or free :data:`JOBS`
+random jobs and re-assign them among all agents in the capacity left; keep the result
+when it is better. Each
 sub-problem keeps the rest of the assignment fixed, so every accepted move stays
 feasible. This is the "MIP-based large neighbourhood search" family (Shaw 1998; Danna,
 Rothberg & Le Pape 2005) with the exact sub-solver doing all the searching.
@@ -26,13 +28,29 @@ from numpy.typing import NDArray
 from pairaid.pairing.highs import INF, MipBuilder
 from pairaid.pairing.orlib import GapInstance
 
+MAX_AGENTS = 4
+"""Largest number of agents whose jobs are freed together (tightly constrained sub-problems
+of 5 agents already take HiGHS seconds to prove)."""
+JOBS = 20
+"""Jobs freed together in the job neighbourhood."""
+SUB_TIME_LIMIT = 0.3
+"""Time limit of one neighbourhood [s]; the sub-MIP starts from the current assignment,
+so stopping early never makes it worse."""
+
 
 def _sub_solve(inst: GapInstance, agent: NDArray[np.int64], agents: NDArray[np.int64],
-               sense: str, time_limit: float) -> NDArray[np.int64] | None:
-    jobs = np.flatnonzero(np.isin(agent, agents))
+               jobs: NDArray[np.int64], sense: str, time_limit: float
+               ) -> NDArray[np.int64] | None:
+    """Re-assign ``jobs`` (currently on ``agents``) among ``agents``, other jobs fixed."""
     if jobs.size == 0:
         return None
     a_n, j_n = agents.size, jobs.size
+    n = agent.size
+    fixed = np.ones(n, dtype=bool)
+    fixed[jobs] = False
+    used = np.bincount(agent[fixed], weights=inst.weight[agent[fixed], np.flatnonzero(fixed)],
+                       minlength=inst.capacity.size)
+    room = inst.capacity[agents] - used[agents]
     cost = inst.cost[np.ix_(agents, jobs)].astype(float)
     weight = inst.weight[np.ix_(agents, jobs)].astype(float)
     b = MipBuilder(maximize=(sense == "max"))
@@ -40,11 +58,12 @@ def _sub_solve(inst: GapInstance, agent: NDArray[np.int64], agents: NDArray[np.i
     ii, jj = np.divmod(np.arange(a_n * j_n), j_n)
     b.add_rows(rows=jj, cols=x, vals=1.0, lower=np.ones(j_n), upper=np.ones(j_n))
     b.add_rows(rows=ii, cols=x, vals=weight.reshape(-1), lower=np.full(a_n, -INF),
-               upper=inst.capacity[agents].astype(float))
-    where = {int(a): i for i, a in enumerate(agents)}
+               upper=room.astype(float))
+    where = -np.ones(inst.capacity.size, dtype=np.int64)
+    where[agents] = np.arange(a_n)
     start = np.zeros(a_n * j_n)
-    start[np.asarray([where[int(agent[j])] for j in jobs]) * j_n + np.arange(j_n)] = 1.0
-    sol = b.solve(time_limit=time_limit, mip_rel_gap=0.0, start=start, threads=None)
+    start[where[agent[jobs]] * j_n + np.arange(j_n)] = 1.0
+    sol = b.solve(time_limit=time_limit, mip_rel_gap=0.0, start=start)
     if sol.x is None:
         return None
     new = agent.copy()
@@ -79,17 +98,22 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
     best = agent.copy()
     sign = 1.0 if sense == "min" else -1.0
     value = sign * float(inst.cost[best, np.arange(n)].sum())
-    size, stale = min(3, m), 0
-    while time.perf_counter() - t0 < time_limit:
-        agents = np.sort(rng.choice(m, size=size, replace=False))
+    sizes = np.arange(2, min(m, MAX_AGENTS) + 1)
+    while sizes.size and time.perf_counter() - t0 < time_limit:
         left = time_limit - (time.perf_counter() - t0)
-        new = _sub_solve(inst, best, agents, sense, max(min(left, 5.0), 0.05))
+        if rng.random() < 0.5:
+            # every job of a few agents, re-assigned among them
+            size = int(rng.choice(sizes))
+            agents = np.sort(rng.choice(m, size=size, replace=False))
+            jobs = np.flatnonzero(np.isin(best, agents))
+        else:
+            # a few random jobs, re-assigned among all agents in the room left
+            agents = np.arange(m)
+            jobs = np.sort(rng.choice(n, size=min(n, JOBS), replace=False))
+        new = _sub_solve(inst, best, agents, jobs, sense,
+                         max(min(left, SUB_TIME_LIMIT), 0.01))
         if new is not None:
             v = sign * float(inst.cost[new, np.arange(n)].sum())
             if v < value - 1e-9:
-                best, value, stale = new, v, 0
-                continue
-        stale += 1
-        if stale > 2 * m and size < m:
-            size, stale = size + 1, 0
+                best, value = new, v
     return best

@@ -10,6 +10,7 @@ Model (P candidate pairs p = (d, r), resources s, days t)::
     s.t. q[p,s] <= min(cap[d,s], peak gap[r,s]) * y_p  staff flow only along chosen pairs
          sum_{p of d} q[p,s] <= cap[d,s]                donor capacity (after reserves)
          u[r,s,t] >= gap[r,s,t] - sum_{p of r} q[p,s]   teams stay for the whole horizon
+                                                        (priced by segments, see below)
          lo_r <= sum_{p of r} y_p <= k_r                 donors per recipient
          sum_{p of d} y_p <= m_d                         recipients per donor
          sum_{p of r} q[p,s] <= peak_t gap[r,s,t]         no staff beyond the peak gap
@@ -17,11 +18,11 @@ Model (P candidate pairs p = (d, r), resources s, days t)::
          B >= sent_d / cap_d ;  dev_d >= |sent_d / cap_d - sum q / sum cap|
          y binary, q integer >= 0, u >= 0
 
-Days with the same gap value are merged into one shortfall variable weighted by their
-count (the shortfall is a convex piecewise-linear function of the staff received), and
-what a recipient receives is bounded by its peak gap (rounded up to whole staff), since
-staff beyond the peak never reduce shortfall and would only burden donors; both keep the
-model small and its relaxation tight.
+The per-day shortfall is a convex piecewise-linear function of the staff received, so it
+is priced by one segment variable per distinct gap value (:func:`add_shortfall_segments`)
+rather than by one variable and row per day. What a recipient receives is bounded by its
+peak gap (rounded up to whole staff), since staff beyond the peak never reduce shortfall
+and would only burden donors. Both keep the model small and its relaxation tight.
 """
 
 from __future__ import annotations
@@ -34,6 +35,50 @@ from numpy.typing import NDArray
 from pairaid.pairing.highs import INF, MipBuilder, MipSolution
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.types import PairingOptions
+
+
+def add_shortfall_segments(b: MipBuilder, gaps: NDArray[np.float64],
+                           weights: NDArray[np.float64], received: NDArray[np.int64]) -> None:
+    """Price the shortfall of each key (recipient, resource) as a function of the staff
+    it receives, by segments.
+
+    For one key with daily gaps g_t, the shortfall F(Q) = sum_t max(g_t - Q, 0) is convex
+    and piecewise linear with breakpoints at the distinct gap values v_1 < ... < v_L. With
+    segment variables z_j in [0, v_j - v_{j-1}] and sum_j z_j <= Q,
+    F(Q) = sum_t g_t - max sum_j n_j z_j, where n_j is the number of days with gap >= v_j;
+    as n_j decreases with j, a minimiser fills the segments in order. One row per key
+    instead of one per day keeps the model lean.
+
+    Parameters
+    ----------
+    gaps : (K, T) array [staff per day]
+    weights : (K,) array, weight of a staff-day of shortfall per key
+    received : (K,) column indices of the staff received per key
+    """
+    K = gaps.shape[0]
+    key = np.repeat(np.arange(K), gaps.shape[1])
+    vals = gaps.reshape(-1)
+    pos = vals > 0
+    uniq, counts = np.unique(np.stack([key[pos], vals[pos]], axis=1), axis=0,
+                             return_counts=True)
+    if uniq.size == 0:
+        return
+    z_key = uniq[:, 0].astype(np.int64)
+    v = uniq[:, 1]
+    first = np.r_[True, z_key[1:] != z_key[:-1]]
+    prev = np.where(first, 0.0, np.r_[0.0, v[:-1]])
+    total = np.bincount(z_key, weights=counts, minlength=K)
+    csum = np.cumsum(counts)
+    start_of = np.maximum.accumulate(np.where(first, np.arange(z_key.size), 0))
+    before = csum - counts - np.where(start_of > 0, csum[start_of - 1], 0)
+    at_or_above = total[z_key] - before
+    z = b.add_vars(z_key.size, cost=-weights[z_key] * at_or_above, lower=0.0,
+                   upper=v - prev)
+    b.offset += float((gaps.sum(axis=1) * weights).sum())
+    b.add_rows(rows=np.concatenate([z_key, np.arange(K)]),
+               cols=np.concatenate([z, received]),
+               vals=np.concatenate([np.ones(z_key.size), -np.ones(K)]),
+               lower=np.full(K, -INF), upper=np.zeros(K))
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,22 +143,8 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
                    cols=np.concatenate([q, big_q]),
                    vals=np.concatenate([np.ones(n_q), -np.ones(rs_keys.size)]),
                    lower=np.zeros(rs_keys.size), upper=np.zeros(rs_keys.size))
-        # shortfall u_j >= g_j - Q, one per distinct positive gap value per (r, s)
-        g = inst.gaps.reshape(R * S, -1)[rs_keys]
-        key_idx = np.repeat(np.arange(rs_keys.size), g.shape[1])
-        vals = g.reshape(-1)
-        pos = vals > 0
-        pairs_kv = np.unique(np.stack([key_idx[pos], vals[pos]], axis=1), axis=0,
-                             return_counts=True)
-        uniq, counts = pairs_kv
-        u_key = uniq[:, 0].astype(np.int64)
-        u_gap = uniq[:, 1]
-        s_of_key = rs_keys % S
-        u = b.add_vars(u_key.size, cost=inst.weights[s_of_key[u_key]] * counts, lower=0.0)
-        nu = u_key.size
-        b.add_rows(rows=np.concatenate([np.arange(nu), np.arange(nu)]),
-                   cols=np.concatenate([u, big_q[u_key]]), vals=1.0,
-                   lower=u_gap, upper=np.full(nu, INF))
+        add_shortfall_segments(b, inst.gaps.reshape(R * S, -1)[rs_keys],
+                               inst.weights[rs_keys % S], big_q)
     # degree limits
     if P:
         b.add_rows(rows=pr_, cols=y, vals=1.0, lower=inst.lo.astype(float),

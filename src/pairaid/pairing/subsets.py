@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from pairaid.pairing.highs import INF, MipBuilder, MipSolution
 from pairaid.pairing.instance import Instance
+from pairaid.pairing.model import add_shortfall_segments
 from pairaid.pairing.types import PairingOptions
 
 MAX_COLUMNS = 300_000
@@ -127,18 +128,8 @@ def build_subset_model(inst: Instance, options: PairingOptions) -> SubsetModel:
                    lower=np.full(R * S, -INF), upper=np.zeros(R * S))
         b.add_rows(rows=np.zeros(R * S, dtype=np.int64), cols=big_q, vals=1.0,
                    lower=[-INF], upper=[float(options.max_total_sent or 0.0)])
-        g = inst.gaps.reshape(R * S, -1)
-        keys = np.repeat(np.arange(R * S), g.shape[1])
-        vals = g.reshape(-1)
-        pos = vals > 0
-        uniq, counts = np.unique(np.stack([keys[pos], vals[pos]], axis=1), axis=0,
-                                 return_counts=True)
-        u_key = uniq[:, 0].astype(np.int64)
-        u = b.add_vars(u_key.size, cost=inst.weights[u_key % S] * counts)
-        nu = u_key.size
-        b.add_rows(rows=np.concatenate([np.arange(nu), np.arange(nu)]),
-                   cols=np.concatenate([u, big_q[u_key]]), vals=1.0, lower=uniq[:, 1],
-                   upper=np.full(nu, INF))
+        add_shortfall_segments(b, inst.gaps.reshape(R * S, -1),
+                               np.tile(inst.weights, R), big_q)
     return SubsetModel(b, x, cr, members, big_q)
 
 

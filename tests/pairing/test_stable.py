@@ -1,0 +1,105 @@
+"""Deferred acceptance and the blocking-pair check on hand-made rankings."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pairaid.errors import ConfigError
+from pairaid.pairing import PairingOptions, solve
+from pairaid.pairing.stable import (
+    blocking_pairs,
+    deferred_acceptance,
+    rankings,
+    stable_pairs,
+)
+from tests.pairing.helpers import make_problem, pair_set
+
+
+def test_gale_shapley_classic_example_donor_optimal():
+    # Gale & Shapley (1962) style 3x3: donors propose and get their first choices when
+    # those are all different; recipients' rankings do not matter then.
+    dp = {"a": ["X", "Y", "Z"], "b": ["Y", "X", "Z"], "c": ["Z", "X", "Y"]}
+    rp = {"X": ["b", "c", "a"], "Y": ["c", "a", "b"], "Z": ["a", "b", "c"]}
+    pairs = deferred_acceptance(dp, rp, recipient_capacity=1)
+    assert pairs == [("a", "X"), ("b", "Y"), ("c", "Z")]
+    assert blocking_pairs(pairs, dp, rp, recipient_capacity=1) == []
+    # the recipient-optimal matching is also stable but not what donors propose to
+    other = [("b", "X"), ("c", "Y"), ("a", "Z")]
+    assert blocking_pairs(other, dp, rp, recipient_capacity=1) == []
+
+
+def test_rejection_chain_by_hand():
+    # Both donors want X; X prefers b, so a is rejected and falls to Y.
+    dp = {"a": ["X", "Y"], "b": ["X", "Y"]}
+    rp = {"X": ["b", "a"], "Y": ["a", "b"]}
+    assert deferred_acceptance(dp, rp, recipient_capacity=1) == [("a", "Y"), ("b", "X")]
+
+
+def test_recipient_capacity_two_takes_both():
+    dp = {"a": ["X"], "b": ["X"], "c": ["X"]}
+    rp = {"X": ["c", "a", "b"]}
+    assert deferred_acceptance(dp, rp, recipient_capacity=2) == [("a", "X"), ("c", "X")]
+
+
+def test_blocking_pair_found_in_an_unstable_pairing():
+    dp = {"a": ["X", "Y"], "b": ["X", "Y"]}
+    rp = {"X": ["b", "a"], "Y": ["a", "b"]}
+    # b and X both prefer each other to their partners
+    assert blocking_pairs([("a", "X"), ("b", "Y")], dp, rp,
+                          recipient_capacity=1) == [("b", "X")]
+
+
+def test_unranked_imposed_partner_counts_as_worst():
+    dp = {"a": ["X"], "b": ["X"]}
+    rp = {"X": ["a"]}  # X does not rank b, but an official plan may impose it
+    assert blocking_pairs([("b", "X")], dp, rp, recipient_capacity=1) == [("a", "X")]
+
+
+def test_bad_rankings_are_config_errors():
+    with pytest.raises(ConfigError, match="ranks unknown codes"):
+        deferred_acceptance({"a": ["Q"]}, {"X": ["a"]})
+    with pytest.raises(ConfigError, match="twice"):
+        deferred_acceptance({"a": ["X", "X"]}, {"X": ["a"]})
+    with pytest.raises(ConfigError, match="absent from the rankings"):
+        blocking_pairs([("z", "X")], {"a": ["X"]}, {"X": ["a"]})
+
+
+def test_rankings_from_problem_and_stable_pairs():
+    p = make_problem({"A": 10, "B": 3}, {"X": 8, "Y": 3},
+                     km={("A", "X"): 100, ("A", "Y"): 200, ("B", "X"): 300, ("B", "Y"): 50})
+    dp, rp = rankings(p)
+    assert dp == {"A": ["X", "Y"], "B": ["Y", "X"]}
+    assert rp["X"] == ["A", "B"]  # A can send 8, B only 3
+    pairs = stable_pairs(p, PairingOptions(max_donors_per_recipient=1))
+    assert set(pairs) == {("A", "X"), ("B", "Y")}
+    evaluated = solve(p, PairingOptions(exact_pairs=pairs))
+    assert pair_set(evaluated) == set(pairs)
+
+
+@st.composite
+def markets(draw):
+    nd = draw(st.integers(1, 6))
+    nr = draw(st.integers(1, 5))
+    donors = [f"d{i}" for i in range(nd)]
+    recips = [f"r{j}" for j in range(nr)]
+    acceptable = draw(st.lists(st.booleans(), min_size=nd * nr, max_size=nd * nr))
+    ok = {(d, r) for (d, r), a in zip([(d, r) for d in donors for r in recips], acceptable,
+                                      strict=True) if a}
+    dp = {d: draw(st.permutations([r for r in recips if (d, r) in ok])) for d in donors}
+    rp = {r: draw(st.permutations([d for d in donors if (d, r) in ok])) for r in recips}
+    k = {r: draw(st.integers(0, 3)) for r in recips}
+    m = {d: draw(st.integers(0, 2)) for d in donors}
+    return dp, rp, k, m
+
+
+@settings(max_examples=200, deadline=None)
+@given(markets())
+def test_deferred_acceptance_is_always_pairwise_stable(market):
+    dp, rp, k, m = market
+    pairs = deferred_acceptance(dp, rp, recipient_capacity=k, donor_capacity=m)
+    assert len(set(pairs)) == len(pairs)
+    for d, r in pairs:
+        assert r in dp[d] and d in rp[r]
+    assert blocking_pairs(pairs, dp, rp, recipient_capacity=k, donor_capacity=m) == []
