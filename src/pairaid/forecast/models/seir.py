@@ -17,11 +17,13 @@ doi:10.1056/NEJMoa2001316), ``1/gamma`` = 2.3 days, chosen so that the mean gene
 ``log R_t`` is piecewise linear between knots every 7 days back from the origin, constant
 before the first and after the last knot. The parameters (log initial infectious, log R_t at
 each knot, log k) are fitted by penalised maximum likelihood (SLSQP with bounds): a Gaussian
-random-walk penalty with sd 0.2 per week on successive knots keeps R_t smooth
+random-walk penalty with sd 0.5 per week on successive knots keeps R_t smooth
 (a weak prior; the estimate of R_t on the last knot is mostly informed by the data a
-generation time before the origin). Forecasts carry the last ``log R_t`` forward as a
-random walk with the same sd per week, draw the fitted parameters from the Laplace
-(asymptotic normal) approximation and add NB observation noise.
+generation time before the origin). Forecasts damp the last ``log R_t`` towards 0
+(``R_t`` towards 1) by a factor 0.9 per day (a damped trend, as in
+:mod:`pairaid.forecast.models.loglinear`), add a random walk with sd 0.15 per week, draw
+the fitted parameters from the Laplace (asymptotic normal) approximation and add NB
+observation noise.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ GAMMA = 1.0 / 2.3
 KNOT_SPACING_DAYS = 7
 RW_SD_PER_WEEK = 0.5
 FORECAST_RW_SD_PER_WEEK = 0.15
+#: Daily damping of log R_t towards 0 (R towards 1) over the forecast; the same factor as
+#: the damped log-linear trend (set a priori, not tuned on the backtest).
+R_DAMPING = 0.9
 FIT_WINDOW_DAYS = 35
 _LOG_K_BOUNDS = (np.log(0.5), np.log(1e4))
 
@@ -145,7 +150,8 @@ def seir_paths(
     days = np.arange(t0, 1.0)
     hist = log_rt_path(draws[:, 1 : 1 + nk], knots, days)
     steps = rng.normal(0.0, FORECAST_RW_SD_PER_WEEK / np.sqrt(7.0), size=(n_samples, horizon))
-    future = draws[:, [nk]] + np.cumsum(steps, axis=1)
+    damp = R_DAMPING ** np.arange(1, horizon + 1, dtype=float)
+    future = draws[:, [nk]] * damp[None, :] + np.cumsum(steps, axis=1)
     log_rt = np.concatenate([hist, future], axis=1)
     mu, _, _ = simulate_reports(draws[:, 0], log_rt, draws[:, 1])
     return sample_nb(rng, mu[:, -horizon:], np.exp(draws[:, [-1]]))
