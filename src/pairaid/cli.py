@@ -158,7 +158,8 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          decision_date: Any, horizon_days: int | None, recipients: str | None,
          donors: str | None, k: int | None, m: int | None,
          m_donor: Sequence[str], fix: Sequence[str], forbid: Sequence[str],
-         param: Sequence[str], planning_quantile: float | None, model: str | None, demand_file: Path | None,
+         param: Sequence[str], planning_quantile: float | None, model: str | None,
+         demand_file: Path | None,
          no_staff_cap: bool, no_official: bool, time_limit: float | None,
          out: Path | None, force: bool, report: bool, xlsx: bool) -> None:
     """Forecast, compute gaps and pair donors with recipients; compare with history."""
