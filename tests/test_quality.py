@@ -1,0 +1,28 @@
+"""Lint and type-check as part of the test run (house style: ruff, mypy on the package)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+
+
+def test_ruff_finds_nothing() -> None:
+    pytest.importorskip("ruff")
+    result = _run("ruff", "check", "src", "tests", "benchmarks", "scripts")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_passes_on_the_package() -> None:
+    pytest.importorskip("mypy")
+    result = _run("mypy", "src/pairaid")
+    assert result.returncode == 0, result.stdout + result.stderr
