@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from pairaid.forecast.api import N_SAMPLES, region_paths, region_rng
+from pairaid.forecast.api import N_SAMPLES, region_paths, region_rng, split_by_region
 from pairaid.forecast.census import LengthOfStay
 from pairaid.forecast.quantiles import QUANTILES, quantiles_from_samples
 from pairaid.forecast.registry import DEFAULT_MODEL, model_names, resolve_model
@@ -127,9 +127,10 @@ def forecast_one_origin(
     horizon = max(horizons)
     observed = observed_values(cases)
     records = []
+    by_region = split_by_region(cases)
     for region in region_codes:
         paths = region_paths(
-            cases,
+            by_region[region],
             region,
             origin_ts,
             horizon,

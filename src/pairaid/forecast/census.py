@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -69,11 +70,17 @@ class LengthOfStay:
         return cls(mean, shape)
 
     def survival(self, max_days: int = MAX_LOS_DAYS) -> np.ndarray:
-        """``S(j) = P(LOS > j)`` for ``j = 0 .. max_days`` [-]; ``S(0) = 1``."""
-        j = np.arange(max_days + 1, dtype=float)
-        s = stats.gamma.sf(j, self.shape, scale=self.mean_days / self.shape)
-        s[0] = 1.0
-        return np.asarray(s)
+        """``S(j) = P(LOS > j)`` for ``j = 0 .. max_days`` [-]; ``S(0) = 1`` (read-only)."""
+        return _gamma_survival(float(self.mean_days), float(self.shape), int(max_days))
+
+
+@lru_cache(maxsize=1024)
+def _gamma_survival(mean_days: float, shape: float, max_days: int) -> np.ndarray:
+    j = np.arange(max_days + 1, dtype=float)
+    s = np.asarray(stats.gamma.sf(j, shape, scale=mean_days / shape), dtype=float)
+    s[0] = 1.0
+    s.setflags(write=False)
+    return s
 
 
 def project_census(
@@ -117,7 +124,7 @@ def project_census(
     s[:n_s] = survival[:n_s]
     past = np.asarray(past_admissions, dtype=float)
     ages = np.arange(len(past))[::-1]  # age at origin of each past cohort
-    implied = np.array([np.sum(past * s[ages + h]) for h in range(horizon + 1)])
+    implied = s[ages[None, :] + np.arange(horizon + 1)[:, None]] @ past
     if implied[0] > 0:
         remain = implied[1:] / implied[0]
     else:
