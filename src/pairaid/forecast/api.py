@@ -194,7 +194,10 @@ def forecast_cases(
         Number of days ahead [days]; the output covers origin+1 .. origin+horizon_days.
     parameters : mapping of str to float, optional
         ``los_mean_days`` [days] (default 15.1) and ``los_shape`` [-] (default 4.71): see
-        :class:`pairaid.forecast.census.LengthOfStay`. Other names are ignored.
+        :class:`pairaid.forecast.census.LengthOfStay`. Where the census is known on the 8
+        days up to the origin, the mean is refitted to it with ``los_mean_days`` as the
+        prior centre (:func:`pairaid.forecast.census.fit_los_mean`). Other names are
+        ignored.
     quantiles : sequence of float
         Quantile levels in (0, 1); default the 23 COVID-19 Forecast Hub levels.
     model : str

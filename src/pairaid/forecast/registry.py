@@ -9,7 +9,7 @@ from pairaid.forecast.ensemble import ensemble_paths
 from pairaid.forecast.models import MODELS, ModelFn
 
 #: Members of the ensembles (chosen by the backtest, docs/forecasting.md): damped log-linear
-#: trend, flat level and Richards curve; SEIR, exponential and CHIME lowered the scores.
+#: trend, flat level and Richards curve (adding SEIR raised the WIS).
 ENSEMBLE_MEMBERS = ("loglinear", "persistence", "richards")
 
 ENSEMBLES: dict[str, ModelFn] = {
