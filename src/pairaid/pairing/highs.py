@@ -53,10 +53,13 @@ class SolveStatus(StrEnum):
 
     ``optimal`` means proven optimal within the requested relative gap (``mip_rel_gap``);
     ``time_limit_feasible`` means the time limit stopped the search with a feasible plan
-    whose distance to the best bound is reported as ``mip_gap``.
+    whose distance to the best bound is reported as ``mip_gap``; ``feasible`` means a plan
+    from a method that certifies a bound but does not search to optimality (the
+    large-scale transportation method), again with its ``mip_gap``.
     """
 
     OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
     TIME_LIMIT_FEASIBLE = "time_limit_feasible"
     TIME_LIMIT_NO_SOLUTION = "time_limit_no_solution"
     INFEASIBLE = "infeasible"

@@ -153,8 +153,8 @@ def _check_options(o: PairingOptions) -> None:
     nonneg("mip_rel_gap", o.mip_rel_gap)
     if not (o.time_limit > 0):
         raise ConfigError(f"time_limit must be > 0 seconds, got {o.time_limit!r}")
-    if o.formulation not in ("auto", "compact", "subsets", "assignment"):
-        raise ConfigError("formulation must be 'auto', 'compact', 'subsets' or 'assignment', "
+    if o.formulation not in ("auto", "compact", "subsets", "assignment", "transport"):
+        raise ConfigError("formulation must be auto, compact, subsets, assignment or transport, "
                           f"got {o.formulation!r}")
     if not (0 <= o.reserve_share < 1):
         raise ConfigError(f"reserve_share must be in [0, 1), got {o.reserve_share!r}")

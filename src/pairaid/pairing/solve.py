@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from pairaid.errors import ConfigError, InfeasibleError, PairaidError
-from pairaid.pairing import assignment, subsets
+from pairaid.pairing import assignment, subsets, transport
 from pairaid.pairing.diagnose import diagnose
 from pairaid.pairing.evaluate import evaluate_plan
 from pairaid.pairing.greedy import greedy_plan
@@ -15,6 +15,10 @@ from pairaid.pairing.highs import SolveStatus
 from pairaid.pairing.instance import build_instance
 from pairaid.pairing.model import build_model, extract, solve_model
 from pairaid.pairing.types import PairingOptions, PairingProblem, PairingResult
+
+LARGE = 60_000
+"""Above this many (candidate pair, resource) flow variables, ``formulation="auto"`` uses
+the transportation method instead of the compact MIP (where it applies)."""
 
 
 class SolverError(PairaidError):
@@ -79,8 +83,27 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
         raise InfeasibleError(reason)
     form = options.formulation
     if form == "auto":
+        large = inst.pair_d.size * len(inst.resources) > LARGE
         form = ("assignment" if assignment.applicable(inst, options)
-                else "subsets" if subsets.applicable(inst, options) else "compact")
+                else "subsets" if subsets.applicable(inst, options)
+                else "transport" if large and transport.applicable(inst, options)
+                else "compact")
+    if form == "transport":
+        if not transport.applicable(inst, options):
+            raise ConfigError("formulation='transport' needs integer flows, at most one "
+                              "required donor per recipient, no exact_pairs and no burden "
+                              "terms")
+        chosen, q, bound = transport.solve_transport(inst, options)
+        plan = evaluate_plan(inst, options, chosen, q)
+        bound = min(bound, plan.objective)
+        gap = (plan.objective - bound) / max(abs(plan.objective), 1e-9)
+        return PairingResult(
+            status=SolveStatus.OPTIMAL if gap <= max(options.mip_rel_gap, 1e-9)
+            else SolveStatus.FEASIBLE,
+            objective=plan.objective, bound=bound, mip_gap=max(gap, 0.0),
+            solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
+            shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
+            measures=plan.measures, formulation="transport")
     use_subsets = form == "subsets"
     if form == "assignment":
         if not assignment.applicable(inst, options):
@@ -104,6 +127,11 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     else:
         model = build_model(inst, options)
         start_pairs, start_q = greedy_plan(inst, options)
+        if transport.applicable(inst, options):
+            t_pairs, t_q, _ = transport.solve_transport(inst, options)
+            if (evaluate_plan(inst, options, t_pairs, t_q).objective
+                    < evaluate_plan(inst, options, start_pairs, start_q).objective):
+                start_pairs, start_q = t_pairs, t_q
         sol = solve_model(model, options, start_pairs, start_q)
     if sol.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(

@@ -104,8 +104,10 @@ class PairingOptions:
         ``"auto"`` (default) picks the fastest exact model: ``"assignment"`` (linear
         assignment, when k = m = 1 without max_total_sent and burden terms), else
         ``"subsets"`` (donor-subset set partitioning, when m <= 1 without burden terms
-        and with few enough subsets), else ``"compact"``. Naming one forces it
-        (ConfigError where it would not be exact).
+        and with few enough subsets), else, for large problems, ``"transport"``
+        (transportation relaxation and repair, a plan with a certified gap), else
+        ``"compact"`` (the MIP). Naming one forces it (ConfigError where it does not
+        apply).
     """
 
     max_donors_per_recipient: int | Mapping[str, int] = 2
@@ -192,7 +194,8 @@ class PairingResult:
     diagnosis : str or None
         Words on why no plan exists (only set on results that carry no plan).
     formulation : str
-        The model solved: ``"assignment"``, ``"subsets"`` or ``"compact"``.
+        The method used: ``"assignment"``, ``"subsets"``, ``"transport"`` or
+        ``"compact"``.
     """
 
     status: SolveStatus
