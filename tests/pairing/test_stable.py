@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.pairing.helpers import make_problem, pair_set
 
 from pairaid.errors import ConfigError
 from pairaid.pairing import PairingOptions, solve
@@ -14,7 +15,6 @@ from pairaid.pairing.stable import (
     rankings,
     stable_pairs,
 )
-from tests.pairing.helpers import make_problem, pair_set
 
 
 def test_gale_shapley_classic_example_donor_optimal():
