@@ -1,23 +1,41 @@
-"""Benchmark the pairing engine: Hubei-scale and county-scale synthetic instances.
+"""Benchmark the pairing engine; prints tables, asserts nothing.
 
-Prints, per instance and method, solve time [s], objective, bound and relative gap, beside
-the greedy baseline. Run: ``python benchmarks/bench_pairing.py [--county] [--time-limit S]``.
+Sections (all by default; pick with ``--only hubei,county,lsap``):
+
+* ``hubei``: Hubei-scale synthetic problem (30 donors x 16 recipients, doctors and
+  nurses, 28 days): the engine's automatic method, the compact MIP (HiGHS, warm-started),
+  and the greedy baseline; then the same with m = 3 (1:k and k:1 mixed).
+* ``county``: county-scale synthetic problem (31 donors x 2,850 recipients, 3 resources,
+  28 days, k <= 2): transportation method, greedy, and the compact MIP in HiGHS as the
+  second solver of the same model (60 s limit).
+* ``lsap``: pure 1:1 assignment on random U[0,1) matrices (``default_rng(12345)``,
+  1000^2 then 3000^2 as in shared/benchmarks/BASELINES.md): pairaid's
+  ``solve_assignment`` beside ``lap.lapjv`` and SciPy called directly (median of 3).
+
+Run: ``python benchmarks/bench_pairing.py [--only ...] [--time-limit S]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from pairaid.pairing import PairingOptions, PairingProblem, solve
+from pairaid.pairing.assignment import solve_assignment
+from pairaid.pairing.evaluate import evaluate_plan
+from pairaid.pairing.greedy import greedy_plan
+from pairaid.pairing.instance import build_instance
 
 
 def synthetic(n_donors: int, n_recipients: int, resources: list[str], days: int,
               seed: int) -> PairingProblem:
-    """A random problem: gaps rise then fall over the horizon; capacity ~ total peak gap."""
+    """A random problem: gaps rise then fall over the horizon; total donor capacity is 90 %
+    of the total peak gap, split unevenly (Dirichlet); places uniform in a 2,000 km
+    square."""
     rng = np.random.default_rng(seed)
     dates = pd.date_range("2020-02-11", periods=days)
     peak = rng.gamma(2.0, 50.0, size=(n_recipients, len(resources)))
@@ -47,29 +65,102 @@ def synthetic(n_donors: int, n_recipients: int, resources: list[str], days: int,
     return PairingProblem(supply, demand, distances, {r: 1.0 for r in resources})
 
 
+def _row(label: str, method: str, seconds: float, obj: float, bound: float,
+         status: str) -> None:
+    gap = (obj - bound) / abs(obj) if np.isfinite(bound) and obj else float("nan")
+    print(f"{label:34s} {method:22s} {seconds:9.3f} {obj:14.3f} {bound:14.3f} "
+          f"{gap:8.3%} {status}", flush=True)
+
+
+def _header(title: str) -> None:
+    print(f"\n## {title}")
+    print(f"{'instance':34s} {'method':22s} {'seconds':>9s} {'objective':>14s} "
+          f"{'bound':>14s} {'gap':>8s} status", flush=True)
+
+
+def _greedy(problem: PairingProblem, options: PairingOptions) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    inst = build_instance(problem, options)
+    chosen, q = greedy_plan(inst, options)
+    obj = evaluate_plan(inst, options, chosen, q).objective
+    return time.perf_counter() - t0, obj
+
+
+def _compare(label: str, problem: PairingProblem, options: PairingOptions,
+             methods: list[str], repeats: int) -> None:
+    for method in methods:
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            res = solve(problem, replace(options, formulation=method))
+            times.append(time.perf_counter() - t0)
+        name = f"{method} -> {res.formulation}" if method == "auto" else method
+        _row(label, name, float(np.median(times)), res.objective, res.bound,
+             res.status.value)
+    secs, obj = _greedy(problem, options)
+    _row(label, "greedy baseline", secs, obj, float("nan"), "heuristic")
+
+
+def bench_hubei(time_limit: float, repeats: int) -> None:
+    _header("Hubei scale: 30 donors x 16 recipients x 2 resources, 28 days (median of "
+            f"{repeats})")
+    problem = synthetic(30, 16, ["doctors", "nurses"], 28, seed=2020)
+    base = PairingOptions(time_limit=time_limit)
+    _compare("k=2, m=1", problem, base, ["auto", "compact"], repeats)
+    _compare("k=2, m=3", problem, replace(base, max_recipients_per_donor=3),
+             ["auto", "transport"], 1)
+
+
+def bench_county(time_limit: float) -> None:
+    _header("County scale: 31 donors x 2,850 recipients x 3 resources, 28 days, k=2")
+    t0 = time.perf_counter()
+    problem = synthetic(31, 2850, ["doctors", "nurses", "icu_nurses"], 28, seed=7)
+    print(f"(instance generated in {time.perf_counter() - t0:.1f} s)")
+    options = PairingOptions(max_donors_per_recipient=2, max_recipients_per_donor=400,
+                             time_limit=time_limit, mip_rel_gap=0.005)
+    _compare("31x2850x3", problem, options, ["auto", "compact"], 1)
+
+
+def bench_lsap(repeats: int) -> None:
+    import lap
+    from scipy.optimize import linear_sum_assignment
+
+    print(f"\n## Linear assignment, random U[0,1) (median of {repeats}, solver call only)")
+    print(f"{'size':>10s} {'pairaid':>10s} {'backend':>8s} {'lap.lapjv':>10s} "
+          f"{'scipy':>10s} {'pairaid/fastest':>16s} same optimum")
+    rng = np.random.default_rng(12345)
+    for n in (1000, 3000):
+        c = rng.random((n, n))
+        ours, lj, sc = [], [], []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            res = solve_assignment(c)
+            ours.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            cost, _, _ = lap.lapjv(c)
+            lj.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            r, k = linear_sum_assignment(c)
+            sc.append(time.perf_counter() - t0)
+        same = np.isclose(res.objective, c[r, k].sum()) and np.isclose(cost, res.objective)
+        o, a, b = (float(np.median(x)) for x in (ours, lj, sc))
+        print(f"{n:>5d}x{n:<4d} {o:10.3f} {res.backend:>8s} {a:10.3f} {b:10.3f} "
+              f"{o / min(a, b):16.2f} {same}", flush=True)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="hubei,county,lsap")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    rows = []
-    problem = synthetic(30, 16, ["doctors", "nurses"], 28, seed=2020)
-    for label, opts in [
-        ("hubei-like 30x16x2, 28 d, k=2 m=1", PairingOptions(time_limit=args.time_limit)),
-        ("hubei-like, m=3 (1:k and k:1)", PairingOptions(max_recipients_per_donor=3,
-                                                           time_limit=args.time_limit)),
-    ]:
-        times = []
-        for _ in range(args.repeats):
-            t0 = time.perf_counter()
-            res = solve(problem, opts)
-            times.append(time.perf_counter() - t0)
-        rows.append((label, float(np.median(times)), res.objective, res.bound, res.mip_gap,
-                     res.status.value))
-    print(f"{'instance':40s} {'median s':>9s} {'objective':>12s} {'bound':>12s} "
-          f"{'gap':>8s} status")
-    for label, t, obj, bnd, gap, st in rows:
-        print(f"{label:40s} {t:9.3f} {obj:12.3f} {bnd:12.3f} {gap:8.2%} {st}")
+    parts = set(args.only.split(","))
+    if "hubei" in parts:
+        bench_hubei(args.time_limit, args.repeats)
+    if "county" in parts:
+        bench_county(args.time_limit)
+    if "lsap" in parts:
+        bench_lsap(args.repeats)
 
 
 if __name__ == "__main__":

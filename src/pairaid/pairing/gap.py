@@ -7,14 +7,14 @@ agent, using ``a_ij`` of the agent's capacity at cost (or profit) ``c_ij``::
     opt  sum_ij c_ij x_ij   s.t.  sum_i x_ij = 1 (every j),  sum_j a_ij x_ij <= b_i (every i)
 
 Solved by HiGHS. Tightly constrained instances (Chu–Beasley type D) are where HiGHS alone
-stalls with a poor incumbent, so the default portfolio (see :func:`solve_gap`) follows a
-first HiGHS run with a MIP-based neighbourhood search (:mod:`pairaid.pairing.gap_lns`)
-and a last HiGHS run warm-started from the best assignment. OR-Tools CP-SAT is available
-as a second solver of the same model (``method="cpsat"``) for comparison.
+stalls with a poor incumbent, so the default portfolio (see :func:`solve_gap`) runs a
+MIP-based neighbourhood search (:mod:`pairaid.pairing.gap_lns`) beside HiGHS. OR-Tools
+CP-SAT is available as a second solver of the same model (``method="cpsat"``).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -24,6 +24,9 @@ from numpy.typing import NDArray
 from pairaid.errors import ConfigError
 from pairaid.pairing.highs import INF, MipBuilder, SolveStatus
 from pairaid.pairing.orlib import GapInstance
+
+FIRST_PHASE = 0.2
+"""Share of the time limit HiGHS has alone before the neighbourhood search joins."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,10 +116,10 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
         Relative gap at which to stop (0 = prove the optimum).
     method : {"auto", "highs", "cpsat", "portfolio"}
         ``highs``: HiGHS alone. ``cpsat``: OR-Tools CP-SAT alone. ``portfolio``: HiGHS
-        for 30 % of the time; if it has not proven optimality, 40 % of MIP-based large
-        neighbourhood search from its incumbent, then HiGHS again from the best
-        assignment for the rest; the best assignment and the best bound are kept.
-        ``auto`` = ``portfolio``.
+        alone for :data:`FIRST_PHASE` of the time; if it has not proven optimality,
+        HiGHS (warm-started, in a background thread) and a MIP-based large
+        neighbourhood search from the same incumbent share the rest; the best
+        assignment and HiGHS' bound are kept. ``auto`` = ``portfolio``.
 
     Returns
     -------
@@ -149,28 +152,37 @@ def _better(a: float, b: float, sense: str) -> bool:
 
 def _portfolio(inst: GapInstance, sense: str, time_limit: float,
                mip_rel_gap: float) -> GapResult:
-    """HiGHS, then MIP-based neighbourhood search, then HiGHS again from the best."""
+    """HiGHS alone for a short first phase; if it has not proven optimality, HiGHS goes on
+    from its incumbent in a background thread (it releases the GIL) while MIP-based
+    neighbourhood search improves the same incumbent in this thread; the best assignment
+    and HiGHS' bound are kept."""
     from pairaid.pairing.gap_lns import improve_gap
 
     t0 = time.perf_counter()
-    first = _highs(inst, sense, 0.3 * time_limit, mip_rel_gap, None)
+    first = _highs(inst, sense, min(FIRST_PHASE * time_limit, time_limit), mip_rel_gap, None)
     if first.status == SolveStatus.OPTIMAL or not np.isfinite(first.objective):
         if first.status == SolveStatus.OPTIMAL:
             return first
         left = time_limit - (time.perf_counter() - t0)
         return _highs(inst, sense, max(left, 0.1), mip_rel_gap, None)
-    bound = first.bound
-    agent = improve_gap(inst, first.agent, sense=sense, time_limit=0.4 * time_limit)
-    objective = check_assignment(inst, agent)
     left = time_limit - (time.perf_counter() - t0)
-    if left > 0.5:
-        last = _highs(inst, sense, left, mip_rel_gap, agent)
-        bound = max(bound, last.bound) if sense == "min" else min(bound, last.bound)
-        if np.isfinite(last.objective) and (
-                last.objective <= objective if sense == "min" else last.objective >= objective):
-            agent, objective = last.agent, last.objective
-        if last.status == SolveStatus.OPTIMAL:
-            bound = last.bound
+    box: dict[str, GapResult] = {}
+
+    def run_highs() -> None:
+        box["highs"] = _highs(inst, sense, max(left, 0.1), mip_rel_gap, first.agent)
+
+    worker = threading.Thread(target=run_highs, daemon=True)
+    worker.start()
+    agent = improve_gap(inst, first.agent, sense=sense, time_limit=max(left - 0.2, 0.0))
+    worker.join()
+    last = box["highs"]
+    objective = check_assignment(inst, agent)
+    bound = max(first.bound, last.bound) if sense == "min" else min(first.bound, last.bound)
+    if np.isfinite(last.objective) and (
+            last.objective <= objective if sense == "min" else last.objective >= objective):
+        agent, objective = last.agent, last.objective
+    if last.status == SolveStatus.OPTIMAL:
+        bound = last.bound
     proven = abs(objective - bound) <= mip_rel_gap * abs(objective) + 1e-6
     status = SolveStatus.OPTIMAL if proven else SolveStatus.TIME_LIMIT_FEASIBLE
     return GapResult(inst.name, sense, objective, bound, status, time.perf_counter() - t0,
