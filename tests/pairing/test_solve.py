@@ -179,3 +179,14 @@ def test_missing_weight_is_a_config_error():
     p = make_problem({"A": 5}, {"X": 3})
     with pytest.raises(ConfigError, match="no weight given for resource"):
         solve(type(p)(p.supply, p.demand, p.distances, {"doctors": 1.0}))
+
+
+def test_greedy_baseline_result_and_optimum_not_worse():
+    from pairaid.pairing import solve_greedy
+
+    p = make_problem({"A": 6, "B": 5, "C": 3}, {"X": 10, "Y": 2})
+    g = solve_greedy(p)
+    best = solve(p)
+    assert g.status is SolveStatus.FEASIBLE and g.formulation == "greedy"
+    assert best.objective <= g.objective + 1e-9
+    assert g.objective == pytest.approx(sum(g.terms.values()))

@@ -11,6 +11,7 @@ from pairaid.errors import ConfigError
 from pairaid.pairing import PairingOptions, solve
 from pairaid.pairing.stable import (
     blocking_pairs,
+    check_stability,
     deferred_acceptance,
     rankings,
     stable_pairs,
@@ -103,3 +104,16 @@ def test_deferred_acceptance_is_always_pairwise_stable(market):
     for d, r in pairs:
         assert r in dp[d] and d in rp[r]
     assert blocking_pairs(pairs, dp, rp, recipient_capacity=k, donor_capacity=m) == []
+
+
+def test_check_stability_of_a_given_plan():
+    p = make_problem({"A": 10, "B": 3}, {"X": 8, "Y": 3},
+                     km={("A", "X"): 100, ("A", "Y"): 200, ("B", "X"): 300, ("B", "Y"): 50})
+    opts = PairingOptions(max_donors_per_recipient=1)
+    assert check_stability(p, [("A", "X"), ("B", "Y")], opts) == []
+    # crossed plan: A prefers X (nearer) and X prefers A (sends more) -> (A, X) blocks
+    assert ("A", "X") in check_stability(p, [("A", "Y"), ("B", "X")], opts)
+    # a donor with more recipients than m is judged on preferences, not rejected
+    assert check_stability(p, [("A", "X"), ("A", "Y")], opts) == [("B", "Y")]
+    with pytest.raises(ConfigError, match="not in the problem"):
+        check_stability(p, [("Q", "X")], opts)

@@ -3,11 +3,31 @@
 Public API::
 
     from pairaid.pairing import PairingProblem, PairingOptions, PairingResult, solve
+
+    result = solve(problem, options)          # exact model (HiGHS) or certified method
+    baseline = solve_greedy(problem, options) # greedy baseline, same objective
+
+Preference-based alternative: :func:`stable_pairs`, :func:`check_stability`,
+:func:`deferred_acceptance`, :func:`blocking_pairs`, :func:`rankings`.
+Explanations: :func:`forbid_costs`, :func:`marginal_values`, :func:`what_if`.
+OR-Library and assignment modes: :func:`read_orlib`, :func:`solve_gap`,
+:func:`solve_assignment`; CLI command :data:`pairaid.pairing.commands.solve_orlib`.
 """
 
+from pairaid.pairing.assignment import solve_assignment
+from pairaid.pairing.explain import compare, forbid_costs, marginal_values, what_if
+from pairaid.pairing.gap import solve_gap
 from pairaid.pairing.highs import SolveStatus
 from pairaid.pairing.instance import UnknownCodeError
-from pairaid.pairing.solve import SolverError, solve
+from pairaid.pairing.orlib import read_orlib
+from pairaid.pairing.solve import SolverError, solve, solve_greedy
+from pairaid.pairing.stable import (
+    blocking_pairs,
+    check_stability,
+    deferred_acceptance,
+    rankings,
+    stable_pairs,
+)
 from pairaid.pairing.types import Pair, PairingOptions, PairingProblem, PairingResult
 
 __all__ = [
@@ -18,5 +38,18 @@ __all__ = [
     "SolveStatus",
     "SolverError",
     "UnknownCodeError",
+    "blocking_pairs",
+    "check_stability",
+    "compare",
+    "deferred_acceptance",
+    "forbid_costs",
+    "marginal_values",
+    "rankings",
+    "read_orlib",
     "solve",
+    "solve_assignment",
+    "solve_gap",
+    "solve_greedy",
+    "stable_pairs",
+    "what_if",
 ]

@@ -206,3 +206,36 @@ def stable_pairs(problem: PairingProblem, options: PairingOptions | None = None
     k = {r: int(v) for r, v in zip(inst.recipients, inst.k, strict=True)}
     m = {d: int(v) for d, v in zip(inst.donors, inst.m, strict=True)}
     return deferred_acceptance(dp, rp, recipient_capacity=k, donor_capacity=m)
+
+
+def check_stability(problem: PairingProblem, pairs: Iterable[Pair],
+                    options: PairingOptions | None = None) -> list[Pair]:
+    """Blocking pairs of a given pairing (e.g. the official 2020-02-10 one) under the
+    default :func:`rankings` of ``problem``.
+
+    Each side's capacity is its limit from ``options`` (k per recipient, m per donor) or
+    the number of partners it has in ``pairs``, whichever is larger, so a plan that gave
+    a donor more recipients than m (Shanxi in 2020) is judged on its preferences only.
+
+    Returns
+    -------
+    list of (donor_code, recipient_code)
+        Empty when the pairing is stable.
+
+    Raises
+    ------
+    ConfigError
+        A pair names a donor or recipient that is not in the problem.
+    """
+    options = options or PairingOptions()
+    pairs = list(pairs)
+    inst = build_instance(problem, options)
+    dp, rp = rankings(problem, options)
+    unknown = [p for p in pairs if p[0] not in dp or p[1] not in rp]
+    if unknown:
+        raise ConfigError(f"pairs name codes that are not in the problem: {unknown}")
+    k = {r: max(int(v), sum(1 for p in pairs if p[1] == r))
+         for r, v in zip(inst.recipients, inst.k, strict=True)}
+    m = {d: max(int(v), sum(1 for p in pairs if p[0] == d))
+         for d, v in zip(inst.donors, inst.m, strict=True)}
+    return blocking_pairs(pairs, dp, rp, recipient_capacity=k, donor_capacity=m)
