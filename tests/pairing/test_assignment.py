@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
-from tests.pairing.helpers import make_problem, pair_set
 
 from pairaid.errors import ConfigError
 from pairaid.pairing import PairingOptions, solve
 from pairaid.pairing.assignment import solve_assignment
 from pairaid.pairing.orlib import read_orlib
+
+from .helpers import make_problem, pair_set
 
 DATA = Path(__file__).parent / "data"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.pairing.helpers import make_problem
 
 from pairaid.errors import ConfigError, InfeasibleError
 from pairaid.pairing import PairingOptions, solve
 from pairaid.pairing.explain import forbid_costs, marginal_values, what_if
+
+from .helpers import make_problem
 
 
 def problem():

@@ -9,13 +9,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
-from tests.pairing.helpers import make_problem
 
 from pairaid.errors import InfeasibleError
 from pairaid.pairing import PairingOptions, solve
 from pairaid.pairing.evaluate import evaluate_plan
 from pairaid.pairing.greedy import greedy_plan
 from pairaid.pairing.instance import build_instance
+
+from .helpers import make_problem
 
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.pairing.helpers import make_problem, pair_set, sent
 
 from pairaid.errors import ConfigError, InfeasibleError, InputError
 from pairaid.pairing import PairingOptions, SolveStatus, UnknownCodeError, solve
+
+from .helpers import make_problem, pair_set, sent
 
 
 def test_one_to_one_nearest_feasible_pairs():

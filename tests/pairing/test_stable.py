@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.pairing.helpers import make_problem, pair_set
 
 from pairaid.errors import ConfigError
 from pairaid.pairing import PairingOptions, solve
@@ -16,6 +15,8 @@ from pairaid.pairing.stable import (
     rankings,
     stable_pairs,
 )
+
+from .helpers import make_problem, pair_set
 
 
 def test_gale_shapley_classic_example_donor_optimal():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.pairing.helpers import make_problem, pair_set, sent
 
 from pairaid.pairing import PairingOptions, solve
+
+from .helpers import make_problem, pair_set, sent
 
 
 def test_distance_term_prefers_the_nearer_equal_donor():

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.pairing.helpers import make_problem
 
 from pairaid.pairing import PairingOptions, solve
 from pairaid.pairing.evaluate import evaluate_plan
 from pairaid.pairing.instance import build_instance
 from pairaid.pairing.transport import solve_transport
+
+from .helpers import make_problem
 
 
 def random_problem(nd, nr, seed):
