@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -25,8 +27,9 @@ from pairaid.errors import ConfigError
 from pairaid.pairing.highs import INF, MipBuilder, SolveStatus
 from pairaid.pairing.orlib import GapInstance
 
-FIRST_PHASE = 0.2
-"""Share of the time limit HiGHS has alone before the neighbourhood search joins."""
+QUICK_PHASE = 0.05
+"""Share of the time limit of the short HiGHS run that gives the neighbourhood search
+its first incumbent."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,7 +88,8 @@ def check_assignment(inst: GapInstance, agent: NDArray[np.int64]) -> float:
 
 
 def _highs(inst: GapInstance, sense: str, time_limit: float, mip_rel_gap: float,
-           start: NDArray[np.int64] | None) -> GapResult:
+           start: NDArray[np.int64] | None,
+           on_start: Callable[[highspy.Highs], None] | None = None) -> GapResult:
     t0 = time.perf_counter()
     m, n = inst.cost.shape
     b = build_gap_model(inst, sense)
@@ -93,7 +97,8 @@ def _highs(inst: GapInstance, sense: str, time_limit: float, mip_rel_gap: float,
     if start is not None:
         x0 = np.zeros(m * n)
         x0[start * n + np.arange(n)] = 1.0
-    sol = b.solve(time_limit=time_limit, mip_rel_gap=mip_rel_gap, start=x0)
+    sol = b.solve(time_limit=time_limit, mip_rel_gap=mip_rel_gap, start=x0,
+                  on_start=on_start)
     agent = -np.ones(n, dtype=np.int64)
     if sol.x is not None:
         agent = np.argmax(sol.x.reshape(m, n), axis=0).astype(np.int64)
@@ -116,9 +121,9 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
         Relative gap at which to stop (0 = prove the optimum).
     method : {"auto", "highs", "cpsat", "portfolio"}
         ``highs``: HiGHS alone. ``cpsat``: OR-Tools CP-SAT alone. ``portfolio``: HiGHS
-        alone for :data:`FIRST_PHASE` of the time; if it has not proven optimality,
-        HiGHS (warm-started, in a background thread) and a MIP-based large
-        neighbourhood search from the same incumbent share the rest; the best
+        on the whole time limit in a background thread, beside a short HiGHS run
+        (:data:`QUICK_PHASE` of the time) whose incumbent a MIP-based large
+        neighbourhood search improves until the background HiGHS ends; the best
         assignment and HiGHS' bound are kept. ``auto`` = ``portfolio``.
 
     Returns
@@ -152,37 +157,52 @@ def _better(a: float, b: float, sense: str) -> bool:
 
 def _portfolio(inst: GapInstance, sense: str, time_limit: float,
                mip_rel_gap: float) -> GapResult:
-    """HiGHS alone for a short first phase; if it has not proven optimality, HiGHS goes on
-    from its incumbent in a background thread (it releases the GIL) while MIP-based
-    neighbourhood search improves the same incumbent in this thread; the best assignment
-    and HiGHS' bound are kept."""
+    """HiGHS on the whole time limit in a background thread (it releases the GIL); in this
+    thread a short HiGHS run finds an incumbent that MIP-based neighbourhood search then
+    improves until HiGHS ends. The best assignment and HiGHS' bound are kept."""
     from pairaid.pairing.gap_lns import improve_gap
 
     t0 = time.perf_counter()
-    first = _highs(inst, sense, min(FIRST_PHASE * time_limit, time_limit), mip_rel_gap, None)
-    if first.status == SolveStatus.OPTIMAL or not np.isfinite(first.objective):
-        if first.status == SolveStatus.OPTIMAL:
-            return first
-        left = time_limit - (time.perf_counter() - t0)
-        return _highs(inst, sense, max(left, 0.1), mip_rel_gap, None)
-    left = time_limit - (time.perf_counter() - t0)
-    box: dict[str, GapResult] = {}
+    box: dict[str, object] = {}
+    done = threading.Event()
+
+    def keep(h: highspy.Highs) -> None:
+        h.HandleUserInterrupt = True  # lets cancelSolve() from this thread stop it
+        box["highs"] = h
 
     def run_highs() -> None:
-        box["highs"] = _highs(inst, sense, max(left, 0.1), mip_rel_gap, first.agent)
+        try:
+            box["result"] = _highs(inst, sense, time_limit, mip_rel_gap, None, on_start=keep)
+        finally:
+            done.set()
 
     worker = threading.Thread(target=run_highs, daemon=True)
     worker.start()
-    agent = improve_gap(inst, first.agent, sense=sense, time_limit=max(left - 0.2, 0.0))
+    quick = _highs(inst, sense, min(QUICK_PHASE * time_limit, time_limit), mip_rel_gap,
+                   None)
+    agent = quick.agent
+    if quick.status == SolveStatus.OPTIMAL:
+        while worker.is_alive():  # repeat: the background run may not have started yet
+            highs = box.get("highs")
+            if highs is not None:
+                highs.cancelSolve()  # type: ignore[attr-defined]
+            worker.join(0.02)
+        return GapResult(inst.name, sense, quick.objective, quick.bound, quick.status,
+                         time.perf_counter() - t0, quick.agent, "portfolio")
+    if np.isfinite(quick.objective):
+        left = time_limit - (time.perf_counter() - t0)
+        agent = improve_gap(inst, quick.agent, sense=sense, time_limit=max(left - 0.1, 0.0),
+                            stop=done.is_set)
     worker.join()
-    last = box["highs"]
-    objective = check_assignment(inst, agent)
-    bound = max(first.bound, last.bound) if sense == "min" else min(first.bound, last.bound)
-    if np.isfinite(last.objective) and (
-            last.objective <= objective if sense == "min" else last.objective >= objective):
-        agent, objective = last.agent, last.objective
-    if last.status == SolveStatus.OPTIMAL:
-        bound = last.bound
+    main = box["result"]
+    assert isinstance(main, GapResult)
+    objective = check_assignment(inst, agent) if np.isfinite(quick.objective) else np.nan
+    bound = main.bound
+    if np.isfinite(main.objective) and (not np.isfinite(objective) or (
+            main.objective <= objective if sense == "min" else main.objective >= objective)):
+        agent, objective = main.agent, main.objective
+    if not np.isfinite(objective):
+        return main
     proven = abs(objective - bound) <= mip_rel_gap * abs(objective) + 1e-6
     status = SolveStatus.OPTIMAL if proven else SolveStatus.TIME_LIMIT_FEASIBLE
     return GapResult(inst.name, sense, objective, bound, status, time.perf_counter() - t0,

@@ -21,6 +21,7 @@ relaxation induced neighborhoods to improve MIP solutions", Math. Programming 10
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -72,7 +73,8 @@ def _sub_solve(inst: GapInstance, agent: NDArray[np.int64], agents: NDArray[np.i
 
 
 def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
-                time_limit: float, seed: int = 0) -> NDArray[np.int64]:
+                time_limit: float, seed: int = 0,
+                stop: Callable[[], bool] | None = None) -> NDArray[np.int64]:
     """Improve a feasible assignment by MIP-based large-neighbourhood search.
 
     Parameters
@@ -86,6 +88,8 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
     seed : int
         Seed of the random choice of neighbourhoods (the search is reproducible up to
         timing).
+    stop : callable, optional
+        Polled between neighbourhoods; the search ends when it returns true.
 
     Returns
     -------
@@ -99,7 +103,7 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
     sign = 1.0 if sense == "min" else -1.0
     value = sign * float(inst.cost[best, np.arange(n)].sum())
     sizes = np.arange(2, min(m, MAX_AGENTS) + 1)
-    while sizes.size and time.perf_counter() - t0 < time_limit:
+    while sizes.size and time.perf_counter() - t0 < time_limit and not (stop and stop()):
         left = time_limit - (time.perf_counter() - t0)
         if rng.random() < 0.5:
             # every job of a few agents, re-assigned among them

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -197,6 +198,7 @@ class MipBuilder:
         threads: int | None = None,
         start: NDArray[np.float64] | None = None,
         options: dict[str, bool | float | int | str] | None = None,
+        on_start: Callable[[highspy.Highs], None] | None = None,
     ) -> MipSolution:
         """Solve with HiGHS and return the solution (never raises on infeasibility).
 
@@ -210,6 +212,9 @@ class MipBuilder:
         start : array, optional
             A warm start: values of some or all columns (NaN = not given); HiGHS
             completes a partial start by fixing the given integer values and solving an LP.
+        on_start : callable, optional
+            Called with the ``highspy.Highs`` object just before the solve starts, e.g. to
+            keep it for ``cancelSolve()`` from another thread.
         """
         t0 = time.perf_counter()
         h = new_highs()
@@ -225,6 +230,8 @@ class MipBuilder:
             # completes the rest by solving an LP
             given = np.flatnonzero(~np.isnan(start)).astype(np.int32)
             h.setSolution(int(given.size), given, start[given].astype(float))
+        if on_start is not None:
+            on_start(h)
         h.run()
         seconds = time.perf_counter() - t0
         model_status = h.getModelStatus()
