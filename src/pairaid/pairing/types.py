@@ -178,7 +178,7 @@ class PairingResult:
         exact or kept previous pair), ``sent`` [staff, all resources].
     flows : DataFrame
         ``donor_code``, ``recipient_code``, ``resource``, ``quantity`` [staff], one row
-        per chosen pair and resource the donor has capacity of.
+        per chosen pair and resource of the problem (0 where nothing is sent).
     shortfall : DataFrame
         ``recipient_code``, ``resource``, ``date``, ``gap``, ``received``, ``shortfall``
         [staff per day], one row per row of the demand table.
