@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pairaid.errors import ConfigError, InfeasibleError, PairaidError
 from pairaid.pairing import assignment, subsets, transport
 from pairaid.pairing.diagnose import diagnose
 from pairaid.pairing.evaluate import evaluate_plan
 from pairaid.pairing.greedy import greedy_plan
-from pairaid.pairing.highs import SolveStatus
-from pairaid.pairing.instance import build_instance
-from pairaid.pairing.model import build_model, extract, solve_model
+from pairaid.pairing.highs import MipSolution, SolveStatus
+from pairaid.pairing.instance import Instance, build_instance
+from pairaid.pairing.lns import improve_plan
+from pairaid.pairing.model import PairingModel, build_model, extract, solve_model
 from pairaid.pairing.types import PairingOptions, PairingProblem, PairingResult
 
 LARGE = 60_000
 """Above this many (candidate pair, resource) flow variables, ``formulation="auto"`` uses
 the transportation method instead of the compact MIP (where it applies)."""
+
+
+FIRST_PHASE = 0.3
+"""Share of the time limit HiGHS has on the compact model before, if it has not proven
+optimality, neighbourhood search (:mod:`pairaid.pairing.lns`) takes over."""
+LNS_PHASE = 0.5
+"""Share of the time limit of the neighbourhood search; HiGHS has the rest, warm-started
+from the best plan, to improve the bound."""
 
 
 class SolverError(PairaidError):
@@ -132,7 +143,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             if (evaluate_plan(inst, options, t_pairs, t_q).objective
                     < evaluate_plan(inst, options, start_pairs, start_q).objective):
                 start_pairs, start_q = t_pairs, t_q
-        sol = solve_model(model, options, start_pairs, start_q)
+        sol = _solve_compact(model, inst, options, start_pairs, start_q)
     if sol.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(
             "the solver found the pairing model infeasible although the degree limits, "
@@ -182,3 +193,33 @@ def solve_greedy(problem: PairingProblem, options: PairingOptions | None = None
         mip_gap=float("nan"), solve_seconds=time.perf_counter() - t0, pairs=plan.pairs,
         flows=plan.flows, shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
         measures=plan.measures, formulation="greedy")
+
+
+def _solve_compact(model: PairingModel, inst: Instance, options: PairingOptions,
+                   start_pairs: NDArray[np.bool_], start_q: NDArray[np.float64]
+                   ) -> MipSolution:
+    """HiGHS; if it has not proven optimality after :data:`FIRST_PHASE` of the time,
+    neighbourhood search from its incumbent, then HiGHS again from the best plan."""
+    t0 = time.perf_counter()
+    first = solve_model(model, replace(options, time_limit=FIRST_PHASE * options.time_limit),
+                        start_pairs, start_q)
+    if first.status == SolveStatus.OPTIMAL or first.x is None:
+        if first.x is None and first.status == SolveStatus.TIME_LIMIT_NO_SOLUTION:
+            left = options.time_limit - (time.perf_counter() - t0)
+            return solve_model(model, replace(options, time_limit=max(left, 0.1)))
+        return first
+    x, value = improve_plan(model, inst, first.x, time_limit=LNS_PHASE * options.time_limit)
+    left = options.time_limit - (time.perf_counter() - t0)
+    bound = first.bound
+    if left > 0.1:
+        chosen, q = extract(model, inst, x, integer_flows=options.integer_flows)
+        last = solve_model(model, replace(options, time_limit=left), chosen, q)
+        bound = max(bound, last.bound)
+        if last.x is not None and last.objective <= value + 1e-9:
+            x, value = last.x, last.objective
+        if last.status == SolveStatus.OPTIMAL:
+            return MipSolution(SolveStatus.OPTIMAL, x, value, last.bound, last.mip_gap,
+                               time.perf_counter() - t0)
+    gap = max((value - bound) / max(abs(value), 1e-9), 0.0)
+    return MipSolution(SolveStatus.TIME_LIMIT_FEASIBLE, x, value, bound, gap,
+                       time.perf_counter() - t0)
