@@ -28,13 +28,34 @@ def test_plan_on_builtin_data_writes_the_contract(tmp_path: Path, capsys) -> Non
         assert (out / name).is_file()
 
 
-def test_existing_run_is_never_overwritten(tmp_path: Path, capsys) -> None:
+def test_existing_run_is_replaced_only_with_force(tmp_path: Path, capsys) -> None:
     out = tmp_path / "run"
-    out.mkdir()
-    (out / "mine.txt").write_text("keep me", encoding="utf-8")
-    assert main(["plan", "--out", str(out)]) == 2
+    assert main(["plan", "--out", str(out), "--no-official"]) == 0
+    assert main(["plan", "--out", str(out), "--no-official"]) == 2
     assert "already holds a run" in capsys.readouterr().err
-    assert (out / "mine.txt").read_text(encoding="utf-8") == "keep me"
+    assert main(["plan", "--out", str(out), "--force"]) == 0
+    assert (out / "official_pairs.csv").is_file()
+
+
+def test_user_files_are_never_touched_even_with_force(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "mine"
+    (out / "sub").mkdir(parents=True)
+    (out / "thesis.docx").write_text("keep me", encoding="utf-8")
+    (out / "pairs.csv").write_text("donor_code,recipient_code\n", encoding="utf-8")
+    assert main(["plan", "--out", str(out), "--force"]) == 2
+    assert "not a pairaid run" in capsys.readouterr().err
+    assert (out / "thesis.docx").read_text(encoding="utf-8") == "keep me"
+    assert (out / "sub").is_dir()
+    assert (out / "pairs.csv").read_text(encoding="utf-8") == "donor_code,recipient_code\n"
+
+
+def test_out_that_is_a_file_is_refused(tmp_path: Path, capsys) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    for target in (afile, afile / "sub"):
+        assert main(["plan", "--out", str(target), "--force"]) == 2
+        assert "is a file, not a folder" in capsys.readouterr().err
+    assert afile.read_text(encoding="utf-8") == "x"
 
 
 def test_data_folder_of_a_user(tiny: Path, tmp_path: Path, capsys) -> None:
@@ -111,3 +132,45 @@ def test_infeasible_limits_are_explained(tiny: Path, tmp_path: Path, capsys) -> 
 def test_unknown_donor_code_is_named(tmp_path: Path, capsys) -> None:
     assert main(["plan", "--out", str(tmp_path / "x"), "--donors", "CN-GD,CN-XX"]) == 2
     assert "unknown region code(s) ['CN-XX']" in capsys.readouterr().err
+
+
+def test_missing_capacity_row_is_an_error_not_a_silent_drop(tiny: Path, tmp_path: Path,
+                                                            capsys) -> None:
+    path = tiny / "capacities.csv"
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+             if not ln.startswith("420900,nurses")]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["plan", "--data", str(tiny), "--out", str(tmp_path / "x")]) == 2
+    assert "capacities.csv, column 'resource': no 'nurses' row for region 420900" in \
+        capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--donors", "CN-HB,CN-SD", "--no-official"], "cannot be paired with its own divisions"),
+    (["--recipients", "420900,420900", "--no-official"], "listed more than once"),
+    (["--date", "2019-01-01"], "outside the recipients' case data (2020-01-20 … 2020-04-30)"),
+    (["--recipients", "420100"], "add --no-official"),
+    (["--data", "tests/data/tiny", "--dataset", "hubei-2020"], "not both"),
+])
+def test_run_settings_that_cannot_work(args: list[str], expected: str, tmp_path: Path,
+                                       capsys) -> None:
+    assert main(["plan", "--out", str(tmp_path / "x"), *args]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_external_forecast_must_cover_the_horizon(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["plan", "--out", str(out), "--no-official"]) == 0
+    fc = pd.read_csv(out / "forecast.csv", dtype={"region_code": str})
+    hub = fc[fc["target"] == "census"].rename(columns={"region_code": "location",
+                                                       "date": "target_end_date"})
+    good = tmp_path / "good.csv"
+    hub.to_csv(good, index=False)
+    assert main(["plan", "--out", str(tmp_path / "g"), "--demand", str(good)]) == 0, \
+        capsys.readouterr().err
+    shifted = hub.assign(target_end_date=pd.to_datetime(hub["target_end_date"])
+                         + pd.Timedelta(days=200))
+    bad = tmp_path / "late.csv"
+    shifted.to_csv(bad, index=False)
+    assert main(["plan", "--out", str(tmp_path / "b"), "--demand", str(bad)]) == 2
+    assert "does not cover every day 2020-02-11 … 2020-03-09" in capsys.readouterr().err

@@ -96,3 +96,27 @@ def test_empty_cell_means_unknown_not_zero(tiny: Path) -> None:
     ds = load_dataset(tiny)
     row = ds.cases[(ds.cases["region_code"] == "420900")].iloc[0]
     assert row["recovered_cum"] is not None and str(row["recovered_cum"]) == "<NA>"
+
+
+def test_ragged_rows_are_refused_not_shifted(tiny: Path) -> None:
+    _edit(tiny / "cases.csv", "2020-01-26,420900,112,2,0,", "2020-01-26,420900,112,2,0,,extra,x")
+    _edit(tiny / "cases.csv", "2020-01-27,420900,125,2,0,", "2020-01-27,420900,125")
+    msg = _message(tiny)
+    assert "cases.csv, line 3: row has 8 fields but the header has 6" in msg
+    assert "cases.csv, line 4: row has 3 fields but the header has 6" in msg
+
+
+def test_header_only_required_table(tiny: Path) -> None:
+    path = tiny / "cases.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert "cases.csv: no data rows below the header" in _message(tiny)
+
+
+def test_bom_crlf_and_extra_columns_are_accepted(tiny: Path) -> None:
+    path = tiny / "regions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",remark"] + [ln + ",ok" for ln in lines[1:]]
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    ds = load_dataset(tiny)
+    assert list(ds.regions["region_code"])[:2] == ["CN-AA", "CN-BB"]
+    assert "remark" in ds.regions.columns

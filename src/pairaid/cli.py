@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pairaid.errors import PairaidError
@@ -70,8 +71,9 @@ def _print_plan(run: Any) -> None:
     short = run.plan.shortfall.groupby("recipient_code")["shortfall"].sum()
     gap = run.plan.shortfall.groupby("recipient_code")["gap"].sum()
     table = Table(title=f"pairaid plan: {run.dataset.name}, decision {run.config.decision_date}"
-                  f", horizon {run.config.horizon_days} d, k={run.config.k}, m={run.config.m}")
-    for col in ("donor", "recipient", "doctors", "nurses", "gap covered", "km"):
+                  f", horizon {run.config.horizon_days} d, ≤{run.config.k} donors per city, "
+                  f"≤{run.config.m} cities per donor")
+    for col in ("donor", "recipient", "doctors", "nurses", "city gap covered", "km"):
         table.add_column(col, justify="right" if col not in ("donor", "recipient") else "left")
     for row in run.plan.pairs.itertuples():
         key = (row.donor_code, row.recipient_code)
@@ -79,13 +81,15 @@ def _print_plan(run: Any) -> None:
         nur = float(flows.loc[key].get("nurses", 0)) if key in flows.index else 0.0
         g = float(gap.get(row.recipient_code, 0.0))
         covered = "no gap" if g <= 0 else f"{1 - float(short[row.recipient_code]) / g:.0%}"
-        table.add_row(f"{names[row.donor_code]} ({row.donor_code})",
-                      f"{names[row.recipient_code]} ({row.recipient_code})",
-                      f"{doc:,.0f}", f"{nur:,.0f}", covered, f"{row.distance_km:,.0f}")
+        table.add_row(escape(f"{names[row.donor_code]} ({row.donor_code})"),
+                      escape(f"{names[row.recipient_code]} ({row.recipient_code})"),
+                      f"{abs(doc):,.0f}", f"{abs(nur):,.0f}", covered,
+                      f"{row.distance_km:,.0f}")
     console.print(table)
     no_gap = [names[c] for c in run.recipients if float(gap.get(c, 0.0)) <= 0]
     if no_gap:
-        console.print(f"No staff gap forecast (no donor needed): {', '.join(no_gap)}")
+        console.print(escape(f"No staff gap forecast at the planning quantile: "
+                             f"{', '.join(no_gap)}"))
 
 
 def _print_comparison(run: Any) -> None:
@@ -109,8 +113,11 @@ def _print_comparison(run: Any) -> None:
     console.print(table)
     cap = run.metrics.get("staff_cap")
     if cap is not None:
-        console.print(f"pairaid may send at most {cap:,.0f} staff, as many as the official "
-                      "pairing sends (lift with --no-staff-cap).")
+        console.print(f"pairaid may send at most {cap:,.0f} staff: the staff the official "
+                      "pairing would send under the same model and forecast (its flows are "
+                      "optimised too; this is not a historical head count). Lift with "
+                      "--no-staff-cap. 'city gap covered' is per recipient, over the "
+                      "horizon, from all its donors.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -165,8 +172,9 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     """Forecast, compute gaps and pair donors with recipients; compare with history."""
     from pairaid.config import make_config
     from pairaid.datasets import load_builtin, load_dataset
+    from pairaid.errors import ConfigError
     from pairaid.pipeline import plan as run_plan
-    from pairaid.runs import default_out, save_run
+    from pairaid.runs import check_out, default_out, save_run
 
     flags: dict[str, Any] = {
         "data_dir": data_dir, "dataset": dataset,
@@ -185,15 +193,17 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     if no_official:
         values["official_round"] = None
     config = make_config(values, origin=str(config_file) if config_file else "flags")
+    if data_dir is not None and dataset is not None:
+        raise ConfigError("give either --data DIR or --dataset NAME, not both")
     data = (load_dataset(config.data_dir) if config.data_dir
             else load_builtin(config.dataset))
+    target = check_out(out or default_out(data.name, config.decision_date), force=force)
     forecast = None
     if config.demand_file is not None:
         from pairaid.forecast.external import read_forecast_hub
 
         forecast = read_forecast_hub(config.demand_file, regions=data.regions)
     run = run_plan(data, config, forecast=forecast)
-    target = out or default_out(run)
     folder = save_run(run, target, force=force)
     _print_plan(run)
     _print_comparison(run)

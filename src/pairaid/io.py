@@ -10,8 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,19 @@ def _decode(path: Path) -> str:
             str(path), f"not valid UTF-8 (byte 0x{data[err.start]:02x} at byte offset "
             f"{err.start}); save the file as UTF-8", line)]) from None
     return text
+
+
+def _check_field_counts(text: str, source: str) -> None:
+    """Refuse rows with more or fewer fields than the header (pandas would pad or shift)."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    problems = []
+    for row in reader:
+        if row and len(row) != len(header):
+            problems.append(Problem(source, f"row has {len(row)} fields but the header has "
+                                    f"{len(header)}", reader.line_num))
+    if problems:
+        raise InputError(problems)
 
 
 def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
@@ -61,8 +73,9 @@ def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
     if not text.strip():
         raise InputError([Problem(str(path), "file is empty; expected a header row")])
     try:
+        _check_field_counts(text, str(path))
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                          na_values=[""], skipinitialspace=False)
+                          na_values=[""], skipinitialspace=False, index_col=False)
     except (pd.errors.ParserError, csv.Error) as err:
         raise InputError([Problem(str(path), f"not well-formed CSV: {err}")]) from None
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -103,28 +116,67 @@ def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
             tables[name] = read_table(path, schema)
         except InputError as err:
             problems.extend(err.problems)
+            continue
+        if name in REQUIRED_TABLES and tables[name].empty:
+            problems.append(Problem(str(path), "no data rows below the header"))
     if problems:
         raise InputError(problems)
     return tables
 
 
-def prepare_run_folder(out: Path | str, *, force: bool) -> Path:
-    """Create the run folder ``out``, refusing to overwrite an earlier run.
+def check_run_folder(out: Path | str, *, force: bool, owned: Iterable[str]) -> Path:
+    """Check that a run may be written to ``out``, before any work is done.
+
+    Parameters
+    ----------
+    out : path-like
+        The run folder.
+    force : bool
+        Allow replacing an earlier run's files.
+    owned : iterable of str
+        File names a run writes; only these may ever be replaced.
 
     Raises
     ------
     pairaid.errors.OutputExistsError
-        If ``out`` exists and is not empty and ``force`` is false.
+        If ``out`` is a file; if it holds an earlier run and ``force`` is false; or if it
+        holds any file that is not a run file (such a folder is never written into, so
+        nothing a user put there is lost).
     """
     out = Path(out)
-    if out.exists() and any(out.iterdir()):
-        if not force:
-            raise OutputExistsError(
-                f"output folder {out} already holds a run; choose another --out or pass "
-                "--force to replace it")
-        if out.is_dir():
-            shutil.rmtree(out)
+    if out.exists() and not out.is_dir():
+        raise OutputExistsError(f"--out {out} is a file, not a folder; choose a folder")
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            raise OutputExistsError(f"--out {out}: {parent} is a file, not a folder")
+    if not out.exists():
+        return out
+    present = {p.name for p in out.iterdir()}
+    foreign = sorted(present - set(owned))
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+        raise OutputExistsError(
+            f"output folder {out} holds files that are not a pairaid run ({shown}); "
+            "choose another --out (pairaid never writes into such a folder)")
+    if present and not force:
+        raise OutputExistsError(
+            f"output folder {out} already holds a run; choose another --out or pass "
+            "--force to replace it")
+    return out
+
+
+def prepare_run_folder(out: Path | str, *, force: bool, owned: Iterable[str]) -> Path:
+    """Create the run folder ``out``, removing an earlier run's files only when forced.
+
+    Only files named in ``owned`` are ever removed; see :func:`check_run_folder` for the
+    errors raised.
+    """
+    out = check_run_folder(out, force=force, owned=owned)
     out.mkdir(parents=True, exist_ok=True)
+    for name in owned:
+        path = out / name
+        if path.is_file():
+            path.unlink()
     return out
 
 

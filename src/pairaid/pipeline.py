@@ -15,7 +15,7 @@ import pandas as pd
 
 from pairaid.config import PlanConfig
 from pairaid.datasets import Dataset, load_builtin
-from pairaid.errors import ConfigError
+from pairaid.errors import ConfigError, InputError, Problem
 from pairaid.forecast import forecast_cases
 from pairaid.gaps import compute_gaps, donor_capacities
 from pairaid.geo import distance_table
@@ -95,6 +95,9 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
         provinces = regions[regions["level"] == "province"]["region_code"]
         donors = [c for c in provinces if c not in parents]
     for name, codes in (("recipients", recipients), ("donors", donors)):
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise ConfigError(f"setting '{name}': code(s) {dup} listed more than once")
         unknown = [c for c in codes if c not in known]
         if unknown:
             raise ConfigError(f"setting '{name}': unknown region code(s) {unknown} "
@@ -104,7 +107,72 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
     both = sorted(set(recipients) & set(donors))
     if both:
         raise ConfigError(f"regions {both} are both donors and recipients")
+    own = sorted(set(donors) & parents)
+    if own:
+        raise ConfigError(f"setting 'donors': {own} is the province of some recipients; "
+                          "a province cannot be paired with its own divisions (its epidemic "
+                          "is the recipients' epidemic)")
     return recipients, donors
+
+
+def check_inputs(dataset: Dataset, config: PlanConfig, recipients: list[str],
+                 donors: list[str]) -> None:
+    """Check that the data can support this run, before any work.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If the decision date is outside the case data of the recipients.
+    pairaid.errors.InputError
+        If a recipient lacks a ``beds``, ``doctors`` or ``nurses`` capacity, or a donor a
+        ``doctors`` or ``nurses`` capacity (file ``capacities.csv``).
+    """
+    cases = dataset.cases[dataset.cases["region_code"].isin(recipients)]
+    if cases.empty:
+        raise InputError([Problem(str(dataset.path / "cases.csv"),
+                                  "no case rows for any recipient")])
+    first, last = cases["date"].min().date(), cases["date"].max().date()
+    if not first <= config.decision_date <= last:
+        raise ConfigError(f"setting 'decision_date' = {config.decision_date}: outside the "
+                          f"recipients' case data ({first} … {last})")
+    have = set(zip(dataset.capacities["region_code"], dataset.capacities["resource"],
+                   strict=True))
+    problems = []
+    for codes, resources in ((recipients, ("beds", "doctors", "nurses")),
+                             (donors, STAFF_RESOURCES)):
+        for code in codes:
+            for res in resources:
+                if (code, res) not in have:
+                    problems.append(Problem(str(dataset.path / "capacities.csv"),
+                                            f"no '{res}' row for region {code}, which this "
+                                            "run needs", None, "resource"))
+    if problems:
+        raise InputError(problems)
+
+
+def check_forecast(forecast: pd.DataFrame, config: PlanConfig,
+                   recipients: list[str]) -> None:
+    """Check that a given (external) forecast covers every recipient and day of the horizon.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        Naming the recipients or days without census rows.
+    """
+    census = forecast[forecast["target"] == "census"]
+    start = pd.Timestamp(config.decision_date) + pd.Timedelta(days=1)
+    days = pd.date_range(start, periods=config.horizon_days, freq="D")
+    missing = [c for c in recipients if c not in set(census["region_code"])]
+    if missing:
+        raise ConfigError(f"the forecast has no census rows for recipients {missing}")
+    inside = census[census["date"].isin(days)]
+    short = sorted(c for c, g in inside.groupby("region_code")
+                   if g["date"].nunique() < len(days) and c in recipients)
+    short += sorted(set(recipients) - set(inside["region_code"]))
+    if short:
+        raise ConfigError(f"the forecast does not cover every day {days[0].date()} … "
+                          f"{days[-1].date()} (decision date + 1 … + horizon) for "
+                          f"recipients {sorted(set(short))}")
 
 
 def observed_series(cases: pd.DataFrame, region_codes: list[str]) -> pd.DataFrame:
@@ -164,8 +232,12 @@ def official_pairs(dataset: Dataset, config: PlanConfig, recipients: list[str],
                      strict=True))
     outside = [p for p in pairs if p[0] not in donors or p[1] not in recipients]
     if outside:
-        raise ConfigError(f"the official {config.official_round} pairing uses pairs outside "
-                          f"this run's donors/recipients: {outside}")
+        shown = ", ".join(f"{d}→{r}" for d, r in outside[:4])
+        more = f" and {len(outside) - 4} more" if len(outside) > 4 else ""
+        raise ConfigError(f"the official {config.official_round} pairing uses {len(outside)} "
+                          f"pair(s) outside this run's donors/recipients ({shown}{more}); "
+                          "add --no-official (official_round = none) to plan without the "
+                          "comparison")
     return pairs
 
 
@@ -194,12 +266,15 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         pairing satisfies the limits (with the reason in words).
     """
     recipients, donors = select_regions(dataset, config)
+    check_inputs(dataset, config, recipients, donors)
     params_table = dataset.parameters if len(dataset.parameters) else \
         load_builtin("hubei-2020").parameters
     params = parameter_values(params_table, source=str(dataset.path / "parameters.csv"))
     if config.parameters:
         params = with_overrides(params, dict(config.parameters))
-    if forecast is None:
+    if forecast is not None:
+        check_forecast(forecast, config, recipients)
+    else:
         forecast = forecast_cases(dataset.cases, region_codes=recipients,
                                   origin=config.decision_date,
                                   horizon_days=config.horizon_days, parameters=params,
@@ -213,9 +288,6 @@ def plan(dataset: Dataset, config: PlanConfig, *,
                         parameters=params)
     caps = donor_capacities(dataset.capacities, dataset.cases, donors=donors,
                             decision_date=config.decision_date, parameters=params)
-    missing = sorted(set(recipients) - set(gaps["region_code"]))
-    if missing:
-        raise ConfigError(f"recipients {missing} have no capacity figures in capacities.csv")
     if dataset.distances is not None:
         dist = dataset.distances[dataset.distances["donor_code"].isin(donors)
                                  & dataset.distances["recipient_code"].isin(recipients)]

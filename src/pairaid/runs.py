@@ -9,21 +9,35 @@ Other tools read these files; keep at least: ``pairs.csv`` (``donor_code``,
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from pairaid.io import prepare_run_folder, write_csv, write_json
+from pairaid.io import check_run_folder, prepare_run_folder, write_csv, write_json
 from pairaid.pipeline import PlanRun
 
 RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "needs.csv",
              "gaps.csv", "donor_capacities.csv", "distances.csv", "pairs.csv", "flows.csv",
              "shortfall.csv", "official_pairs.csv", "official_flows.csv",
-             "official_shortfall.csv", "metrics.json")
-"""Files of a run folder (the ``official_*`` ones only when a historical round is compared)."""
+             "official_shortfall.csv", "metrics.json", "report.html", "plan.xlsx",
+             "pairs.geojson")
+"""Files of a run folder (the ``official_*`` ones only when a historical round is compared;
+the last three only when a report was asked for). Only these are ever replaced."""
 
 
-def default_out(run: PlanRun) -> Path:
+def default_out(dataset_name: str, decision_date: date) -> Path:
     """``pairaid-out/<data set>-<decision date>/`` in the working directory."""
-    return Path("pairaid-out") / f"{run.dataset.name}-{run.config.decision_date.isoformat()}"
+    return Path("pairaid-out") / f"{dataset_name}-{decision_date.isoformat()}"
+
+
+def check_out(out: Path | str, *, force: bool) -> Path:
+    """Fail early (before any work) if a run may not be written to ``out``.
+
+    Raises
+    ------
+    pairaid.errors.OutputExistsError
+        See :func:`pairaid.io.check_run_folder`.
+    """
+    return check_run_folder(out, force=force, owned=RUN_FILES)
 
 
 def save_run(run: PlanRun, out: Path | str, *, force: bool = False) -> Path:
@@ -34,7 +48,7 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False) -> Path:
     pairaid.errors.OutputExistsError
         If ``out`` already holds files and ``force`` is false.
     """
-    folder = prepare_run_folder(out, force=force)
+    folder = prepare_run_folder(out, force=force, owned=RUN_FILES)
     config_text = run.config.to_toml()
     if run.config.data_dir is None:
         config_text = f"# data set: built-in '{run.dataset.name}'\n" + config_text

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from tqdm import tqdm
 
@@ -153,7 +154,7 @@ def _print(scores: pd.DataFrame) -> None:
         for row in scores.loc[scores["target"] == target].itertuples():
             table.add_row(
                 *[
-                    str(getattr(row, c))
+                    escape(str(getattr(row, c)))
                     if c in ("model", "horizon_days", "n")
                     else _fmt(float(getattr(row, c)))
                     for c in cols
