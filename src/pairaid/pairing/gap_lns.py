@@ -4,8 +4,8 @@ each neighbourhood exactly.
 From a feasible assignment, repeatedly free every job of 2 to :data:`MAX_AGENTS` agents
 chosen at random and re-assign those jobs among those agents by a small HiGHS MIP
 (started from the current assignment, with a short time limit), or free :data:`JOBS`
-random jobs and re-assign them among all agents in the capacity left; keep the result
-when it is better. Each
+random jobs (more after a run of failures) and re-assign them among all agents in the
+capacity left; keep the result when it is better. Each
 sub-problem keeps the rest of the assignment fixed, so every accepted move stays
 feasible. This is the "MIP-based large neighbourhood search" family (Shaw 1998; Danna,
 Rothberg & Le Pape 2005) with the exact sub-solver doing all the searching.
@@ -32,8 +32,12 @@ from pairaid.pairing.orlib import GapInstance
 MAX_AGENTS = 4
 """Largest number of agents whose jobs are freed together (tightly constrained sub-problems
 of 5 agents already take HiGHS seconds to prove)."""
-JOBS = 20
-"""Jobs freed together in the job neighbourhood."""
+JOBS = 15
+"""Jobs freed together in the job neighbourhood, at first."""
+MAX_JOBS = 40
+"""Most jobs freed together: after :data:`STALL` neighbourhoods without improvement the
+job neighbourhood grows by 5 jobs, up to this, and shrinks back on improvement."""
+STALL = 20
 SUB_TIME_LIMIT = 0.3
 """Time limit of one neighbourhood [s]; the sub-MIP starts from the current assignment,
 so stopping early never makes it worse."""
@@ -103,6 +107,7 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
     sign = 1.0 if sense == "min" else -1.0
     value = sign * float(inst.cost[best, np.arange(n)].sum())
     sizes = np.arange(2, min(m, MAX_AGENTS) + 1)
+    jobs_n, fails = JOBS, 0
     while sizes.size and time.perf_counter() - t0 < time_limit and not (stop and stop()):
         left = time_limit - (time.perf_counter() - t0)
         if rng.random() < 0.5:
@@ -110,14 +115,20 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
             size = int(rng.choice(sizes))
             agents = np.sort(rng.choice(m, size=size, replace=False))
             jobs = np.flatnonzero(np.isin(best, agents))
+            limit = SUB_TIME_LIMIT
         else:
-            # a few random jobs, re-assigned among all agents in the room left
+            # random jobs, re-assigned among all agents in the room left; more of them
+            # after a run of failures
             agents = np.arange(m)
-            jobs = np.sort(rng.choice(n, size=min(n, JOBS), replace=False))
-        new = _sub_solve(inst, best, agents, jobs, sense,
-                         max(min(left, SUB_TIME_LIMIT), 0.01))
+            jobs = np.sort(rng.choice(n, size=min(n, jobs_n), replace=False))
+            limit = SUB_TIME_LIMIT + 0.02 * jobs_n
+        new = _sub_solve(inst, best, agents, jobs, sense, max(min(left, limit), 0.01))
         if new is not None:
             v = sign * float(inst.cost[new, np.arange(n)].sum())
             if v < value - 1e-9:
-                best, value = new, v
+                best, value, jobs_n, fails = new, v, JOBS, 0
+                continue
+        fails += 1
+        if fails > STALL and jobs_n < MAX_JOBS:
+            jobs_n, fails = jobs_n + 5, 0
     return best
