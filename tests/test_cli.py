@@ -174,3 +174,34 @@ def test_external_forecast_must_cover_the_horizon(tmp_path: Path, capsys) -> Non
     shifted.to_csv(bad, index=False)
     assert main(["plan", "--out", str(tmp_path / "b"), "--demand", str(bad)]) == 2
     assert "does not cover every day 2020-02-11 … 2020-03-09" in capsys.readouterr().err
+
+
+def test_modes_and_pair_rules_from_flags(tmp_path: Path) -> None:
+    out = tmp_path / "m"
+    assert main(["plan", "--out", str(out), "--mode", "1:1", "--max-km", "800",
+                 "--param", "covid_share_staff=0.05", "--no-staff-cap"]) == 0
+    pairs = pd.read_csv(out / "pairs.csv", dtype=str)
+    assert pairs.groupby("recipient_code").size().max() == 1
+    assert pairs.groupby("donor_code").size().max() == 1
+    assert pd.to_numeric(pairs["distance_km"]).max() <= 800
+
+
+def test_previous_plan_is_kept_when_replanning(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["plan", "--out", str(first), "--date", "2020-02-07"]) == 0
+    assert main(["plan", "--out", str(second), "--previous", str(first / "pairs.csv")]) == 0
+    before = pd.read_csv(first / "pairs.csv", dtype=str)
+    after = pd.read_csv(second / "pairs.csv", dtype=str)
+    kept = set(zip(before["donor_code"], before["recipient_code"], strict=True))
+    assert kept <= set(zip(after["donor_code"], after["recipient_code"], strict=True))
+
+
+def test_explain_writes_its_tables(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "e"
+    assert main(["plan", "--out", str(out), "--explain"]) == 0
+    assert "Cost of forbidding each chosen pair" in capsys.readouterr().out
+    forbid = pd.read_csv(out / "explain_forbid_costs.csv", dtype={"recipient_code": str})
+    pairs = pd.read_csv(out / "pairs.csv", dtype={"recipient_code": str})
+    assert len(forbid) == len(pairs)
+    # forbidding a pair of an optimal plan can never lower the optimum
+    assert (forbid["cost"] >= -1e-6).all()

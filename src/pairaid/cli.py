@@ -40,6 +40,17 @@ def _donor_limit(text: str) -> tuple[str, int]:
                                  param_hint="--m-donor") from None
 
 
+def _previous_pairs(path: Path) -> list[tuple[str, str]]:
+    from pairaid.errors import InputError, Problem
+    from pairaid.io import read_table
+    from pairaid.schemas import PAIRS
+
+    if not path.is_file():
+        raise InputError([Problem(str(path), "file not found")])
+    table = read_table(path, PAIRS)
+    return list(zip(table["donor_code"], table["recipient_code"], strict=True))
+
+
 def _codes(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -120,6 +131,33 @@ def _print_comparison(run: Any) -> None:
                       "horizon, from all its donors.")
 
 
+def _print_explanation(run: Any, why: Any) -> None:
+    names = run.dataset.region_names("en")
+    table = Table(title="Cost of forbidding each chosen pair (re-solved)")
+    for col in ("donor", "recipient", "objective +", "shortfall + [staff-days]", "status"):
+        table.add_column(col)
+    for row in why.forbid_costs.itertuples():
+        table.add_row(escape(names[row.donor_code]), escape(names[row.recipient_code]),
+                      f"{row.cost:,.3f}", f"{row.shortfall_change:,.0f}",
+                      escape(str(row.status)))
+    console.print(table)
+    top = why.marginal_values[why.marginal_values["value"] > 1e-9].head(5)
+    team = ", ".join(f"{v} {k}" for k, v in why.team.items())
+    if top.empty:
+        console.print(f"One more team ({team}) would not reduce the objective anywhere.")
+    else:
+        console.print(f"Where one more team ({team}) helps most: " + ", ".join(
+            f"{escape(names[r])} (objective −{v:,.2f})"
+            for r, v in zip(top["recipient_code"], top["value"], strict=True)))
+    console.print("Stable matching (deferred acceptance; rankings by distance, gap, "
+                  "capacity): " + ", ".join(f"{d}→{r}" for d, r in why.stable_pairs))
+    if why.official_blocking_pairs is not None:
+        n = len(why.official_blocking_pairs)
+        console.print("Official pairing: " + ("stable under these rankings" if n == 0 else
+                      f"{n} blocking pair(s), e.g. " + ", ".join(
+                          f"{d}→{r}" for d, r in why.official_blocking_pairs[:5])))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pairaid")
 def cli() -> None:
@@ -143,6 +181,19 @@ def cli() -> None:
 @click.option("--m", type=int, help="Max recipients per donor [default 1].")
 @click.option("--m-donor", multiple=True, metavar="DONOR=M",
               help="Per-donor limit, e.g. CN-SX=3 (repeatable).")
+@click.option("--mode", type=click.Choice(["1:1", "k:1", "1:k", "m:n"]),
+              help="Pairing mode (overrides --k/--m: 1:1 both 1, k:1 m=1, 1:k k=1).")
+@click.option("--max-km", "max_distance_km", type=float,
+              help="Pairs farther apart are not candidates [km].")
+@click.option("--fairness", "burden_max_weight", type=float,
+              help="Weight of the largest donor burden (min-max fairness) [default 0].")
+@click.option("--previous", "previous_file", type=click.Path(path_type=Path),
+              help="pairs.csv of the plan in force: its pairs stay (re-planning).")
+@click.option("--change-cost", type=float,
+              help="With --previous: let pairs change, each change costing this much.")
+@click.option("--explain", is_flag=True,
+              help="Explain the plan: cost of forbidding each pair, value of one more "
+              "team, stable matching and stability of the official pairing.")
 @click.option("--fix", multiple=True, metavar="DONOR:RECIPIENT", help="Fixed pair.")
 @click.option("--forbid", multiple=True, metavar="DONOR:RECIPIENT", help="Forbidden pair.")
 @click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
@@ -163,7 +214,9 @@ def cli() -> None:
 @click.option("--xlsx", is_flag=True, help="Also write plan.xlsx.")
 def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          decision_date: Any, horizon_days: int | None, recipients: str | None,
-         donors: str | None, k: int | None, m: int | None,
+         donors: str | None, k: int | None, m: int | None, mode: str | None,
+         max_distance_km: float | None, burden_max_weight: float | None,
+         previous_file: Path | None, change_cost: float | None, explain: bool,
          m_donor: Sequence[str], fix: Sequence[str], forbid: Sequence[str],
          param: Sequence[str], planning_quantile: float | None, model: str | None,
          demand_file: Path | None,
@@ -173,6 +226,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     from pairaid.config import make_config
     from pairaid.datasets import load_builtin, load_dataset
     from pairaid.errors import ConfigError
+    from pairaid.pipeline import explain as explain_plan
     from pairaid.pipeline import plan as run_plan
     from pairaid.runs import check_out, default_out, save_run
 
@@ -180,7 +234,11 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         "data_dir": data_dir, "dataset": dataset,
         "decision_date": decision_date.date() if decision_date else None,
         "horizon_days": horizon_days, "k": k, "m": m,
-        "recipients": _codes(recipients), "donors": _codes(donors),
+        "recipients": _codes(recipients), "donors": _codes(donors), "mode": mode,
+        "max_distance_km": max_distance_km, "burden_max_weight": burden_max_weight,
+        "previous_pairs": _previous_pairs(previous_file) if previous_file else None,
+        "change_cost": change_cost,
+        "keep_previous": False if change_cost is not None else None,
         "m_per_donor": dict(_donor_limit(t) for t in m_donor) or None,
         "fixed_pairs": [_pair(t, "--fix") for t in fix] or None,
         "forbidden_pairs": [_pair(t, "--forbid") for t in forbid] or None,
@@ -204,9 +262,12 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
 
         forecast = read_forecast_hub(config.demand_file, regions=data.regions)
     run = run_plan(data, config, forecast=forecast)
-    folder = save_run(run, target, force=force)
+    why = explain_plan(run) if explain else None
+    folder = save_run(run, target, force=force, explanation=why)
     _print_plan(run)
     _print_comparison(run)
+    if why is not None:
+        _print_explanation(run, why)
     if report or xlsx:
         from pairaid.report import report_geojson, report_html, report_xlsx
 

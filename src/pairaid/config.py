@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -78,6 +78,30 @@ class PlanConfig(BaseModel):
         Random seed of the forecast's bootstrap.
     parameters : dict of str to float
         Overrides of the data set's ``parameters.csv`` values (same names and units).
+    mode : {"1:1", "k:1", "1:k", "m:n"} or None
+        Pairing mode: ``1:1`` one donor per recipient and one recipient per donor; ``k:1``
+        up to ``k`` donors per recipient, one recipient per donor; ``1:k`` one donor per
+        recipient, up to ``m`` recipients per donor; ``m:n`` both limits as given.
+        ``None`` (default) uses ``k`` and ``m`` as given, which is ``m:n``.
+    k_per_recipient : dict of str to int
+        Per-recipient overrides of ``k``.
+    max_distance_km : float or None
+        Pairs farther apart are not candidates [km].
+    burden_max_weight : float
+        Objective weight of the largest donor burden (staff sent ÷ capacity): min-max
+        fairness [objective units per unit burden].
+    burden_deviation_weight : float
+        Objective weight of the donors' deviation from a burden proportional to capacity
+        (the Wenchuan 2008 rule of an equal share) [objective units per unit burden].
+    reserve_share : float
+        Share of every donor's capacity kept back for its own population, in [0, 1).
+    previous_pairs : list of [donor_code, recipient_code]
+        Pairs of the plan in force (teams already deployed), for re-planning.
+    keep_previous : bool
+        Keep every previous pair (default); if false, each changed pair costs
+        ``change_cost``.
+    change_cost : float
+        Objective cost of one changed pair against ``previous_pairs``.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -106,6 +130,23 @@ class PlanConfig(BaseModel):
     mip_rel_gap: float = Field(0.0, ge=0, lt=1)
     seed: int = 0
     parameters: dict[str, float] = Field(default_factory=dict)
+    mode: Literal["1:1", "k:1", "1:k", "m:n"] | None = None
+    k_per_recipient: dict[str, int] = Field(default_factory=dict)
+    max_distance_km: float | None = Field(None, gt=0)
+    burden_max_weight: float = Field(0.0, ge=0)
+    burden_deviation_weight: float = Field(0.0, ge=0)
+    reserve_share: float = Field(0.0, ge=0, lt=1)
+    previous_pairs: list[tuple[str, str]] = Field(default_factory=list)
+    keep_previous: bool = True
+    change_cost: float = Field(0.0, ge=0)
+
+    @field_validator("k_per_recipient")
+    @classmethod
+    def _k_positive(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {r: v for r, v in value.items() if v < 1}
+        if bad:
+            raise ValueError(f"must be ≥ 1, got {bad}")
+        return value
 
     @field_validator("m_per_donor")
     @classmethod

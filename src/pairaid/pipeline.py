@@ -21,7 +21,16 @@ from pairaid.gaps import compute_gaps, donor_capacities
 from pairaid.geo import distance_table
 from pairaid.metrics import plan_metrics
 from pairaid.needs import compute_needs
-from pairaid.pairing import PairingOptions, PairingProblem, PairingResult, solve
+from pairaid.pairing import (
+    PairingOptions,
+    PairingProblem,
+    PairingResult,
+    check_stability,
+    forbid_costs,
+    marginal_values,
+    solve,
+    stable_pairs,
+)
 from pairaid.parameters import parameter_values, with_overrides
 from pairaid.schemas import STAFF_RESOURCES
 
@@ -38,6 +47,8 @@ class PlanRun:
     dataset : Dataset
     recipients, donors : list of str
     parameters : dict of str to float
+    problem, options : PairingProblem, PairingOptions
+        What the pairing engine was given for pairaid's plan (to explain or re-solve it).
     forecast, observed, needs, gaps, donor_capacities, distances : pandas.DataFrame
         Tables as in ``docs/design.md``; ``observed`` has ``region_code``, ``date``,
         ``new_confirmed``, ``census`` [persons] over the whole data range.
@@ -55,6 +66,8 @@ class PlanRun:
     recipients: list[str]
     donors: list[str]
     parameters: dict[str, float]
+    problem: PairingProblem
+    options: PairingOptions
     forecast: pd.DataFrame
     observed: pd.DataFrame
     needs: pd.DataFrame
@@ -192,16 +205,34 @@ def observed_series(cases: pd.DataFrame, region_codes: list[str]) -> pd.DataFram
                          "new_confirmed": new, "census": census}).reset_index(drop=True)
 
 
-def _options(config: PlanConfig, **extra: Any) -> PairingOptions:
-    m: int | dict[str, int] = dict(config.m_per_donor) if config.m_per_donor else config.m
+def pairing_options(config: PlanConfig, **extra: Any) -> PairingOptions:
+    """The pairing engine's options for a run (mode, limits, objective weights, solver).
+
+    ``mode`` overrides ``k``/``m``: ``1:1`` sets both to 1, ``k:1`` sets m = 1, ``1:k``
+    sets k = 1.
+    """
+    k, m = config.k, config.m
+    if config.mode in ("1:1", "1:k"):
+        k = 1
+    if config.mode in ("1:1", "k:1"):
+        m = 1
+    per_donor = {} if config.mode in ("1:1", "k:1") else dict(config.m_per_donor)
+    per_recipient = {} if config.mode in ("1:1", "1:k") else dict(config.k_per_recipient)
     return PairingOptions(
-        max_donors_per_recipient=config.k,
-        max_recipients_per_donor=m,
-        default_max_donors_per_recipient=config.k,
-        default_max_recipients_per_donor=config.m,
+        max_donors_per_recipient=per_recipient or k,
+        max_recipients_per_donor=per_donor or m,
+        default_max_donors_per_recipient=k,
+        default_max_recipients_per_donor=m,
         fixed_pairs=[tuple(p) for p in config.fixed_pairs],  # type: ignore[misc]
         forbidden_pairs=[tuple(p) for p in config.forbidden_pairs],  # type: ignore[misc]
         distance_weight=config.distance_weight,
+        max_distance_km=config.max_distance_km,
+        burden_max_weight=config.burden_max_weight,
+        burden_deviation_weight=config.burden_deviation_weight,
+        reserve_share=config.reserve_share,
+        previous_pairs=[tuple(p) for p in config.previous_pairs],  # type: ignore[misc]
+        keep_previous=config.keep_previous,
+        change_cost=config.change_cost,
         time_limit=config.time_limit,
         mip_rel_gap=config.mip_rel_gap,
         **extra,
@@ -302,18 +333,83 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         weights=dict(config.resource_weights),
     )
     exact = official_pairs(dataset, config, recipients, donors)
-    official = solve(problem, _options(config, exact_pairs=exact)) if exact else None
+    official = None
+    if exact:
+        # the historical plan as announced: only its pairs; flows by the same model
+        official = solve(problem, PairingOptions(
+            exact_pairs=exact, distance_weight=config.distance_weight,
+            reserve_share=config.reserve_share, time_limit=config.time_limit,
+            mip_rel_gap=config.mip_rel_gap))
     cap = None
     if official is not None and config.staff_cap_to_official:
         cap = float(official.flows["quantity"].sum())
-    result = solve(problem, _options(config, max_total_sent=cap))
+    options = pairing_options(config, max_total_sent=cap)
+    result = solve(problem, options)
     metrics: dict[str, Any] = {"pairaid": plan_metrics(result, gaps, caps)}
     if official is not None:
         key = OFFICIAL_KEY_PREFIX + config.official_round.isoformat().replace("-", "_")  # type: ignore[union-attr]
         metrics[key] = plan_metrics(official, gaps, caps)
     metrics["staff_cap"] = cap
     return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
-                   parameters=params, forecast=forecast,
+                   parameters=params, problem=problem, options=options, forecast=forecast,
                    observed=observed_series(dataset.cases, recipients), needs=needs,
                    gaps=gaps, donor_capacities=caps, distances=dist, plan=result,
                    official=official, metrics=metrics)
+
+
+@dataclass(frozen=True, eq=False)
+class Explanation:
+    """Why the plan is what it is.
+
+    Attributes
+    ----------
+    forbid_costs : pandas.DataFrame
+        Per chosen pair: objective and shortfall change if it were forbidden
+        (:func:`pairaid.pairing.forbid_costs`).
+    marginal_values : pandas.DataFrame
+        Per recipient: objective decrease from one more team of ``team`` staff
+        (:func:`pairaid.pairing.marginal_values`).
+    stable_pairs : list of (donor_code, recipient_code)
+        Deferred-acceptance pairing from rankings by distance, gap and capacity.
+    official_blocking_pairs : list of (donor_code, recipient_code) or None
+        Pairs that would rather be matched to each other than keep the official pairing
+        (empty = the official pairing is stable under those rankings).
+    """
+
+    forbid_costs: pd.DataFrame
+    marginal_values: pd.DataFrame
+    stable_pairs: list[tuple[str, str]]
+    official_blocking_pairs: list[tuple[str, str]] | None
+    team: dict[str, int]
+
+
+TEAM = {"doctors": 30, "nurses": 100}
+"""Size of "one more team" in :func:`explain` [staff]: an assumed typical provincial team
+of 130 (the Chongqing team of 2020-02-12 had 46 doctors and 96 nurses, medical_teams.csv)."""
+
+
+def explain(run: PlanRun, *, team: dict[str, int] | None = None) -> Explanation:
+    """Explain a plan by re-solving the same model (see :mod:`pairaid.pairing.explain`).
+
+    Parameters
+    ----------
+    run : PlanRun
+        A finished run.
+    team : dict of str to int, optional
+        Staff per resource of "one more team" [staff]; default :data:`TEAM`.
+
+    Returns
+    -------
+    Explanation
+    """
+    team = dict(team or TEAM)
+    forbid = forbid_costs(run.problem, run.options, run.plan)
+    marginal = marginal_values(run.problem, run.options, team=team, result=run.plan)
+    stable = stable_pairs(run.problem, run.options)
+    blocking = None
+    if run.official is not None:
+        official = list(zip(run.official.pairs["donor_code"], run.official.pairs[
+            "recipient_code"], strict=True))
+        blocking = check_stability(run.problem, official, run.options)
+    return Explanation(forbid_costs=forbid, marginal_values=marginal, stable_pairs=stable,
+                       official_blocking_pairs=blocking, team=team)

@@ -13,13 +13,14 @@ from datetime import date
 from pathlib import Path
 
 from pairaid.io import check_run_folder, prepare_run_folder, write_csv, write_json
-from pairaid.pipeline import PlanRun
+from pairaid.pipeline import Explanation, PlanRun
 
 RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "needs.csv",
              "gaps.csv", "donor_capacities.csv", "distances.csv", "pairs.csv", "flows.csv",
              "shortfall.csv", "official_pairs.csv", "official_flows.csv",
              "official_shortfall.csv", "metrics.json", "report.html", "plan.xlsx",
-             "pairs.geojson")
+             "pairs.geojson", "explain_forbid_costs.csv", "explain_marginal_values.csv",
+             "explain_stability.json")
 """Files of a run folder (the ``official_*`` ones only when a historical round is compared;
 the last three only when a report was asked for). Only these are ever replaced."""
 
@@ -40,8 +41,9 @@ def check_out(out: Path | str, *, force: bool) -> Path:
     return check_run_folder(out, force=force, owned=RUN_FILES)
 
 
-def save_run(run: PlanRun, out: Path | str, *, force: bool = False) -> Path:
-    """Write every table of ``run`` into the folder ``out``.
+def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
+             explanation: Explanation | None = None) -> Path:
+    """Write every table of ``run`` (and of its ``explanation``, if given) into ``out``.
 
     Raises
     ------
@@ -69,6 +71,15 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False) -> Path:
     metrics["dataset"] = run.dataset.name
     metrics["sources"] = _sources(run)
     write_json(metrics, folder / "metrics.json")
+    if explanation is not None:
+        write_csv(explanation.forbid_costs, folder / "explain_forbid_costs.csv")
+        write_csv(explanation.marginal_values, folder / "explain_marginal_values.csv")
+        write_json({"team": explanation.team,
+                    "stable_pairs": [list(p) for p in explanation.stable_pairs],
+                    "official_blocking_pairs": None
+                    if explanation.official_blocking_pairs is None
+                    else [list(p) for p in explanation.official_blocking_pairs]},
+                   folder / "explain_stability.json")
     return folder
 
 

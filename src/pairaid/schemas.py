@@ -220,6 +220,18 @@ DISTANCES = TableSchema(
     ),
 )
 
+PAIRS = TableSchema(
+    name="pairs",
+    description="Pairs of a plan (a run's pairs.csv), e.g. the plan in force when re-planning.",
+    key=("donor_code", "recipient_code"),
+    columns=(
+        _c("donor_code", "str", "", "donor region code", pattern=REGION_CODE),
+        _c("recipient_code", "str", "", "recipient region code", pattern=REGION_CODE),
+        _c("distance_km", "float", "km", "distance", required=False, nullable=True,
+           min_value=0),
+    ),
+)
+
 INPUT_TABLES: dict[str, TableSchema] = {
     "regions": REGIONS,
     "cases": CASES,

@@ -57,7 +57,7 @@ def evaluate_plan(
         previous plan).
     """
     R, D, S = len(inst.recipients), len(inst.donors), len(inst.resources)
-    q = np.where(chosen[:, None], q, 0.0)
+    q = np.where(chosen[:, None], q, 0.0) + 0.0  # + 0.0 turns solver's -0.0 into 0.0
     received = np.zeros((R, S))
     np.add.at(received, inst.pair_r, q)
     short = np.maximum(inst.gaps - received[:, :, None], 0.0)
