@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from pairaid.errors import ConfigError, InputError, Problem
 from pairaid.forecast.census import (
@@ -119,7 +119,7 @@ def region_paths(
     # spaced quantile of a log-normal around the fitted mean
     groups = np.array_split(np.arange(new.shape[0]), _LOS_GROUPS)
     levels = (np.arange(_LOS_GROUPS) + 0.5) / _LOS_GROUPS
-    means = mean * np.exp(LOS_DRAW_LOG_SD * stats.norm.ppf(levels))
+    means = mean * np.exp(LOS_DRAW_LOG_SD * special.ndtri(levels))
     census = np.empty_like(new)
     for idx, m in zip(groups, means, strict=True):
         surv = LengthOfStay(float(m), los.shape).survival()

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from pairaid.errors import ConfigError
 
@@ -77,7 +77,7 @@ class LengthOfStay:
 @lru_cache(maxsize=1024)
 def _gamma_survival(mean_days: float, shape: float, max_days: int) -> np.ndarray:
     j = np.arange(max_days + 1, dtype=float)
-    s = np.asarray(stats.gamma.sf(j, shape, scale=mean_days / shape), dtype=float)
+    s = np.asarray(special.gammaincc(shape, j / (mean_days / shape)), dtype=float)
     s[0] = 1.0
     s.setflags(write=False)
     return s
