@@ -109,7 +109,10 @@ def test_report_renders_offline(which: str, request: pytest.FixtureRequest,
             for fid, png in pngs.items():
                 src = "data:image/png;base64," + base64.b64encode(png).decode()
                 ink, total = checker.evaluate(COUNT_PIXELS, src)
-                assert ink > 0.02 * total, f"{fid}: only {ink} of {total} pixels drawn"
+                # a heat map of a resource without any gap is white by design (zmin = 0):
+                # only its axes, labels and colour bar are ink
+                share = 0.005 if fid.startswith("heat-") else 0.02
+                assert ink > share * total, f"{fid}: only {ink} of {total} pixels drawn"
         finally:
             browser.close()
     assert shot.stat().st_size > 50_000

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -185,6 +186,8 @@ def gap_heatmap(run: RunTables, resource: str, lang: Lang) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         x=dates, y=[names[c] for c in codes], z=z.to_numpy(), customdata=custom,
         colorscale="Reds", zmin=0,
+        # with no gap at all, zmax = 1 keeps zeros white instead of the top colour
+        zmax=max(1.0, float(np.nanmax(z.to_numpy())) if z.size else 1.0),
         hovertemplate=(f"%{{customdata[0]}}<br>%{{x|%Y-%m-%d}}<br>{t('gap', lang)}: "
                        f"%{{z:,.0f}}<br>{label_need}: %{{customdata[1]:,.0f}}<br>"
                        f"{label_available}: %{{customdata[2]:,.0f}}<br>"
