@@ -81,9 +81,8 @@ def _print_plan(run: Any) -> None:
                                        aggfunc="sum", fill_value=0)
     short = run.plan.shortfall.groupby("recipient_code")["shortfall"].sum()
     gap = run.plan.shortfall.groupby("recipient_code")["gap"].sum()
-    table = Table(title=f"pairaid plan: {run.dataset.name}, decision {run.config.decision_date}"
-                  f", horizon {run.config.horizon_days} d, ≤{run.config.k} donors per city, "
-                  f"≤{run.config.m} cities per donor")
+    table = Table(title=f"pairaid plan · {run.dataset.name} · {run.config.decision_date} + "
+                  f"{run.config.horizon_days} d · k≤{run.config.k}, m≤{run.config.m}")
     for col in ("donor", "recipient", "doctors", "nurses", "city gap covered", "km"):
         table.add_column(col, justify="right" if col not in ("donor", "recipient") else "left")
     for row in run.plan.pairs.itertuples():
@@ -112,6 +111,7 @@ def _print_comparison(run: Any) -> None:
     rows = [("shortfall_staff_days", "{:,.0f}"), ("gap_staff_days", "{:,.0f}"),
             ("gap_covered_share", "{:.1%}"), ("staff_sent", "{:,.0f}"),
             ("max_donor_burden", "{:.2f}"), ("total_distance_km", "{:,.0f}"),
+            ("mean_distance_km", "{:,.0f}"),
             ("pairs", "{}"), ("donors_used", "{}"), ("status", "{}"),
             ("objective", "{:,.3f}"), ("bound", "{:,.3f}"), ("mip_gap", "{:.2e}"),
             ("solve_seconds", "{:.2f}")]

@@ -31,7 +31,8 @@ def plan_metrics(result: PairingResult, gaps: pd.DataFrame,
         ``gap_staff_days`` [staff-days of gap before aid], ``gap_covered_share``
         (1 − shortfall / gap; 1 when there is no gap), ``max_donor_burden`` (largest staff
         sent ÷ capacity over donors that send), ``staff_sent`` [staff], ``total_distance_km``
-        (sum over pairs), ``pairs``, ``donors_used``, ``recipients_served`` and the solver
+        (sum over pairs) and ``mean_distance_km`` (per pair) [km], ``pairs``,
+        ``donors_used``, ``recipients_served`` and the solver
         fields ``status``, ``objective``, ``bound``, ``mip_gap``, ``solve_seconds``.
     """
     staff_gaps = gaps[gaps["resource"].isin(STAFF_RESOURCES)]
@@ -51,6 +52,8 @@ def plan_metrics(result: PairingResult, gaps: pd.DataFrame,
         "max_donor_burden": max(burdens) if burdens else 0.0,
         "staff_sent": float(flows["quantity"].sum()),
         "total_distance_km": float(result.pairs["distance_km"].sum()),
+        "mean_distance_km": float(result.pairs["distance_km"].mean())
+        if len(result.pairs) else 0.0,
         "pairs": len(result.pairs),
         "donors_used": int(result.pairs["donor_code"].nunique()),
         "recipients_served": int(result.pairs["recipient_code"].nunique()),
