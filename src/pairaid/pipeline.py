@@ -17,6 +17,7 @@ from pairaid.config import PlanConfig
 from pairaid.datasets import Dataset, load_builtin
 from pairaid.errors import ConfigError, InputError, Problem
 from pairaid.forecast import forecast_cases
+from pairaid.forecast.backtest import observed_values
 from pairaid.gaps import compute_gaps, donor_capacities
 from pairaid.geo import distance_table
 from pairaid.metrics import plan_metrics
@@ -189,20 +190,18 @@ def check_forecast(forecast: pd.DataFrame, config: PlanConfig,
 
 
 def observed_series(cases: pd.DataFrame, region_codes: list[str]) -> pd.DataFrame:
-    """Observed daily new confirmed cases and census, for comparison with forecasts.
+    """Observed daily new confirmed cases and census of ``region_codes``.
 
     Returns
     -------
     pandas.DataFrame
-        ``region_code``, ``date``, ``new_confirmed`` (day-on-day change of the cumulative
-        count; negative on re-count days, NA where either day is unknown), ``census``
-        (confirmed − deaths − recovered; NA where one is unknown) [persons].
+        ``region_code``, ``date``, ``new_confirmed`` [persons/day], ``census`` [persons],
+        as :func:`pairaid.forecast.backtest.observed_values` defines them (reported
+        increments, negative on re-count days; NaN where unknown).
     """
-    rows = cases[cases["region_code"].isin(region_codes)].sort_values(["region_code", "date"])
-    new = rows.groupby("region_code")["confirmed_cum"].diff()
-    census = rows["confirmed_cum"] - rows["deaths_cum"] - rows["recovered_cum"]
-    return pd.DataFrame({"region_code": rows["region_code"], "date": rows["date"],
-                         "new_confirmed": new, "census": census}).reset_index(drop=True)
+    rows = cases[cases["region_code"].isin(region_codes)]
+    out = observed_values(rows).reset_index()
+    return out.rename(columns={"level_0": "region_code", "level_1": "date"})
 
 
 def pairing_options(config: PlanConfig, **extra: Any) -> PairingOptions:
