@@ -297,9 +297,9 @@ def plan(dataset: Dataset, config: PlanConfig, *,
     """
     recipients, donors = select_regions(dataset, config)
     check_inputs(dataset, config, recipients, donors)
-    params_table = dataset.parameters if len(dataset.parameters) else \
-        load_builtin("hubei-2020").parameters
-    params = parameter_values(params_table, source=str(dataset.path / "parameters.csv"))
+    exact = official_pairs(dataset, config, recipients, donors)
+    source = dataset if len(dataset.parameters) else load_builtin("hubei-2020")
+    params = parameter_values(source.parameters, source=str(source.path / "parameters.csv"))
     if config.parameters:
         params = with_overrides(params, dict(config.parameters))
     if forecast is not None:
@@ -331,7 +331,6 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         distances=dist[["donor_code", "recipient_code", "distance_km"]],
         weights=dict(config.resource_weights),
     )
-    exact = official_pairs(dataset, config, recipients, donors)
     official = None
     if exact:
         # the historical plan as announced: only its pairs; flows by the same model
