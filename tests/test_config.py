@@ -43,3 +43,11 @@ def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text("k = \n", encoding="utf-8")
     with pytest.raises(ConfigError, match="bad.toml: not valid TOML"):
         read_config_file(path)
+
+
+def test_example_config_in_docs_is_valid() -> None:
+    path = Path(__file__).resolve().parents[1] / "docs" / "plan.example.toml"
+    c = make_config(read_config_file(path))
+    assert c.m_per_donor == {"CN-SX": 3} and c.planning_quantile == 0.9
+    assert c.parameters == {"covid_share_staff": 0.08}
+    assert ("CN-SD", "421100") in c.fixed_pairs
