@@ -205,3 +205,41 @@ def test_explain_writes_its_tables(tmp_path: Path, capsys) -> None:
     assert len(forbid) == len(pairs)
     # forbidding a pair of an optimal plan can never lower the optimum
     assert (forbid["cost"] >= -1e-6).all()
+
+
+def test_previous_pairs_that_cannot_be_kept_are_refused(tmp_path: Path, capsys) -> None:
+    prev = tmp_path / "pairs.csv"
+    prev.write_text("donor_code,recipient_code\nCN-SX,420100\n", encoding="utf-8")
+    assert main(["plan", "--out", str(tmp_path / "x"), "--previous", str(prev)]) == 2
+    assert "pair CN-SX→420100 is not a pair of this run" in capsys.readouterr().err
+    prev.write_text("donor_code,recipient_code\nCN-SX,420200\n", encoding="utf-8")
+    assert main(["plan", "--out", str(tmp_path / "y"), "--previous", str(prev),
+                 "--forbid", "CN-SX:420200"]) == 2
+    assert "both a previous pair" in capsys.readouterr().err
+
+
+def test_saved_config_reproduces_the_run(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert main(["plan", "--out", str(first), "--no-official", "--k", "1"]) == 0
+    assert 'official_round = "none"' in (first / "config.toml").read_text(encoding="utf-8")
+    assert main(["plan", "--out", str(second), "--config", str(first / "config.toml")]) == 0
+    for name in ("pairs.csv", "flows.csv", "metrics.json"):
+        if name == "metrics.json":
+            a = json.loads((first / name).read_text(encoding="utf-8"))["pairaid"]
+            b = json.loads((second / name).read_text(encoding="utf-8"))["pairaid"]
+            assert a["shortfall_staff_days"] == b["shortfall_staff_days"]
+            assert "official_2020_02_10" not in json.loads(
+                (second / name).read_text(encoding="utf-8"))
+        else:
+            assert (first / name).read_text() == (second / name).read_text()
+
+
+def test_options_without_effect_are_refused(tmp_path: Path, capsys) -> None:
+    assert main(["plan", "--out", str(tmp_path / "x"), "--change-cost", "1"]) == 2
+    assert "--change-cost needs --previous" in capsys.readouterr().err
+
+
+def test_backtest_refuses_an_origin_outside_the_data(tmp_path: Path, capsys) -> None:
+    assert main(["backtest", "--out", str(tmp_path / "bt"), "--model", "persistence",
+                 "--origin", "2019-01-01"]) == 2
+    assert "--origin 2019-01-01: an origin must lie in" in capsys.readouterr().err

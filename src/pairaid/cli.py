@@ -81,8 +81,10 @@ def _print_plan(run: Any) -> None:
                                        aggfunc="sum", fill_value=0)
     short = run.plan.shortfall.groupby("recipient_code")["shortfall"].sum()
     gap = run.plan.shortfall.groupby("recipient_code")["gap"].sum()
+    k = run.options.default_max_donors_per_recipient
+    m = run.options.default_max_recipients_per_donor
     table = Table(title=f"pairaid plan · {run.dataset.name} · {run.config.decision_date} + "
-                  f"{run.config.horizon_days} d · k≤{run.config.k}, m≤{run.config.m}")
+                  f"{run.config.horizon_days} d · k≤{k}, m≤{m}")
     for col in ("donor", "recipient", "doctors", "nurses", "city gap covered", "km"):
         table.add_column(col, justify="right" if col not in ("donor", "recipient") else "left")
     for row in run.plan.pairs.itertuples():
@@ -123,6 +125,8 @@ def _print_comparison(run: Any) -> None:
         table.add_row(name, *cells)
     console.print(table)
     cap = run.metrics.get("staff_cap")
+    if cap is None and run.config.staff_cap_to_official:
+        console.print("No staff cap: there is no official pairing to compare with.")
     if cap is not None:
         console.print(f"pairaid may send at most {cap:,.0f} staff: the staff the official "
                       "pairing would send under the same model and forecast (its flows are "
@@ -182,7 +186,8 @@ def cli() -> None:
 @click.option("--m-donor", multiple=True, metavar="DONOR=M",
               help="Per-donor limit, e.g. CN-SX=3 (repeatable).")
 @click.option("--mode", type=click.Choice(["1:1", "k:1", "1:k", "m:n"]),
-              help="Pairing mode (overrides --k/--m: 1:1 both 1, k:1 m=1, 1:k k=1).")
+              help="Pairing mode; overrides --k/--m/--m-donor: 1:1 sets k=m=1, k:1 sets "
+              "m=1, 1:k sets k=1 (combine with --m).")
 @click.option("--max-km", "max_distance_km", type=float,
               help="Pairs farther apart are not candidates [km].")
 @click.option("--fairness", "burden_max_weight", type=float,
@@ -190,7 +195,8 @@ def cli() -> None:
 @click.option("--previous", "previous_file", type=click.Path(path_type=Path),
               help="pairs.csv of the plan in force: its pairs stay (re-planning).")
 @click.option("--change-cost", type=float,
-              help="With --previous: let pairs change, each change costing this much.")
+              help="With --previous: let pairs change; each pair dropped or added costs "
+              "this much in the objective.")
 @click.option("--explain", is_flag=True,
               help="Explain the plan: cost of forbidding each pair, value of one more "
               "team, stable matching and stability of the official pairing.")
@@ -205,7 +211,8 @@ def cli() -> None:
               help="Forecast Hub quantile file to use instead of pairaid's forecast.")
 @click.option("--no-staff-cap", is_flag=True,
               help="Let pairaid send more staff in total than the official pairing.")
-@click.option("--no-official", is_flag=True, help="Skip the comparison with history.")
+@click.option("--no-official", is_flag=True,
+              help="Skip the comparison with history (and so its staff cap).")
 @click.option("--time-limit", type=float, help="Solver time limit [s].")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Run folder [default: pairaid-out/<data set>-<date>/].")
@@ -253,6 +260,10 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     config = make_config(values, origin=str(config_file) if config_file else "flags")
     if data_dir is not None and dataset is not None:
         raise ConfigError("give either --data DIR or --dataset NAME, not both")
+    if config.demand_file is not None and model is not None:
+        raise ConfigError("--model has no effect with --demand (the given forecast is used)")
+    if config.change_cost and not config.previous_pairs:
+        raise ConfigError("--change-cost needs --previous (the plan whose pairs may change)")
     data = (load_dataset(config.data_dir) if config.data_dir
             else load_builtin(config.dataset))
     target = check_out(out or default_out(data.name, config.decision_date), force=force)
@@ -330,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ex.exit_code)
     except click.ClickException as err:
         err.show()
-        return err.exit_code
+        return 2  # every refused input exits 2, as PairaidError does
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 1

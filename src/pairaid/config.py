@@ -64,8 +64,8 @@ class PlanConfig(BaseModel):
         Cap pairaid's total staff sent at the total the official pairing sends, so that the
         comparison measures the choice of pairs, not extra staff.
     official_round : datetime.date or None
-        Round of the historical pairing to compare with (``pairings.csv``); ``None`` skips
-        the comparison.
+        Round of the historical pairing to compare with (``pairings.csv``); ``None`` (in
+        TOML: ``official_round = "none"``) skips the comparison and its staff cap.
     model : str
         Forecast model name.
     demand_file : pathlib.Path or None
@@ -166,9 +166,25 @@ class PlanConfig(BaseModel):
             raise ValueError("weights must be ≥ 0")
         return value
 
+    @field_validator("official_round", mode="before")
+    @classmethod
+    def _none_round(cls, value: Any) -> Any:
+        # TOML has no null: the string "none" switches the comparison off
+        return None if isinstance(value, str) and value.strip().lower() == "none" else value
+
     def to_toml(self) -> str:
-        """The configuration as TOML text (``None`` values left out)."""
+        """The configuration as TOML text that reproduces the run.
+
+        Unset optional values are left out, except ``official_round``, written ``"none"``;
+        paths are written absolute.
+        """
         data = self.model_dump(mode="json", exclude_none=True)
+        if self.official_round is None:
+            data["official_round"] = "none"
+        for key in ("data_dir", "demand_file"):
+            path = getattr(self, key)
+            if path is not None:
+                data[key] = str(Path(path).resolve())
         return tomli_w.dumps(data)
 
 

@@ -23,7 +23,7 @@ CAPACITY_PARAMETERS = ("covid_share_beds", "covid_share_staff", "deployable_shar
 
 def parameter_values(table: pd.DataFrame, *, source: str = "parameters.csv",
                      required: tuple[str, ...] = NEEDS_PARAMETERS + CAPACITY_PARAMETERS,
-                     ) -> dict[str, float]:
+                     lines: bool = True) -> dict[str, float]:
     """Turn a ``parameters`` table into ``{name: value}`` and check it.
 
     Parameters
@@ -34,6 +34,8 @@ def parameter_values(table: pd.DataFrame, *, source: str = "parameters.csv",
         Name of the file, for messages.
     required : tuple of str
         Names that must be present.
+    lines : bool
+        Name line numbers in messages (false when the table is not a file).
 
     Returns
     -------
@@ -48,7 +50,7 @@ def parameter_values(table: pd.DataFrame, *, source: str = "parameters.csv",
     values = {str(n): float(v) for n, v in zip(table["name"], table["value"], strict=True)}
     problems = [Problem(source, f"required parameter '{name}' is missing", None, "name")
                 for name in required if name not in values]
-    rows = {str(n): i + 2 for i, n in enumerate(table["name"])}
+    rows = {str(n): i + 2 for i, n in enumerate(table["name"])} if lines else {}
     for name, value in values.items():
         if (name.startswith("share_") or name.endswith("_share")
                 or name.startswith("covid_share")) and not 0 <= value <= 1:
@@ -81,6 +83,7 @@ def with_overrides(values: dict[str, float], overrides: dict[str, float]) -> dic
     merged = {**values, **overrides}
     table = pd.DataFrame({"name": list(merged), "value": list(merged.values())})
     try:
-        return parameter_values(table, source="setting 'parameters'", required=())
+        return parameter_values(table, source="setting 'parameters' (--param)", required=(),
+                                lines=False)
     except InputError as err:
         raise ConfigError(str(err)) from None

@@ -121,6 +121,15 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
     both = sorted(set(recipients) & set(donors))
     if both:
         raise ConfigError(f"regions {both} are both donors and recipients")
+    forbidden = {tuple(p) for p in config.forbidden_pairs}
+    for d, r in config.previous_pairs:
+        if d not in donors or r not in recipients:
+            raise ConfigError(f"setting 'previous_pairs' (--previous): pair {d}→{r} is not a "
+                              "pair of this run's donors and recipients; a team in place "
+                              "cannot be kept silently out of the plan")
+        if (d, r) in forbidden:
+            raise ConfigError(f"pair {d}→{r} is both a previous pair (--previous) and "
+                              "forbidden (--forbid)")
     own = sorted(set(donors) & parents)
     if own:
         raise ConfigError(f"setting 'donors': {own} is the province of some recipients; "
@@ -266,8 +275,8 @@ def official_pairs(dataset: Dataset, config: PlanConfig, recipients: list[str],
         more = f" and {len(outside) - 4} more" if len(outside) > 4 else ""
         raise ConfigError(f"the official {config.official_round} pairing uses {len(outside)} "
                           f"pair(s) outside this run's donors/recipients ({shown}{more}); "
-                          "add --no-official (official_round = none) to plan without the "
-                          "comparison")
+                          "add --no-official (in TOML: official_round = \"none\") to plan "
+                          "without the comparison")
     return pairs
 
 

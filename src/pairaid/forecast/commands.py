@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -15,6 +15,7 @@ from tqdm import tqdm
 from pairaid.errors import ConfigError, OutputExistsError
 from pairaid.forecast.api import N_SAMPLES
 from pairaid.forecast.backtest import (
+    DEFAULT_HORIZONS,
     DEFAULT_ORIGINS,
     BacktestEntry,
     default_entries,
@@ -65,7 +66,8 @@ def _entries(models: tuple[str, ...]) -> list[BacktestEntry]:
     "without the data-event treatment.",
 )
 @click.option("--samples", type=int, default=N_SAMPLES, show_default=True, help="Sample paths.")
-@click.option("--workers", type=int, default=None, help="Worker processes (default: CPUs).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: CPUs).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option(
     "--origin",
@@ -99,10 +101,20 @@ def backtest(
         raise OutputExistsError(
             f"{existing[0]} already exists; choose another --out or pass --force to replace it"
         )
-    entries = _entries(models)
+    entries = _entries(tuple(dict.fromkeys(models)))  # a repeated --model counts once
     dataset = load_builtin("hubei-2020")
     regions = hubei_divisions(dataset.regions)
-    chosen = tuple(o.date() for o in origins) or DEFAULT_ORIGINS
+    chosen = tuple(dict.fromkeys(o.date() for o in origins)) or DEFAULT_ORIGINS
+    rows = dataset.cases[dataset.cases["region_code"].isin(regions)
+                         & dataset.cases["confirmed_cum"].notna()]
+    first, last = rows["date"].min().date(), rows["date"].max().date()
+    longest = max(DEFAULT_HORIZONS)
+    bad = [o for o in chosen if o < first or o + timedelta(days=longest) > last]
+    if bad:
+        raise ConfigError(
+            f"--origin {bad[0]}: an origin must lie in {first} … "
+            f"{last - timedelta(days=longest)} (data end {last} minus the {longest}-day "
+            "horizon)")
     total = len(entries) * len(chosen)
     with tqdm(total=total, desc="backtest", unit="fit", leave=False) as bar:
 
