@@ -17,6 +17,7 @@ from pairaid.forecast.api import N_SAMPLES
 from pairaid.forecast.backtest import (
     DEFAULT_HORIZONS,
     DEFAULT_ORIGINS,
+    SCORE_COLUMNS,
     BacktestEntry,
     default_entries,
     run_backtest,
@@ -149,18 +150,7 @@ def _print(scores: pd.DataFrame) -> None:
         console.width = max(console.width, 140)
     for target in ("new_confirmed", "census"):
         table = Table(title=f"backtest: {target} (relative WIS against exponential)")
-        cols = [
-            "model",
-            "horizon_days",
-            "n",
-            "mae",
-            "mape",
-            "wis",
-            "rel_wis",
-            "rel_wis_median",
-            "coverage_50",
-            "coverage_90",
-        ]
+        cols = [c for c in SCORE_COLUMNS if c != "target"]
         for c in cols:
             table.add_column(c, justify="left" if c == "model" else "right")
         for row in scores.loc[scores["target"] == target].itertuples():
