@@ -305,7 +305,7 @@ def data_show(name: str, data_dir: Path | None, sources: bool) -> None:
     from pairaid.datasets import describe, load_builtin, load_dataset
 
     ds = load_dataset(data_dir) if data_dir else load_builtin(name)
-    table = Table(title=f"data set {ds.name} ({ds.path})")
+    table = Table(title=f"data set {ds.name}", caption=f"folder: {ds.path}")
     for col in ("table", "rows", "first date", "last date", "regions"):
         table.add_column(col)
     for row in describe(ds).itertuples():
