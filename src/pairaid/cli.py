@@ -7,7 +7,7 @@ exit status 2; no traceback.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,23 +31,22 @@ def _pair(text: str, option: str) -> tuple[str, str]:
     return parts[0].strip(), parts[1].strip()
 
 
-def _donor_limit(text: str) -> tuple[str, int]:
-    code, _, value = text.partition("=")
+def _key_value(text: str, cast: Callable[[str], Any], option: str, example: str
+               ) -> tuple[str, Any]:
+    """Parse ``KEY=VALUE`` of a repeatable option, naming the option when it is malformed."""
+    key, _, value = text.partition("=")
     try:
-        return code.strip(), int(value)
+        return key.strip(), cast(value)
     except ValueError:
-        raise click.BadParameter(f"'{text}' is not DONOR=M (e.g. CN-SX=3)",
-                                 param_hint="--m-donor") from None
+        raise click.BadParameter(f"'{text}' is not of the form {example}",
+                                 param_hint=option) from None
 
 
 def _previous_pairs(path: Path) -> list[tuple[str, str]]:
-    from pairaid.errors import InputError, Problem
     from pairaid.io import read_table
     from pairaid.schemas import PAIRS
 
-    if not path.is_file():
-        raise InputError([Problem(str(path), "file not found")])
-    table = read_table(path, PAIRS)
+    table = read_table(path, PAIRS)  # refuses a missing file with its name
     return list(zip(table["donor_code"], table["recipient_code"], strict=True))
 
 
@@ -55,15 +54,6 @@ def _codes(text: str | None) -> list[str] | None:
     if text is None:
         return None
     return [c.strip() for c in text.split(",") if c.strip()]
-
-
-def _param(text: str) -> tuple[str, float]:
-    name, _, value = text.partition("=")
-    try:
-        return name.strip(), float(value)
-    except ValueError:
-        raise click.BadParameter(f"'{text}' is not NAME=VALUE (e.g. covid_share_staff=0.05)",
-                                 param_hint="--param") from None
 
 
 def _settings(config_file: Path | None, flags: dict[str, Any]) -> dict[str, Any]:
@@ -246,12 +236,15 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         "previous_pairs": _previous_pairs(previous_file) if previous_file else None,
         "change_cost": change_cost,
         "keep_previous": False if change_cost is not None else None,
-        "m_per_donor": dict(_donor_limit(t) for t in m_donor) or None,
+        "m_per_donor": dict(_key_value(t, int, "--m-donor", "DONOR=M (e.g. CN-SX=3)")
+                            for t in m_donor) or None,
         "fixed_pairs": [_pair(t, "--fix") for t in fix] or None,
         "forbidden_pairs": [_pair(t, "--forbid") for t in forbid] or None,
         "planning_quantile": planning_quantile, "model": model, "demand_file": demand_file,
         "time_limit": time_limit,
-        "parameters": dict(_param(t) for t in param) or None,
+        "parameters": dict(_key_value(t, float, "--param",
+                                          "NAME=VALUE (e.g. covid_share_staff=0.05)")
+                                for t in param) or None,
         "staff_cap_to_official": False if no_staff_cap else None,
     }
     values = _settings(config_file, flags)

@@ -37,6 +37,15 @@ class SolverError(PairaidError):
     numerical failure); the message says which and what to try."""
 
 
+def _checked_instance(problem: PairingProblem, options: PairingOptions) -> Instance:
+    """Validate and index a problem; raise InfeasibleError with the reason in words."""
+    inst = build_instance(problem, options)
+    reason = diagnose(inst)
+    if reason is not None:
+        raise InfeasibleError(reason)
+    return inst
+
+
 def solve(problem: PairingProblem, options: PairingOptions | None = None) -> PairingResult:
     """Find the pairing (and staff flows) that minimises the weighted objective.
 
@@ -88,10 +97,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     """
     options = options or PairingOptions()
     t0 = time.perf_counter()
-    inst = build_instance(problem, options)
-    reason = diagnose(inst)
-    if reason is not None:
-        raise InfeasibleError(reason)
+    inst = _checked_instance(problem, options)
     form = options.formulation
     if form == "auto":
         large = inst.pair_d.size * len(inst.resources) > LARGE
@@ -182,10 +188,7 @@ def solve_greedy(problem: PairingProblem, options: PairingOptions | None = None
     """
     options = options or PairingOptions()
     t0 = time.perf_counter()
-    inst = build_instance(problem, options)
-    reason = diagnose(inst)
-    if reason is not None:
-        raise InfeasibleError(reason)
+    inst = _checked_instance(problem, options)
     chosen, q = greedy_plan(inst, options)
     plan = evaluate_plan(inst, options, chosen, q)
     return PairingResult(
