@@ -240,6 +240,15 @@ class MipBuilder:
         x = np.asarray(h.getSolution().col_value, dtype=float) if has_x else None
         is_mip = bool(self.integer) and bool(np.concatenate(self.integer).any())
         objective = float(info.objective_function_value) if has_x else float("nan")
+        if x is not None and start is not None:
+            # HiGHS (seen with 1.16) can report the optimum's value but return the column
+            # values of the warm start; the plan must be the one the value belongs to, so
+            # such a result is discarded and the model solved again without the start
+            at_x = float(np.dot(np.concatenate(self.cost), x)) + self.offset
+            if abs(at_x - objective) > 1e-6 * max(1.0, abs(objective)):
+                left = max(time_limit - (time.perf_counter() - t0), 0.1)
+                return self.solve(time_limit=left, mip_rel_gap=mip_rel_gap, threads=threads,
+                                  options=options, on_start=on_start)
         if is_mip:
             bound = float(info.mip_dual_bound)
             gap = float(info.mip_gap) if has_x else float("inf")
