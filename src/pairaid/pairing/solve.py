@@ -24,6 +24,9 @@ LARGE = 60_000
 the transportation method instead of the compact MIP (where it applies)."""
 
 
+MIN_SOLVE_SECONDS = 0.5
+"""Least time the solver is given even when building the model used up the time limit [s]."""
+
 FIRST_PHASE = 0.3
 """Share of the time limit HiGHS has on the compact model before, if it has not proven
 optimality, neighbourhood search (:mod:`pairaid.pairing.lns`) takes over."""
@@ -35,6 +38,12 @@ from the best plan, to improve the bound."""
 class SolverError(PairaidError):
     """The solver stopped without a plan (time limit before any feasible plan, or a
     numerical failure); the message says which and what to try."""
+
+
+def _left(deadline: float) -> float:
+    """Seconds left until ``deadline`` (``time.perf_counter()`` clock), at least
+    :data:`MIN_SOLVE_SECONDS`."""
+    return max(deadline - time.perf_counter(), MIN_SOLVE_SECONDS)
 
 
 def _checked_instance(problem: PairingProblem, options: PairingOptions) -> Instance:
@@ -122,6 +131,10 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
             measures=plan.measures, formulation="transport")
     use_subsets = form == "subsets"
+    # the time limit covers the whole call: what checking and building took is deducted
+    # from what the solver gets (never below MIN_SOLVE_SECONDS)
+    deadline = t0 + options.time_limit
+    options = replace(options, time_limit=_left(deadline))
     if form == "assignment":
         if not assignment.applicable(inst, options):
             raise ConfigError("formulation='assignment' needs k <= 1, m <= 1, no "
@@ -149,6 +162,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             if (evaluate_plan(inst, options, t_pairs, t_q).objective
                     < evaluate_plan(inst, options, start_pairs, start_q).objective):
                 start_pairs, start_q = t_pairs, t_q
+        options = replace(options, time_limit=_left(deadline))
         sol = _solve_compact(model, inst, options, start_pairs, start_q)
     if sol.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(
@@ -156,7 +170,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             "fixed and forbidden pairs are compatible; check max_total_sent and reserves")
     if sol.x is None:
         if sol.status == SolveStatus.TIME_LIMIT_NO_SOLUTION:
-            raise SolverError(f"no feasible plan found within time_limit={options.time_limit:g}"
+            raise SolverError(f"no feasible plan found within time_limit={deadline - t0:g}"
                               " s; raise time_limit or mip_rel_gap")
         raise SolverError(f"the solver failed (status {sol.status.value})")
     if use_subsets:
