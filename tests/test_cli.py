@@ -199,7 +199,16 @@ def test_previous_plan_is_kept_when_replanning(tmp_path: Path) -> None:
 def test_explain_writes_its_tables(tmp_path: Path, capsys) -> None:
     out = tmp_path / "e"
     assert main(["plan", "--out", str(out), "--explain"]) == 0
-    assert "Cost of forbidding each chosen pair" in capsys.readouterr().out
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "Cost of forbidding each chosen pair" in printed
+    # the printed value of one more team says whether it lowers the shortfall or only
+    # shortens travel, as the table it comes from does
+    marginal = pd.read_csv(out / "explain_marginal_values.csv", dtype={"recipient_code": str})
+    top = marginal[marginal["value"] > 1e-9]
+    if not top.empty:
+        said = ("shortfall −" if top["shortfall_change"].iloc[0] < -0.5
+                else "shorter travel only")
+        assert said in printed.split("helps most:")[1].split(")")[0]
     forbid = pd.read_csv(out / "explain_forbid_costs.csv", dtype={"recipient_code": str})
     pairs = pd.read_csv(out / "pairs.csv", dtype={"recipient_code": str})
     assert len(forbid) == len(pairs)
@@ -243,3 +252,22 @@ def test_backtest_refuses_an_origin_outside_the_data(tmp_path: Path, capsys) -> 
     assert main(["backtest", "--out", str(tmp_path / "bt"), "--model", "persistence",
                  "--origin", "2019-01-01"]) == 2
     assert "--origin 2019-01-01: an origin must lie in" in capsys.readouterr().err
+
+
+def test_a_plan_stopped_by_the_time_limit_says_so(capsys) -> None:
+    from types import SimpleNamespace
+
+    from pairaid.cli import _print_solver_note
+    from pairaid.pairing.highs import SolveStatus
+
+    config = SimpleNamespace(time_limit=60.0, burden_max_weight=2.0,
+                             burden_deviation_weight=0.0)
+    stopped = SimpleNamespace(status=SolveStatus.TIME_LIMIT_FEASIBLE, mip_gap=0.034,
+                              bound=12.5)
+    _print_solver_note(SimpleNamespace(plan=stopped, config=config))
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "not proven optimal" in printed and "within 3.4% of the bound 12.500" in printed
+    assert "--fairness" in printed
+    proven = SimpleNamespace(status=SolveStatus.OPTIMAL, mip_gap=0.0, bound=12.5)
+    _print_solver_note(SimpleNamespace(plan=proven, config=config))
+    assert capsys.readouterr().out == ""

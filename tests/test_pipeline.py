@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from pairaid.datasets import load_builtin
 
@@ -71,3 +72,20 @@ def test_metrics_contract(hubei_run) -> None:
 def test_forecast_uses_no_data_after_decision_date(hubei_run) -> None:
     assert hubei_run.forecast["date"].min() == pd.Timestamp("2020-02-11")
     assert hubei_run.forecast["date"].max() == pd.Timestamp("2020-03-09")
+
+
+def test_engine_limits_are_named_as_the_user_set_them(tiny) -> None:
+    """An infeasible plan names the plan setting and flag (m, --m), not the engine's
+    option name (max_recipients_per_donor)."""
+    from pairaid.config import make_config
+    from pairaid.datasets import load_dataset
+    from pairaid.errors import InfeasibleError
+    from pairaid.pipeline import plan
+
+    config = make_config({"data_dir": str(tiny), "horizon_days": 14, "m": 1,
+                          "fixed_pairs": [["CN-AA", "420900"], ["CN-AA", "421100"]]})
+    with pytest.raises(InfeasibleError) as info:
+        plan(load_dataset(tiny), config)
+    message = str(info.value)
+    assert "donor CN-AA has 2 fixed pairs but m (--m / --m-donor) allows 1" in message
+    assert "max_recipients_per_donor" not in message

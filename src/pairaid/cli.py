@@ -114,6 +114,7 @@ def _print_comparison(run: Any) -> None:
             cells.append("—" if v is None else fmt.format(v))
         table.add_row(name, *cells)
     console.print(table)
+    _print_solver_note(run)
     cap = run.metrics.get("staff_cap")
     if cap is None and run.config.staff_cap_to_official:
         console.print("No staff cap: there is no official pairing to compare with.")
@@ -123,6 +124,21 @@ def _print_comparison(run: Any) -> None:
                       "optimised too; this is not a historical head count). Lift with "
                       "--no-staff-cap. 'city gap covered' is per recipient, over the "
                       "horizon, from all its donors.")
+
+
+def _print_solver_note(run: Any) -> None:
+    """Say so when pairaid's plan is not proven optimal (the solver hit its time limit)."""
+    result = run.plan
+    if result.status.value == "optimal":
+        return
+    slow = (" Fairness terms (--fairness) make the model much harder; a smaller weight or a"
+            " longer limit helps." if run.config.burden_max_weight > 0
+            or run.config.burden_deviation_weight > 0 else "")
+    console.print(escape(
+        f"Note: pairaid's plan is not proven optimal: the solver stopped at its time limit "
+        f"({run.config.time_limit:g} s) with status {result.status.value}; the best plan "
+        f"found is within {result.mip_gap:.1%} of the bound {result.bound:,.3f}. Raise "
+        f"--time-limit for a smaller gap.{slow}"))
 
 
 def _print_explanation(run: Any, why: Any) -> None:
@@ -141,8 +157,11 @@ def _print_explanation(run: Any, why: Any) -> None:
         console.print(f"One more team ({team}) would not reduce the objective anywhere.")
     else:
         console.print(f"Where one more team ({team}) helps most: " + ", ".join(
-            f"{escape(names[r])} (objective −{v:,.2f})"
-            for r, v in zip(top["recipient_code"], top["value"], strict=True)))
+            f"{escape(names[r])} (objective −{v:,.2f}; " + (
+                f"shortfall −{-s:,.0f} staff-days)" if s < -0.5
+                else "no shortfall change: shorter travel only)")
+            for r, v, s in zip(top["recipient_code"], top["value"], top["shortfall_change"],
+                               strict=True)))
     console.print("Stable matching (deferred acceptance; rankings by distance, gap, "
                   "capacity): " + ", ".join(f"{d}→{r}" for d, r in why.stable_pairs))
     if why.official_blocking_pairs is not None:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ import pandas as pd
 
 from pairaid.config import PlanConfig
 from pairaid.datasets import Dataset, load_builtin
-from pairaid.errors import ConfigError, InputError, Problem
+from pairaid.errors import ConfigError, InfeasibleError, InputError, Problem
 from pairaid.forecast import forecast_cases
 from pairaid.forecast.backtest import observed_values
 from pairaid.gaps import compute_gaps, donor_capacities
@@ -213,6 +214,37 @@ def observed_series(cases: pd.DataFrame, region_codes: list[str]) -> pd.DataFram
     return out.rename(columns={"level_0": "region_code", "level_1": "date"})
 
 
+PLAN_TERMS = {
+    "max_donors_per_recipient": "k (--k, or k_per_recipient in the TOML)",
+    "max_recipients_per_donor": "m (--m / --m-donor)",
+    "fixed_pairs": "fixed pairs (--fix)",
+    "forbidden_pairs": "forbidden pairs (--forbid)",
+    "max_distance_km": "max_distance_km (--max-km)",
+    "previous_pairs": "previous pairs (--previous)",
+    "max_total_sent": "the staff cap (the official plan's total; --no-staff-cap lifts it)",
+    "weights": "resource_weights",
+}
+"""The pairing engine's option names, as the plan's settings and flags call them: engine
+messages reach the user in these words (see :func:`solve_in_plan_terms`)."""
+_ENGINE_NAME = re.compile(r"\b(" + "|".join(PLAN_TERMS) + r")\b( \([km]\))?")
+
+
+def solve_in_plan_terms(problem: PairingProblem, options: PairingOptions) -> PairingResult:
+    """:func:`pairaid.pairing.solve`, with the engine's option names in its error messages
+    replaced by the plan settings and flags a user gave (:data:`PLAN_TERMS`).
+
+    Raises
+    ------
+    InfeasibleError, ConfigError
+        As :func:`pairaid.pairing.solve`, same class, reworded message.
+    """
+    try:
+        return solve(problem, options)
+    except (InfeasibleError, ConfigError) as err:
+        message = _ENGINE_NAME.sub(lambda hit: PLAN_TERMS[hit.group(1)], str(err))
+        raise type(err)(message) from err
+
+
 def pairing_options(config: PlanConfig, **extra: Any) -> PairingOptions:
     """The pairing engine's options for a run (mode, limits, objective weights, solver).
 
@@ -351,7 +383,7 @@ def plan(dataset: Dataset, config: PlanConfig, *,
     if official is not None and config.staff_cap_to_official:
         cap = float(official.flows["quantity"].sum())
     options = pairing_options(config, max_total_sent=cap)
-    result = solve(problem, options)
+    result = solve_in_plan_terms(problem, options)
     metrics: dict[str, Any] = {"pairaid": plan_metrics(result, gaps, caps)}
     if official is not None:
         key = OFFICIAL_KEY_PREFIX + config.official_round.isoformat().replace("-", "_")  # type: ignore[union-attr]
