@@ -79,6 +79,21 @@ def test_lns_keeps_assignments_feasible_and_never_worse():
     assert check_assignment(inst, better) <= start.objective
 
 
+def test_neighbourhood_search_reaches_a_known_optimum_from_a_poor_start():
+    """gap1-1 (5 agents x 15 jobs): start from the optimum of the opposite sense (the most
+    expensive assignment, feasible); the search must reach the published min optimum 261
+    (fontanf data set, shared/benchmarks/orlib/optima.csv) and never break a capacity."""
+    from pairaid.pairing.gap_lns import improve_gap
+
+    inst = read_orlib(DATA / "gap1.txt")[0]
+    worst = solve_gap(inst, sense="max", time_limit=30, method="highs")
+    assert worst.objective == optimum("gap1-1", "max")
+    start_cost = check_assignment(inst, worst.agent)
+    assert start_cost > optimum("gap1-1", "min")
+    better = improve_gap(inst, worst.agent, sense="min", time_limit=2.0)
+    assert check_assignment(inst, better) == optimum("gap1-1", "min")
+
+
 def test_cli_prints_five_fields_in_file_order():
     result = CliRunner().invoke(solve_orlib, [str(DATA / "gap1.txt"), "--time-limit", "30"])
     assert result.exit_code == 0, result.output
