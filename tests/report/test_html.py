@@ -97,3 +97,32 @@ def test_other_official_round(run_dir: Path) -> None:
     assert figures["cmp-official"]["en"]["layout"]["title"]["text"] == \
         "Official pairing (2020-02-07)"
     assert figures["cmp-official"]["zh"]["layout"]["title"]["text"] == "官方方案（2020-02-07）"
+
+
+def test_explanations_are_shown_when_the_run_has_them(page: str, run_dir: Path) -> None:
+    """`pairaid plan --explain` tables (hand-made in the fixture) appear in both languages;
+    a run without them has no such section."""
+    section = page.split('<section id="sec-explain">')[1].split("</section>")[0]
+    for key in ("explain_forbid", "explain_stable"):
+        for lang in LANGS:
+            assert t(key, lang) in section
+    assert t("explain_marginal", "en", team="30 doctors, 100 nurses") in section
+    assert t("explain_marginal", "zh", team="医生 30 人、护士 100 人") in section
+    # Guangdong -> Xiaogan: forbidding it costs 4.25 and 120 staff-days of shortfall
+    row = section.split('lang="en">Guangdong</span>')[1].split("</tr>")[0]
+    assert '<td class="num">4.25</td><td class="num">120</td>' in row
+    # the infeasible re-solve shows its reason, its missing cost as a dash
+    assert "<td>—</td>" in section and "fewer candidate donors" in section
+    # Suizhou's one-more-team value is a travel saving only; Xiaogan's lowers the shortfall
+    suizhou = section.split(t("explain_marginal", "en", team="30 doctors, 100 nurses"))[1]
+    suizhou = suizhou.split('lang="en">Suizhou</span>')[1].split("</tr>")[0]
+    assert t("travel_only", "en") in suizhou
+    xiaogan = section.split(t("explain_marginal", "en", team="30 doctors, 100 nurses"))[1]
+    xiaogan = xiaogan.split('lang="en">Xiaogan</span>')[1].split("</tr>")[0]
+    assert t("travel_only", "en") not in xiaogan and "-150" in xiaogan
+    assert t("explain_blocking", "en", n=1) in section
+    for name in ("explain_forbid_costs.csv", "explain_marginal_values.csv",
+                 "explain_stability.json"):
+        (run_dir / name).unlink()
+    plain = report_html(run_dir).read_text(encoding="utf-8")
+    assert 'id="sec-explain"' not in plain

@@ -69,3 +69,12 @@ def test_optional_official_files_may_be_absent(run_dir: Path) -> None:
 def test_flatten_config() -> None:
     rows = flatten_config({"k": 2, "data": {"path": "/x"}, "ids": ["a", "b"], "on": True})
     assert rows == [("k", 2), ("data.path", "/x"), ("ids", '["a", "b"]'), ("on", True)]
+
+
+def test_bad_stability_file_is_named(run_dir: Path) -> None:
+    (run_dir / "explain_stability.json").write_text('{"team": {}, "stable_pairs": [["CN-GD"]]}',
+                                                    encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_run(run_dir)
+    assert "explain_stability.json" in str(info.value)
+    assert "stable_pairs" in str(info.value)

@@ -21,7 +21,7 @@ import plotly.offline
 
 from pairaid.report.boundaries import Boundaries, load_boundaries
 from pairaid.report.charts import burden_bars, decision_date, fan_chart, gap_heatmap
-from pairaid.report.i18n import LANGS, Lang, check_lang, plan_label, t
+from pairaid.report.i18n import LABELS, LANGS, Lang, check_lang, plan_label, t
 from pairaid.report.maps import pairing_map
 from pairaid.report.run import (
     METRICS,
@@ -110,6 +110,8 @@ def _cell(value: Any, percent: bool = False) -> str:
         return f'<td class="num">{value:.2%}</td>'
     if isinstance(value, bool) or value is None:
         return f"<td>{html.escape(str(value))}</td>"
+    if isinstance(value, float) and value != value:  # NaN: no value
+        return "<td>—</td>"
     if isinstance(value, int | float):
         text = f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
         return f'<td class="num">{text}</td>'
@@ -129,6 +131,76 @@ def _config_table(run: RunTables) -> str:
     rows = "".join(f"<tr><td>{html.escape(k)}</td>{_cell(v)}</tr>"
                    for k, v in flatten_config(run.config))
     return f"<table><tr><th>{_both('setting')}</th><th>{_both('value')}</th></tr>{rows}</table>"
+
+
+def _names(run: RunTables, code: str) -> str:
+    """A region's name in both languages (CSS shows one), its code if unknown."""
+    regions = run.tables["regions"].set_index("region_code")
+    if code not in regions.index:
+        return html.escape(code)
+    return "".join(f'<span class="i18n" lang="{lang}">'
+                   f'{html.escape(str(regions.at[code, "name_" + lang]))}</span>'
+                   for lang in LANGS)
+
+
+def _pair_list(run: RunTables, pairs: list[list[str]]) -> str:
+    return ", ".join(f"{_names(run, d)} → {_names(run, r)}" for d, r in pairs)
+
+
+def _team_both(team: dict[str, Any]) -> str:
+    """``explain_marginal`` with the team spelled in each language."""
+    words = {"zh": "、".join(f"{t(r, 'zh') if r in LABELS else r} {n} 人"
+                             for r, n in team.items()),
+             "en": ", ".join(f"{n} {(t(r, 'en') if r in LABELS else r).lower()}"
+                             for r, n in team.items())}
+    return "".join(f'<span class="i18n" lang="{lang}">'
+                   f'{html.escape(t("explain_marginal", lang, team=words[lang]))}</span>'
+                   for lang in LANGS)
+
+
+def _explain_section(run: RunTables) -> str | None:
+    """Tables of ``pairaid plan --explain`` (None when the run has none)."""
+    forbid = run.tables["explain_forbid_costs"]
+    marginal = run.tables["explain_marginal_values"]
+    if forbid.empty and marginal.empty and not run.stability:
+        return None
+    parts = []
+    if not forbid.empty:
+        rows = "".join(
+            f"<tr><td>{_names(run, row.donor_code)}</td><td>{_names(run, row.recipient_code)}"
+            f"</td>{_cell(row.cost)}{_cell(row.shortfall_change)}"
+            f"<td>{html.escape(str(row.status))}"
+            + (f": {html.escape(str(row.reason))}" if "reason" in forbid.columns
+               and isinstance(row.reason, str) and row.reason else "")
+            + "</td></tr>"
+            for row in forbid.itertuples())
+        parts.append(f"<h3>{_both('explain_forbid')}</h3><table><tr><th>{_both('donor')}</th>"
+                     f"<th>{_both('recipient')}</th><th>{_both('objective_up')}</th>"
+                     f"<th>{_both('shortfall_change')}</th><th>{_both('status')}</th></tr>"
+                     f"{rows}</table>")
+    if not marginal.empty:
+        def note(value: float, change: float) -> str:
+            return _both("travel_only") if value > 1e-9 and abs(change) <= 0.5 else ""
+
+        rows = "".join(
+            f"<tr><td>{_names(run, row.recipient_code)}</td>{_cell(row.value)}"
+            f"{_cell(row.shortfall_change)}<td>{note(row.value, row.shortfall_change)}</td>"
+            f"<td>{html.escape(str(row.status))}</td></tr>"
+            for row in marginal.itertuples())
+        parts.append(f"<h3>{_team_both(run.stability.get('team', {}))}</h3><table><tr>"
+                     f"<th>{_both('recipient')}</th><th>{_both('objective_down')}</th>"
+                     f"<th>{_both('shortfall_change')}</th><th>{_both('explain_note')}</th>"
+                     f"<th>{_both('status')}</th></tr>{rows}</table>")
+    if run.stability:
+        parts.append(f"<h3>{_both('explain_stable')}</h3>"
+                     f"<p>{_pair_list(run, run.stability['stable_pairs'])}</p>")
+        blocking = run.stability.get("official_blocking_pairs")
+        if blocking is not None:
+            text = (_both("explain_official_stable") if not blocking else
+                    _both("explain_blocking", n=len(blocking)) + ": "
+                    + _pair_list(run, blocking))
+            parts.append(f"<p>{text}</p>")
+    return "".join(parts)
 
 
 def _licence_text() -> str:
@@ -235,9 +307,12 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     sections = [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
         ("fan", fans), ("heat", heat), ("burden", _div("burden")), ("compare", compare),
-        ("solver", _plan_table(run, SOLVER)), ("config", _config_table(run)),
-        ("sources", f"<ul>{sources}</ul>"),
     ]
+    explain = _explain_section(run)
+    if explain is not None:
+        sections.append(("explain", explain))
+    sections += [("solver", _plan_table(run, SOLVER)), ("config", _config_table(run)),
+                 ("sources", f"<ul>{sources}</ul>")]
     nav = "".join(f'<a href="#sec-{k}">{_both("sec_" + k)}</a>' for k, _ in sections)
     body = "".join(f'<section id="sec-{k}"><h2>{_both("sec_" + k)}</h2>{content}</section>'
                    for k, content in sections)

@@ -75,6 +75,13 @@ TABLES: dict[str, TableSpec] = {
     "official_flows": _optional(_FLOWS),
     "shortfall": _SHORTFALL,
     "official_shortfall": _optional(_SHORTFALL),
+    # written by `pairaid plan --explain` only
+    "explain_forbid_costs": TableSpec(
+        ("donor_code", "recipient_code", "objective", "cost", "shortfall_change", "status"),
+        numbers=("objective", "cost", "shortfall_change"), required=False),
+    "explain_marginal_values": TableSpec(
+        ("recipient_code", "objective", "value", "shortfall_change", "status"),
+        numbers=("objective", "value", "shortfall_change"), required=False),
 }
 
 PAIRAID = "pairaid"
@@ -107,6 +114,11 @@ class RunTables:
         Data sources named in ``metrics.json`` (may be empty).
     config : dict
         ``config.toml`` as read (empty when the file is absent).
+    stability : dict
+        ``explain_stability.json`` (``pairaid plan --explain``): ``team`` (resource ->
+        staff), ``stable_pairs`` and ``official_blocking_pairs`` (lists of
+        ``[donor_code, recipient_code]``; the latter ``None`` without an official plan).
+        Empty when the file is absent.
     """
 
     run_dir: Path
@@ -114,6 +126,7 @@ class RunTables:
     metrics: dict[str, dict[str, Any]]
     sources: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
+    stability: dict[str, Any] = field(default_factory=dict)
 
     @property
     def official(self) -> str | None:
@@ -230,13 +243,40 @@ def read_run(run_dir: str | Path) -> RunTables:
             config = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problems.append(Problem(str(path), f"not valid TOML ({exc})"))
+    stability = _read_stability(run / "explain_stability.json", problems)
     if not problems:
         problems += _unknown_regions(run, tables)
     if problems:
         raise InputError(problems)
     sources = [str(s) for s in metrics.pop("sources", [])]
     return RunTables(run, tables, {k: v for k, v in metrics.items() if isinstance(v, dict)},
-                     sources, config)
+                     sources, config, stability)
+
+
+def _read_stability(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    """``explain_stability.json`` checked for its three keys (empty dict if absent)."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(path), f"not valid JSON ({exc})"))
+        return {}
+
+    def pair_list(value: Any) -> bool:
+        return isinstance(value, list) and all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) for c in p)
+            for p in value)
+
+    if not isinstance(data, dict) or not isinstance(data.get("team"), dict) \
+            or not pair_list(data.get("stable_pairs")) \
+            or not (data.get("official_blocking_pairs") is None
+                    or pair_list(data.get("official_blocking_pairs"))):
+        problems.append(Problem(str(path), "expected an object with 'team' (resource -> "
+                                "staff), 'stable_pairs' and 'official_blocking_pairs' (lists "
+                                "of [donor_code, recipient_code], the latter may be null)"))
+        return {}
+    return data
 
 
 def flatten_config(config: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:

@@ -30,6 +30,8 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("official_pairs", "official_pairs"), ("official_flows", "official_flows"),
     ("official_shortfall", "official_shortfall"), ("donor_capacities", "donor_capacities"),
     ("observed", "observed"), ("regions", "regions"),
+    ("explain_forbid_costs", "explain_forbid_costs"),
+    ("explain_marginal_values", "explain_marginal_values"),
 )
 """(sheet name, CSV file stem) of the table sheets, in workbook order; the ``metrics`` and
 ``configuration`` sheets follow."""
@@ -40,11 +42,16 @@ UNITS: dict[str, str] = {
     "gap": "beds or staff per day", "deployable": "staff", "own_need": "staff",
     "capacity": "staff", "latitude": "deg", "longitude": "deg", "population": "persons",
     "new_confirmed": "persons per day", "census": "persons", "quantile": "probability",
+    "shortfall_change": "staff-days",
 }
 """Unit of a column wherever it appears (the value columns are set per table below)."""
 TABLE_UNITS: dict[tuple[str, str], str] = {
     ("forecast", "value"): "persons",
     ("needs", "value"): "beds or staff per day",
+    ("explain_forbid_costs", "objective"): "objective units",
+    ("explain_forbid_costs", "cost"): "objective units",
+    ("explain_marginal_values", "objective"): "objective units",
+    ("explain_marginal_values", "value"): "objective units",
 }
 METRIC_UNITS = {"shortfall_staff_days": "staff-days", "gap_covered_share": "fraction",
                 "max_donor_burden": "fraction", "total_distance_km": "km",
