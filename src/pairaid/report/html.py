@@ -167,7 +167,8 @@ def _explain_section(run: RunTables) -> str | None:
     parts = []
     if not forbid.empty:
         rows = "".join(
-            f"<tr><td>{_names(run, row.donor_code)}</td><td>{_names(run, row.recipient_code)}"
+            f"<tr><td>{_names(run, str(row.donor_code))}</td>"
+            f"<td>{_names(run, str(row.recipient_code))}"
             f"</td>{_cell(row.cost)}{_cell(row.shortfall_change)}"
             f"<td>{html.escape(str(row.status))}"
             + (f": {html.escape(str(row.reason))}" if "reason" in forbid.columns
@@ -179,11 +180,12 @@ def _explain_section(run: RunTables) -> str | None:
                      f"<th>{_both('shortfall_change')}</th><th>{_both('status')}</th></tr>"
                      f"{rows}</table>")
     if not marginal.empty:
-        def note(value: float, change: float) -> str:
-            return _both("travel_only") if value > 1e-9 and abs(change) <= 0.5 else ""
+        def note(value: Any, change: Any) -> str:
+            travel_only = float(value) > 1e-9 and abs(float(change)) <= 0.5
+            return _both("travel_only") if travel_only else ""
 
         rows = "".join(
-            f"<tr><td>{_names(run, row.recipient_code)}</td>{_cell(row.value)}"
+            f"<tr><td>{_names(run, str(row.recipient_code))}</td>{_cell(row.value)}"
             f"{_cell(row.shortfall_change)}<td>{note(row.value, row.shortfall_change)}</td>"
             f"<td>{html.escape(str(row.status))}</td></tr>"
             for row in marginal.itertuples())
