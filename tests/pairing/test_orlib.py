@@ -132,3 +132,93 @@ def test_bad_sense_is_a_config_error():
     inst = read_orlib(DATA / "gap1.txt")[0]
     with pytest.raises(ConfigError, match="sense"):
         solve_gap(inst, sense="up")
+
+
+def _run(args: list[str], capsys) -> tuple[int, str]:
+    """Exit status and stderr of ``pairaid solve-orlib ARGS`` through the real entry point."""
+    from pairaid.cli import main
+
+    status = main(["solve-orlib", *args])
+    return status, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "NaN", "-inf", "0"])
+def test_time_limit_must_be_finite_and_positive(value, capsys):
+    status, err = _run([str(DATA / "gap1.txt"), "--time-limit", value], capsys)
+    assert status == 2
+    assert "--time-limit" in err and "Traceback" not in err
+
+
+def test_mip_rel_gap_nan_is_refused(capsys):
+    status, err = _run([str(DATA / "gap1.txt"), "--mip-rel-gap", "nan"], capsys)
+    assert status == 2
+    assert "--mip-rel-gap" in err and "got nan" in err
+
+
+@pytest.mark.parametrize("count", ["0", "-1"])
+def test_gap_instance_count_must_be_positive(tmp_path, count, capsys):
+    bad = tmp_path / "gapx.txt"
+    bad.write_text(f"{count}\n")
+    with pytest.raises(InputError, match=f"declares {count} instances.*positive integer"):
+        read_orlib(bad)
+    # also with trailing numbers and under a name that does not announce the kind
+    other = tmp_path / "data.txt"
+    other.write_text(f"{count}\n2 3\n1 2 3 4 5 6 1 2 3 4 5 6 9 9\n")
+    status, err = _run([str(other)], capsys)
+    assert status == 2
+    assert str(other) in err and f"declares {count} instances" in err
+
+
+def test_gap_dimensions_must_be_at_least_one(tmp_path):
+    bad = tmp_path / "gapx.txt"
+    bad.write_text("1\n0 0\n")
+    with pytest.raises(InputError, match=r"instance 1: .*at least 1, got m=0, n=0") as err:
+        read_orlib(bad)
+    assert "needs" not in str(err.value)
+    bad.write_text("2\n1 1\n5 1 1\n2 -3\n")
+    with pytest.raises(InputError, match=r"instance 2: .*at least 1, got m=2, n=-3"):
+        read_orlib(bad)
+
+
+def test_truncated_assignment_file_is_reported_as_one(tmp_path, capsys):
+    text = (DATA / "assign100.txt").read_text()
+    cut = text[:15000]
+    found = len(cut.split()) - 1
+    assert 0 < found < 10000
+    named = tmp_path / "assign100.txt"
+    named.write_text(cut)
+    with pytest.raises(InputError, match=f"assignment file: n=100 needs 10000 costs, "
+                                         f"found {found}") as err:
+        read_orlib(named)
+    assert "instance 1" not in str(err.value)
+    status, out = _run([str(named)], capsys)
+    assert status == 2 and str(named) in out and "n=100 needs 10000 costs" in out
+    # too many costs is an error too, not a GAP reading
+    named.write_text(text + " 7\n")
+    with pytest.raises(InputError, match="n=100 needs 10000 costs, found 10001"):
+        read_orlib(named)
+    # under a name that does not say the kind, both readings are given
+    anon = tmp_path / "problem.txt"
+    anon.write_text(cut)
+    with pytest.raises(InputError, match=r"neither a GAP file \(instance 1: .*\) nor a "
+                                         r"complete assignment file \(n=100 needs 10000 "
+                                         f"costs, found {found}\\)"):
+        read_orlib(anon)
+
+
+def test_truncated_gap_file_is_still_reported_as_gap(tmp_path):
+    cut = (DATA / "gapa.txt").read_text().split()[:3000]
+    named = tmp_path / "gapa.txt"
+    named.write_text(" ".join(cut))
+    with pytest.raises(InputError, match=r"instance 2: m=5, n=200 needs") as err:
+        read_orlib(named)
+    assert "assignment" not in str(err.value)
+
+
+def test_kind_from_name_and_content_agree_on_the_test_files(tmp_path):
+    for src in ("gap1.txt", "gapa.txt", "assign100.txt"):
+        anon = tmp_path / f"copy_of_{src}"
+        anon.write_text((DATA / src).read_text())
+        named, plain = read_orlib(DATA / src), read_orlib(anon)
+        assert type(named[0]) is type(plain[0]) and len(named) == len(plain)
+        assert all(np.array_equal(a.cost, b.cost) for a, b in zip(named, plain, strict=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -19,6 +20,18 @@ def _num(value: float) -> str:
     return str(int(round(value))) if abs(value - round(value)) < 1e-6 else f"{value:.6f}"
 
 
+def _finite(expected: str) -> Callable[[click.Context, click.Parameter, float], float]:
+    """Option callback refusing nan and inf, which pass click's FloatRange (every comparison
+    with nan is false); ``expected`` describes the allowed values in the message."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: float) -> float:
+        if not math.isfinite(value):
+            raise click.BadParameter(f"must be {expected}, got {value}", ctx=ctx, param=param)
+        return value
+
+    return check
+
+
 @click.command("solve-orlib")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--sense", type=click.Choice(["min", "max"]), default=None,
@@ -26,9 +39,11 @@ def _num(value: float) -> str:
                    "for gap1-gap12 (file named 'gap' + number), min for gapa-gapd, "
                    "assignment files and any other name.")
 @click.option("--time-limit", type=click.FloatRange(min=0.0, min_open=True), default=60.0,
-              show_default=True, help="Time limit per instance [s].")
+              show_default=True, callback=_finite("a finite number of seconds > 0"),
+              help="Time limit per instance [s]: a finite number > 0.")
 @click.option("--mip-rel-gap", type=click.FloatRange(min=0.0, max=1.0), default=0.0,
-              show_default=True, help="Relative gap at which to stop (0 = prove optimum).")
+              show_default=True, callback=_finite("a number from 0 to 1"),
+              help="Relative gap at which to stop (0 = prove optimum).")
 @click.option("--method", type=click.Choice(["auto", "highs", "cpsat", "portfolio"]),
               default="auto", show_default=True,
               help="GAP solver: HiGHS, CP-SAT, or the portfolio (HiGHS + neighbourhood "
@@ -39,7 +54,10 @@ def solve_orlib(file: Path, sense: str | None, time_limit: float, mip_rel_gap: f
 
     Prints one line per instance, in file order, with five whitespace-separated fields:
     name, objective value, bound, status, seconds. Assignment files (a single n, then
-    n x n costs) are detected by their format and solved exactly as linear assignment.
+    n x n costs) are recognised by their name (assign*) or, under other names, by their
+    format, and solved exactly as linear assignment. A malformed file, or a time limit that
+    is not a finite number > 0, is refused with a message naming the file or option
+    (exit status 2, no traceback).
     """
     try:
         instances = read_orlib(file)

@@ -8,8 +8,11 @@ OR-Library pages ``gapinfo`` and ``assigninfo``:
   major), the ``m x n`` resource matrix ``a[i][j]`` and the ``m`` capacities ``b[i]``.
 * Linear assignment: ``n`` then the ``n x n`` cost matrix, row major.
 
-The kind of a file is detected from its content: a single ``n`` followed by exactly
-``n * n`` numbers is an assignment file; anything else must parse as a GAP file.
+The kind of a file comes from its name first (:func:`file_kind`): ``assign...`` is an
+assignment file, ``gap...`` a GAP file. Under any other name a single ``n`` followed by
+exactly ``n * n`` numbers is an assignment file and anything else must parse as a GAP file;
+when it does not, and the numbers could be the start of an assignment file, the error gives
+both readings.
 
 Sense convention (OR-Library ``gapinfo``): the optima of ``gap1``-``gap12`` (Cattrysse et
 al. 1994; Osman 1995) are for **maximisation**; ``gapa``-``gapd`` (Chu & Beasley 1997) are
@@ -94,46 +97,118 @@ def default_sense(path: str | Path) -> str:
     return "max" if re.match(r"gap\d+", Path(path).stem, flags=re.IGNORECASE) else "min"
 
 
+def file_kind(path: str | Path) -> str | None:
+    """The kind of OR-Library file its name announces.
+
+    Returns ``"assign"`` for a name starting with ``assign`` (``assign100.txt``), ``"gap"``
+    for one starting with ``gap`` (``gap1.txt``, ``gapa.txt``, ``gapd_n100.txt``), ``None``
+    for any other name (the content then decides). Never raises.
+    """
+    stem = Path(path).stem.lower()
+    if stem.startswith("assign"):
+        return "assign"
+    if stem.startswith("gap"):
+        return "gap"
+    return None
+
+
 def is_assignment_file(tokens: NDArray[np.int64]) -> bool:
     """A single ``n`` followed by exactly ``n*n`` numbers."""
     return tokens.size >= 2 and tokens[0] > 0 and tokens.size == 1 + int(tokens[0]) ** 2
 
 
+def _assignment_problem(tok: NDArray[np.int64]) -> str | None:
+    """What is wrong with ``tok`` read as an assignment file (None if nothing)."""
+    if tok.size == 0:
+        return "empty file"
+    n = int(tok[0])
+    if n <= 0:
+        return f"n must be a positive integer, got {n}"
+    if tok.size - 1 != n * n:
+        return f"n={n} needs {n * n} costs, found {tok.size - 1}"
+    return None
+
+
 def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]:
-    """Read an OR-Library GAP or assignment file (kind detected from the content).
+    """Read an OR-Library GAP or assignment file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. Its kind comes from its name (see :func:`file_kind`), else from its
+        content (``n`` then exactly ``n*n`` numbers is an assignment file, anything else
+        is read as a GAP file).
+
+    Returns
+    -------
+    list of GapInstance, or a one-element list of AssignmentInstance
+        The instances in file order.
 
     Raises
     ------
     InputError
-        The file is missing, not integers, or its counts do not match its size.
+        The file is missing, not integers, declares no instances or an empty dimension,
+        or its counts do not match its size. The message names the file and, for GAP
+        files, the instance (1-based).
     """
     path = Path(path)
     tok = _tokens(path)
-    if is_assignment_file(tok):
+    kind = file_kind(path)
+    if kind == "assign" or (kind is None and is_assignment_file(tok)):
+        problem = _assignment_problem(tok)
+        if problem is not None:
+            where = "" if problem == "empty file" else "assignment file: "
+            raise InputError([Problem(str(path), where + problem)])
         n = int(tok[0])
         return [AssignmentInstance(path.stem, tok[1:].reshape(n, n))]
-    return _parse_gap(tok, path)
+    try:
+        return _parse_gap(tok, path)
+    except _GapFormatError as exc:
+        if kind == "gap" and is_assignment_file(tok):
+            # A file named gap* holding exactly one assignment instance (read as before).
+            n = int(tok[0])
+            return [AssignmentInstance(path.stem, tok[1:].reshape(n, n))]
+        msg = str(exc)
+        if kind is None and exc.instance <= 1 and tok.size >= 2 and tok[0] > 0 \
+                and tok.size - 1 < int(tok[0]) ** 2:
+            # Could be a truncated assignment file as well: say both readings.
+            msg = (f"neither a GAP file ({msg}) nor a complete assignment file "
+                   f"({_assignment_problem(tok)})")
+        raise InputError([Problem(str(path), msg)]) from None
+
+
+class _GapFormatError(Exception):
+    """A GAP reading failed; ``instance`` is the 1-based instance (0: the file header)."""
+
+    def __init__(self, instance: int, message: str):
+        super().__init__(message)
+        self.instance = instance
 
 
 def _parse_gap(tok: NDArray[np.int64], path: Path) -> list[GapInstance]:
-    def fail(msg: str) -> InputError:
-        return InputError([Problem(str(path), msg)])
-
+    """The GAP instances of ``tok``; raises _GapFormatError (message without the path)."""
     if tok.size == 0:
-        raise fail("empty file")
+        raise _GapFormatError(0, "empty file")
     count = int(tok[0])
+    if count <= 0:
+        raise _GapFormatError(0, f"declares {count} instances; the instance count (first "
+                                 "number) must be a positive integer")
     pos = 1
     letter, stem = _family(path)
     out: list[GapInstance] = []
     for k in range(1, count + 1):
         if pos + 2 > tok.size:
-            raise fail(f"instance {k}: file ends before 'm n'")
+            raise _GapFormatError(k, f"instance {k}: file ends before 'm n' "
+                                     f"({count} instances declared)")
         m, n = int(tok[pos]), int(tok[pos + 1])
         pos += 2
+        if m < 1 or n < 1:
+            raise _GapFormatError(k, f"instance {k}: m (agents) and n (jobs) must each be "
+                                     f"at least 1, got m={m}, n={n}")
         size = 2 * m * n + m
-        if m <= 0 or n <= 0 or pos + size > tok.size:
-            raise fail(f"instance {k}: m={m}, n={n} needs {size} numbers, "
-                       f"{tok.size - pos} left")
+        if pos + size > tok.size:
+            raise _GapFormatError(k, f"instance {k}: m={m}, n={n} needs {size} numbers, "
+                                     f"{tok.size - pos} left")
         cost = tok[pos:pos + m * n].reshape(m, n)
         weight = tok[pos + m * n:pos + 2 * m * n].reshape(m, n)
         cap = tok[pos + 2 * m * n:pos + size]
@@ -141,5 +216,6 @@ def _parse_gap(tok: NDArray[np.int64], path: Path) -> list[GapInstance]:
         name = f"{letter}{m:02d}{n}" if letter else f"{stem}-{k}"
         out.append(GapInstance(name, cost, weight, cap))
     if pos != tok.size:
-        raise fail(f"{tok.size - pos} numbers left after the {count} instances announced")
+        raise _GapFormatError(count + 1, f"{tok.size - pos} numbers left after the {count} "
+                                         "instances announced")
     return out
