@@ -80,9 +80,9 @@ def test_bad_data_folder_gives_message_not_traceback(tiny: Path, capsys) -> None
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    (["--k", "0"], "setting 'k' = 0"),
-    (["--m", "0"], "setting 'm' = 0"),
-    (["--quantile", "0.33"], "setting 'planning_quantile' = 0.33"),
+    (["--k", "0"], "setting 'k' (--k) = 0"),
+    (["--m", "0"], "setting 'm' (--m) = 0"),
+    (["--quantile", "0.33"], "setting 'planning_quantile' (--quantile) = 0.33"),
     (["--dataset", "atlantis"], "unknown data set 'atlantis'"),
 ])
 def test_bad_settings_name_the_setting(args: list[str], expected: str, tmp_path: Path,
@@ -266,8 +266,54 @@ def test_a_plan_stopped_by_the_time_limit_says_so(capsys) -> None:
                               bound=12.5)
     _print_solver_note(SimpleNamespace(plan=stopped, config=config))
     printed = " ".join(capsys.readouterr().out.split())
-    assert "not proven optimal" in printed and "within 3.4% of the bound 12.500" in printed
+    assert "not proven optimal" in printed and "within 3.40% of the bound 12.500" in printed
     assert "--fairness" in printed
     proven = SimpleNamespace(status=SolveStatus.OPTIMAL, mip_gap=0.0, bound=12.5)
     _print_solver_note(SimpleNamespace(plan=proven, config=config))
     assert capsys.readouterr().out == ""
+
+
+def test_limits_of_any_size_and_modes_that_contradict_flags(tiny: Path, tmp_path: Path,
+                                                           capsys) -> None:
+    base = ["plan", "--data", str(tiny), "--horizon", "14"]
+    # a limit larger than any int64 cannot bind; it is not a crash
+    assert main([*base, "--out", str(tmp_path / "a"), "--k", str(10**21),
+                 "--m-donor", f"CN-AA={10**20}"]) == 0
+    capsys.readouterr()
+    assert main([*base, "--out", str(tmp_path / "b"), "--mode", "1:1", "--k", "3"]) == 2
+    assert "--mode 1:1 sets k = 1 and m = 1, which --k 3 contradicts" in \
+        capsys.readouterr().err
+    assert main([*base, "--out", str(tmp_path / "c"), "--fairness", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "(--fairness) = -1.0" in err and len(err.strip().splitlines()) == 1
+    assert main([*base, "--out", str(tmp_path / "d"), "--time-limit", "nan"]) == 2
+    assert "(--time-limit)" in capsys.readouterr().err
+
+
+def test_previous_pairs_are_named_as_such(tiny: Path, tmp_path: Path, capsys) -> None:
+    base = ["plan", "--data", str(tiny), "--horizon", "14"]
+    prev = tmp_path / "prev.csv"
+    prev.write_text("donor_code,recipient_code\nCN-AA,420900\nCN-AA,421100\n",
+                    encoding="utf-8")
+    assert main([*base, "--out", str(tmp_path / "a"), "--previous", str(prev)]) == 2
+    assert "donor CN-AA has 2 fixed or kept previous pairs but m (--m / --m-donor) allows 1" \
+        in " ".join(capsys.readouterr().err.split())
+    prev.write_text("donor_code,recipient_code\nCN-AA,420900\n", encoding="utf-8")
+    out = tmp_path / "b"
+    assert main([*base, "--out", str(out), "--previous", str(prev)]) == 0
+    pairs = pd.read_csv(out / "pairs.csv", dtype={"recipient_code": str})
+    kept = pairs[(pairs["donor_code"] == "CN-AA") & (pairs["recipient_code"] == "420900")]
+    assert kept["previous"].tolist() == [True] and kept["fixed"].tolist() == [True]
+    assert not pairs.loc[pairs.index.difference(kept.index), "previous"].any()
+    # with a change cost, a forbidden previous pair is dropped (at that cost), not refused
+    out = tmp_path / "c"
+    assert main([*base, "--out", str(out), "--previous", str(prev), "--change-cost", "5",
+                 "--forbid", "CN-AA:420900"]) == 0
+    pairs = pd.read_csv(out / "pairs.csv", dtype={"recipient_code": str})
+    assert not ((pairs["donor_code"] == "CN-AA") & (pairs["recipient_code"] == "420900")).any()
+    capsys.readouterr()
+    prev.write_text("donor_code,recipient_code\n", encoding="utf-8")
+    assert main([*base, "--out", str(tmp_path / "d"), "--previous", str(prev)]) == 2
+    assert "no pairs" in capsys.readouterr().err
+    assert main([*base, "--out", str(tmp_path / "e"), "--previous", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err

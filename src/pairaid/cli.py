@@ -47,6 +47,11 @@ def _previous_pairs(path: Path) -> list[tuple[str, str]]:
     from pairaid.schemas import PAIRS
 
     table = read_table(path, PAIRS)  # refuses a missing file with its name
+    if table.empty:
+        from pairaid.errors import InputError, Problem
+
+        raise InputError([Problem(str(path), "the previous plan has no pairs (header only); "
+                                  "leave out --previous to plan from scratch")])
     return list(zip(table["donor_code"], table["recipient_code"], strict=True))
 
 
@@ -60,7 +65,13 @@ def _settings(config_file: Path | None, flags: dict[str, Any]) -> dict[str, Any]
     from pairaid.config import read_config_file
 
     values: dict[str, Any] = read_config_file(config_file) if config_file else {}
-    values.update({k: v for k, v in flags.items() if v is not None})
+    given = {k: v for k, v in flags.items() if v is not None}
+    for key in sorted(given.keys() & values.keys()):
+        if isinstance(values[key], list | dict) and values[key] and given[key] != values[key]:
+            console.print(escape(f"note: {FLAG_OF.get(key, key)} replaces setting '{key}' of "
+                                 f"{config_file} ({len(values[key])} entries there); repeat "
+                                 "them on the command line to keep them"))
+    values.update(given)
     return values
 
 
@@ -126,6 +137,36 @@ def _print_comparison(run: Any) -> None:
                       "horizon, from all its donors.")
 
 
+FLAG_OF = {
+    "data_dir": "--data", "dataset": "--dataset", "decision_date": "--date",
+    "horizon_days": "--horizon", "k": "--k", "m": "--m", "recipients": "--recipients",
+    "donors": "--donors", "mode": "--mode", "max_distance_km": "--max-km",
+    "burden_max_weight": "--fairness", "previous_pairs": "--previous",
+    "change_cost": "--change-cost", "m_per_donor": "--m-donor", "fixed_pairs": "--fix",
+    "forbidden_pairs": "--forbid", "planning_quantile": "--quantile", "model": "--model",
+    "demand_file": "--demand", "time_limit": "--time-limit", "parameters": "--param",
+}
+"""The ``pairaid plan`` flag of each setting, named in error messages."""
+
+
+def _refuse_flags_that_mode_overrides(mode: str | None, k: int | None, m: int | None,
+                                      m_donor: Sequence[str]) -> None:
+    """``--mode`` fixes k and/or m; a flag asking for another value contradicts it."""
+    clash = []
+    if mode in ("1:1", "1:k") and k is not None and k != 1:
+        clash.append(f"--k {k}")
+    if mode in ("1:1", "k:1") and m is not None and m != 1:
+        clash.append(f"--m {m}")
+    if mode in ("1:1", "k:1") and m_donor:
+        clash.append("--m-donor")
+    if clash and mode is not None:
+        from pairaid.errors import ConfigError
+
+        fixed = {"1:1": "k = 1 and m = 1", "1:k": "k = 1", "k:1": "m = 1"}[mode]
+        raise ConfigError(f"--mode {mode} sets {fixed}, which {' and '.join(clash)} "
+                          "contradicts; drop it or use --mode m:n")
+
+
 def _print_solver_note(run: Any) -> None:
     """Say so when pairaid's plan is not proven optimal (the solver hit its time limit)."""
     result = run.plan
@@ -137,7 +178,7 @@ def _print_solver_note(run: Any) -> None:
     console.print(escape(
         f"Note: pairaid's plan is not proven optimal: the solver stopped at its time limit "
         f"({run.config.time_limit:g} s) with status {result.status.value}; the best plan "
-        f"found is within {result.mip_gap:.1%} of the bound {result.bound:,.3f}. Raise "
+        f"found is within {result.mip_gap:.2%} of the bound {result.bound:,.3f}. Raise "
         f"--time-limit for a smaller gap.{slow}"))
 
 
@@ -147,9 +188,11 @@ def _print_explanation(run: Any, why: Any) -> None:
     for col in ("donor", "recipient", "objective +", "shortfall + [staff-days]", "status"):
         table.add_column(col)
     for row in why.forbid_costs.itertuples():
+        fixed = row.status == "fixed"  # not re-solved: the pair may not be forbidden
         table.add_row(escape(names[row.donor_code]), escape(names[row.recipient_code]),
-                      f"{row.cost:,.3f}", f"{row.shortfall_change:,.0f}",
-                      escape(str(row.status)))
+                      "—" if fixed else f"{row.cost:,.3f}",
+                      "—" if fixed else f"{row.shortfall_change:,.0f}",
+                      escape(f"fixed ({row.reason})" if fixed else str(row.status)))
     console.print(table)
     top = why.marginal_values[why.marginal_values["value"] > 1e-9].head(5)
     team = ", ".join(f"{v} {k}" for k, v in why.team.items())
@@ -269,7 +312,9 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     values = _settings(config_file, flags)
     if no_official:
         values["official_round"] = None
-    config = make_config(values, origin=str(config_file) if config_file else "flags")
+    config = make_config(values, origin=str(config_file) if config_file else "flags",
+                         flags=FLAG_OF)
+    _refuse_flags_that_mode_overrides(config.mode, k, m, m_donor)
     if data_dir is not None and dataset is not None:
         raise ConfigError("give either --data DIR or --dataset NAME, not both")
     if config.demand_file is not None and model is not None:

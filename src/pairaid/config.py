@@ -104,7 +104,7 @@ class PlanConfig(BaseModel):
         Objective cost of one changed pair against ``previous_pairs``.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     dataset: str = "hubei-2020"
     data_dir: Path | None = None
@@ -188,29 +188,43 @@ class PlanConfig(BaseModel):
         return tomli_w.dumps(data)
 
 
-def _explain(err: ValidationError, origin: str) -> ConfigError:
+def _explain(err: ValidationError, origin: str, flags: Mapping[str, str]) -> ConfigError:
     lines = []
     for e in err.errors():
         name = ".".join(str(p) for p in e["loc"]) or "(file)"
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
             msg = "unknown setting"
-        lines.append(f"setting '{name}' = {e.get('input')!r}: {msg}")
+        top = str(e["loc"][0]) if e["loc"] else ""
+        flag = f" ({flags[top]})" if top in flags else ""
+        lines.append(f"setting '{name}'{flag} = {e.get('input')!r}: {msg}")
+    if len(lines) == 1:
+        return ConfigError(f"invalid configuration ({origin}): {lines[0]}")
     return ConfigError(f"invalid configuration ({origin}):\n  " + "\n  ".join(lines))
 
 
-def make_config(values: Mapping[str, Any], *, origin: str = "settings") -> PlanConfig:
+def make_config(values: Mapping[str, Any], *, origin: str = "settings",
+                flags: Mapping[str, str] | None = None) -> PlanConfig:
     """Build a :class:`PlanConfig`, turning validation errors into a ConfigError.
+
+    Parameters
+    ----------
+    values : mapping
+        Settings (names of :class:`PlanConfig` fields) and their values.
+    origin : str
+        Where the values come from (a file name, "flags"), for the message.
+    flags : mapping, optional
+        Setting name -> command-line flag that sets it, named beside the setting.
 
     Raises
     ------
     pairaid.errors.ConfigError
-        Naming each bad setting, its value and what is allowed.
+        Naming each bad setting (and its flag), its value and what is allowed.
     """
     try:
         return PlanConfig(**dict(values))
     except ValidationError as err:
-        raise _explain(err, origin) from None
+        raise _explain(err, origin, flags or {}) from None
 
 
 def read_config_file(path: Path | str) -> dict[str, Any]:
@@ -223,7 +237,8 @@ def read_config_file(path: Path | str) -> dict[str, Any]:
     """
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"configuration file {path} not found")
+        raise ConfigError(f"configuration file {path} " + (
+            "is a directory, not a TOML file" if path.is_dir() else "not found"))
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:

@@ -68,7 +68,8 @@ def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError([Problem(str(path), "file not found")])
+        raise InputError([Problem(str(path), "is a directory, not a file" if path.is_dir()
+                                  else "file not found")])
     text = _decode(path)
     if not text.strip():
         raise InputError([Problem(str(path), "file is empty; expected a header row")])

@@ -128,9 +128,10 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
             raise ConfigError(f"setting 'previous_pairs' (--previous): pair {d}→{r} is not a "
                               "pair of this run's donors and recipients; a team in place "
                               "cannot be kept silently out of the plan")
-        if (d, r) in forbidden:
-            raise ConfigError(f"pair {d}→{r} is both a previous pair (--previous) and "
-                              "forbidden (--forbid)")
+        if (d, r) in forbidden and config.keep_previous:
+            raise ConfigError(f"pair {d}→{r} is both a previous pair (--previous), kept as "
+                              "it is, and forbidden (--forbid); give --change-cost to let "
+                              "the plan drop previous pairs at a price")
     own = sorted(set(donors) & parents)
     if own:
         raise ConfigError(f"setting 'donors': {own} is the province of some recipients; "
@@ -352,8 +353,9 @@ def plan(dataset: Dataset, config: PlanConfig, *,
                                   model=config.model, seed=config.seed)
     levels = forecast["quantile"].astype(float).unique()
     if not np.isclose(levels, config.planning_quantile).any():
-        raise ConfigError(f"setting 'planning_quantile' = {config.planning_quantile}: not "
-                          f"a forecast quantile level; use one of {sorted(levels.tolist())}")
+        raise ConfigError(f"setting 'planning_quantile' (--quantile) = "
+                          f"{config.planning_quantile}: not a forecast quantile level; use "
+                          f"one of {sorted(levels.tolist())}")
     needs = compute_needs(forecast, params)
     gaps = compute_gaps(needs, dataset.capacities, quantile=config.planning_quantile,
                         parameters=params)

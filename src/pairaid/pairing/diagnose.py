@@ -60,17 +60,19 @@ def diagnose(inst: Instance) -> str | None:
             return (f"recipient(s) {_names(codes)} have a positive gap but fewer candidate "
                     "donors than they need (every other pair is forbidden, beyond "
                     "max_distance_km, or has no distance)")
+    kind = ("fixed or kept previous pairs" if (inst.fixed & inst.previous).any()
+            else "fixed pairs")
     fixed_r = np.bincount(inst.pair_r[inst.fixed], minlength=R)
     fixed_d = np.bincount(inst.pair_d[inst.fixed], minlength=D)
     over_r = np.flatnonzero(fixed_r > k)
     if over_r.size:
         r = over_r[0]
-        return (f"recipient {inst.recipients[r]} has {fixed_r[r]} fixed pairs but "
+        return (f"recipient {inst.recipients[r]} has {fixed_r[r]} {kind} but "
                 f"max_donors_per_recipient allows {k[r]}")
     over_d = np.flatnonzero(fixed_d > m)
     if over_d.size:
         d = over_d[0]
-        return (f"donor {inst.donors[d]} has {fixed_d[d]} fixed pairs but "
+        return (f"donor {inst.donors[d]} has {fixed_d[d]} {kind} but "
                 f"max_recipients_per_donor allows {m[d]}")
     total_need = int(lo.sum())
     if total_need > int(m.sum()):

@@ -101,6 +101,7 @@ def evaluate_plan(
         "recipient_code": recips[inst.pair_r[idx]].astype(str),
         "distance_km": inst.pair_dist[idx],
         "fixed": inst.fixed[idx],
+        "previous": inst.previous[idx],
         "sent": q[idx].sum(axis=1),
     })
     pairs = pairs.sort_values(["recipient_code", "donor_code"], ignore_index=True)

@@ -41,12 +41,15 @@ def forbid_costs(problem: PairingProblem, options: PairingOptions,
     """
     base = result or solve(problem, options)
     rows = []
-    for d, r, fixed in zip(base.pairs.donor_code, base.pairs.recipient_code,
-                           base.pairs.fixed, strict=True):
+    for d, r, fixed, previous in zip(base.pairs.donor_code, base.pairs.recipient_code,
+                                     base.pairs.fixed, base.pairs.previous, strict=True):
         row: dict[str, object] = {"donor_code": d, "recipient_code": r}
         if fixed:
+            why = ("kept pair of the previous plan"
+                   if previous and (d, r) not in set(map(tuple, options.fixed_pairs))
+                   else "fixed pair")
             row.update(objective=np.nan, cost=np.nan, shortfall_change=np.nan,
-                       status="fixed", reason="fixed pair")
+                       status="fixed", reason=why)
         else:
             alt_opts = replace(options, forbidden_pairs=[*options.forbidden_pairs, (d, r)])
             try:

@@ -97,6 +97,11 @@ def _table_problems(
     return problems
 
 
+UNLIMITED = 1_000_000
+"""Limits on donors per recipient or recipients per donor above this are clipped to it (no
+pairing problem has this many regions on one side, so the clipped limit never binds)."""
+
+
 def _limits(
     value: int | Mapping[str, int], default: int, codes: Sequence[str], setting: str
 ) -> NDArray[np.int64]:
@@ -110,7 +115,9 @@ def _limits(
     for v in [*raw, default]:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
             raise ConfigError(f"{setting} must be a non-negative integer, got {v!r}")
-    return np.asarray(raw, dtype=np.int64)
+    # a limit above the number of regions on the other side cannot bind: clip it so that
+    # any integer (however large) fits the int64 arrays
+    return np.asarray([min(int(v), UNLIMITED) for v in raw], dtype=np.int64)
 
 
 def _pair_list(pairs: Iterable[Pair] | None, setting: str) -> list[Pair]:
@@ -270,11 +277,12 @@ def build_instance(problem: PairingProblem, options: PairingOptions) -> Instance
         setting = "fixed_pairs"
     max_km = options.max_distance_km
     for pair in must:
+        where = setting if exact or pair in set(fixed) else "previous_pairs"
         if pair not in all_dist:
-            raise InfeasibleError(f"{setting}: pair {pair[0]} -> {pair[1]} has no distance "
+            raise InfeasibleError(f"{where}: pair {pair[0]} -> {pair[1]} has no distance "
                                   "in the distances table, so it cannot be used")
         if max_km is not None and all_dist[pair] > max_km:
-            raise InfeasibleError(f"{setting}: pair {pair[0]} -> {pair[1]} is "
+            raise InfeasibleError(f"{where}: pair {pair[0]} -> {pair[1]} is "
                                   f"{all_dist[pair]:.0f} km apart, beyond max_distance_km="
                                   f"{max_km:g}")
 

@@ -175,7 +175,8 @@ class PairingResult:
         Wall-clock time of model building and solving [s].
     pairs : DataFrame
         ``donor_code``, ``recipient_code``, ``distance_km`` [km], ``fixed`` (bool: fixed,
-        exact or kept previous pair), ``sent`` [staff, all resources].
+        exact or kept previous pair), ``previous`` (bool: a pair of the previous plan),
+        ``sent`` [staff, all resources].
     flows : DataFrame
         ``donor_code``, ``recipient_code``, ``resource``, ``quantity`` [staff], one row
         per chosen pair and resource of the problem (0 where nothing is sent).
