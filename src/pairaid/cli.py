@@ -99,6 +99,16 @@ def _print_plan(run: Any) -> None:
                       f"{abs(doc):,.0f}", f"{abs(nur):,.0f}", covered,
                       f"{row.distance_km:,.0f}")
     console.print(table)
+    empty = run.plan.pairs[run.plan.pairs["sent"] <= 0]
+    if not empty.empty:
+        console.print(escape(
+            "Pairs that send no staff: " + ", ".join(
+                f"{names[d]} → {names[r]}" for d, r in zip(empty["donor_code"],
+                                                           empty["recipient_code"],
+                                                           strict=True))
+            + ". Every city with a gap gets a partner (responsibility is assigned), but the "
+            "staff available (donor capacity, or the staff cap) is used up where it lowers "
+            "the shortfall most."))
     no_gap = [names[c] for c in run.recipients if float(gap.get(c, 0.0)) <= 0]
     if no_gap:
         console.print(escape(f"No staff gap forecast at the planning quantile: "
