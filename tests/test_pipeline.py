@@ -89,3 +89,22 @@ def test_engine_limits_are_named_as_the_user_set_them(tiny) -> None:
     message = str(info.value)
     assert "donor CN-AA has 2 fixed pairs but m (--m / --m-donor) allows 1" in message
     assert "max_recipients_per_donor" not in message
+
+
+@pytest.mark.parametrize(("pair", "said"), [
+    (("CN-JX", "420100"), "420100 is excluded from the recipients by default"),
+    (("CN-HB", "420700"), "CN-HB is the province of the recipients and cannot be their donor"),
+    (("CN-XX", "420700"), "CN-XX is not a region of the data set"),
+    (("CN-JX", "CN-SD"), "CN-SD is not a recipient of this run"),
+])
+def test_pairs_outside_the_run_say_why(pair: tuple[str, str], said: str) -> None:
+    """A fixed or forbidden pair naming a region that is not in the run is refused with the
+    reason (default exclusion, own province, unknown code), before any forecast."""
+    from pairaid.config import make_config
+    from pairaid.errors import ConfigError
+    from pairaid.pipeline import select_regions
+
+    for setting in ("fixed_pairs", "forbidden_pairs"):
+        config = make_config({setting: [list(pair)]})
+        with pytest.raises(ConfigError, match=said):
+            select_regions(load_builtin("hubei-2020"), config)

@@ -137,7 +137,33 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
         raise ConfigError(f"setting 'donors': {own} is the province of some recipients; "
                           "a province cannot be paired with its own divisions (its epidemic "
                           "is the recipients' epidemic)")
+    for setting, flag in (("fixed_pairs", "--fix"), ("forbidden_pairs", "--forbid")):
+        for d, r in getattr(config, setting):
+            why = (_not_a_recipient(r, known, set(config.exclude_recipients), config)
+                   if r not in recipients else
+                   _not_a_donor(d, known, parents) if d not in donors else None)
+            if why:
+                raise ConfigError(f"setting '{setting}' ({flag}): pair {d}→{r}: {why}")
     return recipients, donors
+
+
+def _not_a_recipient(code: str, known: set[str], excluded: set[str],
+                     config: PlanConfig) -> str:
+    if code not in known:
+        return f"{code} is not a region of the data set (regions.csv)"
+    if code in excluded and config.recipients is None:
+        return (f"{code} is excluded from the recipients by default (setting "
+                "exclude_recipients); list the recipients with --recipients to include it")
+    return f"{code} is not a recipient of this run (see --recipients)"
+
+
+def _not_a_donor(code: str, known: set[str], parents: set[str]) -> str:
+    if code not in known:
+        return f"{code} is not a region of the data set (regions.csv)"
+    if code in parents:
+        return (f"{code} is the province of the recipients and cannot be their donor (its "
+                "epidemic is the recipients' epidemic)")
+    return f"{code} is not a donor of this run (see --donors)"
 
 
 def check_inputs(dataset: Dataset, config: PlanConfig, recipients: list[str],
