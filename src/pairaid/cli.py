@@ -84,8 +84,15 @@ def _print_plan(run: Any) -> None:
     gap = run.plan.shortfall.groupby("recipient_code")["gap"].sum()
     k = run.options.default_max_donors_per_recipient
     m = run.options.default_max_recipients_per_donor
+    limits = [f"k≤{k}", f"m≤{m}"]
+    limits += [f"k({c})≤{v}" for c, v in run.options.max_donors_per_recipient.items()] \
+        if isinstance(run.options.max_donors_per_recipient, dict) else []
+    limits += [f"m({c})≤{v}" for c, v in run.options.max_recipients_per_donor.items()] \
+        if isinstance(run.options.max_recipients_per_donor, dict) else []
+    if run.config.max_distance_km is not None:
+        limits.append(f"≤{run.config.max_distance_km:g} km")
     table = Table(title=f"pairaid plan · {run.dataset.name} · {run.config.decision_date} + "
-                  f"{run.config.horizon_days} d · k≤{k}, m≤{m}")
+                  f"{run.config.horizon_days} d · {', '.join(limits)}")
     for col in ("donor", "recipient", "doctors", "nurses", "city gap covered", "km"):
         table.add_column(col, justify="right" if col not in ("donor", "recipient") else "left")
     for row in run.plan.pairs.itertuples():
