@@ -53,7 +53,10 @@ class InputError(PairaidError):
         lines = [str(p) for p in shown]
         if len(self.problems) > len(shown):
             lines.append(f"... and {len(self.problems) - len(shown)} more problems")
-        super().__init__("invalid input:\n  " + "\n  ".join(lines))
+        if len(lines) == 1:
+            super().__init__(f"invalid input: {lines[0]}")
+        else:
+            super().__init__("invalid input:\n  " + "\n  ".join(lines))
 
 
 class ConfigError(PairaidError):
