@@ -317,3 +317,17 @@ def test_previous_pairs_are_named_as_such(tiny: Path, tmp_path: Path, capsys) ->
     assert "no pairs" in capsys.readouterr().err
     assert main([*base, "--out", str(tmp_path / "e"), "--previous", str(tmp_path)]) == 2
     assert "is a directory" in capsys.readouterr().err
+
+
+def test_flags_that_replace_config_lists_are_noted_only_when_they_differ(tmp_path: Path,
+                                                                          capsys) -> None:
+    from pairaid.cli import _settings
+
+    toml = tmp_path / "plan.toml"
+    toml.write_text('fixed_pairs = [["CN-SD", "421100"]]\n', encoding="utf-8")
+    same = _settings(toml, {"fixed_pairs": [("CN-SD", "421100")]})
+    assert same["fixed_pairs"] == [("CN-SD", "421100")]
+    assert "replaces" not in capsys.readouterr().out
+    other = _settings(toml, {"fixed_pairs": [("CN-JS", "420700")]})
+    assert other["fixed_pairs"] == [("CN-JS", "420700")]
+    assert "--fix replaces setting 'fixed_pairs'" in " ".join(capsys.readouterr().out.split())

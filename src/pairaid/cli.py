@@ -6,6 +6,7 @@ exit status 2; no traceback.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -66,8 +67,15 @@ def _settings(config_file: Path | None, flags: dict[str, Any]) -> dict[str, Any]
 
     values: dict[str, Any] = read_config_file(config_file) if config_file else {}
     given = {k: v for k, v in flags.items() if v is not None}
+    def same(a: Any, b: Any) -> bool:  # TOML gives lists where flags give tuples
+        def norm(v: Any) -> Any:
+            return [tuple(p) if isinstance(p, list | tuple) else p for p in v] \
+                if isinstance(v, list | tuple) else v
+        return bool(norm(a) == norm(b))
+
     for key in sorted(given.keys() & values.keys()):
-        if isinstance(values[key], list | dict) and values[key] and given[key] != values[key]:
+        if isinstance(values[key], list | dict) and values[key] and not same(given[key],
+                                                                               values[key]):
             console.print(escape(f"note: {FLAG_OF.get(key, key)} replaces setting '{key}' of "
                                  f"{config_file} ({len(values[key])} entries there); repeat "
                                  "them on the command line to keep them"))
@@ -189,6 +197,13 @@ def _print_solver_note(run: Any) -> None:
     result = run.plan
     if result.status.value == "optimal":
         return
+    if not result.status.value.startswith("time_limit"):
+        # e.g. the transportation method at large scale: a repaired plan with a certified gap
+        console.print(escape(
+            f"Note: pairaid's plan is not proven optimal (status {result.status.value}, "
+            f"method {result.formulation}); it is within {result.mip_gap:.2%} of the bound "
+            f"{result.bound:,.3f}."))
+        return
     slow = (" Fairness terms (--fairness) make the model much harder; a smaller weight or a"
             " longer limit helps." if run.config.burden_max_weight > 0
             or run.config.burden_deviation_weight > 0 else "")
@@ -207,8 +222,9 @@ def _print_explanation(run: Any, why: Any) -> None:
     for row in why.forbid_costs.itertuples():
         fixed = row.status == "fixed"  # not re-solved: the pair may not be forbidden
         table.add_row(escape(names[row.donor_code]), escape(names[row.recipient_code]),
-                      "—" if fixed else f"{row.cost:,.3f}",
-                      "—" if fixed else f"{row.shortfall_change:,.0f}",
+                      "—" if fixed or not math.isfinite(row.cost) else f"{row.cost:,.3f}",
+                      "—" if fixed or not math.isfinite(row.shortfall_change)
+                      else f"{row.shortfall_change:,.0f}",
                       escape(f"fixed ({row.reason})" if fixed else str(row.status)))
     console.print(table)
     top = why.marginal_values[why.marginal_values["value"] > 1e-9].head(5)
@@ -255,8 +271,8 @@ def cli() -> None:
 @click.option("--m-donor", multiple=True, metavar="DONOR=M",
               help="Per-donor limit, e.g. CN-SX=3 (repeatable).")
 @click.option("--mode", type=click.Choice(["1:1", "k:1", "1:k", "m:n"]),
-              help="Pairing mode; overrides --k/--m/--m-donor: 1:1 sets k=m=1, k:1 sets "
-              "m=1, 1:k sets k=1 (combine with --m).")
+              help="Pairing mode: 1:1 sets k=m=1, k:1 sets m=1, 1:k sets k=1 (combine "
+              "with --m); a --k/--m/--m-donor that contradicts the mode is refused.")
 @click.option("--max-km", "max_distance_km", type=float,
               help="Pairs farther apart are not candidates [km].")
 @click.option("--fairness", "burden_max_weight", type=float,

@@ -268,8 +268,12 @@ def solve_in_plan_terms(problem: PairingProblem, options: PairingOptions) -> Pai
     try:
         return solve(problem, options)
     except (InfeasibleError, ConfigError) as err:
-        message = _ENGINE_NAME.sub(lambda hit: PLAN_TERMS[hit.group(1)], str(err))
-        raise type(err)(message) from err
+        raise type(err)(in_plan_terms(str(err))) from err
+
+
+def in_plan_terms(message: str) -> str:
+    """``message`` with the engine's option names replaced by :data:`PLAN_TERMS`."""
+    return _ENGINE_NAME.sub(lambda hit: PLAN_TERMS[hit.group(1)], message)
 
 
 def pairing_options(config: PlanConfig, **extra: Any) -> PairingOptions:
@@ -471,6 +475,7 @@ def explain(run: PlanRun, *, team: dict[str, int] | None = None) -> Explanation:
     """
     team = dict(team or TEAM)
     forbid = forbid_costs(run.problem, run.options, run.plan)
+    forbid["reason"] = forbid["reason"].map(in_plan_terms)
     marginal = marginal_values(run.problem, run.options, team=team, result=run.plan)
     stable = stable_pairs(run.problem, run.options)
     blocking = None

@@ -152,7 +152,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
                               "no exact_pairs, no burden terms and at most "
                               f"{subsets.MAX_COLUMNS} donor subsets")
         smodel = subsets.build_subset_model(inst, options)
-        sol = smodel.builder.solve(time_limit=options.time_limit,
+        sol = smodel.builder.solve(time_limit=_left(deadline),
                                    mip_rel_gap=options.mip_rel_gap, threads=options.threads)
     else:
         model = build_model(inst, options)

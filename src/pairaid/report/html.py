@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from pathlib import Path
 from typing import Any, cast
 
@@ -110,7 +111,7 @@ def _cell(value: Any, percent: bool = False) -> str:
         return f'<td class="num">{value:.2%}</td>'
     if isinstance(value, bool) or value is None:
         return f"<td>{html.escape(str(value))}</td>"
-    if isinstance(value, float) and value != value:  # NaN: no value
+    if isinstance(value, float) and not math.isfinite(value):  # no value (NaN, inf)
         return "<td>—</td>"
     if isinstance(value, int | float):
         text = f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -149,6 +150,8 @@ def _pair_list(run: RunTables, pairs: list[list[str]]) -> str:
 
 def _team_both(team: dict[str, Any]) -> str:
     """``explain_marginal`` with the team spelled in each language."""
+    if not team:
+        return _both("explain_marginal_any")
     words = {"zh": "、".join(f"{t(r, 'zh') if r in LABELS else r} {n} 人"
                              for r, n in team.items()),
              "en": ", ".join(f"{n} {(t(r, 'en') if r in LABELS else r).lower()}"

@@ -35,6 +35,8 @@ LABELS: dict[str, tuple[str, str]] = {
                        "Cost of forbidding each chosen pair (re-solved)"),
     "explain_marginal": ("每个受援方多一支医疗队（{team}）的价值",
                          "Value of one more team ({team}) at each recipient"),
+    "explain_marginal_any": ("每个受援方多一支医疗队的价值",
+                             "Value of one more team at each recipient"),
     "objective_up": ("目标函数增加", "Objective +"),
     "objective_down": ("目标函数减少", "Objective −"),
     "shortfall_change": ("未满足需求变化 [人·日]", "Shortfall change [staff-days]"),

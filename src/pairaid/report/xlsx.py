@@ -110,6 +110,9 @@ def _rows(df: pd.DataFrame) -> list[tuple[Any, ...]]:
             values = [None if pd.isna(v) else v.date() for v in series]
         else:
             values = series.astype(object).where(series.notna(), None).tolist()
+            # a spreadsheet has no infinity: write it as the text the CSV holds
+            values = [("inf" if v > 0 else "-inf") if isinstance(v, float) and math.isinf(v)
+                      else v for v in values]
         columns.append(values)
     return list(zip(*columns, strict=True))
 
