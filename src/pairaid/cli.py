@@ -62,20 +62,21 @@ def _codes(text: str | None) -> list[str] | None:
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
+def _as_tuples(value: Any) -> Any:
+    """A list of pairs with each pair a tuple (TOML gives lists where flags give tuples)."""
+    if isinstance(value, list | tuple):
+        return [tuple(p) if isinstance(p, list | tuple) else p for p in value]
+    return value
+
+
 def _settings(config_file: Path | None, flags: dict[str, Any]) -> dict[str, Any]:
     from pairaid.config import read_config_file
 
     values: dict[str, Any] = read_config_file(config_file) if config_file else {}
     given = {k: v for k, v in flags.items() if v is not None}
-    def same(a: Any, b: Any) -> bool:  # TOML gives lists where flags give tuples
-        def norm(v: Any) -> Any:
-            return [tuple(p) if isinstance(p, list | tuple) else p for p in v] \
-                if isinstance(v, list | tuple) else v
-        return bool(norm(a) == norm(b))
-
     for key in sorted(given.keys() & values.keys()):
-        if isinstance(values[key], list | dict) and values[key] and not same(given[key],
-                                                                               values[key]):
+        if isinstance(values[key], list | dict) and values[key] \
+                and _as_tuples(given[key]) != _as_tuples(values[key]):
             console.print(escape(f"note: {FLAG_OF.get(key, key)} replaces setting '{key}' of "
                                  f"{config_file} ({len(values[key])} entries there); repeat "
                                  "them on the command line to keep them"))
