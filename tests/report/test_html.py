@@ -123,6 +123,8 @@ def test_explanations_are_shown_when_the_run_has_them(page: str, run_dir: Path) 
     xiaogan = xiaogan.split('lang="en">Xiaogan</span>')[1].split("</tr>")[0]
     assert t("travel_only", "en") not in xiaogan and "-150" in xiaogan
     assert t("explain_blocking", "en", n=1) in section
+    folded = section.split("<details><summary>")[1].split("</details>")[0]
+    assert 'lang="en">Jiangsu</span>' in folded and 'lang="en">Xiaogan</span>' in folded
     for name in ("explain_forbid_costs.csv", "explain_marginal_values.csv",
                  "explain_stability.json"):
         (run_dir / name).unlink()

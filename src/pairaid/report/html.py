@@ -201,10 +201,11 @@ def _explain_section(run: RunTables) -> str | None:
                      f"<p>{_pair_list(run, run.stability['stable_pairs'])}</p>")
         blocking = run.stability.get("official_blocking_pairs")
         if blocking is not None:
-            text = (_both("explain_official_stable") if not blocking else
-                    _both("explain_blocking", n=len(blocking)) + ": "
-                    + _pair_list(run, blocking))
-            parts.append(f"<p>{text}</p>")
+            if not blocking:
+                parts.append(f"<p>{_both('explain_official_stable')}</p>")
+            else:  # folded: the official plan can have dozens of blocking pairs
+                parts.append(f"<details><summary>{_both('explain_blocking', n=len(blocking))}"
+                             f"</summary><p>{_pair_list(run, blocking)}</p></details>")
     return "".join(parts)
 
 
