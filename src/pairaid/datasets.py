@@ -15,7 +15,7 @@ import pandas as pd
 
 from pairaid.errors import ConfigError, InputError, Problem
 from pairaid.io import read_tables
-from pairaid.schemas import PARAMETERS, empty_table
+from pairaid.schemas import CAPACITIES, PARAMETERS, REQUIRED_TABLES, empty_table
 
 BUILTIN = ("hubei-2020",)
 """Names of the data sets shipped with pairaid."""
@@ -77,7 +77,9 @@ def _check_references(tables: dict[str, pd.DataFrame], folder: Path) -> list[Pro
     return problems
 
 
-def load_dataset(folder: Path | str, *, name: str | None = None) -> Dataset:
+def load_dataset(
+    folder: Path | str, *, name: str | None = None, forecast_only: bool = False
+) -> Dataset:
     """Read and check a data-set folder.
 
     Parameters
@@ -86,6 +88,9 @@ def load_dataset(folder: Path | str, *, name: str | None = None) -> Dataset:
         Folder in the layout of ``docs/data-format.md``.
     name : str, optional
         Name to give the data set (default: the folder name).
+    forecast_only : bool
+        Require only ``regions.csv`` and ``cases.csv`` (enough to forecast and backtest);
+        ``capacities`` is then empty if the file is absent.
 
     Returns
     -------
@@ -97,7 +102,8 @@ def load_dataset(folder: Path | str, *, name: str | None = None) -> Dataset:
         Every schema problem and every unknown region code, with file, line and column.
     """
     folder = Path(folder)
-    tables = read_tables(folder)
+    tables = read_tables(folder, required=("regions", "cases") if forecast_only
+                         else REQUIRED_TABLES)
     problems = _check_references(tables, folder)
     if problems:
         raise InputError(problems)
@@ -107,7 +113,7 @@ def load_dataset(folder: Path | str, *, name: str | None = None) -> Dataset:
         path=folder,
         regions=tables["regions"],
         cases=cases,
-        capacities=tables["capacities"],
+        capacities=tables.get("capacities", empty_table(CAPACITIES)),
         pairings=tables.get("pairings", pd.DataFrame(
             columns=["round", "status", "donor_code", "recipient_code", "sources"])),
         parameters=tables.get("parameters", empty_table(PARAMETERS)),

@@ -83,7 +83,9 @@ def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
     return validate(raw, schema, str(path))
 
 
-def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
+def read_tables(
+    folder: Path | str, *, required: Iterable[str] = REQUIRED_TABLES
+) -> dict[str, pd.DataFrame]:
     """Read every known table in a data-set folder.
 
     Parameters
@@ -91,6 +93,9 @@ def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
     folder : path-like
         Folder holding ``regions.csv``, ``cases.csv``, ``capacities.csv`` (required) and
         optionally ``pairings.csv``, ``parameters.csv``, ``distances.csv``.
+    required : iterable of str
+        Tables that must be present (default :data:`pairaid.schemas.REQUIRED_TABLES`;
+        forecasting alone needs only ``regions`` and ``cases``).
 
     Returns
     -------
@@ -107,10 +112,11 @@ def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
         raise InputError([Problem(str(folder), "data folder not found")])
     tables: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
+    required = tuple(required)
     for name, schema in INPUT_TABLES.items():
         path = folder / f"{name}.csv"
         if not path.exists():
-            if name in REQUIRED_TABLES:
+            if name in required:
                 problems.append(Problem(str(path), f"required table '{name}' is missing"))
             continue
         try:
@@ -118,7 +124,7 @@ def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
         except InputError as err:
             problems.extend(err.problems)
             continue
-        if name in REQUIRED_TABLES and tables[name].empty:
+        if name in required and tables[name].empty:
             problems.append(Problem(str(path), "no data rows below the header"))
     if problems:
         raise InputError(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,8 @@ from pairaid.forecast.backtest import (
 )
 from pairaid.forecast.commands import backtest
 
-ENTRIES = [BacktestEntry("persistence", "persistence"), BacktestEntry("exponential", "exponential")]
+ENTRIES = [BacktestEntry("persistence", "persistence"), BacktestEntry("baseline", "baseline")]
+DATA = Path(__file__).parent / "data"
 
 
 def test_default_origins_are_every_three_days_in_february():
@@ -56,7 +58,7 @@ def test_backtest_scores(hubei_cases):
     }
     assert needed <= set(scores.columns)
     assert len(scores) == 2 * 2 * 2  # models x targets x horizons
-    ref = scores[scores.model == "exponential"]
+    ref = scores[scores.model == "baseline"]
     np.testing.assert_allclose(ref["rel_wis"], 1.0)
     assert scores["coverage_90"].between(0, 1).all()
     assert (scores["coverage_90"] >= scores["coverage_50"]).all()
@@ -79,10 +81,62 @@ def test_backtest_command_writes_and_refuses_overwrite(tmp_path):
     first = runner.invoke(backtest, args)
     assert first.exit_code == 0, first.output
     table = pd.read_csv(tmp_path / "backtest.csv")
-    assert set(table["model"]) == {"persistence", "exponential"}
+    assert set(table["model"]) == {"persistence", "baseline"}
     assert set(table["horizon_days"]) == {7, 14}
     assert "rel_wis" in first.output or "relative WIS" in first.output
     again = runner.invoke(backtest, args)
     assert isinstance(again.exception, OutputExistsError)
     forced = runner.invoke(backtest, [*args, "--force"])
     assert forced.exit_code == 0
+
+
+def test_baseline_forecast_of_wuhan_census_is_the_census_at_the_origin(hubei_cases):
+    forecasts = run_backtest(hubei_cases, region_codes=["420100"],
+                             entries=[BacktestEntry("baseline", "baseline")],
+                             origins=[date(2020, 2, 19)], workers=1)
+    census = forecasts[forecasts.target == "census"]
+    row = hubei_cases[(hubei_cases.region_code == "420100")
+                      & (hubei_cases.date == pd.Timestamp("2020-02-19"))].iloc[0]
+    expect = row.confirmed_cum - row.deaths_cum - row.recovered_cum
+    np.testing.assert_allclose(census["q0.5"], float(expect))
+    assert (census["q0.95"] - census["q0.05"]).is_monotonic_increasing  # h = 7, then 14
+
+
+def test_backtest_on_a_forecast_only_folder(tmp_path):
+    folder = DATA / "forecast_only"
+    assert not (folder / "capacities.csv").exists()
+    out = tmp_path / "bt"
+    result = CliRunner().invoke(backtest, [
+        "--data", str(folder), "--regions", "all", "--origins", "2020-02-05:2020-02-15:5",
+        "--horizons", "3,6", "--model", "persistence", "--samples", "100", "--workers", "1",
+        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(out / "backtest.csv")
+    assert set(scores["model"]) == {"persistence", "baseline"}
+    assert set(scores["horizon_days"]) == {3, 6}
+    assert (scores["n"] == 2 * 3).all()  # 2 regions x 3 origins (02-05, 02-10, 02-15)
+    np.testing.assert_allclose(scores.loc[scores.model == "baseline", "rel_wis"], 1.0)
+    forecasts = pd.read_csv(out / "backtest_forecasts.csv")
+    assert set(forecasts["region_code"]) == {"CN-AA", "CN-BB"}
+    assert set(forecasts["origin"]) == {"2020-02-05", "2020-02-10", "2020-02-15"}
+    origins = pd.read_csv(out / "backtest_origins.csv")
+    assert len(origins) == 2 * 2 * 2 * 3  # models x targets x horizons x origins
+    per_region = pd.read_csv(out / "backtest_regions.csv")
+    assert set(per_region["region_code"]) == {"CN-AA", "CN-BB"}
+
+
+def test_backtest_data_refuses_bad_ranges(tmp_path):
+    folder = str(DATA / "forecast_only")
+    runner = CliRunner()
+    late = runner.invoke(backtest, ["--data", folder, "--origins", "2020-02-20:2020-02-27:1",
+                                    "--out", str(tmp_path / "a")])
+    assert "an origin must lie in 2020-01-20 … 2020-02-14" in str(late.exception)
+    bad = runner.invoke(backtest, ["--data", folder, "--origins", "2020-02-20",
+                                   "--out", str(tmp_path / "b")])
+    assert "expected FROM:TO:STEP" in str(bad.exception)
+    unknown = runner.invoke(backtest, ["--data", folder, "--regions", "CN-ZZ",
+                                       "--out", str(tmp_path / "c")])
+    assert "unknown region code(s) ['CN-ZZ']" in str(unknown.exception)
+    horizons = runner.invoke(backtest, ["--data", folder, "--horizons", "7,x",
+                                        "--out", str(tmp_path / "d")])
+    assert "--horizons" in str(horizons.exception)

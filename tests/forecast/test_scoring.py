@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from pairaid.forecast.scoring import (
     absolute_percentage_error,
     interval_coverage,
     interval_score,
+    pairwise_relative_wis,
     weighted_interval_score,
 )
 
@@ -63,3 +65,31 @@ def test_coverage_hand_computed():
 def test_mape_skips_zero_observations():
     ape = absolute_percentage_error(np.array([5.0, 1.0]), np.array([10.0, 0.0]))
     assert ape[0] == 0.5 and np.isnan(ape[1])
+
+
+def test_pairwise_relative_wis_three_models_two_forecasts_hand_computed():
+    # WIS of forecasts f1, f2: A = (2, 4), B = (1, missing), C = (4, 2); baseline C.
+    # theta_AB = 2/1 (common f1), theta_AC = 3/3, so theta_A = (1 * 2 * 1)^(1/3) = 2^(1/3)
+    # theta_BA = 1/2, theta_BC = 1/4, theta_B = (1/2 * 1 * 1/4)^(1/3) = 1/2
+    # theta_CA = 1, theta_CB = 4, theta_C = 4^(1/3)
+    # relative: A = 2^(1/3) / 4^(1/3) = 2^(-1/3); B = (1/2) / 4^(1/3) = 2^(-5/3); C = 1
+    scores = pd.DataFrame(
+        {
+            "model": ["A", "A", "B", "C", "C"],
+            "forecast": ["f1", "f2", "f1", "f1", "f2"],
+            "wis": [2.0, 4.0, 1.0, 4.0, 2.0],
+        }
+    )
+    rel = pairwise_relative_wis(scores, baseline="C", key=["forecast"])
+    assert rel["A"] == pytest.approx(2 ** (-1 / 3))
+    assert rel["B"] == pytest.approx(2 ** (-5 / 3))  # not 1/3: B is compared on f1 only
+    assert rel["C"] == pytest.approx(1.0)
+
+
+def test_pairwise_relative_wis_equals_ratio_of_means_when_all_forecasts_are_common():
+    scores = pd.DataFrame(
+        {"model": ["A", "A", "B", "B"], "forecast": [1, 2, 1, 2], "wis": [1.0, 5.0, 2.0, 2.0]}
+    )
+    rel = pairwise_relative_wis(scores, baseline="B", key=["forecast"])
+    assert rel["A"] == pytest.approx(3.0 / 2.0)
+    assert pairwise_relative_wis(scores, baseline="Z", key=["forecast"]).isna().all()

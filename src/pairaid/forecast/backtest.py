@@ -19,13 +19,16 @@ import numpy as np
 import pandas as pd
 
 from pairaid.forecast.api import N_SAMPLES, region_paths, region_rng, split_by_region
+from pairaid.forecast.baseline import LEVEL_WINDOW_DAYS, baseline_quantiles
 from pairaid.forecast.census import LengthOfStay
+from pairaid.forecast.events import region_series
 from pairaid.forecast.quantiles import QUANTILES, quantiles_from_samples
 from pairaid.forecast.registry import DEFAULT_MODEL, model_names, resolve_model
 from pairaid.forecast.scoring import (
     absolute_error,
     absolute_percentage_error,
     interval_coverage,
+    pairwise_relative_wis,
     weighted_interval_score,
 )
 
@@ -34,8 +37,10 @@ DEFAULT_ORIGINS: tuple[date, ...] = tuple(
     date(2020, 2, 1) + timedelta(days=3 * k) for k in range(10)
 )
 DEFAULT_HORIZONS: tuple[int, ...] = (7, 14)
-#: Reference model of the relative WIS.
-REFERENCE_MODEL = "exponential"
+#: Reference model of the relative WIS: persistence with widening intervals (the Forecast
+#: Hub baseline, :mod:`pairaid.forecast.baseline`). It is not a sampling model: the
+#: backtest computes its quantiles directly.
+REFERENCE_MODEL = "baseline"
 
 SCORE_COLUMNS = [
     "model",
@@ -47,6 +52,8 @@ SCORE_COLUMNS = [
     "wis",
     "rel_wis",
     "rel_wis_median",
+    "rel_wis_p10",
+    "rel_wis_p90",
     "coverage_50",
     "coverage_90",
 ]
@@ -72,8 +79,10 @@ class BacktestEntry:
 
 
 def default_entries() -> list[BacktestEntry]:
-    """Every model with the data-event treatment, plus the default model without it."""
-    entries = [BacktestEntry(name, name) for name in model_names()]
+    """The baseline, every model with the data-event treatment, and the default model
+    without it."""
+    entries = [BacktestEntry(REFERENCE_MODEL, REFERENCE_MODEL)]
+    entries += [BacktestEntry(name, name) for name in model_names()]
     entries.append(BacktestEntry(f"{DEFAULT_MODEL}[events=ignore]", DEFAULT_MODEL, "ignore"))
     return entries
 
@@ -101,6 +110,46 @@ def observed_values(cases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"new_confirmed": new, "census": census}, index=index)
 
 
+def _quantile_rows(
+    entry: BacktestEntry,
+    cases: pd.DataFrame,
+    region: str,
+    origin_ts: pd.Timestamp,
+    horizons: Sequence[int],
+    *,
+    n_samples: int,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Quantiles (levels x max horizon) per target of one entry, region and origin."""
+    levels = np.asarray(QUANTILES)
+    horizon = max(horizons)
+    if entry.model == REFERENCE_MODEL:
+        series = region_series(cases, region, origin_ts, treatment=entry.events)
+        census = observed_values(cases)["census"].droplevel(0).reindex(series.dates)
+        steps = np.arange(1, horizon + 1)
+        return {
+            "new_confirmed": baseline_quantiles(
+                series.daily, steps, levels, window=LEVEL_WINDOW_DAYS
+            ),
+            "census": baseline_quantiles(census.to_numpy(dtype=float), steps, levels, window=1),
+        }
+    paths = region_paths(
+        cases,
+        region,
+        origin_ts,
+        horizon,
+        resolve_model(entry.model),
+        los=LengthOfStay(),
+        rng=region_rng(seed, region, origin_ts),
+        n_samples=n_samples,
+        events=entry.events,
+    )
+    return {
+        "new_confirmed": quantiles_from_samples(paths.new_confirmed, levels),
+        "census": quantiles_from_samples(paths.census, levels),
+    }
+
+
 def forecast_one_origin(
     cases: pd.DataFrame,
     entry: BacktestEntry,
@@ -121,27 +170,15 @@ def forecast_one_origin(
         level ``q0.01`` ... ``q0.99`` [persons].
     """
     levels = np.asarray(QUANTILES)
-    fn = resolve_model(entry.model)
-    los = LengthOfStay()
     origin_ts = pd.Timestamp(origin)
-    horizon = max(horizons)
     observed = observed_values(cases)
     records = []
     by_region = split_by_region(cases)
     for region in region_codes:
-        paths = region_paths(
-            by_region[region],
-            region,
-            origin_ts,
-            horizon,
-            fn,
-            los=los,
-            rng=region_rng(seed, region, origin_ts),
-            n_samples=n_samples,
-            events=entry.events,
+        quantiles = _quantile_rows(
+            entry, by_region[region], region, origin_ts, horizons, n_samples=n_samples, seed=seed
         )
-        for target, samples in (("new_confirmed", paths.new_confirmed), ("census", paths.census)):
-            q = quantiles_from_samples(samples, levels)
+        for target, q in quantiles.items():
             for h in horizons:
                 key = (region, origin_ts + pd.Timedelta(days=h))
                 value = float(observed[target].get(key, np.nan))
@@ -259,25 +296,15 @@ def run_backtest(
     ).reset_index(drop=True)
 
 
-def score_backtest(forecasts: pd.DataFrame, *, reference: str = REFERENCE_MODEL) -> pd.DataFrame:
-    """Score table per model, target and horizon.
-
-    Parameters
-    ----------
-    forecasts : pandas.DataFrame
-        Output of :func:`run_backtest`; rows with unknown ``observed`` are left out.
-    reference : str
-        Model label of the relative-WIS reference (the exponential baseline).
+def scored_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """Every forecast with a known observation, with its scores.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`SCORE_COLUMNS`: ``n`` scored forecasts; ``mae`` [persons] and ``mape``
-        [-] of the median (MAPE over observations != 0); ``wis`` mean WIS [persons];
-        ``rel_wis`` = mean WIS / mean WIS of the reference over the same (origin, region)
-        pairs; ``rel_wis_median`` = median over origins of the per-origin ratio of mean WIS;
-        ``coverage_50``, ``coverage_90`` = share of observations inside the central 50 % and
-        90 % prediction intervals [-].
+        The rows of :func:`run_backtest` with ``observed`` known, plus ``wis`` [persons],
+        ``ae`` [persons] and ``ape`` [-] of the median, ``in50`` and ``in90`` (bool: the
+        observation lies in the central 50 % / 90 % interval).
     """
     levels = np.asarray(QUANTILES)
     qcols = [f"q{lv:g}" for lv in levels]
@@ -289,30 +316,95 @@ def score_backtest(forecasts: pd.DataFrame, *, reference: str = REFERENCE_MODEL)
     df["ape"] = absolute_percentage_error(df["q0.5"].to_numpy(dtype=float), y)
     df["in50"] = interval_coverage(levels, vals, y, 0.5)
     df["in90"] = interval_coverage(levels, vals, y, 0.9)
-    key = ["origin", "region_code", "target", "horizon_days"]
-    ref = df.loc[df["model"] == reference, [*key, "wis"]].rename(columns={"wis": "ref_wis"})
-    df = df.merge(ref, on=key, how="left")
+    return df
+
+
+FORECAST_KEY = ["origin", "region_code", "target", "horizon_days"]
+
+
+def relative_wis_by(
+    scored: pd.DataFrame, by: str, *, reference: str = REFERENCE_MODEL
+) -> pd.DataFrame:
+    """Pairwise relative WIS per group (e.g. per ``origin`` or per ``region_code``).
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Output of :func:`scored_forecasts`.
+    by : str
+        Column to group by; the tournament (:func:`pairwise_relative_wis`) runs within each
+        (group, target, horizon).
+    reference : str
+        Model label of the reference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``model``, ``target``, ``horizon_days``, ``by``, ``wis`` (mean WIS of the
+        model in the group) [persons], ``rel_wis`` [-].
+    """
     rows = []
-    for keys, g in df.groupby(["model", "target", "horizon_days"], sort=True):
-        model, target, h = keys
-        paired = g.loc[g["ref_wis"].notna()]
-        per_origin = paired.groupby("origin")[["wis", "ref_wis"]].mean()
-        ratios = (per_origin["wis"] / per_origin["ref_wis"]).replace([np.inf, -np.inf], np.nan)
-        rows.append(
-            {
-                "model": model,
-                "target": target,
-                "horizon_days": int(str(h)),
-                "n": len(g),
-                "mae": g["ae"].mean(),
-                "mape": g["ape"].mean(),
-                "wis": g["wis"].mean(),
-                "rel_wis": paired["wis"].mean() / paired["ref_wis"].mean()
-                if len(paired) and paired["ref_wis"].mean() > 0
-                else np.nan,
-                "rel_wis_median": float(np.nanmedian(ratios)) if ratios.notna().any() else np.nan,
-                "coverage_50": g["in50"].mean(),
-                "coverage_90": g["in90"].mean(),
-            }
-        )
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    for (target, h, group), g in scored.groupby(["target", "horizon_days", by], sort=True):
+        rel = pairwise_relative_wis(g, baseline=reference, key=FORECAST_KEY)
+        mean = g.groupby("model")["wis"].mean().to_dict()
+        for model, value in rel.items():
+            rows.append({"model": model, "target": target, "horizon_days": int(str(h)),
+                         by: group, "wis": float(mean[model]), "rel_wis": float(value)})
+    return pd.DataFrame(rows, columns=["model", "target", "horizon_days", by, "wis", "rel_wis"])
+
+
+def score_backtest(forecasts: pd.DataFrame, *, reference: str = REFERENCE_MODEL) -> pd.DataFrame:
+    """Score table per model, target and horizon.
+
+    Parameters
+    ----------
+    forecasts : pandas.DataFrame
+        Output of :func:`run_backtest`; rows with unknown ``observed`` are left out.
+    reference : str
+        Model label of the relative-WIS reference (the persistence baseline).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SCORE_COLUMNS`: ``n`` scored forecasts; ``mae`` [persons] and ``mape``
+        [-] of the median (MAPE over observations != 0); ``wis`` mean WIS [persons];
+        ``rel_wis`` = pairwise relative WIS against the reference over every (origin,
+        region) forecast (:func:`pairaid.forecast.scoring.pairwise_relative_wis`);
+        ``rel_wis_median``, ``rel_wis_p10``, ``rel_wis_p90`` = median, 10th and 90th
+        percentile over origins of the per-origin relative WIS; ``coverage_50``,
+        ``coverage_90`` = share of observations inside the central 50 % and 90 %
+        prediction intervals [-].
+    """
+    df = scored_forecasts(forecasts)
+    per_origin = relative_wis_by(df, "origin", reference=reference)
+    rows = []
+    for keys, g in df.groupby(["target", "horizon_days"], sort=True):
+        target, h = keys
+        rel = pairwise_relative_wis(g, baseline=reference, key=FORECAST_KEY)
+        for model, gm in g.groupby("model", sort=True):
+            po = per_origin.loc[
+                (per_origin["model"] == model)
+                & (per_origin["target"] == target)
+                & (per_origin["horizon_days"] == int(str(h))),
+                "rel_wis",
+            ].to_numpy(dtype=float)
+            po = po[np.isfinite(po)]
+            rows.append(
+                {
+                    "model": model,
+                    "target": target,
+                    "horizon_days": int(str(h)),
+                    "n": len(gm),
+                    "mae": gm["ae"].mean(),
+                    "mape": gm["ape"].mean(),
+                    "wis": gm["wis"].mean(),
+                    "rel_wis": float(rel.get(model, np.nan)),
+                    "rel_wis_median": float(np.median(po)) if po.size else np.nan,
+                    "rel_wis_p10": float(np.quantile(po, 0.1)) if po.size else np.nan,
+                    "rel_wis_p90": float(np.quantile(po, 0.9)) if po.size else np.nan,
+                    "coverage_50": gm["in50"].mean(),
+                    "coverage_90": gm["in90"].mean(),
+                }
+            )
+    out = pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    return out.sort_values(["model", "target", "horizon_days"]).reset_index(drop=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -15,17 +15,24 @@ from tqdm import tqdm
 from pairaid.errors import ConfigError, OutputExistsError
 from pairaid.forecast.api import N_SAMPLES
 from pairaid.forecast.backtest import (
-    DEFAULT_HORIZONS,
     DEFAULT_ORIGINS,
+    REFERENCE_MODEL,
     SCORE_COLUMNS,
     BacktestEntry,
     default_entries,
+    relative_wis_by,
     run_backtest,
     score_backtest,
+    scored_forecasts,
 )
 from pairaid.forecast.registry import DEFAULT_MODEL, model_names
 
-OUTPUT_FILES = ("backtest.csv", "backtest_forecasts.csv")
+OUTPUT_FILES = (
+    "backtest.csv",
+    "backtest_forecasts.csv",
+    "backtest_origins.csv",
+    "backtest_regions.csv",
+)
 
 
 def hubei_divisions(regions: pd.DataFrame) -> list[str]:
@@ -34,29 +41,143 @@ def hubei_divisions(regions: pd.DataFrame) -> list[str]:
     return sorted(rows["region_code"].astype(str))
 
 
+def backtest_regions(regions: pd.DataFrame, cases: pd.DataFrame, spec: str | None) -> list[str]:
+    """Regions a backtest forecasts.
+
+    Parameters
+    ----------
+    regions, cases : pandas.DataFrame
+        The data set's ``regions`` and ``cases`` tables.
+    spec : str or None
+        ``"all"`` (every region with a known confirmed count), ``"recipients"``
+        (prefecture-level regions, as ``pairaid plan`` picks them), ``"donors"``
+        (province-level regions that are not the parent of a recipient), or a
+        comma-separated list of region codes. ``None``: recipients if the data set has any,
+        else all.
+
+    Returns
+    -------
+    list of str
+        Region codes, sorted, each with at least one known confirmed count.
+
+    Raises
+    ------
+    ConfigError
+        If a listed code is unknown or has no known confirmed count, or nothing is selected.
+    """
+    with_cases = set(cases.loc[cases["confirmed_cum"].notna(), "region_code"].astype(str))
+    level = regions["level"].astype(str)
+    codes = regions["region_code"].astype(str)
+    prefectures = [c for c in codes[level == "prefecture"] if c in with_cases]
+    if spec is None:
+        spec = "recipients" if prefectures else "all"
+    key = spec.strip().lower()
+    if key == "all":
+        chosen = sorted(with_cases)
+    elif key == "recipients":
+        chosen = sorted(prefectures)
+    elif key == "donors":
+        parents = set(regions.loc[codes.isin(prefectures), "parent_code"].astype(str))
+        chosen = sorted(c for c in codes[level == "province"] if c in with_cases
+                        and c not in parents)
+    else:
+        chosen = list(dict.fromkeys(c.strip() for c in spec.split(",") if c.strip()))
+        unknown = [c for c in chosen if c not in set(codes)]
+        if unknown:
+            raise ConfigError(f"--regions: unknown region code(s) {unknown} (not in "
+                              "regions.csv); or use all, recipients, donors")
+        empty = [c for c in chosen if c not in with_cases]
+        if empty:
+            raise ConfigError(f"--regions: region(s) {empty} have no known confirmed_cum "
+                              "in cases.csv")
+    if not chosen:
+        raise ConfigError(f"--regions {spec}: no region with cases selected")
+    return chosen
+
+
+def parse_origins(text: str) -> tuple[date, ...]:
+    """Origins from ``FROM:TO:STEP`` (ISO dates, step in days, TO included if on the grid).
+
+    Raises
+    ------
+    ConfigError
+        If the text is not of that form, TO is before FROM, or STEP < 1.
+    """
+    parts = text.split(":")
+    try:
+        if len(parts) not in (2, 3):
+            raise ValueError
+        first = date.fromisoformat(parts[0].strip())
+        last = date.fromisoformat(parts[1].strip())
+        step = int(parts[2]) if len(parts) == 3 else 1
+    except ValueError:
+        raise ConfigError(f"--origins {text!r}: expected FROM:TO:STEP, e.g. "
+                          "2020-02-01:2020-02-28:3 (ISO dates, step in days)") from None
+    if step < 1 or last < first:
+        raise ConfigError(f"--origins {text!r}: need FROM <= TO and STEP >= 1")
+    return tuple(first + timedelta(days=k) for k in range(0, (last - first).days + 1, step))
+
+
+def parse_horizons(text: str) -> tuple[int, ...]:
+    """Horizons from ``7,14`` [days].
+
+    Raises
+    ------
+    ConfigError
+        If an entry is not a whole number >= 1.
+    """
+    out = []
+    for part in text.split(","):
+        try:
+            h = int(part.strip())
+        except ValueError:
+            h = 0
+        if h < 1:
+            raise ConfigError(f"--horizons {text!r}: expected whole numbers of days >= 1 "
+                              "separated by commas, e.g. 7,14")
+        out.append(h)
+    return tuple(sorted(set(out)))
+
+
 def _entries(models: tuple[str, ...]) -> list[BacktestEntry]:
     if not models:
         return default_entries()
-    known = set(model_names())
+    known = {*model_names(), REFERENCE_MODEL}
     out = []
     for name in models:
         key = DEFAULT_MODEL if name == "default" else name
         if key not in known:
             raise ConfigError(f"--model: unknown model {name!r}; choose from {sorted(known)}")
         out.append(BacktestEntry(name, key))
-    if not any(e.model == "exponential" for e in out):
-        out.append(BacktestEntry("exponential", "exponential"))  # reference of rel_wis
+    if not any(e.model == REFERENCE_MODEL for e in out):
+        out.append(BacktestEntry(REFERENCE_MODEL, REFERENCE_MODEL))  # reference of rel_wis
     return out
 
 
 @click.command("backtest")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data-set folder (only regions.csv and cases.csv are needed); default: the "
+    "built-in hubei-2020 data.",
+)
+@click.option(
+    "--regions",
+    "regions_spec",
+    default=None,
+    help="all, recipients, donors, or comma-separated region codes [default: recipients "
+    "if the data set has prefecture-level regions, else all].",
+)
 @click.option(
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("backtest"),
     show_default=True,
-    help="Folder for backtest.csv (scores) and backtest_forecasts.csv (every forecast).",
+    help="Folder for backtest.csv (scores), backtest_forecasts.csv (every forecast), "
+    "backtest_origins.csv and backtest_regions.csv (relative WIS per origin / region).",
 )
 @click.option("--force", is_flag=True, help="Replace backtest files already in --out.")
 @click.option(
@@ -64,7 +185,7 @@ def _entries(models: tuple[str, ...]) -> list[BacktestEntry]:
     "models",
     multiple=True,
     help="Model to evaluate (repeatable); default: every model, plus the default model "
-    "without the data-event treatment.",
+    "without the data-event treatment. The baseline is always added.",
 )
 @click.option("--samples", type=int, default=N_SAMPLES, show_default=True, help="Sample paths.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -75,9 +196,26 @@ def _entries(models: tuple[str, ...]) -> list[BacktestEntry]:
     "origins",
     multiple=True,
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Forecast origin YYYY-MM-DD (repeatable); default every 3 days 2020-02-01..03-01.",
+    help="Forecast origin YYYY-MM-DD (repeatable).",
+)
+@click.option(
+    "--origins",
+    "origin_range",
+    default=None,
+    help="Origins FROM:TO:STEP (ISO dates, step in days) [default on the built-in data: "
+    "2020-02-01:2020-02-28:3; on other data: every 3 days from 14 days after the first "
+    "case count to the last day minus the longest horizon].",
+)
+@click.option(
+    "--horizons",
+    "horizons_text",
+    default="7,14",
+    show_default=True,
+    help="Horizons to score [days], comma-separated.",
 )
 def backtest(
+    data_dir: Path | None,
+    regions_spec: str | None,
     out: Path,
     force: bool,
     models: tuple[str, ...],
@@ -85,35 +223,51 @@ def backtest(
     workers: int | None,
     seed: int,
     origins: tuple[datetime, ...],
+    origin_range: str | None,
+    horizons_text: str,
 ) -> None:
-    """Rolling-origin backtest on the built-in Hubei 2020 data.
+    """Rolling-origin backtest of the forecast models on any data set.
 
-    Origins every 3 days from 2020-02-01 to 2020-03-01, horizons 7 and 14 days, all 17
-    Hubei divisions. Scores: MAE and MAPE of the median, weighted interval score (WIS),
-    relative WIS against the exponential baseline, coverage of the 50 % and 90 % intervals
+    Default: the built-in Hubei 2020 data, origins every 3 days from 2020-02-01 to
+    2020-02-28, horizons 7 and 14 days, the 17 Hubei divisions. Scores: MAE and MAPE of
+    the median, weighted interval score (WIS), pairwise relative WIS against the
+    persistence baseline (pooled and per origin), coverage of the 50 % and 90 % intervals
     (see docs/forecasting.md).
     """
-    from pairaid.datasets import load_builtin
+    from pairaid.datasets import load_builtin, load_dataset
 
     if samples < 100:
         raise ConfigError(f"--samples: at least 100 sample paths are needed, got {samples}")
+    if origins and origin_range:
+        raise ConfigError("--origin and --origins: give one or the other")
+    horizons = parse_horizons(horizons_text)
     existing = [out / name for name in OUTPUT_FILES if (out / name).exists()]
     if existing and not force:
         raise OutputExistsError(
             f"{existing[0]} already exists; choose another --out or pass --force to replace it"
         )
     entries = _entries(tuple(dict.fromkeys(models)))  # a repeated --model counts once
-    dataset = load_builtin("hubei-2020")
-    regions = hubei_divisions(dataset.regions)
-    chosen = tuple(dict.fromkeys(o.date() for o in origins)) or DEFAULT_ORIGINS
+    dataset = (load_dataset(data_dir, forecast_only=True) if data_dir is not None
+               else load_builtin("hubei-2020"))
+    regions = backtest_regions(dataset.regions, dataset.cases, regions_spec)
     rows = dataset.cases[dataset.cases["region_code"].isin(regions)
                          & dataset.cases["confirmed_cum"].notna()]
     first, last = rows["date"].min().date(), rows["date"].max().date()
-    longest = max(DEFAULT_HORIZONS)
+    longest = max(horizons)
+    if origin_range:
+        chosen = parse_origins(origin_range)
+    elif origins:
+        chosen = tuple(dict.fromkeys(o.date() for o in origins))
+    elif data_dir is None:
+        chosen = DEFAULT_ORIGINS
+    else:
+        chosen = parse_origins(f"{first + timedelta(days=14)}:"
+                               f"{last - timedelta(days=longest)}:3")
+    flag = "--origins" if origin_range else "--origin"
     bad = [o for o in chosen if o < first or o + timedelta(days=longest) > last]
     if bad:
         raise ConfigError(
-            f"--origin {bad[0]}: an origin must lie in {first} … "
+            f"{flag} {bad[0]}: an origin must lie in {first} … "
             f"{last - timedelta(days=longest)} (data end {last} minus the {longest}-day "
             "horizon)")
     total = len(entries) * len(chosen)
@@ -127,17 +281,24 @@ def backtest(
             region_codes=regions,
             entries=entries,
             origins=chosen,
+            horizons=horizons,
             n_samples=samples,
             seed=seed,
             workers=workers,
             progress=progress,
         )
     scores = score_backtest(forecasts)
+    scored = scored_forecasts(forecasts)
     out.mkdir(parents=True, exist_ok=True)
     scores.to_csv(out / "backtest.csv", index=False, float_format="%.4g")
     forecasts.to_csv(out / "backtest_forecasts.csv", index=False, date_format="%Y-%m-%d")
+    relative_wis_by(scored, "origin").to_csv(out / "backtest_origins.csv", index=False,
+                                             float_format="%.4g", date_format="%Y-%m-%d")
+    relative_wis_by(scored, "region_code").to_csv(out / "backtest_regions.csv", index=False,
+                                                  float_format="%.4g")
     _print(scores)
-    click.echo(f"Backtest written to {out}/backtest.csv")
+    click.echo(f"Backtest of {len(regions)} regions × {len(chosen)} origins written to "
+               f"{out}/backtest.csv")
 
 
 def _fmt(value: float) -> str:
@@ -149,7 +310,7 @@ def _print(scores: pd.DataFrame) -> None:
     if not console.is_terminal:
         console.width = max(console.width, 140)
     for target in ("new_confirmed", "census"):
-        table = Table(title=f"backtest: {target} (relative WIS against exponential)")
+        table = Table(title=f"backtest: {target} (relative WIS against the persistence baseline)")
         cols = [c for c in SCORE_COLUMNS if c != "target"]
         for c in cols:
             table.add_column(c, justify="left" if c == "model" else "right")

@@ -10,7 +10,10 @@ Stat Assoc* 2007;102:359-378 (interval score).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import pandas as pd
 
 
 def interval_score(lower: np.ndarray, upper: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
@@ -123,3 +126,60 @@ def absolute_percentage_error(median: np.ndarray, y: np.ndarray) -> np.ndarray:
     err = absolute_error(median, y)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(y != 0, err / np.abs(y), np.nan)
+
+
+def pairwise_relative_wis(
+    scores: pd.DataFrame, *, baseline: str, key: Sequence[str]
+) -> pd.Series:
+    """Relative WIS of each model by the pairwise tournament of Cramer et al. (2022).
+
+    For every pair of models ``(i, j)``, ``theta_ij`` = mean WIS of ``i`` / mean WIS of ``j``
+    over the forecasts both made (same ``key``). Each model's score is the geometric mean
+    ``theta_i = (prod_j theta_ij)^(1/M)`` over the ``M`` models (``theta_ii = 1``
+    included), and its relative WIS is ``theta_i / theta_baseline``. Models are thus
+    compared on common forecasts even when some forecasts are missing; when every model made
+    every forecast this equals mean WIS / mean WIS of the baseline.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        One row per scored forecast: ``model`` (str), ``wis`` [persons] and the ``key``
+        columns.
+    baseline : str
+        Model the ratios are relative to.
+    key : sequence of str
+        Columns that identify a forecast across models (e.g. origin, region, target,
+        horizon).
+
+    Returns
+    -------
+    pandas.Series
+        Relative WIS [-] indexed by model; NaN if the baseline is absent. Pairs with no
+        common forecast or a zero mean WIS are left out of the geometric mean.
+
+    References
+    ----------
+    Cramer EY, Ray EL, Lopez VK, et al. Evaluation of individual and ensemble
+    probabilistic forecasts of COVID-19 mortality in the United States. *PNAS*
+    2022;119(15):e2113561119, doi:10.1073/pnas.2113561119 (Methods, "relative WIS").
+    """
+    wide = scores.pivot_table(index=list(key), columns="model", values="wis", aggfunc="mean")
+    models = list(wide.columns)
+    theta = {}
+    for i in models:
+        logs = []
+        for j in models:
+            if i == j:
+                logs.append(0.0)
+                continue
+            both = wide[[i, j]].dropna()
+            if both.empty:
+                continue
+            num, den = float(both[i].mean()), float(both[j].mean())
+            if num > 0 and den > 0:
+                logs.append(np.log(num / den))
+        theta[i] = float(np.exp(np.mean(logs))) if logs else np.nan
+    out = pd.Series(theta, dtype=float)
+    if baseline not in out.index or not np.isfinite(out[baseline]):
+        return pd.Series(np.nan, index=out.index, dtype=float)
+    return out / out[baseline]

@@ -4,7 +4,8 @@ Both are the NB log-linear model of :mod:`pairaid.forecast.models.loglinear` on 
 days: persistence fixes the growth rate to 0 (flat at the recent level, as the COVID-19
 Forecast Hub baseline keeps the last level; Cramer et al. 2022, *PNAS* 119:e2113561119,
 doi:10.1073/pnas.2113561119); exponential extrapolates the fitted 7-day growth rate
-undamped. Exponential is the reference of the relative WIS in the backtest.
+undamped. (Exponential was the relative-WIS reference of issue 3; the backtest now uses
+:mod:`pairaid.forecast.baseline`.)
 """
 
 from __future__ import annotations
