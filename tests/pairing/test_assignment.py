@@ -60,3 +60,69 @@ def test_one_to_one_pairing_uses_assignment_and_respects_fixed_pairs():
     compact = solve(p, PairingOptions(max_donors_per_recipient=1, fixed_pairs=[("B", "X")],
                                       formulation="compact"))
     assert compact.objective == pytest.approx(forced.objective)
+
+
+CASES = Path(__file__).parents[1] / "data" / "cases"
+
+
+@pytest.mark.parametrize("backend", ["auto", "scipy", "lapjv"])
+def test_c0001_large_costs_reach_the_true_optimum(backend):
+    # c0001: lap.lapjv returned 2000058 and pairaid printed it as optimal; by hand the two
+    # assignments cost 1000007 + 1000032 = 2000039 and 1000049 + 1000009 = 2000058
+    (inst,) = read_orlib(CASES / "c0001" / "assign_big2.txt")
+    res = solve_assignment(inst.cost, backend=backend)
+    assert res.objective == 2000039
+    assert res.cols.tolist() == [0, 1]
+
+
+def test_c0001_solve_orlib_prints_the_true_optimum(capsys):
+    from pairaid.cli import main
+
+    assert main(["solve-orlib", str(CASES / "c0001" / "assign_big2.txt")]) == 0
+    name, value, bound, status, _ = capsys.readouterr().out.split()
+    assert (name, value, bound, status) == ("assign_big2", "2000039", "2000039", "optimal")
+
+
+def _brute_force(c: np.ndarray, maximize: bool) -> float:
+    """Best assignment by enumerating every permutation (independent of any solver)."""
+    from itertools import permutations
+
+    n_rows, n_cols = c.shape
+    if n_rows <= n_cols:
+        values = [c[np.arange(n_rows), list(p)].sum() for p in permutations(range(n_cols),
+                                                                              n_rows)]
+    else:
+        values = [c[list(p), np.arange(n_cols)].sum() for p in permutations(range(n_rows),
+                                                                              n_cols)]
+    return float(max(values) if maximize else min(values))
+
+
+@pytest.mark.parametrize("scale", [1e5, 1e6, 1e9, 1e13])
+@pytest.mark.parametrize("backend", ["auto", "lapjv"])
+def test_kind_large_costs_match_brute_force_and_or_tools(scale, backend):
+    """Kind of c0001: no backend may return a worse assignment on large costs, whatever
+    their size, sign, shape or sense. Small matrices are checked by enumeration, larger
+    integer ones by OR-Tools' own assignment solver (independent of SciPy and lap)."""
+    from ortools.graph.python import linear_sum_assignment as ort
+
+    rng = np.random.default_rng(int(np.log10(scale)))
+    for trial in range(150):
+        n = int(rng.integers(2, 6))
+        c = np.floor(scale + rng.integers(0, 100, size=(n, n))).astype(float)
+        if trial % 3 == 1:
+            c = -c
+        maximize = trial % 5 == 4
+        res = solve_assignment(c, backend=backend, maximize=maximize)
+        assert res.objective == _brute_force(c, maximize), (c, maximize)
+    for shape in [(3, 5), (6, 4)]:
+        c = scale + rng.integers(0, 50, size=shape).astype(float)
+        assert solve_assignment(c).objective == _brute_force(c, False)
+    for n in (20, 60):
+        c = (int(scale) + rng.integers(0, 1000, size=(n, n))).astype(np.int64)
+        tool = ort.SimpleLinearSumAssignment()
+        for i in range(n):
+            for j in range(n):
+                tool.add_arc_with_cost(i, j, int(c[i, j]))
+        assert tool.solve() == tool.OPTIMAL
+        res = solve_assignment(c.astype(float), backend=backend)
+        assert res.objective == tool.optimal_cost()

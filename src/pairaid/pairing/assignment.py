@@ -3,9 +3,11 @@
 With at most one donor per recipient and one recipient per donor (k = m = 1), no cap on
 total staff and no burden terms, a donor sends a recipient all it usefully can, so the
 cost of each pair is known in advance and the pairing is the linear assignment problem
-on that cost matrix. It is solved by SciPy's ``linear_sum_assignment`` (rectangular
-matrices) or by ``lap.lapjv`` (Jonker–Volgenant, about twice as fast on large square
-dense matrices in this project's baselines), both exact.
+on that cost matrix. It is solved by SciPy's ``linear_sum_assignment`` (an exact shortest
+augmenting path method). ``lap.lapjv`` (Jonker–Volgenant) is only used when asked for by
+name, and its answer is then checked against SciPy's: lap 0.5.13 treats costs near its
+constant ``lap.LARGE`` (10^6) as "infinite" and returns worse assignments for such matrices
+(gatagat/lap#19, case c0001), so an unchecked lapjv answer is never reported as optimal.
 
 References
 ----------
@@ -35,13 +37,20 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 @dataclass(frozen=True, eq=False)
 class Assignment:
-    """An optimal assignment: row ``rows[i]`` goes to column ``cols[i]``."""
+    """An optimal assignment: row ``rows[i]`` goes to column ``cols[i]``.
+
+    ``backend`` is the solver whose answer is returned (``"scipy"``); ``checked`` says how
+    optimality is known: ``"scipy"`` (SciPy's exact method), ``"lapjv=scipy"`` (lapjv's
+    answer equals SciPy's optimum) or ``"lapjv>scipy"`` (lapjv's answer was worse and SciPy's
+    is returned instead).
+    """
 
     rows: NDArray[np.int64]
     cols: NDArray[np.int64]
     objective: float
     seconds: float
     backend: str
+    checked: str = "scipy"
 
 
 def solve_assignment(cost: ArrayLike, *, maximize: bool = False,
@@ -55,8 +64,9 @@ def solve_assignment(cost: ArrayLike, *, maximize: bool = False,
         Rectangular matrices assign every row (or every column, whichever is fewer).
     maximize : bool
     backend : {"auto", "scipy", "lapjv"}
-        ``auto``: ``lap.lapjv`` for square matrices when the ``lap`` package is
-        installed, else SciPy.
+        ``auto`` and ``scipy``: SciPy's ``linear_sum_assignment``. ``lapjv``: ``lap.lapjv``
+        (square matrices, ``lap`` installed), whose answer is checked against SciPy's and
+        replaced by it when worse (see :class:`Assignment`).
 
     Raises
     ------
@@ -73,21 +83,25 @@ def solve_assignment(cost: ArrayLike, *, maximize: bool = False,
     square = c.shape[0] == c.shape[1]
     if backend == "lapjv" and (_lap is None or not square):
         raise ConfigError("backend 'lapjv' needs the 'lap' package and a square matrix")
-    use_lap = _lap is not None and square and c.shape[0] > 1 and backend != "scipy"
     t0 = time.perf_counter()
     work = -c if maximize else c
-    if use_lap:
-        work = np.ascontiguousarray(work)
-        _, x, _ = _lap.lapjv(work)
-        rows = np.arange(c.shape[0], dtype=np.int64)
-        cols = np.asarray(x, dtype=np.int64)
-        name = "lapjv"
-    else:
-        r, k = linear_sum_assignment(work)
-        rows, cols = r.astype(np.int64), k.astype(np.int64)
-        name = "scipy"
+    r, k = linear_sum_assignment(work)
+    rows, cols = r.astype(np.int64), k.astype(np.int64)
+    best = float(c[rows, cols].sum())
+    checked = "scipy"
+    if backend == "lapjv" and _lap is not None and c.shape[0] > 1:
+        _, x, _ = _lap.lapjv(np.ascontiguousarray(work))
+        lap_cols = np.asarray(x, dtype=np.int64)
+        lap_rows = np.arange(c.shape[0], dtype=np.int64)
+        value = float(c[lap_rows, lap_cols].sum())
+        worse = (value < best) if maximize else (value > best)
+        if not worse:
+            rows, cols, best, checked = lap_rows, lap_cols, value, "lapjv=scipy"
+        else:
+            checked = "lapjv>scipy"
     seconds = time.perf_counter() - t0
-    return Assignment(rows, cols, float(c[rows, cols].sum()), seconds, name)
+    return Assignment(rows, cols, best, seconds, "scipy" if checked != "lapjv=scipy"
+                      else "lapjv", checked)
 
 
 def applicable(inst: Instance, options: PairingOptions) -> bool:
