@@ -222,3 +222,47 @@ def test_kind_from_name_and_content_agree_on_the_test_files(tmp_path):
         named, plain = read_orlib(DATA / src), read_orlib(anon)
         assert type(named[0]) is type(plain[0]) and len(named) == len(plain)
         assert all(np.array_equal(a.cost, b.cost) for a, b in zip(named, plain, strict=True))
+
+
+CASES = Path(__file__).parents[1] / "data" / "cases"
+
+
+@pytest.mark.parametrize("name", ["gap1-0", "c515-1.txt", "gap1-0-with-count.txt"])
+def test_c0011_single_instance_gap_files_are_read(name):
+    # c0011: 157 numbers = 2 + 2*5*15 + 5 is instance c515-1 (gap1 no. 1) without the
+    # leading count; its known maximum is 336 (OR-Library gapinfo; scipy.milp agrees)
+    (inst,) = read_orlib(CASES / "c0011" / name)
+    assert inst.cost.shape == (5, 15) and inst.capacity.shape == (5,)
+    (reference,) = read_orlib(DATA / "gap1.txt")[:1]
+    assert (inst.cost == reference.cost).all() and (inst.weight == reference.weight).all()
+    assert (inst.capacity == reference.capacity).all()
+    res = solve_gap(inst, sense="max", time_limit=30, method="highs")
+    assert res.status.value == "optimal" and res.objective == 336
+
+
+def test_c0011_solve_orlib_on_the_file_without_count():
+    out = CliRunner().invoke(solve_orlib, [str(CASES / "c0011" / "gap1-0")])
+    assert out.exit_code == 0, out.output
+    name, value, bound, status, _ = out.output.split()
+    assert (name, value, bound, status) == ("gap1-0", "336", "336", "optimal")
+    out = CliRunner().invoke(solve_orlib, [str(CASES / "c0011" / "c515-1.txt"),
+                                           "--sense", "max"])
+    assert out.exit_code == 0 and out.output.split()[1] == "336"
+
+
+def test_kind_every_gap1_instance_reads_the_same_without_its_count(tmp_path):
+    """Kind of c0011: each instance of a multi-instance file, written alone without the
+    count line (as GAP repositories split them), reads back identical."""
+    for k, inst in enumerate(read_orlib(DATA / "gapa.txt") + read_orlib(DATA / "gap1.txt")):
+        m, n = inst.cost.shape
+        numbers = [m, n, *inst.cost.ravel(), *inst.weight.ravel(), *inst.capacity]
+        path = tmp_path / f"inst{k}"
+        path.write_text(" ".join(map(str, numbers)) + "\n", encoding="ascii")
+        (back,) = read_orlib(path)
+        assert back.name == f"inst{k}"
+        assert (back.cost == inst.cost).all() and (back.weight == inst.weight).all()
+        assert (back.capacity == inst.capacity).all()
+        # one number short: refused, naming the file
+        path.write_text(" ".join(map(str, numbers[:-1])), encoding="ascii")
+        with pytest.raises(InputError, match=f"inst{k}.*without the count line"):
+            read_orlib(path)

@@ -6,6 +6,11 @@ OR-Library pages ``gapinfo`` and ``assigninfo``:
 
 * GAP: ``P``, then per instance ``m n``, the ``m x n`` cost matrix ``c[i][j]`` (agent
   major), the ``m x n`` resource matrix ``a[i][j]`` and the ``m`` capacities ``b[i]``.
+* GAP, one instance without the count: ``m n``, costs, resources and capacities as above,
+  when the file holds exactly ``2 + 2mn + m`` numbers. Many GAP repositories split the
+  OR-Library files this way (e.g. fontanf/generalizedassignmentsolver's
+  ``data/cattrysse1994/gap1-0``, case c0011); such a file is read as one instance named
+  after the file.
 * Linear assignment: ``n`` then the ``n x n`` cost matrix, row major.
 
 The kind of a file comes from its name first (:func:`file_kind`): ``assign...`` is an
@@ -137,7 +142,9 @@ def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]
     path : str or Path
         The file. Its kind comes from its name (see :func:`file_kind`), else from its
         content (``n`` then exactly ``n*n`` numbers is an assignment file, anything else
-        is read as a GAP file).
+        is read as a GAP file). A GAP file that does not parse with its instance count
+        but holds exactly ``m n`` and ``2mn + m`` numbers is one instance without the
+        count (:func:`is_single_gap_file`).
 
     Returns
     -------
@@ -164,6 +171,8 @@ def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]
     try:
         return _parse_gap(tok, path)
     except _GapFormatError as exc:
+        if exc.instance <= 1 and is_single_gap_file(tok):
+            return [_single_gap(tok, path.stem)]
         if kind == "gap" and is_assignment_file(tok):
             # A file named gap* holding exactly one assignment instance (read as before).
             n = int(tok[0])
@@ -174,7 +183,26 @@ def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]
             # Could be a truncated assignment file as well: say both readings.
             msg = (f"neither a GAP file ({msg}) nor a complete assignment file "
                    f"({_assignment_problem(tok)})")
+        if exc.instance <= 1 and tok.size >= 2 and tok[0] >= 1 and tok[1] >= 1:
+            m, n = int(tok[0]), int(tok[1])
+            msg += (f"; nor one GAP instance without the count line (m={m}, n={n} needs "
+                    f"{2 + 2 * m * n + m} numbers, the file has {tok.size})")
         raise InputError([Problem(str(path), msg)]) from None
+
+
+def is_single_gap_file(tokens: NDArray[np.int64]) -> bool:
+    """``m n`` then exactly ``2mn + m`` numbers: one GAP instance without the count line."""
+    if tokens.size < 2 or tokens[0] < 1 or tokens[1] < 1:
+        return False
+    m, n = int(tokens[0]), int(tokens[1])
+    return tokens.size == 2 + 2 * m * n + m
+
+
+def _single_gap(tok: NDArray[np.int64], name: str) -> GapInstance:
+    m, n = int(tok[0]), int(tok[1])
+    body = tok[2:]
+    return GapInstance(name, body[:m * n].reshape(m, n), body[m * n:2 * m * n].reshape(m, n),
+                       body[2 * m * n:])
 
 
 class _GapFormatError(Exception):
