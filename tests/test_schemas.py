@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from pairaid.datasets import load_dataset
 from pairaid.errors import InputError
+from pairaid.schemas import INPUT_TABLES
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -120,3 +124,130 @@ def test_bom_crlf_and_extra_columns_are_accepted(tiny: Path) -> None:
     ds = load_dataset(tiny)
     assert list(ds.regions["region_code"])[:2] == ["CN-AA", "CN-BB"]
     assert "remark" in ds.regions.columns
+
+
+# --- optional columns and tables (case c0005 and its kind) ---------------------------
+
+_DATA = Path(__file__).parent / "data"
+
+
+def _plan(folder, **settings):
+    from pairaid.config import make_config
+    from pairaid.datasets import load_dataset
+    from pairaid.pipeline import plan
+
+    base = {"decision_date": "2020-02-10", "horizon_days": 7}
+    return plan(load_dataset(folder), make_config({**base, **settings}))
+
+
+def _outcome(run) -> tuple:
+    pairs = sorted(zip(run.plan.pairs["donor_code"], run.plan.pairs["recipient_code"],
+                       strict=True))
+    sent = round(float(run.plan.flows["quantity"].sum()), 6)
+    return run.plan.status.value, pairs, sent, round(float(run.gaps["gap"].sum()), 6)
+
+
+def _rewrite(path, keep) -> None:
+    """Rewrite a CSV file with only the columns ``keep(name)`` accepts."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    cols = [i for i, name in enumerate(rows[0]) if keep(name)]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[r[i] for i in cols] for r in rows])
+
+
+def test_c0005_capacities_without_the_estimated_column_plan_like_an_empty_one(tmp_path):
+    # c0005: capacities.csv with only region_code, resource, quantity crashed in the gap
+    # stage (KeyError 'capacity_estimated'); the same data with an empty 'estimated'
+    # column gives status optimal, no staff gap and no pairs
+    data = _DATA / "cases" / "c0005" / "data"
+    settings = {"recipients": ["420700"], "donors": ["CN-JX"], "official_round": None}
+    run = _plan(data, **settings)
+    empty = tmp_path / "empty"
+    shutil.copytree(data, empty)
+    cap = empty / "capacities.csv"
+    lines = cap.read_text(encoding="utf-8").splitlines()
+    cap.write_text("\n".join([lines[0] + ",estimated"] + [ln + "," for ln in lines[1:]])
+                   + "\n", encoding="utf-8")
+    assert _outcome(run) == _outcome(_plan(empty, **settings))
+    status, pairs, sent, _ = _outcome(run)
+    assert (status, pairs, sent) == ("optimal", [], 0.0)
+    staff = run.gaps[run.gaps["resource"].isin(["doctors", "nurses"])]
+    assert (staff["gap"] == 0).all()
+    assert not run.gaps["estimated"].any()
+
+
+def test_c0005_cli_runs_to_the_end(tmp_path, capsys):
+    from pairaid.cli import main
+
+    code = main(["plan", "--data", str(_DATA / "cases" / "c0005" / "data"), "--date",
+                 "2020-02-10", "--horizon", "7", "--recipients", "420700", "--donors",
+                 "CN-JX", "--no-official", "--out", str(tmp_path / "run")])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp_path / "run" / "gaps.csv").is_file()
+
+
+def _documented_optional() -> set[tuple[str, str]]:
+    """(table, column) pairs that docs/data-format.md marks optional ('no' or 'optional')."""
+    doc = (Path(__file__).parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
+    found: set[tuple[str, str]] = set()
+    table = ""
+    for line in doc.splitlines():
+        head = re.match(r"## `(\w+)\.csv`", line)
+        if head:
+            table = head.group(1)
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) >= 3 and (
+                "optional" in cells[1] or (len(cells) >= 5 and cells[3] == "no")):
+            for name in cells[0].split(","):
+                found.add((table, name.strip()))
+    return found
+
+
+def test_kind_docs_and_schemas_agree_on_optional_columns():
+    schema_optional = {(name, col.name) for name, schema in INPUT_TABLES.items()
+                       for col in schema.columns if not col.required
+                       if name in ("regions", "cases", "capacities")}
+    assert _documented_optional() == schema_optional
+
+
+def test_kind_every_optional_column_and_table_may_be_absent(tmp_path):
+    """Kind of c0005: dropping any documented-optional column gives the same plan as
+    leaving it in with every cell empty; so does dropping an optional table."""
+    full = tmp_path / "full"
+    shutil.copytree(_DATA / "tiny", full)
+    # give the tiny set every optional column, each cell empty, plus the optional tables
+    for name, schema in INPUT_TABLES.items():
+        path = full / f"{name}.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        add = [c.name for c in schema.columns if c.name not in rows[0]]
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([rows[0] + add] + [r + [""] * len(add)
+                                                        for r in rows[1:]])
+    shutil.copy(Path(__file__).parents[1] / "src" / "pairaid" / "data" / "hubei-2020"
+                 / "parameters.csv", full / "parameters.csv")
+    base = _outcome(_plan(full))
+    assert base[1], "the tiny set should give pairs, or the comparison proves little"
+    checked = 0
+    for name, schema in INPUT_TABLES.items():
+        for col in schema.columns:
+            if col.required or not (full / f"{name}.csv").exists():
+                continue
+            case = tmp_path / f"{name}-{col.name}"
+            shutil.copytree(full, case)
+            _rewrite(case / f"{name}.csv", lambda c, drop=col.name: c != drop)
+            assert _outcome(_plan(case)) == base, (name, col.name)
+            checked += 1
+    assert checked >= len(_documented_optional())
+    for table in ("parameters", "distances"):
+        case = tmp_path / f"no-{table}"
+        shutil.copytree(full, case)
+        (case / f"{table}.csv").unlink(missing_ok=True)
+        assert _outcome(_plan(case)) == base, table
+    case = tmp_path / "no-pairings"
+    shutil.copytree(full, case)
+    (case / "pairings.csv").unlink()
+    assert _outcome(_plan(case, official_round=None))[1] == base[1]

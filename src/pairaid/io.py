@@ -32,6 +32,29 @@ def _decode(path: Path) -> str:
     return text
 
 
+def layout_problem(text: str, source: str) -> Problem | None:
+    """One plain sentence when a file is not comma-separated CSV, else None.
+
+    Spreadsheet programs in locales that write a decimal comma export ``;``-separated
+    "CSV", sometimes with a first line ``sep=;``; "Unicode text" exports are tab-separated.
+    Read as comma-separated, such a file has a single column and would give one "missing
+    column" message per expected column; this says what the file is instead.
+    """
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    if first.strip().lower().startswith("sep="):
+        return Problem(source, f"the first line {first.strip()!r} is a spreadsheet export "
+                       "hint, not a header; save the file as plain comma-separated CSV "
+                       "(UTF-8)", 1)
+    if "," in first:
+        return None
+    for sep, name in ((";", "semicolon (;)"), ("\t", "tab")):
+        if sep in first:
+            return Problem(source, f"the header looks {name}-separated, as spreadsheet "
+                           "programs export in some locales; save the file as "
+                           "comma-separated CSV (UTF-8) with '.' as decimal point", 1)
+    return None
+
+
 def _check_field_counts(text: str, source: str) -> None:
     """Refuse rows with more or fewer fields than the header (pandas would pad or shift)."""
     reader = csv.reader(io.StringIO(text))
@@ -73,6 +96,9 @@ def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
     text = _decode(path)
     if not text.strip():
         raise InputError([Problem(str(path), "file is empty; expected a header row")])
+    layout = layout_problem(text, str(path))
+    if layout is not None and len(schema.columns) > 1:
+        raise InputError([layout])
     try:
         _check_field_counts(text, str(path))
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,

@@ -330,6 +330,39 @@ def _problems_from(err: pa.errors.SchemaErrors, schema: TableSchema, source: str
     return problems
 
 
+ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+"""The only date form accepted in input files (ISO 8601 calendar date, ``YYYY-MM-DD``)."""
+
+def parse_dates(frame: pd.DataFrame, schema: TableSchema, source: str
+                ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse every date column strictly as ``YYYY-MM-DD`` (explicit format, no guessing).
+
+    A day-first ``01/02/2020`` or month-first ``02/01/2020`` cell is never read as a date
+    (pandas' inference would read it month-first without a word: case c0004).
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        A copy with each date column as ``datetime64``; bad cells are empty (``NaT``).
+    problems : list of Problem
+        One per bad cell, with line, column and the value.
+    """
+    out = frame.copy()
+    problems: list[Problem] = []
+    for col in schema.columns:
+        if col.dtype != "date" or col.name not in out.columns:
+            continue
+        cells = out[col.name].astype("string").str.strip()
+        parsed = pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce")
+        shaped = cells.str.fullmatch(ISO_DATE).fillna(False).astype(bool)
+        bad = cells.notna() & (parsed.isna() | ~shaped)
+        for index in bad[bad].index:
+            problems.append(Problem(source, f"'{cells[index]}' is not an ISO date "
+                                    "YYYY-MM-DD", _line(index), col.name))
+        out[col.name] = parsed.where(~bad).astype("datetime64[ns]")
+    return out, problems
+
+
 def validate(raw: pd.DataFrame, schema: TableSchema, source: str) -> pd.DataFrame:
     """Check a raw table against ``schema`` and return it typed.
 
@@ -346,9 +379,11 @@ def validate(raw: pd.DataFrame, schema: TableSchema, source: str) -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        The schema's columns (those present) in schema order, typed: ``str`` -> ``string``,
+        Every column of the schema in schema order, typed: ``str`` -> ``string``,
         ``int`` -> ``Int64``, ``float`` -> ``Float64``, ``date`` -> ``datetime64[ns]``,
-        ``bool`` -> ``boolean``; extra columns are kept after them unchanged.
+        ``bool`` -> ``boolean``; an optional column absent from ``raw`` is added with every
+        cell empty (unknown), so no later stage depends on which optional columns a file
+        has (case c0005). Extra columns are kept after them unchanged.
 
     Raises
     ------
@@ -361,16 +396,37 @@ def validate(raw: pd.DataFrame, schema: TableSchema, source: str) -> pd.DataFram
                           for m in missing])
     frame = raw.reset_index(drop=True)
     present = [c.name for c in schema.columns if c.name in frame.columns]
+    dated, problems = parse_dates(frame, schema, source)
+    bad_cells = {(p.row, p.column) for p in problems}
+    bad_rows = {p.row for p in problems}
+
+    def also(more: list[Problem]) -> list[Problem]:
+        # a refused date is not reported again as empty or as part of a duplicated key
+        return problems + [p for p in more if (p.row, p.column) not in bad_cells and not (
+            p.row in bad_rows and p.message.startswith("duplicated key"))]
+
     try:
-        typed = _coercion_schema(schema, present).validate(frame, lazy=True)
+        typed = _coercion_schema(schema, present).validate(dated, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise InputError(_problems_from(err, schema, source, frame)) from None
+        raise InputError(_sorted(also(_problems_from(err, schema, source, frame)))) from None
     try:
         typed = _check_schema(schema, present).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise InputError(_problems_from(err, schema, source, frame)) from None
+        problems = also(_problems_from(err, schema, source, frame))
+    if problems:
+        raise InputError(_sorted(problems))
     extra = [c for c in typed.columns if c not in present]
-    return typed[present + extra]
+    typed = typed[present + extra].copy()
+    for col in schema.columns:
+        if col.name not in present:  # an absent optional column: every cell unknown
+            typed[col.name] = pd.Series(pd.NA if col.dtype != "date" else pd.NaT,
+                                        index=typed.index, dtype=_PANDERA_DTYPE[col.dtype])
+    names = schema.names
+    return typed[names + extra]
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
 def empty_table(schema: TableSchema) -> pd.DataFrame:

@@ -27,6 +27,7 @@ and raised once as :class:`pairaid.errors.InputError`, each naming file, line an
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -34,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from pairaid.errors import InputError, Problem
+from pairaid.io import layout_problem
+from pairaid.schemas import ISO_DATE
 
 REQUIRED = ("location", "target_end_date", "quantile", "value")
 _TARGET_PATTERNS = (
@@ -119,10 +122,9 @@ def parse_forecast_hub(frame: pd.DataFrame, *, source: str, region_codes: set[st
                 ok = False
             else:
                 target = parsed
-        day = pd.to_datetime(
-            str(row["target_end_date"]).strip(), format="%Y-%m-%d", errors="coerce"
-        )
-        if pd.isna(day):
+        text_day = str(row["target_end_date"]).strip()
+        day = pd.to_datetime(text_day, format="%Y-%m-%d", errors="coerce")
+        if pd.isna(day) or not re.fullmatch(ISO_DATE, text_day):
             problems.append(
                 Problem(
                     source,
@@ -230,7 +232,11 @@ def read_forecast_hub(path: Path | str, *, regions: pd.DataFrame) -> pd.DataFram
     """
     path = Path(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
+        layout = layout_problem(text, str(path))
+        if layout is not None:
+            raise InputError([layout])
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise InputError([Problem(str(path), "file not found")]) from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
