@@ -26,3 +26,29 @@ def hubei_run():
     from pairaid.pipeline import plan
 
     return plan(load_builtin("hubei-2020"), make_config({}))
+
+
+CASES = DATA / "cases"
+"""Inputs of the regression cases (``tests/data/cases/<case id>/``, see its README)."""
+
+
+@pytest.fixture
+def run_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Run ``pairaid plan`` on a case's data folder; returns (exit code, run folder, output).
+
+    ``run_case("c0013", "data", "--horizon", "3")`` runs
+    ``pairaid plan --data <case>/data --demand <case>/data/demand.csv --horizon 3 --out ...``
+    (``--demand`` only when the folder has a ``demand.csv``).
+    """
+    from pairaid.cli import main
+
+    def run(case: str, data: str, *args: str) -> tuple[int, Path, str]:
+        folder = CASES / case / data
+        out = tmp_path / f"{case}-{data}-{len(list(tmp_path.iterdir()))}"
+        demand = ["--demand", str(folder / "demand.csv")] \
+            if (folder / "demand.csv").exists() else []
+        code = main(["plan", "--data", str(folder), *demand, *args, "--out", str(out)])
+        captured = capsys.readouterr()
+        return code, out, captured.out + captured.err
+
+    return run
