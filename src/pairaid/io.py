@@ -214,8 +214,17 @@ def prepare_run_folder(out: Path | str, *, force: bool, owned: Iterable[str]) ->
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as UTF-8 CSV with ISO dates and no index."""
-    frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+    """Write a table as UTF-8 CSV with ISO dates and no index.
+
+    Text is written as given (a name beginning with ``=`` stays so; the workbook, not the
+    CSV, guards against formulas). A text holding a carriage return is quoted: Python's
+    ``csv`` module before 3.12 quotes only the characters of the line terminator, so a lone
+    ``\r`` would otherwise split the row when the file is read back.
+    """
+    text = frame.select_dtypes(include=["object", "string"])
+    has_cr = any(text[c].astype(str).str.contains("\r", regex=False).any() for c in text)
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d",
+                 quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
 
 
 def write_json(obj: Mapping[str, Any], path: Path) -> None:

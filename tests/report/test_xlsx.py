@@ -101,7 +101,7 @@ def test_metrics_and_configuration_sheets(workbook: tuple[Path, openpyxl.Workboo
         metrics["official_2020_02_10"]["shortfall_staff_days"])
     assert rows["status"] == ("optimal", "fixed")
     config = dict(wb["configuration"].iter_rows(min_row=2, values_only=True))
-    assert config["horizon_days"] == 14 and config["decision_date"] == "2020-02-10"
+    assert config["horizon_days"] == 14 and config["decision_date"] == datetime(2020, 2, 10)
     assert json.loads(config["recipients"]) == ["420900", "421100", "421300", "420700"]
 
 

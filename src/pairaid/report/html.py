@@ -32,6 +32,23 @@ from pairaid.report.run import (
     read_run,
 )
 
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                   0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def script_json(obj: object) -> str:
+    """JSON text that is safe inside an HTML ``<script>`` element.
+
+    Every ``<``, ``>`` and ``&`` is written as a ``\\uXXXX`` escape (as are U+2028 and
+    U+2029, line terminators in older JavaScript), so no text from the input can end the
+    element (``</script>``) or switch the HTML tokenizer into its "script data escaped"
+    states (``<!--`` followed by ``<script``); ``JSON.parse`` and ``json.loads`` read the
+    text back unchanged. Escaping only ``</`` is not enough (case c0020).
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_SCRIPT_ESCAPES)
+
+
 GEO_KEYS = {"provinces": "pairaid-provinces.geojson", "hubei": "pairaid-hubei.geojson"}
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -292,11 +309,8 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     figures = build_figures(run, boundaries)
     geo = {GEO_KEYS["provinces"]: boundaries.provinces, GEO_KEYS["hubei"]: boundaries.hubei}
 
-    def script_json(obj: object) -> str:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-
     titles = {code: f"{t('title', code)} · {run.run_dir.name}" for code in LANGS}
-    js = (_JS.replace("%CONFIG%", json.dumps(PLOT_CONFIG))
+    js = (_JS.replace("%CONFIG%", script_json(PLOT_CONFIG))
           .replace("%TITLES%", script_json(titles)))
     heat = "".join(_div(f) for f in figures if f.startswith("heat-"))
     fans = "".join(_div(f) for f in figures if f.startswith("fan-"))

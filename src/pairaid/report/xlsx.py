@@ -2,13 +2,22 @@
 
 Headers read ``column [unit]`` (``distance_km [km]``); :func:`column_name` strips the unit
 again. Every sheet has a bold, frozen header row with an auto-filter and column widths fitted
-to the content. Dates are real date cells (``yyyy-mm-dd``); empty CSV cells stay empty.
+to the content. Dates are real date cells (``yyyy-mm-dd``), also in the ``configuration``
+sheet; empty CSV cells stay empty.
+
+Text is always a text cell, never a formula: openpyxl turns any string that begins with ``=``
+into a formula, so a region named ``=HYPERLINK(...)`` would become a live link (spreadsheet
+formula injection, case c0016; OWASP "CSV Injection"). Every text value is written with the
+string type, and text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+also gets the "quote prefix" style, so a spreadsheet program keeps it text even when the cell
+is edited; the text itself is shown exactly as typed.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -57,6 +66,20 @@ METRIC_UNITS = {"shortfall_staff_days": "staff-days", "gap_covered_share": "frac
                 "max_donor_burden": "fraction", "total_distance_km": "km",
                 "solve_seconds": "s", "mip_gap": "fraction"}
 MAX_WIDTH = 45  # [characters]
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read text as a formula (OWASP, CSV Injection)."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
+    """``value`` ready for ``ws.append``: text as a string cell that cannot become a formula."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # openpyxl made "=..." a formula ("f")
+    if value.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    return cell
 
 
 def header(table: str, column: str) -> str:
@@ -101,6 +124,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _config_value(value: Any) -> Any:
+    """A configuration value as a cell: ISO dates (``decision_date``) as real dates."""
+    value = _plain(value)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _rows(df: pd.DataFrame) -> list[tuple[Any, ...]]:
     """Rows of plain Python values (dates as ``date``, missing as None), column-wise fast."""
     columns = []
@@ -141,11 +175,13 @@ def _write_sheet(ws: WriteOnlyWorksheet, headers: list[str],
     cells = []
     for h in headers:
         cell = WriteOnlyCell(ws, value=h)
+        cell.data_type = "s"
         cell.font = bold
         cells.append(cell)
     ws.append(cells)
     for row in cells_rows:
-        ws.append(row)  # openpyxl gives date values the yyyy-mm-dd format
+        # openpyxl gives date values the yyyy-mm-dd format
+        ws.append([_cell(ws, v) for v in row])
 
 
 def report_xlsx(run_dir: str | Path) -> Path:
@@ -188,7 +224,7 @@ def report_xlsx(run_dir: str | Path) -> Path:
                    *(_plain(run.metrics[p].get(k)) for p in plans)] for k in keys])
     ws = wb.create_sheet("configuration")
     _write_sheet(ws, ["setting", "value"],
-                 [[k, _plain(v)] for k, v in flatten_config(run.config)])
+                 [[k, _config_value(v)] for k, v in flatten_config(run.config)])
     out = run.run_dir / "plan.xlsx"
     wb.save(out)
     return out
