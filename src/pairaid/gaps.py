@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.needs import per_patient_needs
+from pairaid.rounding import snap_whole, whole_floor
 from pairaid.schemas import STAFF_RESOURCES
 
 GAP_RESOURCES = ("beds", "doctors", "nurses")
@@ -51,7 +52,8 @@ def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: flo
     -------
     pandas.DataFrame
         ``gaps`` table: ``region_code``, ``date``, ``resource``, ``need``, ``available``,
-        ``gap`` = max(need − available, 0) [beds or staff per day], ``estimated`` (need or
+        ``gap`` = max(need − available, 0) [beds or staff per day] (float residue within
+        :data:`pairaid.rounding.WHOLE_TOL` of a whole number removed), ``estimated`` (need or
         capacity estimated). Regions without a capacity figure for a resource get no rows
         for it.
     """
@@ -73,7 +75,8 @@ def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: flo
         "resource": merged["resource"],
         "need": need,
         "available": merged["available"].astype(float),
-        "gap": np.maximum(need - merged["available"].astype(float), 0.0),
+        "gap": snap_whole(np.maximum(need.to_numpy() - merged["available"].to_numpy(float),
+                                     0.0)),
         "estimated": merged["estimated"].fillna(False).astype(bool)
         | merged["capacity_estimated"].fillna(False).astype(bool),
     })
@@ -122,7 +125,8 @@ def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
         ``donor_code``, ``resource``, ``deployable`` = ``deployable_share`` × staff,
         ``own_census`` [patients], ``own_need`` [staff], ``own_need_known`` (bool: the donor
         has case counts on the decision date; if not, its own need is taken as 0),
-        ``capacity`` = max(deployable − own_need, 0) [staff], ``estimated``.
+        ``capacity`` = max(deployable − own_need, 0) rounded down to whole staff with the
+        tolerance of :func:`pairaid.rounding.whole_floor` [staff], ``estimated``.
     """
     ratios = per_patient_needs(parameters)
     own = census_on(cases, decision_date).set_index("region_code")["census"]
@@ -134,11 +138,11 @@ def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
         deployable = float(qty) * parameters["deployable_share"]
         known = code in own.index
         own_census = float(own.get(code, 0.0))
-        own_need = own_census * ratios[res]
+        own_need = snap_whole(own_census * ratios[res])
         rows.append({"donor_code": code, "resource": res, "deployable": deployable,
                      "own_census": own_census, "own_need": own_need,
                      "own_need_known": known,
-                     "capacity": float(np.floor(max(deployable - own_need, 0.0))),
+                     "capacity": whole_floor(max(deployable - own_need, 0.0)),
                      "estimated": bool(est)})
     out = pd.DataFrame(rows, columns=["donor_code", "resource", "deployable", "own_census",
                                       "own_need", "own_need_known", "capacity", "estimated"])

@@ -28,6 +28,7 @@ from scipy.optimize import linear_sum_assignment
 from pairaid.errors import ConfigError
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.types import PairingOptions
+from pairaid.rounding import whole_ceil, whole_floor
 
 try:  # optional accelerator for square matrices
     import lap as _lap
@@ -114,9 +115,9 @@ def applicable(inst: Instance, options: PairingOptions) -> bool:
 def pair_costs(inst: Instance, options: PairingOptions) -> NDArray[np.float64]:
     """Objective change of each candidate pair when its donor alone supports the recipient
     (shortfall removed is negative, distance and stability costs positive)."""
-    cap = np.floor(inst.capacity + 1e-9) if options.integer_flows else inst.capacity
+    cap = whole_floor(inst.capacity) if options.integer_flows else inst.capacity
     peak = inst.gaps.max(axis=2, initial=0.0)
-    top = np.ceil(peak - 1e-9) if options.integer_flows else peak
+    top = whole_ceil(peak) if options.integer_flows else peak
     d, r = inst.pair_d, inst.pair_r
     got = np.minimum(cap[d], top[r])[:, :, None]
     g = inst.gaps[r]
@@ -163,9 +164,9 @@ def solve_one_to_one(inst: Instance, options: PairingOptions
     for row, col in zip(res.rows, res.cols, strict=True):
         if row < D and index[row, col] >= 0 and mat[row, col] < big:
             chosen[index[row, col]] = True
-    cap = np.floor(inst.capacity + 1e-9) if options.integer_flows else inst.capacity
+    cap = whole_floor(inst.capacity) if options.integer_flows else inst.capacity
     peak = inst.gaps.max(axis=2, initial=0.0)
-    top = np.ceil(peak - 1e-9) if options.integer_flows else peak
+    top = whole_ceil(peak) if options.integer_flows else peak
     q = np.zeros((inst.pair_d.size, S))
     q[chosen] = np.minimum(cap[inst.pair_d[chosen]], top[inst.pair_r[chosen]])
     return chosen, q, res.seconds

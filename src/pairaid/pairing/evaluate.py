@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.types import PairingOptions
+from pairaid.rounding import snap_whole
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,7 +61,7 @@ def evaluate_plan(
     q = np.where(chosen[:, None], q, 0.0) + 0.0  # + 0.0 turns solver's -0.0 into 0.0
     received = np.zeros((R, S))
     np.add.at(received, inst.pair_r, q)
-    short = np.maximum(inst.gaps - received[:, :, None], 0.0)
+    short = snap_whole(np.maximum(inst.gaps - received[:, :, None], 0.0))
     short_w = float((short.sum(axis=2) * inst.weights[None, :]).sum())
     km = float(inst.pair_dist[chosen].sum())
 

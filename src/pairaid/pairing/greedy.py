@@ -25,15 +25,16 @@ from scipy.optimize import linear_sum_assignment
 
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.types import PairingOptions
+from pairaid.rounding import whole_ceil, whole_floor
 
 
 class _State:
     def __init__(self, inst: Instance, options: PairingOptions):
         self.inst, self.options = inst, options
         cap = inst.capacity
-        self.cap_left = np.floor(cap + 1e-9) if options.integer_flows else cap.copy()
+        self.cap_left = whole_floor(cap) if options.integer_flows else cap.copy()
         self.peak = inst.gaps.max(axis=2, initial=0.0)
-        self.target = np.ceil(self.peak - 1e-9) if options.integer_flows else self.peak
+        self.target = whole_ceil(self.peak) if options.integer_flows else self.peak
         self.received = np.zeros_like(self.peak)
         self.total_left = (np.inf if options.max_total_sent is None
                            else float(options.max_total_sent))

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from pairaid.pairing.highs import INF, MipBuilder, MipSolution
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.types import PairingOptions
+from pairaid.rounding import whole_ceil, whole_floor
 
 
 def add_shortfall_segments(b: MipBuilder, gaps: NDArray[np.float64],
@@ -108,8 +109,8 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
                    lower=inst.fixed.astype(float), upper=1.0, integer=True)
 
     peak = inst.gaps.max(axis=2, initial=0.0)  # (R, S)
-    cap = np.floor(inst.capacity + 1e-9) if options.integer_flows else inst.capacity
-    ub = np.minimum(cap[pd_], np.ceil(peak[pr_] - 1e-9))  # (P, S)
+    cap = whole_floor(inst.capacity) if options.integer_flows else inst.capacity
+    ub = np.minimum(cap[pd_], whole_ceil(peak[pr_]))  # (P, S)
     qp, qs = np.nonzero(ub > 0)
     qub = ub[qp, qs]
     q = b.add_vars(qp.size, lower=0.0, upper=qub, integer=options.integer_flows)
@@ -135,7 +136,7 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
     if rs_keys.size:
         loc = -np.ones(R * S, dtype=np.int64)
         loc[rs_keys] = np.arange(rs_keys.size)
-        peak_up = np.ceil(peak.reshape(-1)[rs_keys] - 1e-9) if options.integer_flows \
+        peak_up = whole_ceil(peak.reshape(-1)[rs_keys]) if options.integer_flows \
             else peak.reshape(-1)[rs_keys]
         big_q = b.add_vars(rs_keys.size, lower=0.0, upper=peak_up)
         rq = loc[pr_[qp] * S + qs]

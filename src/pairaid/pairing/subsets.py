@@ -28,6 +28,7 @@ from pairaid.pairing.highs import INF, MipBuilder, MipSolution
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.model import add_shortfall_segments
 from pairaid.pairing.types import PairingOptions
+from pairaid.rounding import whole_ceil, whole_floor
 
 MAX_COLUMNS = 300_000
 """Largest number of donor-subset columns for which this formulation is used."""
@@ -75,9 +76,9 @@ class SubsetModel:
 def build_subset_model(inst: Instance, options: PairingOptions) -> SubsetModel:
     """Build the set-partitioning model (no solving)."""
     R, D, S = len(inst.recipients), len(inst.donors), len(inst.resources)
-    cap = np.floor(inst.capacity + 1e-9) if options.integer_flows else inst.capacity
+    cap = whole_floor(inst.capacity) if options.integer_flows else inst.capacity
     peak = inst.gaps.max(axis=2, initial=0.0)
-    top = np.ceil(peak - 1e-9) if options.integer_flows else peak
+    top = whole_ceil(peak) if options.integer_flows else peak
     capped = options.max_total_sent is not None
     use_prev = inst.n_previous > 0
     pair_cost = options.distance_weight * inst.pair_dist
@@ -139,9 +140,9 @@ def extract_subsets(model: SubsetModel, inst: Instance, options: PairingOptions,
     intake (its peak gap, or the received staff in capped mode) largest donor first."""
     assert sol.x is not None
     R, S = len(inst.recipients), len(inst.resources)
-    cap = np.floor(inst.capacity + 1e-9) if options.integer_flows else inst.capacity
+    cap = whole_floor(inst.capacity) if options.integer_flows else inst.capacity
     peak = inst.gaps.max(axis=2, initial=0.0)
-    intake = np.ceil(peak - 1e-9) if options.integer_flows else peak.copy()
+    intake = whole_ceil(peak) if options.integer_flows else peak.copy()
     if model.big_q is not None:
         qv = sol.x[model.big_q].reshape(R, S)
         intake = np.round(qv) if options.integer_flows else qv

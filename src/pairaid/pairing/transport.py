@@ -39,6 +39,7 @@ from ortools.graph.python import min_cost_flow
 from pairaid.pairing.greedy import _cover, _State
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.types import PairingOptions
+from pairaid.rounding import whole_ceil, whole_floor
 
 COST_SCALE = 2.0**24
 """Scale of the largest segment benefit in integer arc costs."""
@@ -85,11 +86,11 @@ def _flow(inst: Instance, options: PairingOptions, pairs: NDArray[np.int64],
     plus distance term reachable with those pairs [objective units].
     """
     R, D, S = len(inst.recipients), len(inst.donors), len(inst.resources)
-    cap = np.floor(inst.capacity + 1e-9).astype(np.int64)  # (D, S)
-    top = np.ceil(inst.gaps.max(axis=2, initial=0.0) - 1e-9).astype(np.int64)  # (R, S)
+    cap = whole_floor(inst.capacity).astype(np.int64)  # (D, S)
+    top = whole_ceil(inst.gaps.max(axis=2, initial=0.0)).astype(np.int64)  # (R, S)
     total = int(cap.sum())
     limit = total if options.max_total_sent is None else \
-        min(total, int(np.floor(options.max_total_sent + 1e-9)))
+        min(total, int(whole_floor(options.max_total_sent)))
     src, gate, sink = 0, 1, 2
     d_node = 3 + np.arange(D * S)
     r_node = 3 + D * S + np.arange(R * S)
@@ -180,14 +181,14 @@ def solve_transport(inst: Instance, options: PairingOptions, rounds: int = 3
     sel = np.flatnonzero(chosen)
     q[sel], _ = _flow(inst, options, sel, seg)
 
-    cap = np.floor(inst.capacity + 1e-9)
+    cap = whole_floor(inst.capacity)
     for _ in range(rounds):
         sent_d = np.zeros_like(cap)
         np.add.at(sent_d, inst.pair_d, q)
         spare = cap - sent_d
         got = np.zeros((R, S))
         np.add.at(got, inst.pair_r, q)
-        short = np.maximum(np.ceil(inst.gaps.max(axis=2, initial=0.0) - 1e-9) - got, 0.0)
+        short = np.maximum(whole_ceil(inst.gaps.max(axis=2, initial=0.0)) - got, 0.0)
         deg_r = np.bincount(inst.pair_r[chosen], minlength=R)
         deg_d = np.bincount(inst.pair_d[chosen], minlength=len(inst.donors))
         free = ~chosen & (deg_r[inst.pair_r] < inst.k[inst.pair_r]) & \
