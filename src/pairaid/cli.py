@@ -240,10 +240,12 @@ def _print_explanation(run: Any, why: Any) -> None:
             for r, v, s in zip(top["recipient_code"], top["value"], top["shortfall_change"],
                                strict=True)))
     console.print("Stable matching (deferred acceptance; rankings by distance, gap, "
-                  "capacity): " + ", ".join(f"{d}→{r}" for d, r in why.stable_pairs))
+                  "capacity; ties broken by code): "
+                  + ", ".join(f"{d}→{r}" for d, r in why.stable_pairs))
     if why.official_blocking_pairs is not None:
         n = len(why.official_blocking_pairs)
-        console.print("Official pairing: " + ("stable under these rankings" if n == 0 else
+        console.print("Official pairing: " + (
+                      "weakly stable under these rankings (a tie is no preference)" if n == 0 else
                       f"{n} blocking pair(s), e.g. " + ", ".join(
                           f"{d}→{r}" for d, r in why.official_blocking_pairs[:5])))
 

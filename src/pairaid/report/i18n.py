@@ -42,13 +42,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "shortfall_change": ("未满足需求变化 [人·日]", "Shortfall change [staff-days]"),
     "explain_note": ("说明", "Note"),
     "travel_only": ("未满足需求不变：仅缩短路程", "no shortfall change: shorter travel only"),
-    "explain_stable": ("稳定匹配（延迟接受算法；按距离、缺口、能力排序）",
+    "explain_stable": ("稳定匹配（延迟接受算法；按距离、缺口、能力排序，并列时按代码）",
                        "Stable matching (deferred acceptance; rankings by distance, gap and "
-                       "capacity)"),
+                       "capacity, ties broken by code)"),
     "explain_blocking": ("官方方案的阻塞对（{n} 个）",
                          "Blocking pairs of the official pairing ({n})"),
-    "explain_official_stable": ("官方方案在这些排序下是稳定的。",
-                                "The official pairing is stable under these rankings."),
+    "explain_official_stable": ("官方方案在这些排序下是（弱）稳定的：并列不算偏好。",
+                                "The official pairing is (weakly) stable under these "
+                                "rankings: a tie is no preference."),
     # plans
     "pairaid": ("pairaid 方案", "pairaid plan"),
     "official": ("官方方案（{date}）", "Official pairing ({date})"),
