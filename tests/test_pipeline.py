@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -108,3 +111,63 @@ def test_pairs_outside_the_run_say_why(pair: tuple[str, str], said: str) -> None
         config = make_config({setting: [list(pair)]})
         with pytest.raises(ConfigError, match=said):
             select_regions(load_builtin("hubei-2020"), config)
+
+
+# --- rows outside the question (case c0002 and its kind) ------------------------------
+
+CASES = Path(__file__).parent / "data" / "cases"
+EZHOU = ["--recipients", "420700", "--donors", "CN-JX", "--no-official"]
+
+
+def _cli_plan(tmp_path: Path, case: str, demand: Path, *extra: str) -> Path:
+    from pairaid.cli import main
+
+    out = tmp_path / "run"
+    code = main(["plan", "--data", str(CASES / case / "data"), "--date", "2020-02-10",
+                 "--horizon", "7", *EZHOU, "--demand", str(demand), "--out", str(out),
+                 *extra])
+    assert code == 0
+    return out
+
+
+def test_c0002_demand_rows_outside_the_horizon_are_ignored_and_counted(tmp_path, capsys):
+    # c0002: by hand, nurses 0.53 x 1,000 - 4,300 x 0.1 = 100 a day on 2020-02-11 ... 02-17,
+    # so 100 nurses sent and 700 staff-days of gap; the 3,000 of 02-05 is before the date
+    out = _cli_plan(tmp_path, "c0002", CASES / "c0002" / "demand.csv")
+    printed = " ".join(capsys.readouterr().out.split())  # undo the terminal's wrapping
+    assert "14 of 21 rows of the given forecast are outside the plan" in printed
+    assert "7 dated on or before the decision date 2020-02-10" in printed
+    assert "7 dated after the horizon (2020-02-17" in printed
+    gaps = pd.read_csv(out / "gaps.csv")
+    assert gaps["date"].min() == "2020-02-11" and gaps["date"].max() == "2020-02-17"
+    shortfall = pd.read_csv(out / "shortfall.csv")
+    assert set(shortfall["date"]) == {f"2020-02-{d}" for d in range(11, 18)}
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["pairaid"]["gap_staff_days"] == pytest.approx(700)
+    assert metrics["pairaid"]["staff_sent"] == pytest.approx(100)
+    assert metrics["pairaid"]["shortfall_staff_days"] == pytest.approx(0)
+    assert any("outside the plan" in n for n in metrics["notes"])
+
+
+@pytest.mark.parametrize("offsets", [range(-10, 1), range(8, 40), [-400, 0, 8, 365]])
+def test_kind_no_row_outside_the_window_changes_the_plan(tmp_path, offsets):
+    """Kind of c0002: rows of any other date (before, on, long after) or of a region not
+    planned for, whatever their values, leave the plan and its tables unchanged."""
+
+    def write(path: Path, extra: list[tuple[str, str, float]]) -> Path:
+        rows = [("420700", f"2020-02-{d}", 1000.0) for d in range(11, 18)] + extra
+        path.write_text("location,target,target_end_date,quantile,value\n" + "".join(
+            f"{loc},census,{day},0.5,{v}\n" for loc, day, v in rows), encoding="utf-8")
+        return path
+
+    origin = pd.Timestamp("2020-02-10")
+    junk = [("420700", (origin + pd.Timedelta(days=k)).date().isoformat(), 50_000.0)
+            for k in offsets]
+    junk.append(("CN-HB", "2020-02-12", 50_000.0))  # in regions.csv, not a recipient
+    clean = _cli_plan(tmp_path / "clean", "c0002", write(tmp_path / "clean.csv", []))
+    mixed = _cli_plan(tmp_path / "mixed", "c0002", write(tmp_path / "mixed.csv", junk))
+    for name in ("gaps.csv", "shortfall.csv", "pairs.csv", "flows.csv", "forecast.csv"):
+        assert (clean / name).read_text() == (mixed / name).read_text(), name
+    notes = json.loads((mixed / "metrics.json").read_text(encoding="utf-8"))["notes"]
+    assert notes and notes[0].startswith(f"{len(junk)} of {7 + len(junk)} rows")
+    assert not json.loads((clean / "metrics.json").read_text(encoding="utf-8"))["notes"]

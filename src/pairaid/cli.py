@@ -129,6 +129,27 @@ def _print_plan(run: Any) -> None:
     if no_gap:
         console.print(escape(f"No staff gap forecast at the planning quantile: "
                              f"{', '.join(no_gap)}"))
+    _print_reported_gaps(run, names)
+
+
+def _print_reported_gaps(run: Any, names: dict[str, str]) -> None:
+    """Gaps of resources that are reported but not paired (beds, ICU beds), at their peak."""
+    import pandas as pd
+
+    from pairaid.gaps import REPORTED_ONLY
+
+    rows = run.gaps[run.gaps["resource"].isin(REPORTED_ONLY) & (run.gaps["gap"] > 0)]
+    if rows.empty:
+        return
+    peaks = rows.loc[rows.groupby(["resource", "region_code"])["gap"].idxmax()]
+    label = {"beds": "beds", "icu_beds": "ICU beds"}
+    parts = [f"{label.get(res, res)} in {names.get(code, code)}: {gap:,.0f} a day "
+             f"(need {need:,.0f}, available {avail:,.0f}, {day:%Y-%m-%d})"
+             for res, code, gap, need, avail, day in zip(
+                 peaks["resource"], peaks["region_code"], peaks["gap"], peaks["need"],
+                 peaks["available"], pd.to_datetime(peaks["date"]), strict=True)]
+    console.print(escape("Gaps that pairing does not close (donors send staff, not beds; "
+                         "peak day): " + "; ".join(parts)), style="yellow")
 
 
 def _print_comparison(run: Any) -> None:
@@ -370,6 +391,8 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     folder = save_run(run, target, force=force, explanation=why)
     _print_plan(run)
     _print_comparison(run)
+    for note in run.notes:
+        console.print(f"note: {note}", style="yellow", markup=False)
     if why is not None:
         _print_explanation(run, why)
     if report or xlsx:

@@ -19,8 +19,10 @@ from pairaid.needs import per_patient_needs
 from pairaid.rounding import snap_whole, whole_floor
 from pairaid.schemas import STAFF_RESOURCES
 
-GAP_RESOURCES = ("beds", "doctors", "nurses")
-"""Resources whose gap is computed (those with a capacity in every built-in data set)."""
+REPORTED_ONLY = ("beds", "icu_beds")
+"""Resources whose gap is computed and reported but not paired: donors send staff (doctors,
+nurses), not beds. Every resource with both a need and a capacity gets a gap; an
+``icu_beds`` capacity was once read and never compared, hiding an ICU overflow (c0003)."""
 
 
 def _share(resource: str, parameters: Mapping[str, float]) -> float:
@@ -30,7 +32,7 @@ def _share(resource: str, parameters: Mapping[str, float]) -> float:
 
 def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: float,
                  parameters: Mapping[str, float],
-                 resources: Sequence[str] = GAP_RESOURCES) -> pd.DataFrame:
+                 resources: Sequence[str] | None = None) -> pd.DataFrame:
     """Gap per recipient, resource and day at one forecast quantile.
 
     Parameters
@@ -44,9 +46,10 @@ def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: flo
     quantile : float
         The planning quantile; must be one of the needs' quantile levels.
     parameters : mapping of str to float
-        ``covid_share_beds``, ``covid_share_staff`` [fraction].
-    resources : sequence of str
-        Resources to compute.
+        ``covid_share_beds`` (of beds and of ICU beds), ``covid_share_staff`` [fraction].
+    resources : sequence of str, optional
+        Resources to compute. Default: every resource that has both a need and a
+        capacity (staff are paired, :data:`REPORTED_ONLY` ones only reported).
 
     Returns
     -------
@@ -60,6 +63,8 @@ def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: flo
     levels = np.asarray(needs["quantile"].unique(), dtype=float)
     if not np.isclose(levels, quantile).any():
         raise ValueError(f"quantile {quantile} not among the forecast levels")
+    if resources is None:
+        resources = sorted(set(needs["resource"]) & set(capacities["resource"]))
     at_q = needs[np.isclose(needs["quantile"].astype(float), quantile)
                  & needs["resource"].isin(resources)]
     cap = capacities[capacities["resource"].isin(resources)].copy()

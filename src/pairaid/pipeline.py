@@ -61,6 +61,9 @@ class PlanRun:
     metrics : dict
         ``{"pairaid": {...}, "official_<round>": {...}}`` (see
         :func:`pairaid.metrics.plan_metrics`).
+    notes : tuple of str
+        What the run left out or assumed that the user should know (e.g. rows of a given
+        forecast outside the decision window), in the user's terms.
     """
 
     config: PlanConfig
@@ -79,6 +82,7 @@ class PlanRun:
     plan: PairingResult
     official: PairingResult | None
     metrics: dict[str, Any]
+    notes: tuple[str, ...] = ()
 
     @property
     def official_key(self) -> str:
@@ -224,6 +228,41 @@ def check_forecast(forecast: pd.DataFrame, config: PlanConfig,
         raise ConfigError(f"the forecast does not cover every day {days[0].date()} … "
                           f"{days[-1].date()} (decision date + 1 … + horizon) for "
                           f"recipients {sorted(set(short))}")
+
+
+def decision_window(forecast: pd.DataFrame, config: PlanConfig, recipients: list[str]
+                    ) -> tuple[pd.DataFrame, str | None]:
+    """Keep only the rows of a given forecast that the plan is about.
+
+    The plan covers the recipients on the days decision date + 1 … + horizon. A Forecast
+    Hub file often holds more (other horizons, other locations, or rows dated before the
+    forecast: reichlab/covid19-forecast-hub#280, case c0002); planning for them would send
+    staff for days already past or not asked about.
+
+    Returns
+    -------
+    forecast : pandas.DataFrame
+        The rows for ``recipients`` dated inside the window.
+    note : str or None
+        How many rows were left out and why, or None when none was.
+    """
+    start = pd.Timestamp(config.decision_date) + pd.Timedelta(days=1)
+    end = pd.Timestamp(config.decision_date) + pd.Timedelta(days=config.horizon_days)
+    dates = pd.to_datetime(forecast["date"])
+    early, late = dates < start, dates > end
+    other = ~forecast["region_code"].isin(recipients)
+    keep = ~(early | late | other)
+    if keep.all():
+        return forecast, None
+    parts = [f"{int(n)} {what}" for n, what in (
+        ((early & ~other).sum(), f"dated on or before the decision date {config.decision_date}"),
+        ((late & ~other).sum(), f"dated after the horizon ({end.date()}, --horizon "
+                                f"{config.horizon_days})"),
+        (other.sum(), "for regions that are not recipients of this plan")) if n]
+    note = (f"{int((~keep).sum())} of {len(forecast)} rows of the given forecast are outside "
+            f"the plan and were ignored: {'; '.join(parts)}. The plan uses "
+            f"{start.date()} … {end.date()}.")
+    return forecast[keep].reset_index(drop=True), note
 
 
 def observed_series(cases: pd.DataFrame, region_codes: list[str]) -> pd.DataFrame:
@@ -374,8 +413,11 @@ def plan(dataset: Dataset, config: PlanConfig, *,
     params = parameter_values(source.parameters, source=str(source.path / "parameters.csv"))
     if config.parameters:
         params = with_overrides(params, dict(config.parameters))
+    notes: list[str] = []
     if forecast is not None:
         check_forecast(forecast, config, recipients)
+        forecast, note = decision_window(forecast, config, recipients)
+        notes += [note] if note else []
     else:
         forecast = forecast_cases(dataset.cases, region_codes=recipients,
                                   origin=config.decision_date,
@@ -425,7 +467,7 @@ def plan(dataset: Dataset, config: PlanConfig, *,
                    parameters=params, problem=problem, options=options, forecast=forecast,
                    observed=observed_series(dataset.cases, recipients), needs=needs,
                    gaps=gaps, donor_capacities=caps, distances=dist, plan=result,
-                   official=official, metrics=metrics)
+                   official=official, metrics=metrics, notes=tuple(notes))
 
 
 @dataclass(frozen=True, eq=False)

@@ -70,6 +70,7 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
     metrics = dict(run.metrics)
     metrics["dataset"] = run.dataset.name
     metrics["sources"] = _sources(run)
+    metrics["notes"] = list(run.notes)
     write_json(metrics, folder / "metrics.json")
     if explanation is not None:
         write_csv(explanation.forbid_costs, folder / "explain_forbid_costs.csv")

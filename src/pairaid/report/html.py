@@ -16,6 +16,7 @@ import math
 from pathlib import Path
 from typing import Any, cast
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.offline
@@ -143,6 +144,29 @@ def _plan_table(run: RunTables, keys: tuple[str, ...]) -> str:
                    + "".join(_cell(run.metrics[p].get(k), k in PERCENT) for p in plans) + "</tr>"
                    for k in keys)
     return f"<table><tr><th>{_both('metric')}</th>{head}</tr>{rows}</table>"
+
+
+def _reported_gaps(run: RunTables) -> str:
+    """Note on which resources are paired, and the peak gap of each reported-only one."""
+    from pairaid.gaps import REPORTED_ONLY
+
+    gaps = run.tables["gaps"]
+    rows = gaps[gaps["resource"].isin(REPORTED_ONLY) & (gaps["gap"] > 0)]
+    note = f'<p class="note">{_both("heat_note")}</p>'
+    if rows.empty:
+        return note
+    peaks = rows.loc[rows.groupby(["resource", "region_code"])["gap"].idxmax()]
+    body = "".join(
+        f"<tr><td>{_both(res)}</td><td>{_names(run, code)}</td><td>{day:%Y-%m-%d}</td>"
+        f"{_cell(need)}{_cell(avail)}{_cell(gap)}</tr>"
+        for res, code, day, need, avail, gap in zip(
+            peaks["resource"].astype(str), peaks["region_code"].astype(str),
+            pd.to_datetime(peaks["date"]), peaks["need"].astype(float),
+            peaks["available"].astype(float), peaks["gap"].astype(float), strict=True))
+    head = "".join(f"<th>{_both(k)}</th>" for k in ("resource", "recipient", "peak_day",
+                                                     "need", "available_local", "gap"))
+    return (note + f"<h3>{_both('reported_gaps')}</h3>"
+            f"<table><tr>{head}</tr>{body}</table>")
 
 
 def _config_table(run: RunTables) -> str:
@@ -326,7 +350,8 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
                 f"</summary><pre>{html.escape(_licence_text())}</pre></details></li>")
     sections = [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
-        ("fan", fans), ("heat", heat), ("burden", _div("burden")), ("compare", compare),
+        ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),
+        ("compare", compare),
     ]
     explain = _explain_section(run)
     if explain is not None:

@@ -120,6 +120,16 @@ LABELS: dict[str, tuple[str, str]] = {
                         "originally from AutoNavi/Amap), simplified by pairaid "
                         "(scripts/make_boundaries.py)."),
     "licence": ("许可证全文（MIT）", "Licence text (MIT)"),
+    # gaps of resources that are reported, not paired
+    "heat_note": ("医生和护士由支援方派出（参与配对）；床位和 ICU 床位只报告缺口，不参与配对"
+                  "（支援方派出人员，不派床位）。",
+                  "Doctors and nurses are paired with donors; beds and ICU beds are reported "
+                  "only (donors send staff, not beds)."),
+    "reported_gaps": ("配对无法弥补的缺口（高峰日）", "Gaps that pairing does not close (peak "
+                      "day)"),
+    "resource": ("资源", "Resource"),
+    "peak_day": ("高峰日", "Peak day"),
+    "available_local": ("本地可用", "Available locally"),
     # resources
     "beds": ("床位", "Beds"),
     "icu_beds": ("ICU 床位", "ICU beds"),
