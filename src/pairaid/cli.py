@@ -328,6 +328,23 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
 @click.option("--report", is_flag=True, help="Also write report.html.")
 @click.option("--xlsx", is_flag=True, help="Also write plan.xlsx.")
+@click.option("--dispatch", "dispatch_", is_flag=True,
+              help="Also schedule the teams: batches, travel, tours, quarantine "
+              "(schedule.csv, on_site.csv, calendars/).")
+@click.option("--team-types", type=click.Path(path_type=Path),
+              help="With --dispatch: team-type CSV [default: the 2020 shapes shipped].")
+@click.option("--travel-modes", type=click.Path(path_type=Path),
+              help="With --dispatch: travel-mode CSV [default: rail, road, air shipped].")
+@click.option("--travel-mode", help="With --dispatch: 'fastest' or one mode of the "
+              "travel-mode file [default: fastest].")
+@click.option("--max-teams-away", type=click.IntRange(min=0),
+              help="With --dispatch: most teams a donor has away at once.")
+@click.option("--max-departures", type=click.IntRange(min=0),
+              help="With --dispatch: most teams a donor sends off per day.")
+@click.option("--previous-schedule", type=click.Path(path_type=Path),
+              help="With --dispatch: schedule.csv in force; its teams already gone stay.")
+@click.option("--release-previous", is_flag=True,
+              help="With --previous-schedule: teams on site may go home early.")
 def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          decision_date: Any, horizon_days: int | None, recipients: str | None,
          donors: str | None, k: int | None, m: int | None, mode: str | None,
@@ -337,7 +354,10 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          param: Sequence[str], planning_quantile: float | None, model: str | None,
          demand_file: Path | None,
          no_staff_cap: bool, no_official: bool, time_limit: float | None,
-         out: Path | None, force: bool, report: bool, xlsx: bool) -> None:
+         out: Path | None, force: bool, report: bool, xlsx: bool, dispatch_: bool,
+         team_types: Path | None, travel_modes: Path | None, travel_mode: str | None,
+         max_teams_away: int | None, max_departures: int | None,
+         previous_schedule: Path | None, release_previous: bool) -> None:
     """Forecast, compute gaps and pair donors with recipients; compare with history."""
     from pairaid.config import make_config
     from pairaid.datasets import load_builtin, load_dataset
@@ -378,6 +398,9 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         raise ConfigError("--model has no effect with --demand (the given forecast is used)")
     if config.change_cost and not config.previous_pairs:
         raise ConfigError("--change-cost needs --previous (the plan whose pairs may change)")
+    dispatch_args = _dispatch_args(dispatch_, team_types, travel_modes, travel_mode,
+                                   max_teams_away, max_departures, previous_schedule,
+                                   release_previous)
     data = (load_dataset(config.data_dir) if config.data_dir
             else load_builtin(config.dataset))
     target = check_out(out or default_out(data.name, config.decision_date), force=force)
@@ -388,13 +411,16 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         forecast = read_forecast_hub(config.demand_file, regions=data.regions)
     run = run_plan(data, config, forecast=forecast)
     why = explain_plan(run) if explain else None
-    folder = save_run(run, target, force=force, explanation=why)
+    dispatches = _dispatch(run, dispatch_args) if dispatch_args is not None else None
+    folder = save_run(run, target, force=force, explanation=why, dispatches=dispatches)
     _print_plan(run)
     _print_comparison(run)
     for note in run.notes:
         console.print(f"note: {note}", style="yellow", markup=False)
     if why is not None:
         _print_explanation(run, why)
+    if dispatches:
+        _print_dispatch(run, dispatches)
     if report or xlsx:
         from pairaid.report import report_geojson, report_html, report_xlsx
 
@@ -404,6 +430,80 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         if xlsx:
             console.print(f"workbook: {report_xlsx(folder)}")
     console.print(f"Run written to {folder}/")
+
+
+def _dispatch_args(dispatch_: bool, team_types: Path | None, travel_modes: Path | None,
+                   travel_mode: str | None, max_teams_away: int | None,
+                   max_departures: int | None, previous_schedule: Path | None,
+                   release_previous: bool) -> dict[str, Any] | None:
+    """Read and check the dispatch inputs before any work (None without --dispatch)."""
+    from pairaid.errors import ConfigError
+
+    given = {"--team-types": team_types, "--travel-modes": travel_modes,
+             "--travel-mode": travel_mode, "--max-teams-away": max_teams_away,
+             "--max-departures": max_departures, "--previous-schedule": previous_schedule,
+             "--release-previous": release_previous or None}
+    if not dispatch_:
+        used = [flag for flag, value in given.items() if value is not None]
+        if used:
+            raise ConfigError(f"{', '.join(used)} only work(s) with --dispatch")
+        return None
+    if release_previous and previous_schedule is None:
+        raise ConfigError("--release-previous needs --previous-schedule")
+    from pairaid.io import read_table
+    from pairaid.schedule import DispatchOptions, read_team_types, read_travel_modes
+    from pairaid.schemas import SCHEDULE
+
+    return {"team_types": read_team_types(team_types),
+            "travel_modes": read_travel_modes(travel_modes),
+            "travel_mode": travel_mode or "fastest",
+            "previous": read_table(previous_schedule, SCHEDULE) if previous_schedule
+            else None,
+            "options": DispatchOptions(max_teams_away=max_teams_away,
+                                       max_departures_per_day=max_departures,
+                                       keep_previous=not release_previous)}
+
+
+def _dispatch(run: Any, args: dict[str, Any]) -> dict[str, Any]:
+    from pairaid.pipeline import dispatch
+
+    out = {"pairaid": dispatch(run, **args)}
+    if run.official is not None:
+        out["official"] = dispatch(run, official=True, **{**args, "previous": None})
+    return out
+
+
+def _print_dispatch(run: Any, dispatches: dict[str, Any]) -> None:
+    names = run.dataset.region_names("en")
+    result = dispatches["pairaid"]
+    table = Table(title="Dispatch schedule (pairaid plan): batches per donor")
+    for col in ("donor", "teams", "batches", "first departure", "last departure",
+                "staff", "travel"):
+        table.add_column(col, justify="left" if col == "donor" else "right")
+    new = result.schedule[~result.schedule["previous"]]
+    for donor, g in new.groupby("donor_code"):
+        table.add_row(escape(f"{names.get(donor, donor)} ({donor})"), str(len(g)),
+                      str(len(g[["recipient_code", "depart"]].drop_duplicates())),
+                      str(min(g["depart"])), str(max(g["depart"])),
+                      f"{int((g['doctors'] + g['nurses'] + g['other_staff']).sum()):,}",
+                      ", ".join(sorted(set(g["travel_mode"]))))
+    console.print(table)
+    keys = list(dispatches)
+    summary = Table(title="Dispatch on the same forecast")
+    summary.add_column("measure")
+    for k in keys:
+        summary.add_column(k, justify="right")
+    for name, fmt in (("unmet_staff_days", "{:,.0f}"), ("gap_staff_days", "{:,.0f}"),
+                      ("teams", "{:,.0f}"), ("batches", "{:,.0f}"),
+                      ("staff_sent", "{:,.0f}"), ("travel_staff_days", "{:,.0f}")):
+        summary.add_row(name, *[fmt.format(dispatches[k].measures[name]) for k in keys])
+    summary.add_row("status", *[dispatches[k].status.value for k in keys])
+    summary.add_row("mip_gap", *[f"{dispatches[k].mip_gap:.2e}" for k in keys])
+    summary.add_row("solve_seconds", *[f"{dispatches[k].solve_seconds:.2f}" for k in keys])
+    console.print(summary)
+    console.print("Unmet staff-days include the days before the first teams can arrive and "
+                  "what whole teams cannot fill within the plan's flows; teams work from "
+                  "'arrive' to the day before 'tour_end', then travel home and quarantine.")
 
 
 @cli.group()

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +232,60 @@ def write_json(obj: Mapping[str, Any], path: Path) -> None:
     """Write a JSON object, UTF-8, indented."""
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n",
                     encoding="utf-8")
+
+
+def write_calendars(schedule: pd.DataFrame, folder: Path,
+                    names: Mapping[str, str] | None = None) -> list[Path]:
+    """Write one iCalendar (RFC 5545) file per donor: each team's departure, tour and
+    quarantine as all-day events, so a provincial office can load them into a calendar.
+
+    Parameters
+    ----------
+    schedule : pandas.DataFrame
+        Teams: ``team_id``, ``donor_code``, ``recipient_code``, ``team_type``,
+        ``doctors``, ``nurses``, ``depart``, ``arrive``, ``tour_end``, ``quarantine_end``.
+    folder : pathlib.Path
+        Created if absent; earlier ``*.ics`` files in it are replaced.
+    names : mapping, optional
+        Region code -> name, for event titles.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``<folder>/<donor_code>.ics``, one per donor of the schedule.
+    """
+    import icalendar
+
+    names = names or {}
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.ics"):
+        old.unlink()
+    written = []
+    for donor, teams in schedule.groupby("donor_code", sort=True):
+        cal = icalendar.Calendar()
+        cal.add("prodid", "-//pairaid//dispatch schedule//EN")
+        cal.add("version", "2.0")
+        cal.add("x-wr-calname", f"pairaid dispatch: {names.get(str(donor), donor)}")
+        for row in teams.to_dict("records"):
+            city = names.get(str(row["recipient_code"]), str(row["recipient_code"]))
+            staff = f"{row['doctors']} doctors, {row['nurses']} nurses"
+            for part, start, end, what in (
+                    ("travel", row["depart"], row["arrive"], f"leaves for {city}"),
+                    ("tour", row["arrive"], row["tour_end"], f"works in {city}"),
+                    ("quarantine", row["tour_end"], row["quarantine_end"],
+                     "travels home and is in quarantine")):
+                event = icalendar.Event()
+                event.add("uid", f"{row['team_id']}-{part}@pairaid")
+                event.add("dtstamp", datetime.combine(pd.Timestamp(row["depart"]).date(),
+                                                      time(), tzinfo=UTC))
+                event.add("summary", f"{row['team_id']} ({row['team_type']}) {what}")
+                event.add("description", f"{staff}; {row['team_type']}; from {donor} to "
+                          f"{row['recipient_code']}")
+                event.add("dtstart", pd.Timestamp(start).date())
+                event.add("dtend", max(pd.Timestamp(end).date(),
+                                       pd.Timestamp(start).date()))
+                cal.add_component(event)
+        path = folder / f"{donor}.ics"
+        path.write_bytes(cal.to_ical())
+        written.append(path)
+    return written

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pairaid.io import check_run_folder, prepare_run_folder, write_csv, write_json
 from pairaid.pipeline import Explanation, PlanRun
@@ -20,9 +21,12 @@ RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "need
              "shortfall.csv", "official_pairs.csv", "official_flows.csv",
              "official_shortfall.csv", "metrics.json", "report.html", "plan.xlsx",
              "pairs.geojson", "explain_forbid_costs.csv", "explain_marginal_values.csv",
-             "explain_stability.json")
+             "explain_stability.json", "schedule.csv", "on_site.csv",
+             "official_schedule.csv", "official_on_site.csv", "dispatch.json",
+             "calendars")
 """Files of a run folder (the ``official_*`` ones only when a historical round is compared;
-the last three only when a report was asked for). Only these are ever replaced."""
+the explain files only with --explain; the schedule files only with --dispatch, the
+``calendars`` folder holding one iCalendar file per donor). Only these are ever replaced."""
 
 
 def default_out(dataset_name: str, decision_date: date) -> Path:
@@ -42,8 +46,14 @@ def check_out(out: Path | str, *, force: bool) -> Path:
 
 
 def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
-             explanation: Explanation | None = None) -> Path:
+             explanation: Explanation | None = None,
+             dispatches: dict[str, Any] | None = None) -> Path:
     """Write every table of ``run`` (and of its ``explanation``, if given) into ``out``.
+
+    ``dispatches`` maps ``"pairaid"`` (and ``"official"``) to the
+    :class:`pairaid.schedule.DispatchResult` of that plan: written as ``schedule.csv``,
+    ``on_site.csv`` (``official_`` prefixed for the official plan), ``dispatch.json``
+    and ``calendars/<donor>.ics``.
 
     Raises
     ------
@@ -51,6 +61,10 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
         If ``out`` already holds files and ``force`` is false.
     """
     folder = prepare_run_folder(out, force=force, owned=RUN_FILES)
+    calendars = folder / "calendars"  # a run's own folder: its calendar files go too
+    if calendars.is_dir():
+        for old in calendars.glob("*.ics"):
+            old.unlink()
     config_text = run.config.to_toml()
     if run.config.data_dir is None:
         config_text = f"# data set: built-in '{run.dataset.name}'\n" + config_text
@@ -81,7 +95,26 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
                     if explanation.official_blocking_pairs is None
                     else [list(p) for p in explanation.official_blocking_pairs]},
                    folder / "explain_stability.json")
+    if dispatches:
+        _save_dispatches(dispatches, folder, run)
     return folder
+
+
+def _save_dispatches(dispatches: dict[str, Any], folder: Path, run: PlanRun) -> None:
+    from pairaid.io import write_calendars
+
+    summary = {}
+    for key, result in dispatches.items():
+        prefix = "" if key == "pairaid" else f"{key}_"
+        write_csv(result.schedule, folder / f"{prefix}schedule.csv")
+        write_csv(result.on_site, folder / f"{prefix}on_site.csv")
+        summary[key] = {"status": result.status.value, "objective": result.objective,
+                        "bound": result.bound, "mip_gap": result.mip_gap,
+                        "solve_seconds": result.solve_seconds, **result.measures}
+    write_json(summary, folder / "dispatch.json")
+    if "pairaid" in dispatches:
+        write_calendars(dispatches["pairaid"].schedule, folder / "calendars",
+                        names=run.dataset.region_names("en"))
 
 
 def _sources(run: PlanRun) -> list[str]:

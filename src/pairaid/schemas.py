@@ -232,6 +232,71 @@ PAIRS = TableSchema(
     ),
 )
 
+TEAM_TYPE = r"^[a-z][a-z0-9_]*$"
+
+TEAM_TYPES = TableSchema(
+    name="team_types",
+    description="Kinds of medical team a donor sends (the dispatch unit), with tour rules.",
+    key=("team_type",),
+    columns=(
+        _c("team_type", "str", "", "name of the team type", pattern=TEAM_TYPE),
+        _c("doctors", "int", "persons", "doctors per team", min_value=0),
+        _c("nurses", "int", "persons", "nurses per team", min_value=0),
+        _c("other_staff", "int", "persons", "other staff per team (managers, technicians)",
+           min_value=0),
+        _c("icu", "bool", "", "the team can run an intensive-care unit"),
+        _c("min_tour_days", "int", "days", "shortest tour on site", min_value=1),
+        _c("tour_days", "int", "days", "longest tour on site", min_value=1),
+        _c("quarantine_days", "int", "days", "quarantine after the journey home",
+           min_value=0),
+        _c("description", "str", "", "what the team is", nullable=True, required=False),
+        _c("source", "str", "", "source ids of the figures (SOURCES.md)"),
+    ),
+)
+
+TRAVEL_MODES = TableSchema(
+    name="travel_modes",
+    description="How teams travel: speed and fixed time per mode, to turn km into days.",
+    key=("mode",),
+    columns=(
+        _c("mode", "str", "", "travel mode", pattern=TEAM_TYPE),
+        _c("speed_kmh", "float", "km/h", "average speed while moving", min_value=1),
+        _c("detour_factor", "float", "", "route length / great-circle distance",
+           min_value=1),
+        _c("fixed_hours", "float", "h", "assembly, boarding, transfers and hand-over",
+           min_value=0),
+        _c("hours_per_day", "float", "h/day", "hours of travel a day", min_value=1,
+           max_value=24),
+        _c("min_km", "float", "km", "the mode is used only from this distance on",
+           nullable=True, required=False, min_value=0),
+        _c("max_km", "float", "km", "the mode is used only up to this distance",
+           nullable=True, required=False, min_value=0),
+        _c("source", "str", "", "source ids of the figures (SOURCES.md)"),
+        _c("note", "str", "", "remarks", nullable=True, required=False),
+    ),
+)
+
+SCHEDULE = TableSchema(
+    name="schedule",
+    description="Teams of a dispatch schedule (a run's schedule.csv), e.g. the schedule in "
+    "force when re-planning.",
+    key=("team_id",),
+    columns=(
+        _c("team_id", "str", "", "team identifier"),
+        _c("donor_code", "str", "", "donor region code", pattern=REGION_CODE),
+        _c("recipient_code", "str", "", "recipient region code", pattern=REGION_CODE),
+        _c("team_type", "str", "", "team type (team_types.csv)", pattern=TEAM_TYPE),
+        _c("doctors", "int", "persons", "doctors in the team", min_value=0),
+        _c("nurses", "int", "persons", "nurses in the team", min_value=0),
+        _c("other_staff", "int", "persons", "other staff in the team", min_value=0,
+           required=False, nullable=True),
+        _c("depart", "date", "", "day the team leaves home"),
+        _c("arrive", "date", "", "day the team arrives and starts work"),
+        _c("tour_end", "date", "", "day the team stops work and leaves"),
+        _c("quarantine_end", "date", "", "first day after quarantine at home"),
+    ),
+)
+
 INPUT_TABLES: dict[str, TableSchema] = {
     "regions": REGIONS,
     "cases": CASES,

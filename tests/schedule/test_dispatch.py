@@ -1,0 +1,172 @@
+"""The dispatch model on small cases worked out by hand, and re-planning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.schedule.helpers import (
+    check_invariants,
+    day,
+    flows,
+    gaps,
+    team_types,
+    travel,
+)
+
+from pairaid.errors import ConfigError
+from pairaid.schedule import DispatchOptions, DispatchProblem, dispatch
+
+A, B, DONOR = "420900", "421100", "CN-CQ"
+
+
+def two_city_problem(**kw: object) -> DispatchProblem:
+    """City A needs 10 nurses every day 0..9, city B 10 nurses on days 4..6; one donor, one
+    day's travel, teams of 10 nurses working 3..5 days, 2 days' quarantine."""
+    return DispatchProblem(
+        flows=flows({(DONOR, A): {"nurses": 10}, (DONOR, B): {"nurses": 10}}),
+        gaps=gaps({A: [10] * 10, B: [0, 0, 0, 0, 10, 10, 10, 0, 0, 0]}),
+        travel=travel({(DONOR, A): 1, (DONOR, B): 1}), team_types=team_types(), **kw)
+
+
+def teams(result):  # noqa: ANN001, ANN201
+    s = result.schedule
+    return sorted(zip(s["recipient_code"], s["depart"], s["arrive"], s["tour_end"],
+                      s["quarantine_end"], strict=True))
+
+
+def test_two_cities_one_donor_by_hand() -> None:
+    # By hand: A's first team leaves on day 0 and works days 1..5 (the longest tour,
+    # ending on day 6); its relief leaves on day 5 and works from day 6 on (past the
+    # horizon: the longest tour, to day 11). B's team leaves day 3, works 4..6 (the
+    # shortest tour). Unmet: A's day 0 only = 10 staff-days; 3 batches.
+    problem = two_city_problem()
+    result = dispatch(problem)
+    assert result.status.value == "optimal"
+    assert teams(result) == [
+        (A, day(0), day(1), day(6), day(9)),
+        (A, day(5), day(6), day(11), day(14)),
+        (B, day(3), day(4), day(7), day(10)),
+    ]
+    assert result.measures["unmet_staff_days"] == pytest.approx(10.0)
+    assert result.measures["batches"] == 3
+    on_a = result.on_site[(result.on_site["recipient_code"] == A)
+                          & (result.on_site["resource"] == "nurses")]
+    assert on_a["on_site"].tolist() == [0] + [10] * 9
+    check_invariants(result, problem.flows, problem.team_types, problem.travel,
+                     DispatchOptions(), day(9))
+
+
+def test_two_cities_with_two_teams_away_at_most() -> None:
+    # With at most 2 teams away, A's relief (leaving day 5) would be a third team away
+    # while A's first team (away to day 9) and B's team (away 3..10) are out. Sending B's
+    # team costs A days 6..9 (40 staff-days); skipping B costs 30: so B gets no team and
+    # the unmet need is 10 + 30 = 40 staff-days.
+    problem = two_city_problem()
+    options = DispatchOptions(max_teams_away=2)
+    result = dispatch(problem, options)
+    assert result.measures["unmet_staff_days"] == pytest.approx(40.0)
+    assert set(result.schedule["recipient_code"]) == {A}
+    check_invariants(result, problem.flows, problem.team_types, problem.travel, options,
+                     day(9))
+
+
+def test_one_departure_a_day() -> None:
+    # A needs 20 nurses from day 1: two teams; with one departure a day the second leaves
+    # a day later (10 more staff-days unmet on day 1, plus day 0's 20).
+    problem = DispatchProblem(flows=flows({(DONOR, A): {"nurses": 20}}),
+                              gaps=gaps({A: [20] * 5}), travel=travel({(DONOR, A): 1}),
+                              team_types=team_types())
+    free = dispatch(problem)
+    assert free.measures["unmet_staff_days"] == pytest.approx(20.0)
+    options = DispatchOptions(max_departures_per_day=1)
+    one = dispatch(problem, options)
+    assert one.measures["unmet_staff_days"] == pytest.approx(30.0)
+    assert one.schedule["depart"].is_unique
+    check_invariants(one, problem.flows, problem.team_types, problem.travel, options, day(4))
+
+
+def test_need_that_falls_sends_teams_home_early() -> None:
+    # Need 10 nurses on days 1..4 only: the team leaves day 0 and goes home after the
+    # shortest useful tour (arrive 1, end 5), not the longest.
+    problem = DispatchProblem(flows=flows({(DONOR, A): {"nurses": 10}}),
+                              gaps=gaps({A: [0, 10, 10, 10, 10, 0, 0, 0, 0, 0]}),
+                              travel=travel({(DONOR, A): 1}), team_types=team_types())
+    result = dispatch(problem)
+    assert teams(result) == [(A, day(0), day(1), day(5), day(8))]
+    assert result.measures["unmet_staff_days"] == 0
+
+
+def test_teams_never_exceed_the_flow() -> None:
+    # the flow allows 15 nurses: one team of 10, never two, though the gap is 30
+    problem = DispatchProblem(flows=flows({(DONOR, A): {"nurses": 15}}),
+                              gaps=gaps({A: [30] * 6}), travel=travel({(DONOR, A): 1}),
+                              team_types=team_types())
+    result = dispatch(problem)
+    assert len(result.schedule) == 1
+    assert result.on_site["on_site"].max() == 10
+
+
+def test_replanning_keeps_staff_on_site() -> None:
+    first = dispatch(two_city_problem())
+    # a new decision on day 3: the need of A has vanished, B's is as before
+    later = gaps({A: [0] * 7, B: [0, 10, 10, 10, 0, 0, 0]})
+    later["date"] = later["date"] + pd.Timedelta(days=3)
+    problem = DispatchProblem(
+        flows=flows({(DONOR, A): {"nurses": 10}, (DONOR, B): {"nurses": 10}}), gaps=later,
+        travel=travel({(DONOR, A): 1, (DONOR, B): 1}), team_types=team_types(),
+        previous=first.schedule)
+    kept = dispatch(problem)
+    a1 = first.schedule[first.schedule["depart"] == day(0)].iloc[0]
+    row = kept.schedule[kept.schedule["team_id"] == a1["team_id"]].iloc[0]
+    assert bool(row["previous"])
+    assert (row["arrive"], row["tour_end"]) == (a1["arrive"], a1["tour_end"])
+    on_a = kept.on_site[(kept.on_site["recipient_code"] == A)
+                        & (kept.on_site["resource"] == "nurses")]
+    assert on_a["on_site"].tolist()[:3] == [10, 10, 10]  # days 3..5: the team stays
+    # teams that had not left by day 3 are planned anew (A's relief is no longer sent)
+    assert not ((kept.schedule["recipient_code"] == A) & ~kept.schedule["previous"]).any()
+
+    released = dispatch(problem, DispatchOptions(keep_previous=False))
+    row = released.schedule[released.schedule["team_id"] == a1["team_id"]].iloc[0]
+    # allowed to go home, the team leaves at once (A's need is gone): on day 3, the first
+    # day of the new plan, instead of day 6
+    assert row["tour_end"] == day(3)
+    assert (row["quarantine_end"] - row["tour_end"]).days == 1 + 2
+
+
+def test_dates_must_be_consecutive() -> None:
+    g = gaps({A: [10] * 4})
+    g = g[g["date"] != g["date"].min() + pd.Timedelta(days=1)]
+    problem = DispatchProblem(flows=flows({(DONOR, A): {"nurses": 10}}), gaps=g,
+                              travel=travel({(DONOR, A): 1}), team_types=team_types())
+    with pytest.raises(ConfigError, match="consecutive"):
+        dispatch(problem)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_instances_keep_every_rule(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    donors = ["CN-AH", "CN-JS"]
+    recips = ["420200", "420300", "420500"]
+    H = 30
+    need = {}
+    for r in recips:
+        top, peak = rng.integers(5, 25), rng.integers(10, 80)
+        need[r] = [max(0.0, peak * (1 - abs(t - top) / 12)) for t in range(H)]
+    pairs = {(d, r): {"doctors": float(rng.integers(0, 30)), "nurses": float(rng.integers(5, 60))}
+             for d in donors for r in recips if rng.random() < 0.7}
+    types = pd.concat([team_types(), team_types(team_type="m", doctors=5, nurses=10,
+                                                 other_staff=1, min_tour_days=5,
+                                                 tour_days=12, quarantine_days=4)])
+    trav = {p: int(rng.integers(1, 3)) for p in pairs}
+    g = gaps(need)
+    g.loc[g["resource"] == "doctors", "gap"] = g.loc[g["resource"] == "nurses", "gap"].values / 3
+    problem = DispatchProblem(flows=flows(pairs), gaps=g, travel=travel(trav),
+                              team_types=types)
+    options = DispatchOptions(max_teams_away=int(rng.integers(1, 5)),
+                              max_departures_per_day=int(rng.integers(1, 3)))
+    result = dispatch(problem, options)
+    check_invariants(result, problem.flows, types, problem.travel, options, day(H - 1))
+    # never worse than sending nobody
+    assert result.measures["unmet_staff_days"] <= result.measures["gap_staff_days"] + 1e-9

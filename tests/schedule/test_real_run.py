@@ -1,0 +1,36 @@
+"""Invariants of the schedule of the built-in run (whatever its gaps are)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from tests.schedule.helpers import check_invariants
+
+from pairaid.schedule import DispatchOptions, read_team_types
+
+
+@pytest.fixture(scope="module")
+def dispatched(hubei_run):  # noqa: ANN001, ANN201
+    from pairaid.pipeline import dispatch
+
+    options = DispatchOptions(max_teams_away=4, max_departures_per_day=2)
+    return dispatch(hubei_run, options=options), options
+
+
+def test_real_run_schedule_keeps_every_rule(hubei_run, dispatched) -> None:  # noqa: ANN001
+    result, options = dispatched
+    end = pd.Timestamp(hubei_run.problem.demand["date"].max()).date()
+    flows = hubei_run.plan.flows
+    check_invariants(result, flows, read_team_types(), result.travel, options, end)
+    assert result.status.value in ("optimal", "time_limit_feasible")
+
+
+def test_real_run_on_site_covers_every_recipient_day(hubei_run, dispatched) -> None:  # noqa: ANN001
+    result, _ = dispatched
+    staff = hubei_run.problem.demand
+    merged = staff.merge(result.on_site, on=["recipient_code", "resource", "date"])
+    assert len(merged) == len(staff)
+    assert merged["gap_x"].astype(float).tolist() == pytest.approx(merged["gap_y"].tolist())
+    # unmet need can only be what the plan's own shortfall leaves, plus the days teams
+    # travel and what whole teams cannot fill: never more than the gap itself
+    assert result.measures["unmet_staff_days"] <= result.measures["gap_staff_days"] + 1e-6
