@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -114,3 +117,74 @@ def test_fit_los_mean_recovers_the_mean_that_generated_the_census():
     short = census.copy()
     short[-3] = np.nan
     assert fit_los_mean(admissions, short, prior=LengthOfStay()) == LengthOfStay().mean_days
+
+
+# --- re-count days at the census start (case c0007 and its kind) -----------------------
+
+CASES_DIR = Path(__file__).parents[1] / "data" / "cases"
+
+
+def test_c0007_census_start_is_carried_over_the_recount_day():
+    # c0007: Jingmen (420800) confirmed 901 -> 794 (-107) on 2020-02-19 and 912 on 02-20.
+    # 02-18: 901 - 33 - 181 = 687; 02-19 reports 1 more death and 20 more discharges, and
+    # a re-count day counts 0 admissions, so the census is 687 - 1 - 20 = 666 (not 559);
+    # observed 646 on 02-20 must lie inside the day-1 forecast interval
+    from pairaid.datasets import load_dataset
+    from pairaid.forecast import forecast_cases
+
+    cases = load_dataset(CASES_DIR / "c0007" / "data").cases
+    rows = cases[cases["region_code"] == "420800"].sort_values("date")
+    col = {c: rows[c].to_numpy(dtype=float) for c in ("confirmed_cum", "deaths_cum",
+                                                        "recovered_cum")}
+    adm = np.zeros(len(rows))
+    got = starting_census(col["confirmed_cum"], col["deaths_cum"], col["recovered_cum"], adm,
+                          LengthOfStay().survival())
+    assert got == (666.0, True)
+    fc = forecast_cases(cases, region_codes=["420800"], origin=date(2020, 2, 19),
+                        horizon_days=3)
+    day1 = fc[(fc["target"] == "census") & (fc["date"] == pd.Timestamp("2020-02-20"))]
+    q = day1.set_index("quantile")["value"]
+    assert q[0.05] <= 646 <= q[0.95]
+    assert abs(q[0.5] - 646) <= 15
+    assert day1["estimated"].all()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kind_a_recount_dip_never_moves_the_census_start(seed):
+    """Kind of c0007: however deep the dip of confirmed on a re-count day (at the origin or
+    inside the LOS fitting window, once or falling on consecutive days), the starting census and
+    the fitted LOS mean are those of the same series with confirmed held at its level the
+    day before (no admissions), and the start is flagged as estimated when the origin is
+    a re-count day."""
+    from pairaid.forecast.census import fit_los_mean
+    from pairaid.forecast.events import observed_census
+
+    rng = np.random.default_rng(seed)
+    n = 30
+    conf = np.cumsum(rng.integers(20, 80, n)).astype(float)
+    deaths = np.cumsum(rng.integers(0, 3, n)).astype(float)
+    rec = np.cumsum(rng.integers(5, 30, n)).astype(float)
+    surv = LengthOfStay().survival()
+    for days in ([n - 1], [n - 2, n - 1], [n - 4], [n - 6, n - 5]):
+        held = conf.copy()
+        for d in days:  # no admissions on a re-count day: the level of the day before
+            held[d:] -= held[d] - held[d - 1]
+        adm = np.maximum(np.diff(held, prepend=0.0), 0.0)
+        want = starting_census(held, deaths, rec, adm, surv)[0]
+        want_fit = fit_los_mean(adm, held - deaths - rec, prior=LengthOfStay())
+        for depth in (1.0, 17.0, 0.5 * held[days[0]], held[days[0]]):
+            dipped = held.copy()
+            for i, d in enumerate(days):  # falls on each re-count day
+                dipped[d] = held[d] - depth * (i + 1) / len(days)
+            if days[-1] + 1 < n:  # restored the day after (Jingmen 2020-02-20)
+                assert dipped[days[-1] + 1] == held[days[-1] + 1]
+            value, estimated = starting_census(dipped, deaths, rec, adm, surv)
+            assert value == pytest.approx(want)
+            assert estimated == (n - 1 in days)
+            census, carried = observed_census(dipped, deaths, rec)
+            assert carried[days].all() and carried.sum() == len(days)
+            assert fit_los_mean(adm, census, prior=LengthOfStay()) == want_fit
+            # the untreated reading takes the dip at face value
+            ignored = starting_census(dipped, deaths, rec, adm, surv, events="ignore")[0]
+            if days == [n - 1]:
+                assert ignored == pytest.approx(max(want - depth, 0.0))

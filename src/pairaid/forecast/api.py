@@ -19,7 +19,7 @@ from pairaid.forecast.census import (
     project_census,
     starting_census,
 )
-from pairaid.forecast.events import admissions_for_census, region_series
+from pairaid.forecast.events import admissions_for_census, observed_census, region_series
 from pairaid.forecast.models import ModelFn
 from pairaid.forecast.quantiles import QUANTILES, check_quantile_levels, quantiles_from_samples
 from pairaid.forecast.registry import DEFAULT_MODEL, model_names, resolve_model
@@ -113,8 +113,10 @@ def region_paths(
 
     admissions = admissions_for_census(series)
     confirmed, deaths, recovered = col("confirmed_cum"), col("deaths_cum"), col("recovered_cum")
-    c0, estimated = starting_census(confirmed, deaths, recovered, admissions, los.survival())
-    mean = fit_los_mean(admissions, confirmed - deaths - recovered, prior=los)
+    c0, estimated = starting_census(confirmed, deaths, recovered, admissions, los.survival(),
+                                    events=events)
+    observed, _ = observed_census(confirmed, deaths, recovered, treatment=events)
+    mean = fit_los_mean(admissions, observed, prior=los)
     # LOS uncertainty: the paths are split into groups, each with a LOS mean at an equally
     # spaced quantile of a log-normal around the fitted mean
     groups = np.array_split(np.arange(new.shape[0]), _LOS_GROUPS)

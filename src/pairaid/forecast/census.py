@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import special
 
 from pairaid.errors import ConfigError
+from pairaid.forecast.events import observed_census
 
 #: Default LOS parameters. A gamma distribution with shape 4.71 and mean 15.1 days has
 #: quartiles 10.0 / 14.0 / 19.0 days, the summary hospital LOS distribution for China in
@@ -145,6 +146,8 @@ def starting_census(
     recovered: np.ndarray,
     admissions: np.ndarray,
     survival: np.ndarray,
+    *,
+    events: str = "treat",
 ) -> tuple[float, bool]:
     """Census at the origin (last entry): observed where possible, else estimated.
 
@@ -157,21 +160,28 @@ def starting_census(
         :func:`pairaid.forecast.events.admissions_for_census`).
     survival : numpy.ndarray
         LOS survival ``S(j)`` [-].
+    events : {"treat", "ignore"}
+        Data-event treatment of the observed census
+        (:func:`pairaid.forecast.events.observed_census`).
 
     Returns
     -------
     census : float
-        ``confirmed - deaths - recovered`` at the origin if all three are known [persons].
-        Otherwise an estimate: the last day ``k`` with all three known is carried forward,
-        its patients leaving as their admission cohorts would and later admissions entering
-        through ``S``; with no such day, the census implied by all admissions,
-        ``sum_d a_d S(T - d)``.
+        ``confirmed - deaths - recovered`` at the origin if all three are known and the
+        origin is not a re-count day [persons]. On a re-count day (confirmed fell), the
+        census carried forward from the day before (no admissions, the reported deaths and
+        discharges leave). Otherwise an estimate: the last day ``k`` with a known census is
+        carried forward, its patients leaving as their admission cohorts would and later
+        admissions entering through ``S``; with no such day, the census implied by all
+        admissions, ``sum_d a_d S(T - d)``.
     estimated : bool
-        True when the value is an estimate (recovered unknown at the origin).
+        True when the value is an estimate (recovered unknown at the origin, or the origin
+        is a re-count day).
     """
-    known = np.isfinite(confirmed) & np.isfinite(deaths) & np.isfinite(recovered)
+    census, carried = observed_census(confirmed, deaths, recovered, treatment=events)
+    known = np.isfinite(census)
     if known[-1]:
-        return max(float(confirmed[-1] - deaths[-1] - recovered[-1]), 0.0), False
+        return max(float(census[-1]), 0.0), bool(carried[-1])
     n = len(admissions)
     s = np.zeros(n + 1)
     s[: min(len(survival), n + 1)] = survival[: n + 1]
@@ -180,7 +190,7 @@ def starting_census(
         ages = np.arange(n)[::-1]
         return float(np.sum(admissions * s[ages])), True
     k = int(idx[-1])
-    observed_k = max(float(confirmed[k] - deaths[k] - recovered[k]), 0.0)
+    observed_k = max(float(census[k]), 0.0)
     later = project_census(admissions[: k + 1], observed_k, admissions[None, k + 1 :], survival)
     return float(later[0, -1]), True
 

@@ -14,7 +14,10 @@ Hubei 2020 bulletins (see the data set's ``SOURCES.md``):
 * **Re-count decreases** (e.g. 2020-02-19/20): a city's cumulative count falls and is
   partly restored the next day. Treatment: a day with a negative increment and the day
   after it are excluded from the likelihood (both are artefacts of the review, not
-  epidemic signal); the cumulative level is kept as reported.
+  epidemic signal); the cumulative level is kept as reported. The census of a re-count
+  day is not taken at face value either (:func:`observed_census`): it is carried forward
+  from the day before with no admissions and the deaths and discharges reported that day
+  (Jingmen 2020-02-19: 687 − 1 − 20 = 666 instead of the reported 559; case c0007).
 
 With ``treatment="ignore"`` the raw increments are used, negative ones clipped to 0 (the
 count models need non-negative data); the backtest runs both treatments to show the effect.
@@ -116,6 +119,57 @@ def daily_from_cumulative(
     change = dates.normalize().isin([pd.Timestamp(d) for d in DEFINITION_CHANGE_DATES])
     daily[change] = np.nan
     return daily, raw
+
+
+def observed_census(
+    confirmed: np.ndarray,
+    deaths: np.ndarray,
+    recovered: np.ndarray,
+    *,
+    treatment: str = "treat",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Patients in care per day, ``confirmed - deaths - recovered``, with the data-event
+    treatment applied to re-count days.
+
+    On a day whose confirmed count fell (a re-count), the drop is a reporting artefact:
+    the census of that day is the previous day's census, plus no admissions (as in
+    :func:`admissions_for_census`), minus the deaths and discharges reported that day.
+    Consecutive re-count days chain. The day after a re-count is taken as reported.
+
+    Parameters
+    ----------
+    confirmed, deaths, recovered : numpy.ndarray, shape (T,)
+        Cumulative counts per consecutive day [persons]; NaN = unknown.
+    treatment : {"treat", "ignore"}
+        ``"ignore"`` takes every day as reported.
+
+    Returns
+    -------
+    census : numpy.ndarray, shape (T,)
+        Census per day [persons]; NaN where unknown (also on a re-count day whose previous
+        census, deaths or discharges are unknown).
+    carried : numpy.ndarray of bool, shape (T,)
+        True on re-count days (the value is an estimate, not a reported count).
+
+    Raises
+    ------
+    ConfigError
+        If ``treatment`` is not one of ``EVENT_TREATMENTS``.
+    """
+    if treatment not in EVENT_TREATMENTS:
+        raise ConfigError(f"events: unknown treatment {treatment!r}; use one of {EVENT_TREATMENTS}")
+    conf, dead, rec = (np.asarray(a, dtype=float) for a in (confirmed, deaths, recovered))
+    census = conf - dead - rec
+    carried = np.zeros(census.shape, dtype=bool)
+    if treatment == "ignore":
+        return census, carried
+    fell = np.zeros(census.shape, dtype=bool)
+    fell[1:] = conf[1:] - conf[:-1] < 0
+    for i in np.flatnonzero(fell):
+        left = (dead[i] - dead[i - 1]) + (rec[i] - rec[i - 1])
+        census[i] = census[i - 1] - left  # NaN when any term is unknown
+        carried[i] = True
+    return census, carried
 
 
 def region_series(
