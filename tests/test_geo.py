@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pairaid.geo import EARTH_RADIUS_KM, distance_table, great_circle_km
+from pairaid.geo import (
+    EARTH_RADIUS_KM,
+    distance_table,
+    great_circle_km,
+    great_circle_midpoint,
+    split_at_antimeridian,
+)
 
 
 def test_one_degree_on_equator_is_a_360th_of_the_circumference() -> None:
@@ -28,3 +34,59 @@ def test_distance_table_is_symmetric_and_ordered() -> None:
     back = distance_table(regions, ["B"], ["A", "C"])
     assert list(t["donor_code"]) == ["A", "C"]
     assert np.allclose(t["distance_km"], back["distance_km"])
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance [km] between (lat, lon) points."""
+    return float(great_circle_km(np.array([a[0]]), np.array([a[1]]), np.array([b[0]]),
+                                 np.array([b[1]]))[0])
+
+
+@pytest.mark.parametrize("eastward", [True, False])
+def test_lines_across_the_antimeridian_are_cut_in_both_directions(eastward: bool) -> None:
+    rng = np.random.default_rng(7 if eastward else 8)
+    for _ in range(500):
+        # one point east of 180° (positive longitude), one west of it, the short way across
+        east = [float(rng.uniform(100.0, 180.0)), float(rng.uniform(-80.0, 80.0))]
+        west = [float(rng.uniform(-180.0, -100.0)), float(rng.uniform(-80.0, 80.0))]
+        if east[0] - west[0] <= 180.0:
+            continue  # the short way goes through Greenwich: not a crossing
+        start, end = (east, west) if eastward else (west, east)
+        parts = split_at_antimeridian(start, end)
+        assert len(parts) == 2
+        first, second = parts
+        assert first[0] == start and second[-1] == end
+        # the cut is on the meridian, on the side of each part, at one latitude
+        assert abs(first[-1][0]) == 180.0 and second[0][0] == -first[-1][0]
+        assert first[-1][0] == math.copysign(180.0, start[0])
+        assert first[-1][1] == second[0][1]
+        lo, hi = sorted((start[1], end[1]))
+        assert lo - 1e-6 <= first[-1][1] <= hi + 1e-6
+        for part in parts:  # no part spans more than 180° of longitude
+            assert abs(part[1][0] - part[0][0]) <= 180.0
+        # the crossing latitude is linear in the unwrapped longitude
+        unwrapped = end[0] + (360.0 if eastward else -360.0)
+        t = (first[-1][0] - start[0]) / (unwrapped - start[0])
+        assert first[-1][1] == pytest.approx(start[1] + t * (end[1] - start[1]), abs=1e-6)
+
+
+def test_lines_that_do_not_cross_stay_one_part() -> None:
+    assert split_at_antimeridian([114.3, 30.5], [116.4, 39.9]) == [[[114.3, 30.5],
+                                                                   [116.4, 39.9]]]
+    assert split_at_antimeridian([-10.0, 0.0], [170.0, 5.0]) == [[[-10.0, 0.0], [170.0, 5.0]]]
+    # an end on the meridian itself is named on the other end's side, never split
+    assert split_at_antimeridian([170.0, -40.0], [-180.0, -41.0]) == [[[170.0, -40.0],
+                                                                      [180.0, -41.0]]]
+    assert split_at_antimeridian([180.0, -40.0], [-170.0, -41.0]) == [[[-180.0, -40.0],
+                                                                      [-170.0, -41.0]]]
+
+
+def test_midpoint_halves_the_great_circle_distance() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        a = (float(rng.uniform(-80, 80)), float(rng.uniform(-180, 180)))
+        b = (float(rng.uniform(-80, 80)), float(rng.uniform(-180, 180)))
+        m = great_circle_midpoint(*a, *b)
+        assert -180.0 <= m[1] < 180.0
+        assert _km(a, m) == pytest.approx(_km(a, b) / 2, abs=1e-6)
+        assert _km(m, b) == pytest.approx(_km(a, b) / 2, abs=1e-6)

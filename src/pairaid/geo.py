@@ -55,3 +55,57 @@ def distance_table(regions: pd.DataFrame, donors: Sequence[str],
         "recipient_code": np.tile(list(recipients), len(donors)),
         "distance_km": dist.ravel(),
     })
+
+
+def great_circle_midpoint(lat1: float, lon1: float, lat2: float, lon2: float
+                          ) -> tuple[float, float]:
+    """Midpoint (lat, lon) [deg] of the shorter great-circle arc between two points.
+
+    Unlike the average of the coordinates it is right across the 180° meridian: Wellington
+    (−41.29, 174.78) to the Chatham Islands (−43.95, −176.56) has its midpoint near
+    (−42.70, 179.02), not near the Greenwich meridian. Longitude in [−180, 180).
+
+    Examples
+    --------
+    >>> [round(v, 1) for v in great_circle_midpoint(-41.2865, 174.7762, -43.9535, -176.5597)]
+    [-42.7, 179.0]
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    l1, dl = np.radians(lon1), np.radians(lon2 - lon1)
+    bx, by = np.cos(p2) * np.cos(dl), np.cos(p2) * np.sin(dl)
+    lat = np.arctan2(np.sin(p1) + np.sin(p2), np.hypot(np.cos(p1) + bx, by))
+    lon = l1 + np.arctan2(by, np.cos(p1) + bx)
+    return float(np.degrees(lat)), float((np.degrees(lon) + 180.0) % 360.0 - 180.0)
+
+
+def split_at_antimeridian(start: Sequence[float], end: Sequence[float]
+                          ) -> list[list[list[float]]]:
+    """A straight line between two [lon, lat] points [deg], cut at the 180° meridian.
+
+    The line is taken the short way round (as the great-circle distance is): when the
+    longitudes differ by more than 180°, it crosses the antimeridian and is returned as two
+    parts, ending and starting at ±180° at the linearly interpolated crossing latitude, as
+    RFC 7946 §3.1.9 asks for GeoJSON. Otherwise one part ``[start, end]``.
+
+    Returns
+    -------
+    list of parts, each a list of [lon, lat] points
+        One part, or two (a MultiLineString's coordinates).
+
+    Examples
+    --------
+    >>> split_at_antimeridian([174.7762, -41.2865], [-176.5597, -43.9535])
+    [[[174.7762, -41.2865], [180.0, -42.8945]], [[-180.0, -42.8945], [-176.5597, -43.9535]]]
+    """
+    (x1, y1), (x2, y2) = (float(v) for v in start[:2]), (float(v) for v in end[:2])
+    if abs(x2 - x1) <= 180.0:
+        return [[[x1, y1], [x2, y2]]]
+    side = 180.0 if x1 > x2 else -180.0  # the meridian on the start's side
+    x2u = x2 + 2 * side  # end unwrapped past the meridian
+    t = (side - x1) / (x2u - x1)
+    y = round(y1 + t * (y2 - y1), 6)
+    if t <= 0.0:  # the start lies on the meridian: name it on the end's side
+        return [[[-side, y1], [x2, y2]]]
+    if t >= 1.0:  # the end lies on the meridian
+        return [[[x1, y1], [side, y2]]]
+    return [[[x1, y1], [side, y]], [[-side, y], [x2, y2]]]

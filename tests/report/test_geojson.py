@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import pairaid.report.geojson as gj
 from pairaid.report.geojson import report_geojson
@@ -66,3 +69,30 @@ def test_pair_without_flows_sends_nothing(run_dir: Path) -> None:
     zj = [f["properties"] for f in doc["features"]
           if f["properties"].get("donor_code") == "CN-ZJ"]
     assert [(p["doctors"], p["nurses"], p["staff"]) for p in zj] == [(0.0, 0.0, 0.0)]
+
+
+def test_c0017_pair_across_the_antimeridian_is_cut(
+        run_case: Callable[..., tuple[int, Path, str]]) -> None:
+    """c0017: Wellington -> Chatham Islands was one LineString spanning 351° of longitude, and
+    the report's marker sat near Greenwich. Right: a MultiLineString cut at 180° (linear
+    crossing latitude -42.895, by hand) and the marker on the great-circle midpoint."""
+    code, out, _ = run_case("c0017", "data", "--date", "2020-03-10", "--horizon", "3",
+                            "--no-official", "--report")
+    assert code == 0
+    doc = json.loads((out / "pairs.geojson").read_text(encoding="utf-8"))
+    pairs = [f for f in doc["features"] if f["properties"]["kind"] == "pair"]
+    assert [(f["properties"]["donor_code"], f["properties"]["recipient_code"])
+            for f in pairs] == [("NZ-WGN", "NZ-CIT")]
+    geom = pairs[0]["geometry"]
+    assert geom["type"] == "MultiLineString"
+    (a, cut_east), (cut_west, b) = geom["coordinates"]
+    assert a == [174.7762, -41.2865] and b == [-176.5597, -43.9535]
+    assert cut_east[0] == 180.0 and cut_west[0] == -180.0
+    assert cut_east[1] == cut_west[1] == pytest.approx(-42.8945, abs=1e-4)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    marker = re.search(
+        r'"lat":\[(-?[\d.]+)\],"lon":\[(-?[\d.]+)\],"marker":\{"color":"#08519c"', page)
+    assert marker is not None
+    # midpoint of the short arc: about 42.7 S, 179.0 E (near the 179.1 E of the case)
+    assert float(marker.group(1)) == pytest.approx(-42.70, abs=0.01)
+    assert float(marker.group(2)) == pytest.approx(179.02, abs=0.01)

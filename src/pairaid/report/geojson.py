@@ -4,7 +4,8 @@ Feature properties
 ------------------
 Every feature has ``kind`` (``"pair"`` or ``"recipient"``).
 
-``pair`` (LineString, donor capital -> recipient seat):
+``pair`` (LineString, donor capital -> recipient seat; a line that crosses the 180° meridian
+the short way is cut there into a MultiLineString, RFC 7946 §3.1.9):
     ``plan`` (``pairaid`` | ``official_<round>``, e.g. ``official_2020_02_10``),
     ``donor_code``, ``recipient_code``, ``donor_name_zh``, ``donor_name_en``,
     ``recipient_name_zh``, ``recipient_name_en``,
@@ -30,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from pairaid.geo import split_at_antimeridian
 from pairaid.report.run import RunTables, read_run
 from pairaid.report.summary import peak_severity, staff_sent
 
@@ -85,9 +87,10 @@ def pairs_geojson(run: RunTables) -> dict[str, Any]:
                      "recipient_name_zh": name(r, "zh"), "recipient_name_en": name(r, "en"),
                      "doctors": _value(p.doctors), "nurses": _value(p.nurses),
                      "staff": _value(p.staff), "distance_km": _value(p.distance_km)}
-            features.append({"type": "Feature", "properties": props,
-                             "geometry": {"type": "LineString",
-                                          "coordinates": [point(d), point(r)]}})
+            parts = split_at_antimeridian(point(d), point(r))
+            geometry = {"type": "LineString", "coordinates": parts[0]} if len(parts) == 1 \
+                else {"type": "MultiLineString", "coordinates": parts}
+            features.append({"type": "Feature", "properties": props, "geometry": geometry})
     severity = {plan: peak_severity(run.tables["gaps"], run.plan_table(plan, "shortfall"))
                 .set_index("region_code") for plan in plans}
     base = peak_severity(run.tables["gaps"], run.plan_table("pairaid", "shortfall"))

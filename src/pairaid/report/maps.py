@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from pairaid.geo import great_circle_midpoint
 from pairaid.report.boundaries import FEATURE_KEY, Boundaries
 from pairaid.report.i18n import Lang, plan_label, t
 from pairaid.report.run import RunTables
@@ -172,8 +173,10 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
             lon=[lon[d], lon[r]], lat=[lat[d], lat[r]], mode="lines",
             line={"width": width, "color": "rgba(8,81,156,0.75)"}, hoverinfo="skip",
             showlegend=False, name=t("pairs_line", lang)))
-        mid_lon.append((lon[d] + lon[r]) / 2)
-        mid_lat.append((lat[d] + lat[r]) / 2)
+        # on the line as plotly draws it (the short great-circle arc), also across 180°
+        m_lat, m_lon = great_circle_midpoint(lat[d], lon[d], lat[r], lon[r])
+        mid_lon.append(m_lon)
+        mid_lat.append(m_lat)
         mid_text.append(
             f"<b>{names[d]} → {names[r]}</b><br>"
             f"{t('staff_sent', lang)}: {_fmt(p.staff)} ({t('doctors', lang)} "
