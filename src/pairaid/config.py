@@ -88,8 +88,9 @@ class PlanConfig(BaseModel):
     max_distance_km : float or None
         Pairs farther apart are not candidates [km].
     burden_max_weight : float
-        Objective weight of the largest donor burden (staff sent ÷ capacity): min-max
-        fairness [objective units per unit burden].
+        Objective weight of the largest donor burden (a donor's largest share of one
+        resource's capacity sent, :mod:`pairaid.burden`): min-max fairness [objective units
+        per unit burden].
     burden_deviation_weight : float
         Objective weight of the donors' deviation from a burden proportional to capacity
         (the Wenchuan 2008 rule of an equal share) [objective units per unit burden].

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from pairaid.burden import burden_table
 from pairaid.pairing import PairingResult
 from pairaid.schemas import STAFF_RESOURCES
 
@@ -29,8 +30,9 @@ def plan_metrics(result: PairingResult, gaps: pd.DataFrame,
     dict
         ``shortfall_staff_days`` [staff-days of gap left uncovered over the horizon],
         ``gap_staff_days`` [staff-days of gap before aid], ``gap_covered_share``
-        (1 − shortfall / gap; 1 when there is no gap), ``max_donor_burden`` (largest staff
-        sent ÷ capacity over donors that send), ``staff_sent`` [staff], ``total_distance_km``
+        (1 − shortfall / gap; 1 when there is no gap), ``max_donor_burden`` (largest burden
+        over donors that send; a donor's burden is its largest share of a resource's
+        capacity sent, :mod:`pairaid.burden`), ``staff_sent`` [staff], ``total_distance_km``
         (sum over pairs) and ``mean_distance_km`` (per pair) [km], ``pairs``,
         ``donors_used``, ``recipients_served`` and the solver
         fields ``status``, ``objective``, ``bound``, ``mip_gap``, ``solve_seconds``.
@@ -41,10 +43,8 @@ def plan_metrics(result: PairingResult, gaps: pd.DataFrame,
     short_total = float(shortfall.loc[shortfall["resource"].isin(STAFF_RESOURCES),
                                       "shortfall"].sum())
     flows = result.flows
-    sent = flows.groupby("donor_code")["quantity"].sum()
-    cap = donor_capacities.groupby("donor_code")["capacity"].sum()
-    burdens = [float(sent[d]) / float(cap[d]) for d in sent.index
-               if float(sent[d]) > 0 and float(cap.get(d, 0.0)) > 0]
+    table = burden_table(flows, donor_capacities, STAFF_RESOURCES)
+    burdens = table.loc[(table["sent"] > 0) & table["burden"].notna(), "burden"].tolist()
     return {
         "shortfall_staff_days": short_total,
         "gap_staff_days": gap_total,

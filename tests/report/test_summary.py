@@ -56,5 +56,7 @@ def test_staff_sent_and_burden() -> None:
                          "deployable": [60.0, 60.0, 0.0, 0.0], "own_need": [0.0] * 4,
                          "capacity": [50.0, 50.0, 0.0, 0.0]})
     burden = donor_burden(flows, caps).set_index("donor_code")
-    assert burden.at["CN-GD", "burden"] == 0.4
+    # largest share over resources: nurses 30/50 = 0.6 (doctors 10/50; pooled would be 0.4)
+    assert burden.at["CN-GD", "burden"] == 0.6
+    assert burden.at["CN-GD", "dominant_resource"] == "nurses"
     assert math.isnan(burden.at["CN-JS", "burden"])  # no capacity: undefined, not inf

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from pairaid.burden import burden_deviation, dominant_burden
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import snap_whole
@@ -52,8 +53,9 @@ def evaluate_plan(
     PlanTables
         Terms ``shortfall`` (sum over recipient, resource, day of weight x shortfall
         [staff-days]), ``distance`` (distance_weight x km of chosen pairs),
-        ``burden_max`` (weight x largest sent/capacity), ``burden_deviation`` (weight x
-        sum over donors of |burden - total sent / total capacity|), ``stability``
+        ``burden_max`` (weight x largest donor burden), ``burden_deviation`` (weight x
+        sum over donors and resources of |share sent - overall share|; burden as defined
+        in :mod:`pairaid.burden`: a donor's largest share over resources), ``stability``
         (change_cost x pairs added or dropped against ``previous_pairs``; 0 without a
         previous plan).
     """
@@ -65,15 +67,14 @@ def evaluate_plan(
     short_w = float((short.sum(axis=2) * inst.weights[None, :]).sum())
     km = float(inst.pair_dist[chosen].sum())
 
-    sent_d = np.zeros(D)
-    np.add.at(sent_d, inst.pair_d, q.sum(axis=1))
+    sent_ds = np.zeros((D, S))
+    np.add.at(sent_ds, inst.pair_d, q)
+    sent_d = sent_ds.sum(axis=1)
     cap_d = inst.raw_capacity.sum(axis=1)
-    has = cap_d > 0
-    burden = np.full(D, np.nan)
-    burden[has] = sent_d[has] / cap_d[has]
+    burden = dominant_burden(sent_ds, inst.raw_capacity)
+    has = ~np.isnan(burden)
     max_burden = float(burden[has].max()) if has.any() else 0.0
-    mean_burden = float(sent_d[has].sum() / cap_d[has].sum()) if has.any() else 0.0
-    deviation = float(np.abs(burden[has] - mean_burden).sum()) if has.any() else 0.0
+    deviation = burden_deviation(sent_ds, inst.raw_capacity)
     kept_prev = int((chosen & inst.previous).sum())
     changed = ((inst.n_previous - kept_prev) + int((chosen & ~inst.previous).sum())
                if inst.n_previous > 0 else 0)

@@ -5,7 +5,7 @@ Model (P candidate pairs p = (d, r), resources s, days t)::
     min  sum_{r,s,t} w_s u[r,s,t]                      weighted shortfall [staff-days]
        + distance_weight * sum_p km_p y_p              distance
        + burden_max_weight * B                         min-max donor burden
-       + burden_deviation_weight * sum_d dev_d         burden proportional to capacity
+       + burden_deviation_weight * sum_{d,s} dev[d,s]  burden proportional to capacity
        + change_cost * (pairs added + pairs dropped)   stability against previous plan
     s.t. q[p,s] <= min(cap[d,s], peak gap[r,s]) * y_p  staff flow only along chosen pairs
          sum_{p of d} q[p,s] <= cap[d,s]                donor capacity (after reserves)
@@ -15,7 +15,8 @@ Model (P candidate pairs p = (d, r), resources s, days t)::
          sum_{p of d} y_p <= m_d                         recipients per donor
          sum_{p of r} q[p,s] <= peak_t gap[r,s,t]         no staff beyond the peak gap
          sum q <= max_total_sent                          optional
-         B >= sent_d / cap_d ;  dev_d >= |sent_d / cap_d - sum q / sum cap|
+         B >= sent[d,s] / cap[d,s]                       for every (d, s) with cap > 0
+         dev[d,s] >= |sent[d,s] / cap[d,s] - sum_d sent[d,s] / sum_d cap[d,s]|
          y binary, q integer >= 0, u >= 0
 
 The per-day shortfall is a convex piecewise-linear function of the staff received, so it
@@ -155,40 +156,41 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
     if options.max_total_sent is not None and n_q:
         b.add_rows(rows=np.zeros(n_q, dtype=np.int64), cols=q, vals=1.0, lower=[-INF],
                    upper=[float(options.max_total_sent)])
-    # fairness
-    cap_d = inst.raw_capacity.sum(axis=1)
-    has = cap_d > 0
-    dq = pd_[qp]
-    if options.burden_max_weight > 0 and n_q and has.any():
-        big_b = b.add_vars(1, cost=options.burden_max_weight, lower=0.0)
-        donors_has = np.flatnonzero(has)
-        loc_d = -np.ones(D, dtype=np.int64)
-        loc_d[donors_has] = np.arange(donors_has.size)
-        sel = loc_d[dq] >= 0
-        nd = donors_has.size
-        b.add_rows(rows=np.concatenate([loc_d[dq[sel]], np.arange(nd)]),
-                   cols=np.concatenate([q[sel], np.repeat(big_b, nd)]),
-                   vals=np.concatenate([-1.0 / cap_d[dq[sel]], np.ones(nd)]),
-                   lower=np.zeros(nd), upper=np.full(nd, INF))
-    if options.burden_deviation_weight > 0 and n_q and has.any():
-        donors_has = np.flatnonzero(has)
-        nd = donors_has.size
-        total = b.add_vars(1, lower=0.0)
-        b.add_rows(rows=np.zeros(n_q + 1, dtype=np.int64), cols=np.concatenate([q, total]),
-                   vals=np.concatenate([np.ones(n_q), [-1.0]]), lower=[0.0], upper=[0.0])
-        dev = b.add_vars(nd, cost=options.burden_deviation_weight, lower=0.0)
-        loc_d = -np.ones(D, dtype=np.int64)
-        loc_d[donors_has] = np.arange(donors_has.size)
-        sel = loc_d[dq] >= 0
-        ctot = cap_d[has].sum()
-        for sign in (1.0, -1.0):
-            # dev_d - sign * (sent_d / cap_d - total / ctot) >= 0
-            b.add_rows(
-                rows=np.concatenate([loc_d[dq[sel]], np.arange(nd), np.arange(nd)]),
-                cols=np.concatenate([q[sel], np.repeat(total, nd), dev]),
-                vals=np.concatenate([-sign / cap_d[dq[sel]], np.full(nd, sign / ctot),
-                                     np.ones(nd)]),
-                lower=np.zeros(nd), upper=np.full(nd, INF))
+    # fairness, per donor and resource (burden = largest share, see pairaid.burden)
+    raw = inst.raw_capacity.reshape(-1)  # (D * S,)
+    keys = np.flatnonzero(raw > 0)  # (d, s) with a capacity
+    if n_q and keys.size and (options.burden_max_weight > 0
+                              or options.burden_deviation_weight > 0):
+        nk = keys.size
+        loc = -np.ones(D * S, dtype=np.int64)
+        loc[keys] = np.arange(nk)
+        sel = loc[ds] >= 0
+        share_rows, share_cols = loc[ds[sel]], q[sel]
+        share_vals = -1.0 / raw[ds[sel]]  # -q / cap[d, s]
+        if options.burden_max_weight > 0:
+            # B - sum_{p of d} q[p, s] / cap[d, s] >= 0
+            big_b = b.add_vars(1, cost=options.burden_max_weight, lower=0.0)
+            b.add_rows(rows=np.concatenate([share_rows, np.arange(nk)]),
+                       cols=np.concatenate([share_cols, np.repeat(big_b, nk)]),
+                       vals=np.concatenate([share_vals, np.ones(nk)]),
+                       lower=np.zeros(nk), upper=np.full(nk, INF))
+        if options.burden_deviation_weight > 0:
+            # total[s] = sum of q of resource s; overall share[s] = total[s] / ctot[s]
+            total = b.add_vars(S, lower=0.0)
+            b.add_rows(rows=np.concatenate([qs, np.arange(S)]),
+                       cols=np.concatenate([q, total]),
+                       vals=np.concatenate([np.ones(n_q), -np.ones(S)]),
+                       lower=np.zeros(S), upper=np.zeros(S))
+            ctot = inst.raw_capacity.sum(axis=0)  # (S,)
+            ks = keys % S
+            dev = b.add_vars(nk, cost=options.burden_deviation_weight, lower=0.0)
+            for sign in (1.0, -1.0):
+                # dev[d, s] - sign * (sent[d, s] / cap[d, s] - total[s] / ctot[s]) >= 0
+                b.add_rows(
+                    rows=np.concatenate([share_rows, np.arange(nk), np.arange(nk)]),
+                    cols=np.concatenate([share_cols, total[ks], dev]),
+                    vals=np.concatenate([sign * share_vals, sign / ctot[ks], np.ones(nk)]),
+                    lower=np.zeros(nk), upper=np.full(nk, INF))
     return PairingModel(b, y, qp, qs, q)
 
 

@@ -78,13 +78,15 @@ class PairingOptions:
     reserve_share : float
         Share of every donor's capacity kept back as a reserve, in [0, 1).
     burden_max_weight : float
-        Weight of the largest donor burden (staff sent / capacity, all resources) in the
-        objective: min-max fairness [objective units per unit burden].
+        Weight of the largest donor burden in the objective: min-max fairness [objective
+        units per unit burden]. A donor's burden is its largest share of one resource's
+        capacity sent (dominant share; doctors and nurses are not added up), see
+        :mod:`pairaid.burden`.
     burden_deviation_weight : float
-        Weight of the sum over donors of |burden - overall burden|, where the overall
-        burden is total sent / total capacity: a target proportional to capacity (the
-        Wenchuan 2008 rule of each donor giving the same share) [objective units per unit
-        burden].
+        Weight of the sum over donors and resources of |share sent - overall share|, where
+        the overall share of a resource is total sent / total capacity: a target
+        proportional to capacity (the Wenchuan 2008 rule of each donor giving the same
+        share) [objective units per unit burden].
     previous_pairs : sequence of pairs
         Pairs of the plan in force (teams already deployed).
     keep_previous : bool
@@ -184,8 +186,9 @@ class PairingResult:
         ``recipient_code``, ``resource``, ``date``, ``gap``, ``received``, ``shortfall``
         [staff per day], one row per row of the demand table.
     burden : DataFrame
-        ``donor_code``, ``capacity`` [staff], ``sent`` [staff], ``burden`` (sent /
-        capacity; NaN when capacity is 0).
+        ``donor_code``, ``capacity`` [staff, all resources], ``sent`` [staff], ``burden``
+        (largest share of one resource's capacity sent, :mod:`pairaid.burden`; NaN when
+        the donor has no capacity).
     terms : dict[str, float]
         Value of each objective term (``shortfall``, ``distance``, ``burden_max``,
         ``burden_deviation``, ``stability``); they sum to ``objective``.

@@ -94,9 +94,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "need": ("需求", "Need"),
     "available_short": ("本地可用", "Available locally"),
     # burden
-    "burden_title": ("支援方负担：派出人员占可派出能力的比例",
-                     "Donor burden: staff sent relative to deployable capacity"),
-    "burden": ("负担（派出 / 能力）", "Burden (sent / capacity)"),
+    "burden_title": ("支援方负担：各类人员中派出占可派出能力的最大比例",
+                     "Donor burden: largest share of one resource's capacity sent"),
+    "burden": ("负担（派出 / 能力，取各类人员最大值）",
+               "Burden (sent / capacity, largest over resources)"),
     "capacity": ("可派出能力 [人]", "Capacity [staff]"),
     # metrics
     "metric": ("指标", "Metric"),

@@ -6,8 +6,9 @@ they appear in the gap heat maps but not in the severity, flows or burden.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
+
+from pairaid.burden import burden_table
 
 STAFF = ("doctors", "nurses")
 
@@ -93,15 +94,11 @@ def donor_burden(flows: pd.DataFrame, donor_capacities: pd.DataFrame) -> pd.Data
     Returns
     -------
     DataFrame
-        ``donor_code``, ``sent``, ``capacity`` [staff], ``burden`` = sent / capacity
-        (NaN when the capacity is 0), one row per donor of ``flows``, sorted by burden
-        (largest first).
+        ``donor_code``, ``sent``, ``capacity`` [staff, doctors + nurses], ``burden`` (the
+        largest share of one resource's capacity sent, :mod:`pairaid.burden`; NaN when the
+        capacity is 0), ``dominant_resource``, one row per donor of ``flows``, sorted by
+        burden (largest first).
     """
-    sent = (flows[flows["resource"].isin(STAFF)].groupby("donor_code")["quantity"].sum()
-            .rename("sent"))
-    cap = (donor_capacities[donor_capacities["resource"].isin(STAFF)]
-           .groupby("donor_code")["capacity"].sum())
-    out = sent.to_frame().join(cap, how="left")
-    out["burden"] = out["sent"] / out["capacity"].replace(0.0, np.nan)
-    return (out.reset_index().sort_values(["burden", "donor_code"], ascending=[False, True])
+    out = burden_table(flows, donor_capacities, STAFF)
+    return (out.sort_values(["burden", "donor_code"], ascending=[False, True])
             .reset_index(drop=True))
