@@ -170,3 +170,28 @@ def test_random_instances_keep_every_rule(seed: int) -> None:
     check_invariants(result, problem.flows, types, problem.travel, options, day(H - 1))
     # never worse than sending nobody
     assert result.measures["unmet_staff_days"] <= result.measures["gap_staff_days"] + 1e-9
+
+
+def test_cp_sat_finds_the_same_optimum() -> None:
+    # the same model solved by a second solver: the hand-worked optimum again
+    result = dispatch(two_city_problem(), DispatchOptions(solver="cp-sat"))
+    assert result.status.value == "optimal"
+    assert result.measures["unmet_staff_days"] == pytest.approx(10.0)
+    assert result.measures["batches"] == 3
+
+
+def test_fractional_need_is_taken_in_whole_staff() -> None:
+    # 9.2 nurses needed: a whole person covers the fraction, so one team of 10 leaves no
+    # unmet need and the table shows 10
+    problem = DispatchProblem(flows=flows({(DONOR, A): {"nurses": 10}}),
+                              gaps=gaps({A: [9.2] * 4}), travel=travel({(DONOR, A): 1}),
+                              team_types=team_types())
+    result = dispatch(problem)
+    nurses = result.on_site[result.on_site["resource"] == "nurses"]
+    assert nurses["gap"].tolist() == [10, 10, 10, 10]
+    assert result.measures["unmet_staff_days"] == pytest.approx(10.0)  # day 0 only
+
+
+def test_unknown_solver_refused() -> None:
+    with pytest.raises(ConfigError, match="dispatch solver 'gurobi'"):
+        dispatch(two_city_problem(), DispatchOptions(solver="gurobi"))

@@ -16,6 +16,8 @@ import pandas as pd
 
 from pairaid.errors import ConfigError, InfeasibleError
 from pairaid.pairing.highs import SolveStatus
+from pairaid.rounding import whole_ceil, whole_floor
+from pairaid.schedule.cpsat import solve_cpsat
 from pairaid.schedule.inputs import CADRES
 from pairaid.schedule.model import Fixed, Released, Streams, build_model, most_teams
 from pairaid.schedule.types import DispatchOptions, DispatchProblem, DispatchResult
@@ -24,6 +26,7 @@ SCHEDULE_COLUMNS = ["team_id", "donor_code", "recipient_code", "team_type", "doc
                     "nurses", "depart", "arrive", "tour_end", "quarantine_end",
                     "other_staff", "travel_mode", "travel_days", "previous"]
 """Columns of a schedule table, in order (the first ten are the file contract)."""
+SOLVERS = ("cp-sat", "highs")
 
 
 def _day(d: Any, start: date) -> int:
@@ -36,7 +39,7 @@ def _pairs(problem: DispatchProblem, previous: pd.DataFrame) -> pd.DataFrame:
     caps = (flows.pivot_table(index=["donor_code", "recipient_code"], columns="resource",
                               values="quantity", aggfunc="sum", fill_value=0.0)
             .reindex(columns=list(CADRES), fill_value=0.0))
-    caps = caps.clip(lower=0).apply(lambda col: np.floor(col + 1e-9))
+    caps = caps.clip(lower=0).apply(lambda col: whole_floor(col.to_numpy(float)))
     caps.columns = [f"cap_{c}" for c in CADRES]
     caps = caps[caps.sum(axis=1) > 0].reset_index()
     prev = previous[["donor_code", "recipient_code"]].drop_duplicates()
@@ -56,7 +59,10 @@ def _pairs(problem: DispatchProblem, previous: pd.DataFrame) -> pd.DataFrame:
     return pairs.sort_values(["donor_code", "recipient_code"]).reset_index(drop=True)
 
 
-def _check(problem: DispatchProblem) -> None:
+def _check(problem: DispatchProblem, options: DispatchOptions) -> None:
+    if options.solver not in SOLVERS:
+        raise ConfigError(f"dispatch solver '{options.solver}': use one of "
+                          f"{', '.join(SOLVERS)}")
     dates = pd.to_datetime(problem.gaps["date"]).drop_duplicates().sort_values()
     if dates.empty:
         raise ConfigError("the gaps table has no days: nothing to schedule")
@@ -95,25 +101,32 @@ def dispatch(problem: DispatchProblem, options: DispatchOptions | None = None
     """
     options = options or DispatchOptions()
     t0 = time.perf_counter()
-    _check(problem)
+    _check(problem, options)
     start, H = problem.start, problem.days
+    need = problem.gaps[problem.gaps["resource"].isin(CADRES)]
+    raw: np.ndarray = np.clip(need["gap"].to_numpy(dtype=float), 0.0, None)
+    need = need.assign(gap=whole_ceil(raw))
     previous = problem.previous if problem.previous is not None else pd.DataFrame(
         columns=SCHEDULE_COLUMNS)
     previous = previous[pd.to_datetime(previous["depart"]) < pd.Timestamp(start)].copy()
     pairs = _pairs(problem, previous)
     donors = sorted(set(pairs["donor_code"]))
-    recipients = sorted(set(problem.gaps["recipient_code"]) | set(pairs["recipient_code"]))
+    recipients = sorted(set(need["recipient_code"]) | set(pairs["recipient_code"]))
     pairs["d"] = pairs["donor_code"].map({c: i for i, c in enumerate(donors)})
     pairs["r"] = pairs["recipient_code"].map({c: i for i, c in enumerate(recipients)})
     types = problem.team_types.reset_index(drop=True)
-    st = _streams(pairs, types, H, donors, recipients)
-    gaps = _gap_array(problem.gaps, recipients, start, H)
+    st = _streams(pairs, types, H, donors, recipients, options.types_per_pair)
+    gaps = _gap_array(need, recipients, start, H)
     weights = np.array([float(problem.weights.get(c, 1.0)) for c in CADRES])
     fixed, rel, rel_rows = _previous(previous, pairs, start, H, options.keep_previous,
                                      len(donors), len(recipients))
     model = build_model(st, gaps, weights, fixed, rel, options)
-    sol = model.builder.solve(time_limit=options.time_limit,
-                              mip_rel_gap=options.mip_rel_gap, threads=options.threads)
+    if options.solver == "cp-sat":
+        sol = solve_cpsat(model.builder, time_limit=options.time_limit,
+                          mip_rel_gap=options.mip_rel_gap, workers=options.threads)
+    else:
+        sol = model.builder.solve(time_limit=options.time_limit,
+                                  mip_rel_gap=options.mip_rel_gap, threads=options.threads)
     if sol.x is None:
         raise InfeasibleError(f"the dispatch solver found no schedule (status "
                               f"{sol.status.value}) within {options.time_limit:g} s; raise "
@@ -125,7 +138,7 @@ def dispatch(problem: DispatchProblem, options: DispatchOptions | None = None
     new = _teams(st, types, xv, yv, start)
     kept = _kept(previous, rel_rows, rel, zv, start)
     schedule = _number(pd.concat([kept, new], ignore_index=True), previous)
-    on_site = on_site_table(schedule, problem.gaps)
+    on_site = on_site_table(schedule, need)
     seconds = time.perf_counter() - t0
     status = sol.status
     return DispatchResult(status=status, objective=sol.objective, bound=sol.bound,
@@ -134,8 +147,36 @@ def dispatch(problem: DispatchProblem, options: DispatchOptions | None = None
                           measures=measures(schedule, on_site))
 
 
+def _chosen_types(pp: np.ndarray, kk: np.ndarray, ok: np.ndarray, cadre_k: np.ndarray,
+                  caps: np.ndarray, n: int) -> np.ndarray:
+    """Which (pair, type) streams to model when at most ``n`` types serve a pair.
+
+    The types that fit the pair's flow are split into large ones (at least half the
+    largest fitting size) and the rest; the large type whose doctor share is closest to
+    the flow's is kept, then the smallest ones by the same closeness, up to ``n``. Near-
+    identical large types (142, 150, 171 staff) make the model several times slower to
+    solve without lowering unmet need much (``benchmarks/bench_dispatch.py``).
+    """
+    keep = np.zeros(pp.size, dtype=bool)
+    size = cadre_k.sum(axis=1)
+    share_k = cadre_k[:, 0] / np.maximum(size, 1)
+    share_p = caps[:, 0] / np.maximum(caps.sum(axis=1), 1)
+    for p in np.unique(pp[ok]):
+        idx = np.flatnonzero(ok & (pp == p))
+        ks = kk[idx]
+        dist = np.abs(share_k[ks] - share_p[p])
+        big = size[ks] >= 0.5 * size[ks].max()
+        order = list(idx[big][np.lexsort((-size[ks][big], dist[big]))][:1])
+        rest = idx[~big][np.lexsort((size[ks][~big], dist[~big]))]
+        order += [i for i in rest if i not in order]
+        order += [i for i in idx[big][np.lexsort((-size[ks][big], dist[big]))]
+                  if i not in order]
+        keep[order[:n]] = True
+    return keep
+
+
 def _streams(pairs: pd.DataFrame, types: pd.DataFrame, H: int, donors: list[str],
-             recipients: list[str]) -> Streams:
+             recipients: list[str], types_per_pair: int | None = None) -> Streams:
     cadre_k = types[list(CADRES)].to_numpy(float)
     caps = pairs[[f"cap_{c}" for c in CADRES]].to_numpy(float)
     P, K = len(pairs), len(types)
@@ -143,6 +184,8 @@ def _streams(pairs: pd.DataFrame, types: pd.DataFrame, H: int, donors: list[str]
     kk = np.tile(np.arange(K), P)
     most = most_teams(cadre_k[kk], caps[pp])
     ok = (most >= 1) & (pairs["travel_days"].to_numpy()[pp] >= 1)
+    if types_per_pair is not None:
+        ok &= _chosen_types(pp, kk, ok, cadre_k, caps, types_per_pair)
     pp, kk, most = pp[ok], kk[ok], most[ok]
     tau = pairs["travel_days"].to_numpy(np.int64)[pp]
     staff = cadre_k[kk].sum(axis=1) + types["other_staff"].to_numpy(float)[kk]

@@ -205,7 +205,8 @@ def build_model(st: Streams, gaps: NDArray[np.float64], weights: NDArray[np.floa
     rhs = gaps - fixed.on_recipient - const
     need = np.flatnonzero(rhs.reshape(-1) > 1e-9)
     u = b.add_vars(need.size, cost=np.repeat(weights[None, :, None], R, axis=0)
-                   .repeat(H, axis=2).reshape(-1)[need], lower=0.0)
+                   .repeat(H, axis=2).reshape(-1)[need], lower=0.0,
+                   upper=rhs.reshape(-1)[need])  # unmet <= need: tight, and 0 teams fit
     if need.size:
         loc = -np.ones(R * S * H, dtype=np.int64)
         loc[need] = np.arange(need.size)
@@ -264,7 +265,7 @@ def build_model(st: Streams, gaps: NDArray[np.float64], weights: NDArray[np.floa
                            upper=limit.astype(float))
     # ---- batches: departures of a pair on a day need its batch flag
     bp, bd, bc = [], [], []
-    for p in range(P):
+    for p in range(P if options.batch_cost > 0 else 0):
         js = np.flatnonzero(st.pair == p)
         if not js.size:
             continue

@@ -88,7 +88,12 @@ class DispatchOptions:
     mip_rel_gap : float
         Relative gap at which the solver stops.
     threads : int or None
-        Solver threads (None = solver default).
+        Solver threads (None = the solver's default; CP-SAT then uses 2 workers).
+    solver : {"highs", "cp-sat"}
+        The HiGHS MIP solver (default) or OR-Tools CP-SAT on the same model.
+    types_per_pair : int or None
+        Team types modelled per pair (default 2: the large type closest to the pair's
+        doctor share and the closest small one); None models every type that fits.
 
     Notes
     -----
@@ -107,6 +112,8 @@ class DispatchOptions:
     time_limit: float = 30.0
     mip_rel_gap: float = 1e-4
     threads: int | None = None
+    solver: str = "highs"
+    types_per_pair: int | None = 2
 
     def limit(self, which: str, donor: str) -> int | None:
         """The ``max_teams_away`` or ``max_departures_per_day`` of one donor."""
