@@ -109,7 +109,7 @@ class DispatchOptions:
     batch_cost: float = 1e-2
     travel_cost: float = 1e-4
     on_site_cost: float = 1e-4
-    time_limit: float = 30.0
+    time_limit: float = 10.0
     mip_rel_gap: float = 1e-4
     threads: int | None = None
     solver: str = "highs"
