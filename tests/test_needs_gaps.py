@@ -10,11 +10,16 @@ import pytest
 from pairaid.gaps import compute_gaps, donor_capacities
 from pairaid.needs import compute_needs, per_patient_needs
 
+# Equal lengths of stay make the census mix equal to the incident mix (80/15/5), and the
+# "ordinary" norm set is ratios of staff per patient (ward 0.2 doctors, 0.4 nurses; ICU 0.8,
+# 3.0), so every figure below can be checked by hand.
 PARAMS = dict(share_mild=0.8, share_severe=0.15, share_critical=0.05,
+              los_mild_days=10.0, los_severe_days=10.0, los_critical_days=10.0,
               share_ventilated_of_critical=0.5, beds_per_patient=1.0,
-              doctors_per_ward_patient=0.2, nurses_per_ward_patient=0.4,
-              doctors_per_icu_patient=0.8, nurses_per_icu_patient=3.0,
+              shift_hours=6.0, icu_shift_hours=6.0, shifts_per_week=7.0,
+              staff_absence_share=0.0,
               covid_share_beds=0.2, covid_share_staff=0.1, deployable_share=0.01)
+NORMS = "ordinary"
 
 
 def _forecast(values: dict[float, float]) -> pd.DataFrame:
@@ -25,7 +30,8 @@ def _forecast(values: dict[float, float]) -> pd.DataFrame:
 
 def test_needs_hand_computed_and_nested() -> None:
     # 1,000 patients: 950 on wards, 50 in ICU (25 ventilated).
-    needs = compute_needs(_forecast({0.5: 1000.0}), PARAMS).set_index("resource")["value"]
+    needs = compute_needs(_forecast({0.5: 1000.0}), PARAMS, norm_set=NORMS)
+    needs = needs.set_index("resource")["value"]
     assert needs["beds"] == pytest.approx(1000)  # ICU patients also occupy a bed
     assert needs["icu_beds"] == pytest.approx(50)
     assert needs["ventilators"] == pytest.approx(25)
@@ -35,7 +41,8 @@ def test_needs_hand_computed_and_nested() -> None:
 
 
 def test_needs_quantiles_stay_monotone() -> None:
-    needs = compute_needs(_forecast({0.05: 500.0, 0.5: 1000.0, 0.95: 2000.0}), PARAMS)
+    needs = compute_needs(_forecast({0.05: 500.0, 0.5: 1000.0, 0.95: 2000.0}), PARAMS,
+                          norm_set=NORMS)
     for _, grp in needs.groupby("resource"):
         assert grp.sort_values("quantile")["value"].is_monotonic_increasing
 
@@ -51,7 +58,7 @@ def test_severity_shares_must_add_up() -> None:
 
 
 def test_gap_is_need_above_covid_share_of_capacity() -> None:
-    needs = compute_needs(_forecast({0.5: 1000.0}), PARAMS)
+    needs = compute_needs(_forecast({0.5: 1000.0}), PARAMS, norm_set=NORMS)
     caps = pd.DataFrame({"region_code": "X", "resource": ["beds", "doctors", "nurses"],
                          "quantity": [4000.0, 1000.0, 3000.0], "estimated": [False, True,
                                                                               False]})
@@ -64,7 +71,7 @@ def test_gap_is_need_above_covid_share_of_capacity() -> None:
 
 
 def test_no_negative_gap() -> None:
-    needs = compute_needs(_forecast({0.5: 10.0}), PARAMS)
+    needs = compute_needs(_forecast({0.5: 10.0}), PARAMS, norm_set=NORMS)
     caps = pd.DataFrame({"region_code": "X", "resource": ["nurses"], "quantity": [1e6],
                          "estimated": [False]})
     gaps = compute_gaps(needs, caps, quantile=0.5, parameters=PARAMS)
@@ -79,8 +86,8 @@ def test_donor_capacity_subtracts_own_epidemic() -> None:
                           "deaths_cum": pd.array([0], "Int64"),
                           "recovered_cum": pd.array([200], "Int64")})
     out = donor_capacities(caps, cases, donors=["D"], decision_date=date(2020, 2, 10),
-                           parameters=PARAMS).set_index("resource")
-    ratios = per_patient_needs(PARAMS)
+                           parameters=PARAMS, norm_set=NORMS).set_index("resource")
+    ratios = per_patient_needs(PARAMS, norm_set=NORMS)
     assert out.loc["doctors", "deployable"] == pytest.approx(500)
     assert out.loc["doctors", "own_need"] == pytest.approx(1000 * ratios["doctors"])
     assert out.loc["doctors", "capacity"] == 500 - 230

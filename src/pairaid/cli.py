@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,7 @@ FLAG_OF = {
     "change_cost": "--change-cost", "m_per_donor": "--m-donor", "fixed_pairs": "--fix",
     "forbidden_pairs": "--forbid", "planning_quantile": "--quantile", "model": "--model",
     "demand_file": "--demand", "time_limit": "--time-limit", "parameters": "--param",
+    "norms": "--norms",
 }
 """The ``pairaid plan`` flag of each setting, named in error messages."""
 
@@ -313,6 +315,12 @@ def cli() -> None:
 @click.option("--forbid", multiple=True, metavar="DONOR:RECIPIENT", help="Forbidden pair.")
 @click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
               help="Override a parameter of parameters.csv, e.g. covid_share_staff=0.05.")
+@click.option("--norms", help="Staffing norm set: covid-2020 (WHO workforce estimator, "
+              "COVID-19 shifts) or ordinary (pre-2020 ward/ICU minimums) [default "
+              "covid-2020].")
+@click.option("--sensitivity", is_flag=True,
+              help="Also run every parameter with a plausible range at its low and high "
+              "value (one at a time) and show which move the gap and the pairing most.")
 @click.option("--quantile", "planning_quantile", type=float,
               help="Forecast quantile to plan for [default 0.5].")
 @click.option("--model", help="Forecast model (see `pairaid backtest`).")
@@ -351,7 +359,8 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          max_distance_km: float | None, burden_max_weight: float | None,
          previous_file: Path | None, change_cost: float | None, explain: bool,
          m_donor: Sequence[str], fix: Sequence[str], forbid: Sequence[str],
-         param: Sequence[str], planning_quantile: float | None, model: str | None,
+         param: Sequence[str], norms: str | None, sensitivity: bool,
+         planning_quantile: float | None, model: str | None,
          demand_file: Path | None,
          no_staff_cap: bool, no_official: bool, time_limit: float | None,
          out: Path | None, force: bool, report: bool, xlsx: bool, dispatch_: bool,
@@ -385,6 +394,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
                                           "NAME=VALUE (e.g. covid_share_staff=0.05)")
                                 for t in param) or None,
         "staff_cap_to_official": False if no_staff_cap else None,
+        "norms": norms,
     }
     values = _settings(config_file, flags)
     if no_official:
@@ -506,6 +516,99 @@ def _print_dispatch(run: Any, dispatches: dict[str, Any]) -> None:
                   "'arrive' to the day before 'tour_end', then travel home and quarantine.")
 
 
+@cli.command("check-needs")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Folder of CSV tables with a deployments.csv instead of a built-in set.")
+@click.option("--dataset", help="Built-in data set [default: hubei-2020].")
+@click.option("--recipients", help="Comma-separated recipient codes [default: as plan].")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
+              help="First day of the observed census [default: first case date].")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
+              help="Last day of the observed census; deployments count up to it "
+              "[default for hubei-2020: 2020-02-29; else the last deployment date].")
+@click.option("--norms", help="Staffing norm set [default covid-2020].")
+@click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
+              help="Override a parameter of parameters.csv (repeatable).")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Folder for needs_check.csv and needs_check.json.")
+@click.option("--force", is_flag=True, help="Replace an earlier check in --out.")
+def check_needs_command(data_dir: Path | None, dataset: str | None, recipients: str | None,
+                        start: Any, end: Any, norms: str | None, param: Sequence[str],
+                        out: Path | None, force: bool) -> None:
+    """Compare the model's staff gap at the peak of the observed census with the staff
+    donors actually deployed (needs_check.csv)."""
+    from pairaid.config import make_config
+    from pairaid.datasets import load_builtin, load_dataset
+    from pairaid.errors import ConfigError
+    from pairaid.io import prepare_run_folder, write_csv, write_json
+    from pairaid.needs import read_norms
+    from pairaid.needs_check import check_needs, check_window
+    from pairaid.pipeline import run_parameters, select_regions
+
+    if data_dir is not None and dataset is not None:
+        raise ConfigError("give either --data DIR or --dataset NAME, not both")
+    given: dict[str, Any] = {
+        "data_dir": data_dir, "dataset": dataset, "recipients": _codes(recipients),
+        "norms": norms,
+        "parameters": dict(_key_value(t, float, "--param",
+                                      "NAME=VALUE (e.g. covid_share_staff=0.05)")
+                           for t in param) or None}
+    values: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    values["official_round"] = None
+    config = make_config(values, origin="flags", flags=FLAG_OF)
+    data = load_dataset(config.data_dir) if config.data_dir else load_builtin(config.dataset)
+    if data.deployments is None or data.deployments.empty:
+        raise ConfigError(f"data set {data.name} has no deployments.csv (staff actually "
+                          "sent; see docs/data-format.md), so there is nothing to check "
+                          "the model against")
+    chosen, _ = select_regions(data, config)
+    first, last = check_window(data.name, data.cases, data.deployments, chosen)
+    first = start.date() if start else first
+    last = end.date() if end else last
+    if first > last:
+        raise ConfigError(f"--from {first} is after --to {last}")
+    params = run_parameters(data, config)
+    norm_table = read_norms()
+    result = check_needs(data.cases, data.capacities, data.deployments, params,
+                         recipients=chosen, start=first, end=last, norms=norm_table,
+                         norm_set=config.norms)
+    _print_needs_check(result, data.region_names("en"), config.norms)
+    if out is not None:
+        folder = prepare_run_folder(out, force=force,
+                                    owned=("needs_check.csv", "needs_check.json"))
+        write_csv(result.table, folder / "needs_check.csv")
+        write_json(result.summary() | {"dataset": data.name, "norms": config.norms,
+                                       "parameters": params},
+                   folder / "needs_check.json")
+        console.print(f"written: {folder / 'needs_check.csv'}, needs_check.json")
+
+
+def _print_needs_check(result: Any, names: dict[str, str], norm_set: str) -> None:
+    table = Table(title=f"Model staff gap at the peak (observed census, norms {norm_set}) vs "
+                  f"staff deployed by {result.end}")
+    for col in ("recipient", "peak day", "census", "need", "local", "model gap",
+                "deployed", "ratio"):
+        table.add_column(col, justify="left" if col == "recipient" else "right")
+    for row in result.table.itertuples():
+        local = row.available_doctors + row.available_nurses
+        deployed = "—" if math.isnan(row.deployed_staff) else f"{row.deployed_staff:,.0f}"
+        ratio = "—" if math.isnan(row.ratio) else f"{row.ratio:.2f}"
+        table.add_row(f"{names.get(row.recipient_code, row.recipient_code)} "
+                      f"({row.recipient_code})", f"{row.peak_date:%Y-%m-%d}",
+                      f"{row.peak_census:,.0f}", f"{row.need_staff:,.0f}", f"{local:,.0f}",
+                      f"{row.model_gap_staff:,.0f}", deployed, ratio)
+    console.print(table)
+    s = result.summary()
+    console.print(
+        f"{s['cities_with_deployments']} of {s['cities']} cities have deployment figures. "
+        f"Model gap {s['model_gap_total']:,.0f} vs deployed {s['deployed_total']:,.0f} staff: "
+        f"ratio {s['ratio_model_to_deployed']}; Spearman rank correlation {s['spearman']} "
+        f"(gap) and {s['spearman_need']} (need before local staff). 'need' and 'model gap' "
+        "count doctors and nurses on the roster; 'deployed' counts all staff sent "
+        "(including a few per cent others); 'local' is covid_share_staff of local doctors "
+        "and nurses. Deployments are not needs: see docs/needs.md.")
+
+
 @cli.group()
 def data() -> None:
     """Inspect data sets."""
@@ -544,9 +647,16 @@ def _register() -> None:
         cli.add_command(command)
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: Any = None, line: str | None = None) -> None:
+    """Warnings on one line, in the user's words (no file name and line of the code)."""
+    click.echo(f"warning: {message}", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     _register()
+    warnings.showwarning = _show_warning
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="pairaid",
                  standalone_mode=False)

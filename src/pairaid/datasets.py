@@ -31,9 +31,9 @@ class Dataset:
         Data-set name (``hubei-2020``, or the folder name of a user's data).
     path : pathlib.Path
         Folder the tables were read from.
-    regions, cases, capacities, pairings, parameters, distances : pandas.DataFrame
-        Tables as described in :mod:`pairaid.schemas`; ``pairings``, ``parameters`` and
-        ``distances`` may be empty.
+    regions, cases, capacities, pairings, parameters, distances, deployments : DataFrame
+        Tables as described in :mod:`pairaid.schemas`; ``pairings``, ``parameters``,
+        ``distances`` and ``deployments`` are optional (empty or ``None``).
     """
 
     name: str
@@ -44,6 +44,7 @@ class Dataset:
     pairings: pd.DataFrame
     parameters: pd.DataFrame
     distances: pd.DataFrame | None
+    deployments: pd.DataFrame | None = None
 
     @property
     def sources_text(self) -> str | None:
@@ -62,7 +63,8 @@ def _check_references(tables: dict[str, pd.DataFrame], folder: Path) -> list[Pro
     problems: list[Problem] = []
     refs = {"cases": ["region_code"], "capacities": ["region_code"],
             "pairings": ["donor_code", "recipient_code"],
-            "distances": ["donor_code", "recipient_code"]}
+            "distances": ["donor_code", "recipient_code"],
+            "deployments": ["donor_code", "recipient_code"]}
     for table, columns in refs.items():
         if table not in tables:
             continue
@@ -118,6 +120,7 @@ def load_dataset(
             columns=["round", "status", "donor_code", "recipient_code", "sources"])),
         parameters=tables.get("parameters", empty_table(PARAMETERS)),
         distances=tables.get("distances"),
+        deployments=tables.get("deployments"),
     )
 
 
@@ -150,7 +153,8 @@ def describe(dataset: Dataset) -> pd.DataFrame:
         ``regions`` (distinct region codes referenced).
     """
     rows = []
-    for table in ("regions", "cases", "capacities", "pairings", "parameters", "distances"):
+    for table in ("regions", "cases", "capacities", "pairings", "parameters", "distances",
+                  "deployments"):
         frame = getattr(dataset, table)
         if frame is None:
             continue

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pairaid.needs import per_patient_needs
+from pairaid.needs import DEFAULT_NORM_SET, per_patient_needs
 from pairaid.rounding import snap_whole, whole_floor
 from pairaid.schemas import STAFF_RESOURCES
 
@@ -107,7 +107,8 @@ def census_on(cases: pd.DataFrame, day: date) -> pd.DataFrame:
 
 def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
                      donors: Sequence[str], decision_date: date,
-                     parameters: Mapping[str, float]) -> pd.DataFrame:
+                     parameters: Mapping[str, float],
+                     norm_set: str = DEFAULT_NORM_SET) -> pd.DataFrame:
     """Staff each donor can send.
 
     Parameters
@@ -123,6 +124,8 @@ def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
     parameters : mapping of str to float
         ``deployable_share`` [fraction] and the needs parameters of
         :func:`pairaid.needs.per_patient_needs`.
+    norm_set : str
+        Staffing norm set for the donor's own need (as for the recipients).
 
     Returns
     -------
@@ -133,7 +136,7 @@ def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
         ``capacity`` = max(deployable − own_need, 0) rounded down to whole staff with the
         tolerance of :func:`pairaid.rounding.whole_floor` [staff], ``estimated``.
     """
-    ratios = per_patient_needs(parameters)
+    ratios = per_patient_needs(parameters, norm_set=norm_set)
     own = census_on(cases, decision_date).set_index("region_code")["census"]
     cap = capacities[capacities["region_code"].isin(list(donors))
                      & capacities["resource"].isin(STAFF_RESOURCES)]

@@ -1,66 +1,299 @@
-"""From the forecast census of patients to needs for beds, ICU beds, ventilators and staff.
+"""From the census of patients in care to needs for beds, ICU beds, ventilators and staff.
 
-Severity classes are nested the right way round: every confirmed patient in care occupies a
-bed; critical patients are also ICU patients; ventilated patients are also ICU patients.
-Staff needs are the headcount on the roster per day (doctors or nurses) that the staffing
-norms ask for.
+Three steps, each with its own function:
 
-Because every need is a non-negative linear function of the census, the q-quantile of a need
-is the same function of the q-quantile of the census; intervals carry through exactly.
+1. **Severity of the census** (:func:`census_mix`). Incident cases split into mild
+   (non-severe), severe and critical (``share_*``, Wu & McGoogan 2020). Severe and critical
+   patients stay longer, so they make up more of the patients *in care* than of new cases.
+   In steady state the share of class *i* in the census is
+   ``p_i = s_i L_i / sum_j s_j L_j`` with ``s`` the incident shares and ``L`` the mean
+   lengths of stay (``los_mild_days``, ``los_severe_days``, ``los_critical_days``).
+2. **Roster per patient** (:func:`roster_per_patient`). A norm set gives, per cadre and
+   severity, either staff-hours per patient-day (``covid-2020``: the WHO Health Workforce
+   Estimator) or staff per patient directly (``ordinary``: the pre-2020 Chinese norms).
+   Hours become staff on the roster by dividing by the hours one staff member works per
+   calendar day (``shift_hours`` × ``shifts_per_week`` / 7; ``icu_shift_hours`` for
+   critical patients) and by ``1 - staff_absence_share`` (staff infected, quarantined or
+   exhausted).
+3. **Needs** (:func:`compute_needs`): every need is the census times a per-patient ratio.
+
+Severity classes are nested: every patient in care occupies a bed; critical patients are
+also ICU patients; ventilated patients are critical. ``icu_nurses`` are part of ``nurses``.
+Because every need is a non-negative linear function of the census, the q-quantile of a
+need is the same function of the q-quantile of the census; intervals carry through exactly.
+
+References
+----------
+Wu Z, McGoogan JM. JAMA 2020;323(13):1239-1242 (severity of 44,672 cases).
+WHO COVID-19 Essential Supplies Forecasting Tool, Health Workforce Estimator (staff-hours per
+patient per 24 h), as in github.com/mrc-ide/esft ``data-raw/hwfe_data.csv``.
+Sources of every value: the data set's ``parameters.csv`` and ``data/norms/staffing_norms.csv``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-NEED_RESOURCES = ("beds", "icu_beds", "ventilators", "doctors", "nurses")
+from pairaid.errors import ConfigError, InputError, Problem
+
+SEVERITIES = ("mild", "severe", "critical")
+"""Severity classes of patients in care (mild = non-severe: mild and moderate)."""
+
+BED_RESOURCES = ("beds", "icu_beds", "ventilators")
+DEFAULT_NORM_SET = "covid-2020"
+"""Staffing norm set used unless ``--norms`` names another."""
+
+NORM_COLUMNS = ("norm_set", "cadre", "severity", "hours_per_patient_day",
+                "staff_per_patient", "source")
 
 
-def per_patient_needs(parameters: Mapping[str, float]) -> dict[str, float]:
+@cache
+def _builtin_norms() -> pd.DataFrame:
+    path = resources.files("pairaid") / "data" / "norms" / "staffing_norms.csv"
+    with resources.as_file(path) as file:
+        return read_norms(Path(file))
+
+
+def read_norms(path: Path | None = None) -> pd.DataFrame:
+    """Read a staffing-norms table.
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        A CSV with columns ``norm_set``, ``cadre``, ``severity`` (one of
+        :data:`SEVERITIES`), ``hours_per_patient_day`` [staff-hours per patient per day] or
+        ``staff_per_patient`` [staff on the roster per patient] (exactly one of the two per
+        row), ``source``; default: the built-in ``data/norms/staffing_norms.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, with both value columns as floats (NaN where empty).
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        Naming file, line and column of every problem: a missing column, an unknown
+        severity, a negative or non-numeric value, both or neither value given, a missing
+        source, a (norm_set, cadre, severity) given twice, or a cadre without all three
+        severities.
+    """
+    if path is None:
+        return _builtin_norms().copy()
+    name = str(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise InputError([Problem(name, f"cannot read the norms table: {err}")]) from None
+    missing = [c for c in NORM_COLUMNS if c not in raw.columns]
+    if missing:
+        raise InputError([Problem(name, f"missing column(s) {missing}", None, None)])
+    problems: list[Problem] = []
+    out = raw.copy()
+    for col in ("hours_per_patient_day", "staff_per_patient"):
+        text = raw[col].astype(str).str.strip()
+        vals = pd.Series(pd.to_numeric(text.where(text != ""), errors="coerce"),
+                         index=raw.index, dtype=float)
+        bad = text.ne("") & (vals.isna() | (vals < 0) | ~np.isfinite(vals))
+        for i in np.flatnonzero(bad.to_numpy()):
+            problems.append(Problem(name, f"'{raw[col].iloc[i]}' is not a number >= 0",
+                                    int(i) + 2, col))
+        out[col] = vals
+    given = out[["hours_per_patient_day", "staff_per_patient"]].notna().sum(axis=1)
+    for i in np.flatnonzero((given != 1).to_numpy()):
+        problems.append(Problem(name, "give exactly one of hours_per_patient_day and "
+                                "staff_per_patient", int(i) + 2, "hours_per_patient_day"))
+    for line, sev in enumerate(raw["severity"], start=2):
+        if sev not in SEVERITIES:
+            problems.append(Problem(name, f"severity '{sev}' is not one of "
+                                    f"{list(SEVERITIES)}", line, "severity"))
+    for col in ("norm_set", "cadre", "source"):
+        for i in np.flatnonzero(raw[col].str.strip().eq("").to_numpy()):
+            problems.append(Problem(name, "empty value", int(i) + 2, col))
+    dup = raw.duplicated(["norm_set", "cadre", "severity"], keep="first")
+    for i in np.flatnonzero(dup.to_numpy()):
+        problems.append(Problem(name, f"({raw['norm_set'].iloc[i]}, {raw['cadre'].iloc[i]}, "
+                                f"{raw['severity'].iloc[i]}) given twice", int(i) + 2,
+                                "severity"))
+    if not problems:
+        for (ns, cadre), grp in raw.groupby(["norm_set", "cadre"]):
+            lacking = sorted(set(SEVERITIES) - set(grp["severity"]))
+            if lacking:
+                problems.append(Problem(name, f"norm set '{ns}', cadre '{cadre}': no row "
+                                        f"for severity {lacking}", int(grp.index[0]) + 2,
+                                        "severity"))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def norm_sets(norms: pd.DataFrame | None = None) -> list[str]:
+    """Names of the norm sets in ``norms`` (default: the built-in table)."""
+    table = _builtin_norms() if norms is None else norms
+    return sorted(table["norm_set"].unique())
+
+
+def cadres(norms: pd.DataFrame | None = None, norm_set: str = DEFAULT_NORM_SET) -> list[str]:
+    """Cadres (staff resources) of one norm set, in table order."""
+    table = _builtin_norms() if norms is None else norms
+    sel = table[table["norm_set"] == norm_set]
+    return list(dict.fromkeys(sel["cadre"]))
+
+
+def census_mix(parameters: Mapping[str, float]) -> dict[str, float]:
+    """Share of patients in care by severity, from incident shares and lengths of stay.
+
+    Parameters
+    ----------
+    parameters : mapping of str to float
+        ``share_mild``, ``share_severe``, ``share_critical`` [fraction of new confirmed
+        cases], ``los_mild_days``, ``los_severe_days``, ``los_critical_days`` [days, mean
+        length of stay in hospital].
+
+    Returns
+    -------
+    dict of str to float
+        ``{"mild": p, "severe": p, "critical": p}`` [fraction of the census], summing to 1.
+
+    Notes
+    -----
+    In steady state (admissions constant over a length of stay) the census of class *i* is
+    admissions × s_i × L_i (Little's law), so p_i = s_i L_i / Σ_j s_j L_j. When cases are
+    rising, recent (mostly mild) admissions weigh more and the true severe share is lower;
+    when they fall, higher.
+
+    Examples
+    --------
+    >>> p = dict(share_mild=0.8, share_severe=0.15, share_critical=0.05,
+    ...          los_mild_days=10, los_severe_days=20, los_critical_days=20)
+    >>> {k: round(v, 4) for k, v in census_mix(p).items()}
+    {'mild': 0.6667, 'severe': 0.25, 'critical': 0.0833}
+    """
+    weights = {s: parameters[f"share_{s}"] * parameters[f"los_{s}_days"] for s in SEVERITIES}
+    total = sum(weights.values())
+    if total <= 0:
+        raise ConfigError("the severity shares and lengths of stay give an empty census "
+                          "mix (every share × length of stay is 0)")
+    return {s: w / total for s, w in weights.items()}
+
+
+def staff_hours_per_day(parameters: Mapping[str, float], severity: str) -> float:
+    """Hours one staff member on the roster works per calendar day [h/day].
+
+    ``shift_hours`` (``icu_shift_hours`` for critical patients) × ``shifts_per_week`` / 7.
+    """
+    shift = parameters["icu_shift_hours"] if severity == "critical" \
+        else parameters["shift_hours"]
+    return shift * parameters["shifts_per_week"] / 7.0
+
+
+def roster_per_patient(parameters: Mapping[str, float], *,
+                       norms: pd.DataFrame | None = None,
+                       norm_set: str = DEFAULT_NORM_SET) -> pd.DataFrame:
+    """Staff on the roster per patient in care, by cadre and severity.
+
+    Parameters
+    ----------
+    parameters : mapping of str to float
+        ``shift_hours``, ``icu_shift_hours`` [h per shift], ``shifts_per_week``
+        [shifts/week], ``staff_absence_share`` [fraction of the roster absent].
+    norms : pandas.DataFrame, optional
+        Norms table (:func:`read_norms`); default the built-in one.
+    norm_set : str
+        Which norm set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cadre``, ``severity``, ``roster`` [staff per patient]. For hours-based norms,
+        roster = hours / :func:`staff_hours_per_day` / (1 − ``staff_absence_share``);
+        for ratio norms (``staff_per_patient``) the ratio itself (those norms already count
+        a roster).
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If ``norm_set`` is not in the table.
+
+    Examples
+    --------
+    One mild patient, 3.5 nurse-hours a day, 6-hour shifts, 6 shifts a week, 5 % absent:
+    3.5 / (6 × 6 / 7) / 0.95 = 0.716 nurses on the roster.
+    """
+    table = _builtin_norms() if norms is None else norms
+    sel = table[table["norm_set"] == norm_set]
+    if sel.empty:
+        raise ConfigError(f"setting 'norms' (--norms) = '{norm_set}': no such norm set; "
+                          f"known: {norm_sets(table)}")
+    present = 1.0 - parameters["staff_absence_share"]
+    rows = []
+    for cadre, sev, hours, ratio in zip(sel["cadre"], sel["severity"],
+                                        sel["hours_per_patient_day"],
+                                        sel["staff_per_patient"], strict=True):
+        if pd.notna(ratio):
+            roster = float(ratio)
+        else:
+            roster = float(hours) / staff_hours_per_day(parameters, sev) / present
+        rows.append({"cadre": cadre, "severity": sev, "roster": roster})
+    return pd.DataFrame(rows, columns=["cadre", "severity", "roster"])
+
+
+def per_patient_needs(parameters: Mapping[str, float], *,
+                      norms: pd.DataFrame | None = None, norm_set: str = DEFAULT_NORM_SET,
+                      mix: Mapping[str, float] | None = None) -> dict[str, float]:
     """Expected need per patient in care, by resource.
 
     Parameters
     ----------
     parameters : mapping of str to float
-        ``share_mild``, ``share_severe``, ``share_critical`` [fraction of patients in care],
-        ``share_ventilated_of_critical`` [fraction], ``beds_per_patient`` [beds],
-        ``doctors_per_ward_patient``, ``nurses_per_ward_patient`` [staff per ward patient],
-        ``doctors_per_icu_patient``, ``nurses_per_icu_patient`` [staff per ICU patient].
-        Sources are in the data set's ``parameters.csv`` (severity mix: Wu & McGoogan,
-        JAMA 2020; ICU staffing: Chinese Society of Critical Care Medicine guideline 2006;
-        ward nurses: MOH 2012 norm 0.4 per bed).
+        As :func:`census_mix` and :func:`roster_per_patient`, plus ``beds_per_patient``
+        [beds] and ``share_ventilated_of_critical`` [fraction of critical patients].
+    norms, norm_set
+        As :func:`roster_per_patient`.
+    mix : mapping of str to float, optional
+        Shares of the census by severity; default :func:`census_mix` of ``parameters``.
 
     Returns
     -------
     dict of str to float
-        ``beds`` [beds], ``icu_beds`` [ICU beds], ``ventilators`` [ventilators],
-        ``doctors`` and ``nurses`` [staff on the roster], each per patient in care.
+        ``beds`` [beds], ``icu_beds`` [ICU beds], ``ventilators`` [ventilators] and one entry
+        per cadre of the norm set (``doctors``, ``nurses``, ``icu_nurses`` [staff on the
+        roster]), each per patient in care.
 
     Examples
     --------
     >>> p = dict(share_mild=0.8, share_severe=0.15, share_critical=0.05,
+    ...          los_mild_days=10, los_severe_days=10, los_critical_days=10,
     ...          share_ventilated_of_critical=0.5, beds_per_patient=1.0,
-    ...          doctors_per_ward_patient=0.2, nurses_per_ward_patient=0.4,
-    ...          doctors_per_icu_patient=0.8, nurses_per_icu_patient=3.0)
-    >>> {k: round(v, 4) for k, v in per_patient_needs(p).items()}
-    {'beds': 1.0, 'icu_beds': 0.05, 'ventilators': 0.025, 'doctors': 0.23, 'nurses': 0.53}
+    ...          shift_hours=6, icu_shift_hours=6, shifts_per_week=7,
+    ...          staff_absence_share=0.0)
+    >>> {k: round(v, 4) for k, v in per_patient_needs(p, norm_set="ordinary").items()}
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'beds': 1.0, 'icu_beds': 0.05, 'ventilators': 0.025, 'doctors': 0.23, 'nurses': 0.53,
+     'icu_nurses': 0.15}
     """
-    ward = parameters["share_mild"] + parameters["share_severe"]
-    icu = parameters["share_critical"]
-    return {
+    shares = dict(census_mix(parameters) if mix is None else mix)
+    roster = roster_per_patient(parameters, norms=norms, norm_set=norm_set)
+    out = {
         "beds": parameters["beds_per_patient"],
-        "icu_beds": icu,
-        "ventilators": icu * parameters["share_ventilated_of_critical"],
-        "doctors": ward * parameters["doctors_per_ward_patient"]
-        + icu * parameters["doctors_per_icu_patient"],
-        "nurses": ward * parameters["nurses_per_ward_patient"]
-        + icu * parameters["nurses_per_icu_patient"],
+        "icu_beds": shares["critical"],
+        "ventilators": shares["critical"] * parameters["share_ventilated_of_critical"],
     }
+    for cadre, grp in roster.groupby("cadre", sort=False):
+        out[str(cadre)] = float(sum(shares[s] * r for s, r in
+                                    zip(grp["severity"], grp["roster"], strict=True)))
+    return out
 
 
-def compute_needs(forecast: pd.DataFrame, parameters: Mapping[str, float]) -> pd.DataFrame:
+def compute_needs(forecast: pd.DataFrame, parameters: Mapping[str, float], *,
+                  norms: pd.DataFrame | None = None,
+                  norm_set: str = DEFAULT_NORM_SET) -> pd.DataFrame:
     """Needs per region, day, resource and quantile from the census forecast.
 
     Parameters
@@ -71,20 +304,32 @@ def compute_needs(forecast: pd.DataFrame, parameters: Mapping[str, float]) -> pd
         used.
     parameters : mapping of str to float
         See :func:`per_patient_needs`.
+    norms, norm_set
+        Staffing norms, see :func:`roster_per_patient`.
 
     Returns
     -------
     pandas.DataFrame
-        ``needs`` table: ``region_code``, ``date``, ``resource`` (one of
-        :data:`NEED_RESOURCES`), ``quantile``, ``value`` [beds, ventilators or staff],
-        ``estimated`` (bool).
+        ``needs`` table: ``region_code``, ``date``, ``resource`` (``beds``, ``icu_beds``,
+        ``ventilators`` and the norm set's cadres), ``quantile``, ``value`` [beds,
+        ventilators or staff on the roster], ``estimated`` (bool).
     """
     census = forecast[forecast["target"] == "census"]
     if "estimated" not in census:
         census = census.assign(estimated=False)
-    ratios = per_patient_needs(parameters)
+    ratios = per_patient_needs(parameters, norms=norms, norm_set=norm_set)
     parts = [census[["region_code", "date", "quantile", "estimated"]]
              .assign(resource=res, value=census["value"].astype(float) * ratio)
              for res, ratio in ratios.items()]
     out = pd.concat(parts, ignore_index=True)
     return out[["region_code", "date", "resource", "quantile", "value", "estimated"]]
+
+
+def need_resources(norms: pd.DataFrame | None = None,
+                   norm_set: str = DEFAULT_NORM_SET) -> tuple[str, ...]:
+    """Resources :func:`compute_needs` produces for a norm set."""
+    return BED_RESOURCES + tuple(cadres(norms, norm_set))
+
+
+NEED_RESOURCES = need_resources()
+"""Resources of the default norm set's needs table."""

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from pairaid.forecast.backtest import observed_values
 from pairaid.gaps import compute_gaps, donor_capacities
 from pairaid.geo import distance_table
 from pairaid.metrics import plan_metrics
-from pairaid.needs import compute_needs
+from pairaid.needs import compute_needs, norm_sets, read_norms
 from pairaid.pairing import (
     PairingOptions,
     PairingProblem,
@@ -382,6 +383,34 @@ def official_pairs(dataset: Dataset, config: PlanConfig, recipients: list[str],
     return pairs
 
 
+def run_parameter_table(dataset: Dataset) -> pd.DataFrame:
+    """The ``parameters`` table a run uses: the data set's, or the built-in hubei-2020 one."""
+    return dataset.parameters if len(dataset.parameters) \
+        else load_builtin("hubei-2020").parameters
+
+
+def run_parameters(dataset: Dataset, config: PlanConfig) -> dict[str, float]:
+    """Model parameters of a run: the data set's ``parameters.csv`` (or, if it has none,
+    the built-in ``hubei-2020`` set, with a warning), then the ``--param`` overrides.
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        If the parameters file breaks its checks (:func:`pairaid.parameters.parameter_values`).
+    pairaid.errors.ConfigError
+        If an override is unknown or breaks the checks.
+    """
+    source = dataset if len(dataset.parameters) else load_builtin("hubei-2020")
+    if source is not dataset:
+        warnings.warn(f"data set {dataset.name} has no parameters.csv: using the parameters of "
+                      "the built-in hubei-2020 data set (Hubei, February 2020)", stacklevel=2)
+    params = parameter_values(run_parameter_table(dataset),
+                              source=str(source.path / "parameters.csv"))
+    if config.parameters:
+        params = with_overrides(params, dict(config.parameters))
+    return params
+
+
 def plan(dataset: Dataset, config: PlanConfig, *,
          forecast: pd.DataFrame | None = None) -> PlanRun:
     """Run the whole planning pipeline.
@@ -409,10 +438,11 @@ def plan(dataset: Dataset, config: PlanConfig, *,
     recipients, donors = select_regions(dataset, config)
     check_inputs(dataset, config, recipients, donors)
     exact = official_pairs(dataset, config, recipients, donors)
-    source = dataset if len(dataset.parameters) else load_builtin("hubei-2020")
-    params = parameter_values(source.parameters, source=str(source.path / "parameters.csv"))
-    if config.parameters:
-        params = with_overrides(params, dict(config.parameters))
+    params = run_parameters(dataset, config)
+    norms = read_norms()
+    if config.norms not in norm_sets(norms):
+        raise ConfigError(f"setting 'norms' (--norms) = '{config.norms}': no such staffing "
+                          f"norm set; known: {', '.join(norm_sets(norms))}")
     notes: list[str] = []
     if forecast is not None:
         check_forecast(forecast, config, recipients)
@@ -428,11 +458,54 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         raise ConfigError(f"setting 'planning_quantile' (--quantile) = "
                           f"{config.planning_quantile}: not a forecast quantile level; use "
                           f"one of {sorted(levels.tolist())}")
-    needs = compute_needs(forecast, params)
+    st = pair_on_forecast(dataset, config, params, forecast=forecast, recipients=recipients,
+                          donors=donors, exact=exact, norms=norms)
+    metrics: dict[str, Any] = {"pairaid": plan_metrics(st.result, st.gaps, st.caps)}
+    if st.official is not None:
+        key = OFFICIAL_KEY_PREFIX + config.official_round.isoformat().replace("-", "_")  # type: ignore[union-attr]
+        metrics[key] = plan_metrics(st.official, st.gaps, st.caps)
+    metrics["staff_cap"] = st.cap
+    return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
+                   parameters=params, problem=st.problem, options=st.options,
+                   forecast=forecast, observed=observed_series(dataset.cases, recipients),
+                   needs=st.needs, gaps=st.gaps, donor_capacities=st.caps,
+                   distances=st.distances, plan=st.result, official=st.official,
+                   metrics=metrics, notes=tuple(notes))
+
+
+@dataclass(frozen=True, eq=False)
+class Stages:
+    """Tables and results of the stages after the forecast (see :func:`pair_on_forecast`)."""
+
+    needs: pd.DataFrame
+    gaps: pd.DataFrame
+    caps: pd.DataFrame
+    distances: pd.DataFrame
+    problem: PairingProblem
+    options: PairingOptions
+    official: PairingResult | None
+    cap: float | None
+    result: PairingResult
+
+
+def pair_on_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float], *,
+                     forecast: pd.DataFrame, recipients: list[str], donors: list[str],
+                     exact: list[tuple[str, str]] | None,
+                     norms: pd.DataFrame | None = None) -> Stages:
+    """Needs, gaps, donor capacities and both pairings (official and pairaid's) from a
+    forecast: the part of :func:`plan` after forecasting, reused by the sensitivity run.
+
+    Raises
+    ------
+    pairaid.errors.InfeasibleError, pairaid.errors.ConfigError
+        As :func:`solve_in_plan_terms`.
+    """
+    needs = compute_needs(forecast, params, norms=norms, norm_set=config.norms)
     gaps = compute_gaps(needs, dataset.capacities, quantile=config.planning_quantile,
                         parameters=params)
     caps = donor_capacities(dataset.capacities, dataset.cases, donors=donors,
-                            decision_date=config.decision_date, parameters=params)
+                            decision_date=config.decision_date, parameters=params,
+                            norm_set=config.norms)
     if dataset.distances is not None:
         dist = dataset.distances[dataset.distances["donor_code"].isin(donors)
                                  & dataset.distances["recipient_code"].isin(recipients)]
@@ -458,16 +531,8 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         cap = float(official.flows["quantity"].sum())
     options = pairing_options(config, max_total_sent=cap)
     result = solve_in_plan_terms(problem, options)
-    metrics: dict[str, Any] = {"pairaid": plan_metrics(result, gaps, caps)}
-    if official is not None:
-        key = OFFICIAL_KEY_PREFIX + config.official_round.isoformat().replace("-", "_")  # type: ignore[union-attr]
-        metrics[key] = plan_metrics(official, gaps, caps)
-    metrics["staff_cap"] = cap
-    return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
-                   parameters=params, problem=problem, options=options, forecast=forecast,
-                   observed=observed_series(dataset.cases, recipients), needs=needs,
-                   gaps=gaps, donor_capacities=caps, distances=dist, plan=result,
-                   official=official, metrics=metrics, notes=tuple(notes))
+    return Stages(needs=needs, gaps=gaps, caps=caps, distances=dist, problem=problem,
+                  options=options, official=official, cap=cap, result=result)
 
 
 @dataclass(frozen=True, eq=False)

@@ -203,6 +203,10 @@ PARAMETERS = TableSchema(
         _c("name", "str", "", "parameter name", pattern=r"^[a-z][a-z0-9_]*$"),
         _c("value", "float", "", "value, in `unit`"),
         _c("unit", "str", "", "unit of the value"),
+        _c("low", "float", "", "low end of the plausible range (sensitivity run), in `unit`",
+           nullable=True, required=False),
+        _c("high", "float", "", "high end of the plausible range, in `unit`", nullable=True,
+           required=False),
         _c("source", "str", "", "where the value comes from"),
         _c("note", "str", "", "remarks", nullable=True, required=False),
     ),
@@ -297,6 +301,31 @@ SCHEDULE = TableSchema(
     ),
 )
 
+DEPLOYMENTS = TableSchema(
+    name="deployments",
+    description="Medical staff actually sent by donors to recipients (reported figures), "
+    "the evidence that ``pairaid check-needs`` compares the model's needs with.",
+    key=("donor_code", "recipient_code", "date", "figure_type", "source"),
+    foreign_keys={"donor_code": "regions", "recipient_code": "regions"},
+    columns=(
+        _c("donor_code", "str", "", "donor region code", pattern=REGION_CODE),
+        _c("recipient_code", "str", "", "recipient region code", pattern=REGION_CODE),
+        _c("date", "date", "", "date the figure refers to (as of)"),
+        _c("figure_type", "str", "", "cumulative (all staff sent so far) or batch (one team)",
+           allowed=("cumulative", "batch")),
+        _c("staff", "int", "persons", "medical staff, all cadres", min_value=0),
+        _c("doctors", "int", "persons", "doctors among them (empty = not given)",
+           nullable=True, required=False, min_value=0),
+        _c("nurses", "int", "persons", "nurses among them (empty = not given)",
+           nullable=True, required=False, min_value=0),
+        _c("source", "str", "", "where the figure was read (URL or citation)"),
+        _c("confidence", "str", "", "H, M or L", nullable=True, required=False,
+           allowed=("H", "M", "L")),
+        _c("note", "str", "", "remarks (the phrase quoted, caveats)", nullable=True,
+           required=False),
+    ),
+)
+
 INPUT_TABLES: dict[str, TableSchema] = {
     "regions": REGIONS,
     "cases": CASES,
@@ -304,6 +333,7 @@ INPUT_TABLES: dict[str, TableSchema] = {
     "pairings": PAIRINGS,
     "parameters": PARAMETERS,
     "distances": DISTANCES,
+    "deployments": DEPLOYMENTS,
 }
 """Tables a data-set folder may hold, each as ``<name>.csv``."""
 
