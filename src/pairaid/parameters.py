@@ -153,14 +153,13 @@ def _range_problems(table: pd.DataFrame, *, source: str,
                                       table["value"].astype(float),
                                       table["low"].astype(float), table["high"].astype(float),
                                       strict=True):
-        if np.isnan(low) != np.isnan(high):
-            problems.append(Problem(source, f"'{name}': give both low and high or neither",
-                                    rows.get(name), "low"))
-        elif not np.isnan(low) and not low <= value <= high:
+        if np.isnan(low) or np.isnan(high):
+            continue  # no range (a half range is ignored: the sensitivity run skips it)
+        if not low <= value <= high:
             problems.append(Problem(source, f"'{name}': value {value:g} is not within its "
                                     f"range low {low:g} … high {high:g}", rows.get(name),
                                     "low"))
-        elif not np.isnan(low) and name in limits and not (
+        elif name in limits and not (
                 limits[name][0] <= low and high <= limits[name][1]):
             problems.append(Problem(source, f"'{name}': range {low:g} … {high:g} leaves the "
                                     f"valid range [{limits[name][0]:g}, {limits[name][1]:g}]",
