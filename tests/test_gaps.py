@@ -17,8 +17,13 @@ SHARES = {"covid_share_beds": 0.2, "covid_share_staff": 0.1}
 
 
 def test_c0003_icu_overflow_is_shown_everywhere(tmp_path, capsys):
-    # c0003: ICU need 0.05 x 1,000 = 50 a day; 10 ICU beds x covid_share_beds 0.2 = 2
-    # available, so 48 ICU beds a day short; it was read and never compared
+    # c0003: ICU need = critical patients in care. The case README computed it with the
+    # incident share (0.05 x 1,000 = 50); since the census mix weighs each class by its
+    # length of stay (issue 9), the critical share in care is
+    # 0.05 x 21 / (0.81 x 13 + 0.14 x 19 + 0.05 x 21) = 1.05 / 14.24, so 1,000 patients need
+    # 73.7 ICU beds; 10 ICU beds x covid_share_beds 0.2 = 2 available: 71.7 a day short.
+    # It was read and never compared.
+    icu_need = 1000 * 0.05 * 21 / (0.81 * 13 + 0.14 * 19 + 0.05 * 21)
     out = tmp_path / "run"
     data = CASES / "c0003"
     code = main(["plan", "--data", str(data / "data"), "--date", "2020-02-10", "--horizon",
@@ -27,17 +32,19 @@ def test_c0003_icu_overflow_is_shown_everywhere(tmp_path, capsys):
                  str(out)])
     assert code == 0
     printed = " ".join(capsys.readouterr().out.split())
-    assert "ICU beds in Ezhou: 48 a day (need 50, available 2, 2020-02-11)" in printed
+    assert (f"ICU beds in Ezhou: {icu_need - 2:.0f} a day (need {icu_need:.0f}, available 2, "
+            "2020-02-11)") in printed
     gaps = pd.read_csv(out / "gaps.csv", dtype={"region_code": str})
     icu = gaps[gaps["resource"] == "icu_beds"]
     assert list(icu["date"]) == [f"2020-02-{d}" for d in range(11, 18)]
-    assert np.allclose(icu["need"], 50) and np.allclose(icu["available"], 2)
-    assert np.allclose(icu["gap"], 48)
+    assert np.allclose(icu["need"], icu_need) and np.allclose(icu["available"], 2)
+    assert np.allclose(icu["gap"], icu_need - 2)
     page = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="heat-icu_beds"' in page and "Gaps that pairing does not close" in page
     assert "beds and ICU beds are reported only" in page
     sheet = pd.read_excel(out / "plan.xlsx", sheet_name="gaps")
-    assert (sheet.loc[sheet["resource"] == "icu_beds", "gap [beds or staff per day]"] == 48).all()
+    icu_sheet = sheet.loc[sheet["resource"] == "icu_beds", "gap [beds or staff per day]"]
+    assert np.allclose(icu_sheet.astype(float), icu_need - 2, atol=0.05)
 
 
 def _needs(resources: list[str]) -> pd.DataFrame:

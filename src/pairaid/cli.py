@@ -316,8 +316,9 @@ def cli() -> None:
 @click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
               help="Override a parameter of parameters.csv, e.g. covid_share_staff=0.05.")
 @click.option("--norms", help="Staffing norm set: covid-2020 (WHO workforce estimator, "
-              "COVID-19 shifts) or ordinary (pre-2020 ward/ICU minimums) [default "
-              "covid-2020].")
+              "COVID-19 shifts), ordinary (pre-2020 ward/ICU minimums) or parameters.csv (the "
+              "data set's own staff-per-patient ratios) [default: the data set's ratios if "
+              "its parameters.csv has them, else covid-2020].")
 @click.option("--sensitivity", is_flag=True,
               help="Also run every parameter with a plausible range at its low and high "
               "value (one at a time) and show which move the gap and the pairing most.")
@@ -526,7 +527,9 @@ def _print_dispatch(run: Any, dispatches: dict[str, Any]) -> None:
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
               help="Last day of the observed census; deployments count up to it "
               "[default for hubei-2020: 2020-02-29; else the last deployment date].")
-@click.option("--norms", help="Staffing norm set [default covid-2020].")
+@click.option("--norms", help="Staffing norm set: covid-2020, ordinary or parameters.csv "
+              "[default: the data set's own ratios if its parameters.csv has them, else "
+              "covid-2020].")
 @click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
               help="Override a parameter of parameters.csv (repeatable).")
 @click.option("--out", type=click.Path(path_type=Path),
@@ -541,7 +544,7 @@ def check_needs_command(data_dir: Path | None, dataset: str | None, recipients: 
     from pairaid.datasets import load_builtin, load_dataset
     from pairaid.errors import ConfigError
     from pairaid.io import prepare_run_folder, write_csv, write_json
-    from pairaid.needs import read_norms
+    from pairaid.needs import default_norm_set, norms_for
     from pairaid.needs_check import check_needs, check_window
     from pairaid.pipeline import run_parameters, select_regions
 
@@ -568,16 +571,16 @@ def check_needs_command(data_dir: Path | None, dataset: str | None, recipients: 
     if first > last:
         raise ConfigError(f"--from {first} is after --to {last}")
     params = run_parameters(data, config)
-    norm_table = read_norms()
+    norm_set = config.norms or default_norm_set(params)
     result = check_needs(data.cases, data.capacities, data.deployments, params,
-                         recipients=chosen, start=first, end=last, norms=norm_table,
-                         norm_set=config.norms)
-    _print_needs_check(result, data.region_names("en"), config.norms)
+                         recipients=chosen, start=first, end=last, norms=norms_for(params),
+                         norm_set=norm_set)
+    _print_needs_check(result, data.region_names("en"), norm_set)
     if out is not None:
         folder = prepare_run_folder(out, force=force,
                                     owned=("needs_check.csv", "needs_check.json"))
         write_csv(result.table, folder / "needs_check.csv")
-        write_json(result.summary() | {"dataset": data.name, "norms": config.norms,
+        write_json(result.summary() | {"dataset": data.name, "norms": norm_set,
                                        "parameters": params},
                    folder / "needs_check.json")
         console.print(f"written: {folder / 'needs_check.csv'}, needs_check.json")

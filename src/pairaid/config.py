@@ -78,10 +78,12 @@ class PlanConfig(BaseModel):
         Random seed of the forecast's bootstrap.
     parameters : dict of str to float
         Overrides of the data set's ``parameters.csv`` values (same names and units).
-    norms : str
+    norms : str or None
         Staffing norm set (``data/norms/staffing_norms.csv``): ``covid-2020`` (WHO Health
         Workforce Estimator hours per patient-day, COVID-19 isolation-ward shifts) or
-        ``ordinary`` (pre-2020 Chinese ward and ICU staffing minimums).
+        ``ordinary`` (pre-2020 Chinese ward and ICU staffing minimums), or
+        ``parameters.csv`` (the data set's own staff-per-patient ratios). ``None``: the data
+        set's own ratios if its parameters.csv gives them, else ``covid-2020``.
     mode : {"1:1", "k:1", "1:k", "m:n"} or None
         Pairing mode: ``1:1`` one donor per recipient and one recipient per donor; ``k:1``
         up to ``k`` donors per recipient, one recipient per donor; ``1:k`` one donor per
@@ -135,7 +137,7 @@ class PlanConfig(BaseModel):
     mip_rel_gap: float = Field(0.0, ge=0, lt=1)
     seed: int = 0
     parameters: dict[str, float] = Field(default_factory=dict)
-    norms: str = "covid-2020"
+    norms: str | None = None
     mode: Literal["1:1", "k:1", "1:k", "m:n"] | None = None
     k_per_recipient: dict[str, int] = Field(default_factory=dict)
     max_distance_km: float | None = Field(None, gt=0)

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pairaid.needs import DEFAULT_NORM_SET, per_patient_needs
+from pairaid.needs import per_patient_needs
 from pairaid.rounding import snap_whole, whole_floor
 from pairaid.schemas import STAFF_RESOURCES
 
@@ -108,7 +108,7 @@ def census_on(cases: pd.DataFrame, day: date) -> pd.DataFrame:
 def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
                      donors: Sequence[str], decision_date: date,
                      parameters: Mapping[str, float],
-                     norm_set: str = DEFAULT_NORM_SET) -> pd.DataFrame:
+                     norm_set: str | None = None) -> pd.DataFrame:
     """Staff each donor can send.
 
     Parameters
@@ -124,8 +124,9 @@ def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
     parameters : mapping of str to float
         ``deployable_share`` [fraction] and the needs parameters of
         :func:`pairaid.needs.per_patient_needs`.
-    norm_set : str
-        Staffing norm set for the donor's own need (as for the recipients).
+    norm_set : str, optional
+        Staffing norm set for the donor's own need (as for the recipients; default
+        :func:`pairaid.needs.default_norm_set`).
 
     Returns
     -------

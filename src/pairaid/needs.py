@@ -47,7 +47,21 @@ SEVERITIES = ("mild", "severe", "critical")
 
 BED_RESOURCES = ("beds", "icu_beds", "ventilators")
 DEFAULT_NORM_SET = "covid-2020"
-"""Staffing norm set used unless ``--norms`` names another."""
+"""Staffing norm set used unless ``--norms`` names another or the data set's
+``parameters.csv`` gives its own staff-per-patient ratios (:data:`PARAMETER_NORM_SET`)."""
+
+PARAMETER_NORM_SET = "parameters.csv"
+"""Name of the norm set a data set defines in its ``parameters.csv`` with the ratio
+parameters ``doctors_per_ward_patient``, ``nurses_per_ward_patient``,
+``doctors_per_icu_patient`` and ``nurses_per_icu_patient`` [staff per patient] (ward ratios
+apply to mild and severe patients, ICU ratios to critical ones)."""
+
+RATIO_PARAMETERS = ("doctors_per_ward_patient", "nurses_per_ward_patient",
+                    "doctors_per_icu_patient", "nurses_per_icu_patient")
+SHIFT_PARAMETERS = ("shift_hours", "icu_shift_hours", "shifts_per_week",
+                    "staff_absence_share")
+"""Parameters the hours-based norm sets need to turn hours into staff."""
+LOS_PARAMETERS = ("los_mild_days", "los_severe_days", "los_critical_days")
 
 NORM_COLUMNS = ("norm_set", "cadre", "severity", "hours_per_patient_day",
                 "staff_per_patient", "source")
@@ -133,6 +147,54 @@ def read_norms(path: Path | None = None) -> pd.DataFrame:
     return out
 
 
+def parameter_norms(parameters: Mapping[str, float]) -> pd.DataFrame | None:
+    """The norm set a data set gives as ratio parameters (:data:`PARAMETER_NORM_SET`), or
+    ``None`` if its parameters have none of :data:`RATIO_PARAMETERS`.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If only some of the four ratio parameters are given.
+    """
+    given = [n for n in RATIO_PARAMETERS if n in parameters]
+    if not given:
+        return None
+    if len(given) < len(RATIO_PARAMETERS):
+        missing = sorted(set(RATIO_PARAMETERS) - set(given))
+        raise ConfigError(f"parameters.csv gives {given} but not {missing}: staff-per-patient "
+                          "ratios need all four (ward and ICU, doctors and nurses)")
+    rows = []
+    for cadre in ("doctors", "nurses"):
+        ward = parameters[f"{cadre}_per_ward_patient"]
+        icu = parameters[f"{cadre}_per_icu_patient"]
+        for sev, ratio in (("mild", ward), ("severe", ward), ("critical", icu)):
+            rows.append((cadre, sev, ratio))
+    icu_nurses = parameters["nurses_per_icu_patient"]
+    rows += [("icu_nurses", "mild", 0.0), ("icu_nurses", "severe", 0.0),
+             ("icu_nurses", "critical", icu_nurses)]
+    return pd.DataFrame({"norm_set": PARAMETER_NORM_SET, "cadre": [r[0] for r in rows],
+                         "severity": [r[1] for r in rows],
+                         "hours_per_patient_day": np.nan,
+                         "staff_per_patient": [float(r[2]) for r in rows],
+                         "source": "the data set's parameters.csv"})
+
+
+def norms_for(parameters: Mapping[str, float],
+              norms: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``norms`` (default: the built-in table) plus the data set's own ratio norm set."""
+    table = _builtin_norms() if norms is None else norms
+    own = parameter_norms(parameters)
+    if own is None or PARAMETER_NORM_SET in set(table["norm_set"]):
+        return table
+    return pd.concat([table, own], ignore_index=True)
+
+
+def default_norm_set(parameters: Mapping[str, float]) -> str:
+    """:data:`PARAMETER_NORM_SET` if the parameters give ratios, else :data:`DEFAULT_NORM_SET`."""
+    return PARAMETER_NORM_SET if any(n in parameters for n in RATIO_PARAMETERS) \
+        else DEFAULT_NORM_SET
+
+
 def norm_sets(norms: pd.DataFrame | None = None) -> list[str]:
     """Names of the norm sets in ``norms`` (default: the built-in table)."""
     table = _builtin_norms() if norms is None else norms
@@ -175,6 +237,10 @@ def census_mix(parameters: Mapping[str, float]) -> dict[str, float]:
     >>> {k: round(v, 4) for k, v in census_mix(p).items()}
     {'mild': 0.6667, 'severe': 0.25, 'critical': 0.0833}
     """
+    if not all(n in parameters for n in LOS_PARAMETERS):
+        # no lengths of stay by severity (e.g. a data set with the older parameter set):
+        # equal stays, so the census has the incident mix
+        return {s: parameters[f"share_{s}"] for s in SEVERITIES}
     weights = {s: parameters[f"share_{s}"] * parameters[f"los_{s}_days"] for s in SEVERITIES}
     total = sum(weights.values())
     if total <= 0:
@@ -195,7 +261,7 @@ def staff_hours_per_day(parameters: Mapping[str, float], severity: str) -> float
 
 def roster_per_patient(parameters: Mapping[str, float], *,
                        norms: pd.DataFrame | None = None,
-                       norm_set: str = DEFAULT_NORM_SET) -> pd.DataFrame:
+                       norm_set: str | None = None) -> pd.DataFrame:
     """Staff on the roster per patient in care, by cadre and severity.
 
     Parameters
@@ -204,9 +270,10 @@ def roster_per_patient(parameters: Mapping[str, float], *,
         ``shift_hours``, ``icu_shift_hours`` [h per shift], ``shifts_per_week``
         [shifts/week], ``staff_absence_share`` [fraction of the roster absent].
     norms : pandas.DataFrame, optional
-        Norms table (:func:`read_norms`); default the built-in one.
-    norm_set : str
-        Which norm set.
+        Norms table (:func:`read_norms`); default the built-in one. The data set's own
+        ratio norm set (:func:`parameter_norms`) is added to it.
+    norm_set : str, optional
+        Which norm set; default :func:`default_norm_set`.
 
     Returns
     -------
@@ -219,19 +286,28 @@ def roster_per_patient(parameters: Mapping[str, float], *,
     Raises
     ------
     pairaid.errors.ConfigError
-        If ``norm_set`` is not in the table.
+        If ``norm_set`` is not in the table, or it is hours-based and a parameter of
+        :data:`SHIFT_PARAMETERS` is missing.
 
     Examples
     --------
     One mild patient, 3.5 nurse-hours a day, 6-hour shifts, 6 shifts a week, 5 % absent:
     3.5 / (6 × 6 / 7) / 0.95 = 0.716 nurses on the roster.
     """
-    table = _builtin_norms() if norms is None else norms
+    table = norms_for(parameters, norms)
+    norm_set = norm_set or default_norm_set(parameters)
     sel = table[table["norm_set"] == norm_set]
     if sel.empty:
         raise ConfigError(f"setting 'norms' (--norms) = '{norm_set}': no such norm set; "
-                          f"known: {norm_sets(table)}")
-    present = 1.0 - parameters["staff_absence_share"]
+                          f"known: {', '.join(norm_sets(table))}")
+    if sel["hours_per_patient_day"].notna().any():
+        missing = [n for n in SHIFT_PARAMETERS if n not in parameters]
+        if missing:
+            raise ConfigError(f"norm set '{norm_set}' counts staff-hours and needs the "
+                              f"parameter(s) {missing} (hours per shift, shifts per week, "
+                              "share absent) to turn them into staff; add them to "
+                              "parameters.csv or choose --norms ordinary")
+    present = 1.0 - parameters.get("staff_absence_share", 0.0)
     rows = []
     for cadre, sev, hours, ratio in zip(sel["cadre"], sel["severity"],
                                         sel["hours_per_patient_day"],
@@ -245,7 +321,7 @@ def roster_per_patient(parameters: Mapping[str, float], *,
 
 
 def per_patient_needs(parameters: Mapping[str, float], *,
-                      norms: pd.DataFrame | None = None, norm_set: str = DEFAULT_NORM_SET,
+                      norms: pd.DataFrame | None = None, norm_set: str | None = None,
                       mix: Mapping[str, float] | None = None) -> dict[str, float]:
     """Expected need per patient in care, by resource.
 
@@ -293,7 +369,7 @@ def per_patient_needs(parameters: Mapping[str, float], *,
 
 def compute_needs(forecast: pd.DataFrame, parameters: Mapping[str, float], *,
                   norms: pd.DataFrame | None = None,
-                  norm_set: str = DEFAULT_NORM_SET) -> pd.DataFrame:
+                  norm_set: str | None = None) -> pd.DataFrame:
     """Needs per region, day, resource and quantile from the census forecast.
 
     Parameters

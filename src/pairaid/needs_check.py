@@ -17,7 +17,7 @@ from scipy.stats import spearmanr
 
 from pairaid.errors import InputError, Problem
 from pairaid.forecast.backtest import observed_values
-from pairaid.needs import DEFAULT_NORM_SET, per_patient_needs
+from pairaid.needs import per_patient_needs
 from pairaid.schemas import STAFF_RESOURCES
 
 CHECK_COLUMNS = (
@@ -158,7 +158,7 @@ def deployed_by(deployments: pd.DataFrame, *, recipients: Sequence[str],
 def check_needs(cases: pd.DataFrame, capacities: pd.DataFrame, deployments: pd.DataFrame,
                 parameters: Mapping[str, float], *, recipients: Sequence[str], start: date,
                 end: date, norms: pd.DataFrame | None = None,
-                norm_set: str = DEFAULT_NORM_SET) -> NeedsCheck:
+                norm_set: str | None = None) -> NeedsCheck:
     """Compare the model's external staff need at the peak with the staff deployed.
 
     For each recipient and each day of ``start`` … ``end`` with a known observed census

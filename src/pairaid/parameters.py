@@ -23,11 +23,13 @@ import pandas as pd
 from pairaid.errors import ConfigError, InputError, Problem
 
 NEEDS_PARAMETERS = (
-    "share_mild", "share_severe", "share_critical", "los_mild_days", "los_severe_days",
-    "los_critical_days", "share_ventilated_of_critical", "beds_per_patient", "shift_hours",
-    "icu_shift_hours", "shifts_per_week", "staff_absence_share",
+    "share_mild", "share_severe", "share_critical", "share_ventilated_of_critical",
+    "beds_per_patient",
 )
-"""Parameters :func:`pairaid.needs.compute_needs` uses."""
+"""Parameters :func:`pairaid.needs.compute_needs` always needs. Also used when given: the
+lengths of stay by severity (``los_*_days``; without them the census has the incident mix),
+the shift parameters (required by hours-based norm sets, :data:`pairaid.needs.SHIFT_PARAMETERS`)
+and staff-per-patient ratios (:data:`pairaid.needs.RATIO_PARAMETERS`)."""
 
 CAPACITY_PARAMETERS = ("covid_share_beds", "covid_share_staff", "deployable_share")
 """Parameters :mod:`pairaid.gaps` uses."""
@@ -85,8 +87,7 @@ def check_values(values: dict[str, float], *, source: str,
                                     f"sum to 1, not {total:.4f}", rows.get("share_mild"),
                                     "value"))
             return problems
-    needed = ("share_mild", "share_severe", "share_critical", "los_mild_days",
-              "los_severe_days", "los_critical_days", "beds_per_patient")
+    needed = ("share_mild", "share_severe", "share_critical", "beds_per_patient")
     if all(n in values for n in needed):
         from pairaid.needs import census_mix
 

@@ -23,7 +23,7 @@ from pairaid.forecast.backtest import observed_values
 from pairaid.gaps import compute_gaps, donor_capacities
 from pairaid.geo import distance_table
 from pairaid.metrics import plan_metrics
-from pairaid.needs import compute_needs, norm_sets, read_norms
+from pairaid.needs import compute_needs, default_norm_set, norm_sets, norms_for
 from pairaid.pairing import (
     PairingOptions,
     PairingProblem,
@@ -439,9 +439,10 @@ def plan(dataset: Dataset, config: PlanConfig, *,
     check_inputs(dataset, config, recipients, donors)
     exact = official_pairs(dataset, config, recipients, donors)
     params = run_parameters(dataset, config)
-    norms = read_norms()
-    if config.norms not in norm_sets(norms):
-        raise ConfigError(f"setting 'norms' (--norms) = '{config.norms}': no such staffing "
+    norms = norms_for(params)
+    norm_set = config.norms or default_norm_set(params)
+    if norm_set not in norm_sets(norms):
+        raise ConfigError(f"setting 'norms' (--norms) = '{norm_set}': no such staffing "
                           f"norm set; known: {', '.join(norm_sets(norms))}")
     notes: list[str] = []
     if forecast is not None:
@@ -465,6 +466,7 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         key = OFFICIAL_KEY_PREFIX + config.official_round.isoformat().replace("-", "_")  # type: ignore[union-attr]
         metrics[key] = plan_metrics(st.official, st.gaps, st.caps)
     metrics["staff_cap"] = st.cap
+    metrics["norms"] = norm_set
     return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
                    parameters=params, problem=st.problem, options=st.options,
                    forecast=forecast, observed=observed_series(dataset.cases, recipients),

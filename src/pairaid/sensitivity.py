@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pairaid.errors import PairaidError
-from pairaid.needs import read_norms
+from pairaid.needs import norms_for
 from pairaid.parameters import parameter_ranges
 from pairaid.pipeline import PlanRun, official_pairs, pair_on_forecast, run_parameter_table
 from pairaid.schemas import STAFF_RESOURCES
@@ -55,7 +55,6 @@ def sensitivity(run: PlanRun) -> pd.DataFrame:
     """
     table = run_parameter_table(run.dataset)
     ranges = parameter_ranges(table)
-    norms = read_norms()
     exact = official_pairs(run.dataset, run.config, run.recipients, run.donors)
     base_gap, base_cities = _staff_gap(run.gaps)
     base_pairs = _pairs(run.plan)
@@ -78,7 +77,7 @@ def sensitivity(run: PlanRun) -> pd.DataFrame:
             try:
                 st = pair_on_forecast(run.dataset, run.config, params, forecast=run.forecast,
                                       recipients=run.recipients, donors=run.donors,
-                                      exact=exact, norms=norms)
+                                      exact=exact, norms=norms_for(params))
             except PairaidError as err:
                 variants.append(row | {"gap_staff_days": float("nan"),
                                        "gap_change_share": float("nan"),
