@@ -263,7 +263,7 @@ def test_a_plan_stopped_by_the_time_limit_says_so(capsys) -> None:
     config = SimpleNamespace(time_limit=60.0, burden_max_weight=2.0,
                              burden_deviation_weight=0.0)
     stopped = SimpleNamespace(status=SolveStatus.TIME_LIMIT_FEASIBLE, mip_gap=0.034,
-                              bound=12.5)
+                              bound=12.5, formulation="compact")
     _print_solver_note(SimpleNamespace(plan=stopped, config=config))
     printed = " ".join(capsys.readouterr().out.split())
     assert "not proven optimal" in printed and "within 3.40% of the bound 12.500" in printed

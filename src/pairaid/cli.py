@@ -193,7 +193,7 @@ FLAG_OF = {
     "change_cost": "--change-cost", "m_per_donor": "--m-donor", "fixed_pairs": "--fix",
     "forbidden_pairs": "--forbid", "planning_quantile": "--quantile", "model": "--model",
     "demand_file": "--demand", "time_limit": "--time-limit", "parameters": "--param",
-    "norms": "--norms",
+    "norms": "--norms", "mip_rel_gap": "--mip-rel-gap",
 }
 """The ``pairaid plan`` flag of each setting, named in error messages."""
 
@@ -217,25 +217,35 @@ def _refuse_flags_that_mode_overrides(mode: str | None, k: int | None, m: int | 
 
 
 def _print_solver_note(run: Any) -> None:
-    """Say so when pairaid's plan is not proven optimal (the solver hit its time limit)."""
+    """Say what the solver proved when pairaid's plan is not proven optimal."""
     result = run.plan
-    if result.status.value == "optimal":
+    status = result.status.value
+    if status == "optimal":
         return
-    if not result.status.value.startswith("time_limit"):
+    if status == "optimal_within_gap":
+        console.print(escape(
+            f"Note: pairaid's plan is optimal only within the requested gap: the solver "
+            f"stopped once it was within {run.config.mip_rel_gap:.2%} of the best possible "
+            f"(mip_rel_gap); the plan is within {result.mip_gap:.2%} of the bound "
+            f"{result.bound:,.3f}. Use --mip-rel-gap 0 to prove optimality."))
+        return
+    if not status.startswith("time_limit"):
         # e.g. the transportation method at large scale: a repaired plan with a certified gap
         console.print(escape(
-            f"Note: pairaid's plan is not proven optimal (status {result.status.value}, "
+            f"Note: pairaid's plan is not proven optimal (status {status}, "
             f"method {result.formulation}); it is within {result.mip_gap:.2%} of the bound "
             f"{result.bound:,.3f}."))
         return
     slow = (" Fairness terms (--fairness) make the model much harder; a smaller weight or a"
             " longer limit helps." if run.config.burden_max_weight > 0
             or run.config.burden_deviation_weight > 0 else "")
+    within = (f"within {result.mip_gap:.2%} of the bound {result.bound:,.3f}"
+              if math.isfinite(result.mip_gap) else "not bounded yet (no bound proven)")
     console.print(escape(
         f"Note: pairaid's plan is not proven optimal: the solver stopped at its time limit "
-        f"({run.config.time_limit:g} s) with status {result.status.value}; the best plan "
-        f"found is within {result.mip_gap:.2%} of the bound {result.bound:,.3f}. Raise "
-        f"--time-limit for a smaller gap.{slow}"))
+        f"({run.config.time_limit:g} s) with status {status} (method "
+        f"{result.formulation}); the best plan found is {within}. Raise --time-limit for "
+        f"a smaller gap.{slow}"))
 
 
 def _print_explanation(run: Any, why: Any) -> None:
@@ -332,6 +342,9 @@ def cli() -> None:
 @click.option("--no-official", is_flag=True,
               help="Skip the comparison with history (and so its staff cap).")
 @click.option("--time-limit", type=float, help="Solver time limit [s].")
+@click.option("--mip-rel-gap", "mip_rel_gap", type=float,
+              help="Stop once the plan is proven within this relative gap of the best "
+              "possible, e.g. 0.01 [fraction; default 0 = prove optimality].")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Run folder [default: pairaid-out/<data set>-<date>/].")
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
@@ -364,7 +377,8 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          planning_quantile: float | None, model: str | None,
          demand_file: Path | None,
          no_staff_cap: bool, no_official: bool, time_limit: float | None,
-         out: Path | None, force: bool, report: bool, xlsx: bool, dispatch_: bool,
+         mip_rel_gap: float | None, out: Path | None, force: bool, report: bool, xlsx: bool,
+         dispatch_: bool,
          team_types: Path | None, travel_modes: Path | None, travel_mode: str | None,
          max_teams_away: int | None, max_departures: int | None,
          previous_schedule: Path | None, release_previous: bool) -> None:
@@ -390,7 +404,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         "fixed_pairs": [_pair(t, "--fix") for t in fix] or None,
         "forbidden_pairs": [_pair(t, "--forbid") for t in forbid] or None,
         "planning_quantile": planning_quantile, "model": model, "demand_file": demand_file,
-        "time_limit": time_limit,
+        "time_limit": time_limit, "mip_rel_gap": mip_rel_gap,
         "parameters": dict(_key_value(t, float, "--param",
                                           "NAME=VALUE (e.g. covid_share_staff=0.05)")
                                 for t in param) or None,

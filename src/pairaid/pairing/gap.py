@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pairaid.errors import ConfigError
-from pairaid.pairing.highs import INF, MipBuilder, SolveStatus
+from pairaid.pairing.highs import INF, MipBuilder, SolveStatus, proven_status
 from pairaid.pairing.orlib import GapInstance
 
 QUICK_PHASE = 0.05
@@ -181,7 +181,7 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     quick = _highs(inst, sense, min(QUICK_PHASE * time_limit, time_limit), mip_rel_gap,
                    None)
     agent = quick.agent
-    if quick.status == SolveStatus.OPTIMAL:
+    if quick.status.proven:
         while worker.is_alive():  # repeat: the background run may not have started yet
             highs = box.get("highs")
             if highs is not None:
@@ -204,6 +204,6 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     if not np.isfinite(objective):
         return main
     proven = abs(objective - bound) <= mip_rel_gap * abs(objective) + 1e-6
-    status = SolveStatus.OPTIMAL if proven else SolveStatus.TIME_LIMIT_FEASIBLE
+    status = proven_status(objective, bound) if proven else SolveStatus.TIME_LIMIT_FEASIBLE
     return GapResult(inst.name, sense, objective, bound, status, time.perf_counter() - t0,
                      agent, "portfolio")

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
 from pairaid.pairing.gap import GapResult, check_assignment
-from pairaid.pairing.highs import SolveStatus
+from pairaid.pairing.highs import SolveStatus, proven_status
 from pairaid.pairing.orlib import GapInstance
 
 
@@ -49,8 +49,8 @@ def solve_gap_cpsat(inst: GapInstance, *, sense: str, time_limit: float,
         bound = float(solver.best_objective_bound)
     else:
         objective, bound = float("nan"), float(solver.best_objective_bound)
-    if code == cp_model.OPTIMAL:
-        status = SolveStatus.OPTIMAL
+    if code == cp_model.OPTIMAL:  # also when relative_gap_limit stopped the search
+        status = proven_status(objective, bound)
     elif code == cp_model.FEASIBLE:
         status = SolveStatus.TIME_LIMIT_FEASIBLE
     elif code == cp_model.INFEASIBLE:

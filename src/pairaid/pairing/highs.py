@@ -52,19 +52,43 @@ def new_highs() -> highspy.Highs:
 class SolveStatus(StrEnum):
     """Outcome of a solve, in the words a planner reads.
 
-    ``optimal`` means proven optimal within the requested relative gap (``mip_rel_gap``);
-    ``time_limit_feasible`` means the time limit stopped the search with a feasible plan
-    whose distance to the best bound is reported as ``mip_gap``; ``feasible`` means a plan
-    from a method that certifies a bound but does not search to optimality (the
-    large-scale transportation method), again with its ``mip_gap``.
+    ``optimal`` means proven optimal: the plan's objective is within :data:`PROVEN_GAP` of
+    the bound; ``optimal_within_gap`` means the solver stopped because the requested
+    relative gap (``mip_rel_gap`` > 0) was reached, so the plan is proven only within its
+    ``mip_gap`` of the best possible (HiGHS, like Gurobi, calls this "optimal":
+    ERGO-Code/HiGHS#1147); ``time_limit_feasible`` means the time limit stopped the search
+    with a feasible plan whose distance to the best bound is reported as ``mip_gap``;
+    ``feasible`` means a plan from a method that certifies a bound but does not search to
+    optimality (the large-scale transportation method), again with its ``mip_gap``.
     """
 
     OPTIMAL = "optimal"
+    OPTIMAL_WITHIN_GAP = "optimal_within_gap"
     FEASIBLE = "feasible"
     TIME_LIMIT_FEASIBLE = "time_limit_feasible"
     TIME_LIMIT_NO_SOLUTION = "time_limit_no_solution"
     INFEASIBLE = "infeasible"
     ERROR = "error"
+
+    @property
+    def proven(self) -> bool:
+        """The solver finished: optimal, or optimal within the requested gap."""
+        return self in (SolveStatus.OPTIMAL, SolveStatus.OPTIMAL_WITHIN_GAP)
+
+
+PROVEN_GAP = 1e-6
+"""Largest distance between a plan's objective and the bound that still counts as proven
+optimal, relative to the objective or absolute [objective units] (HiGHS' default
+``mip_abs_gap`` is also 1e-6)."""
+
+
+def proven_status(objective: float, bound: float) -> SolveStatus:
+    """``optimal`` when ``objective`` is within :data:`PROVEN_GAP` of ``bound``, else
+    ``optimal_within_gap`` (for a solver that stopped on its requested gap)."""
+    diff = abs(objective - bound)
+    if diff <= PROVEN_GAP or diff <= PROVEN_GAP * abs(objective):
+        return SolveStatus.OPTIMAL
+    return SolveStatus.OPTIMAL_WITHIN_GAP
 
 
 @dataclass(frozen=True)
@@ -261,6 +285,8 @@ class MipBuilder:
                 x = np.zeros(self.n_cols)
                 objective = bound = self.offset
                 gap = 0.0
+            elif is_mip:
+                status = proven_status(objective, bound)
         elif model_status == ms.kInfeasible:
             status = SolveStatus.INFEASIBLE
         elif model_status in (ms.kTimeLimit, ms.kInterrupt, ms.kSolutionLimit):

@@ -13,7 +13,7 @@ from pairaid.pairing import assignment, subsets, transport
 from pairaid.pairing.diagnose import diagnose
 from pairaid.pairing.evaluate import evaluate_plan
 from pairaid.pairing.greedy import greedy_plan
-from pairaid.pairing.highs import MipSolution, SolveStatus
+from pairaid.pairing.highs import MipSolution, SolveStatus, proven_status
 from pairaid.pairing.instance import Instance, build_instance
 from pairaid.pairing.lns import improve_plan
 from pairaid.pairing.model import PairingModel, build_model, extract, solve_model
@@ -124,7 +124,8 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
         bound = min(bound, plan.objective)
         gap = (plan.objective - bound) / max(abs(plan.objective), 1e-9)
         return PairingResult(
-            status=SolveStatus.OPTIMAL if gap <= max(options.mip_rel_gap, 1e-9)
+            status=proven_status(plan.objective, bound) if gap <= options.mip_rel_gap
+            or proven_status(plan.objective, bound) == SolveStatus.OPTIMAL
             else SolveStatus.FEASIBLE,
             objective=plan.objective, bound=bound, mip_gap=max(gap, 0.0),
             solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
@@ -152,8 +153,12 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
                               "no exact_pairs, no burden terms and at most "
                               f"{subsets.MAX_COLUMNS} donor subsets")
         smodel = subsets.build_subset_model(inst, options)
+        # a feasible start, so that a short time limit still returns a plan (c0014)
+        start_pairs, start_q = greedy_plan(inst, options)
+        start = subsets.start_from_plan(smodel, inst, start_pairs)
         sol = smodel.builder.solve(time_limit=_left(deadline),
-                                   mip_rel_gap=options.mip_rel_gap, threads=options.threads)
+                                   mip_rel_gap=options.mip_rel_gap, threads=options.threads,
+                                   start=start)
     else:
         model = build_model(inst, options)
         start_pairs, start_q = greedy_plan(inst, options)
@@ -168,10 +173,21 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
         raise InfeasibleError(
             "the solver found the pairing model infeasible although the degree limits, "
             "fixed and forbidden pairs are compatible; check max_total_sent and reserves")
+    if sol.x is None and sol.status == SolveStatus.TIME_LIMIT_NO_SOLUTION and use_subsets \
+            and start is not None:
+        # the solver found nothing better in time: the start plan is the best known one
+        plan = evaluate_plan(inst, options, start_pairs, start_q)
+        bound, gap = _bound_and_gap(inst, options, plan.objective, sol.bound)
+        return PairingResult(
+            status=SolveStatus.TIME_LIMIT_FEASIBLE, objective=plan.objective, bound=bound,
+            mip_gap=gap,
+            solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
+            shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
+            measures=plan.measures, formulation=f"{form}, greedy start")
     if sol.x is None:
         if sol.status == SolveStatus.TIME_LIMIT_NO_SOLUTION:
-            raise SolverError(f"no feasible plan found within time_limit={deadline - t0:g}"
-                              " s; raise time_limit or mip_rel_gap")
+            raise SolverError(f"no feasible plan found within the time limit "
+                              f"({deadline - t0:g} s); raise --time-limit")
         raise SolverError(f"the solver failed (status {sol.status.value})")
     if use_subsets:
         chosen, q = subsets.extract_subsets(smodel, inst, options, sol)
@@ -179,13 +195,29 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
         chosen, q = extract(model, inst, sol.x, integer_flows=options.integer_flows)
     plan = evaluate_plan(inst, options, chosen, q)
     bound = min(sol.bound, plan.objective) if np.isfinite(sol.bound) else sol.bound
+    gap = sol.mip_gap
+    if not np.isfinite(bound):
+        bound, gap = _bound_and_gap(inst, options, plan.objective, bound)
     return PairingResult(
-        status=sol.status, objective=plan.objective, bound=bound, mip_gap=sol.mip_gap,
+        status=sol.status, objective=plan.objective, bound=bound, mip_gap=gap,
         solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
         shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
         measures=plan.measures, diagnosis=None,
         formulation=form,
     )
+
+
+def _bound_and_gap(inst: Instance, options: PairingOptions, objective: float,
+                   bound: float) -> tuple[float, float]:
+    """The bound (capped at ``objective``) and relative gap of a plan; when the solver
+    proved no bound in time, the transportation method's flow bound where it applies
+    (a relaxation of the same objective), else (-inf, inf)."""
+    if not np.isfinite(bound) and transport.applicable(inst, options):
+        bound = transport.solve_transport(inst, options)[2]
+    if not np.isfinite(bound):
+        return float("-inf"), float("inf")
+    bound = min(bound, objective)
+    return bound, max((objective - bound) / max(abs(objective), 1e-9), 0.0)
 
 
 def solve_greedy(problem: PairingProblem, options: PairingOptions | None = None
@@ -220,7 +252,7 @@ def _solve_compact(model: PairingModel, inst: Instance, options: PairingOptions,
     t0 = time.perf_counter()
     first = solve_model(model, replace(options, time_limit=FIRST_PHASE * options.time_limit),
                         start_pairs, start_q)
-    if first.status == SolveStatus.OPTIMAL or first.x is None:
+    if first.status.proven or first.x is None:
         if first.x is None and first.status == SolveStatus.TIME_LIMIT_NO_SOLUTION:
             left = options.time_limit - (time.perf_counter() - t0)
             return solve_model(model, replace(options, time_limit=max(left, 0.1)))
@@ -234,8 +266,8 @@ def _solve_compact(model: PairingModel, inst: Instance, options: PairingOptions,
         bound = max(bound, last.bound)
         if last.x is not None and last.objective <= value + 1e-9:
             x, value = last.x, last.objective
-        if last.status == SolveStatus.OPTIMAL:
-            return MipSolution(SolveStatus.OPTIMAL, x, value, last.bound, last.mip_gap,
+        if last.status.proven:
+            return MipSolution(last.status, x, value, last.bound, last.mip_gap,
                                time.perf_counter() - t0)
     gap = max((value - bound) / max(abs(value), 1e-9), 0.0)
     return MipSolution(SolveStatus.TIME_LIMIT_FEASIBLE, x, value, bound, gap,

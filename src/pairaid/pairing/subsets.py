@@ -134,6 +134,34 @@ def build_subset_model(inst: Instance, options: PairingOptions) -> SubsetModel:
     return SubsetModel(b, x, cr, members, big_q)
 
 
+def start_from_plan(model: SubsetModel, inst: Instance, chosen: NDArray[np.bool_]
+                    ) -> NDArray[np.float64] | None:
+    """A warm start for the subset model from a plan's chosen pairs (P,), or None when the
+    plan is not one of the model's points (a recipient's donors are not one of its columns,
+    or a donor joins more recipients than it may).
+
+    Returns
+    -------
+    float array (columns,) or None
+        1 for the column of each recipient's chosen donors, 0 for the other subset columns,
+        NaN (left to HiGHS) for the other columns.
+    """
+    degree = np.bincount(inst.pair_d[chosen], minlength=len(inst.donors))
+    if (degree > inst.m).any():
+        return None
+    start = np.full(model.builder.n_cols, np.nan)
+    start[model.x] = 0.0
+    sizes = np.asarray([len(mem) for mem in model.members], dtype=np.int64)
+    for r in range(len(inst.recipients)):
+        target = np.sort(np.flatnonzero(chosen & (inst.pair_r == r)))
+        hit = [c for c in np.flatnonzero((model.col_r == r) & (sizes == target.size))
+               if np.array_equal(np.sort(model.members[c]), target)]
+        if not hit:
+            return None
+        start[model.x[hit[0]]] = 1.0
+    return start
+
+
 def extract_subsets(model: SubsetModel, inst: Instance, options: PairingOptions,
                     sol: MipSolution) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Chosen pairs (P,) and flows (P, S): each chosen subset's donors fill the recipient's

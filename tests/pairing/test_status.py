@@ -1,0 +1,149 @@
+"""Every solver status says no more than was proven, and every advice is runnable (issue 19,
+kind 3)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from pairaid.cli import _print_solver_note
+from pairaid.cli import plan as plan_command
+from pairaid.pairing import PairingOptions, solve
+from pairaid.pairing.highs import MipBuilder, MipSolution, SolveStatus, proven_status
+from pairaid.pairing.solve import SolverError
+
+from .helpers import make_problem
+
+PLAN_FLAGS = {opt for p in plan_command.params for opt in getattr(p, "opts", [])}
+
+
+def _problem():  # type: ignore[no-untyped-def]
+    # 4 donors, 3 recipients, capacities below the gaps: a real choice, solved in no time
+    return make_problem({"A": 10, "B": 8, "C": 6, "D": 5}, {"X": 12, "Y": 9, "Z": 7},
+                        km={(d, r): 100.0 + 37.0 * i + 11.0 * j
+                            for i, d in enumerate("ABCD") for j, r in enumerate("XYZ")})
+
+
+def _no_solution(self: MipBuilder, **kwargs: object) -> MipSolution:
+    """What HiGHS returns when the time limit passes before any feasible point."""
+    return MipSolution(SolveStatus.TIME_LIMIT_NO_SOLUTION, None, float("nan"), float("-inf"),
+                       float("inf"), 0.0)
+
+
+def test_proven_status_separates_proof_from_requested_gap() -> None:
+    assert proven_status(100.0, 100.0) == SolveStatus.OPTIMAL
+    assert proven_status(100.0, 100.0 - 5e-7) == SolveStatus.OPTIMAL
+    assert proven_status(1e9, 1e9 - 100.0) == SolveStatus.OPTIMAL  # 1e-7 relative
+    assert proven_status(100.0, 98.58) == SolveStatus.OPTIMAL_WITHIN_GAP
+    assert SolveStatus.OPTIMAL.proven and SolveStatus.OPTIMAL_WITHIN_GAP.proven
+    assert not SolveStatus.TIME_LIMIT_FEASIBLE.proven
+
+
+@pytest.mark.parametrize("formulation", ["compact", "subsets", "assignment", "transport"])
+def test_every_formulation_with_zero_gap_is_optimal(formulation: str) -> None:
+    opts = dict(max_donors_per_recipient=1) if formulation == "assignment" else {}
+    r = solve(_problem(), PairingOptions(formulation=formulation, **opts))  # type: ignore[arg-type]
+    if formulation == "transport":  # a repair heuristic: optimal only when the bound meets it
+        assert r.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        assert (r.status == SolveStatus.OPTIMAL) == (r.mip_gap <= 1e-6)
+    else:
+        assert r.status == SolveStatus.OPTIMAL
+        assert r.mip_gap == pytest.approx(0.0, abs=1e-6)
+    assert r.bound <= r.objective + 1e-9
+
+
+def test_no_solution_from_the_subset_model_returns_the_start_plan(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    problem, options = _problem(), PairingOptions(formulation="subsets")
+    best = solve(problem, options)
+    monkeypatch.setattr(MipBuilder, "solve", _no_solution)
+    r = solve(problem, options)
+    assert r.status == SolveStatus.TIME_LIMIT_FEASIBLE
+    assert r.formulation == "subsets, greedy start"
+    assert len(r.pairs) > 0 and r.objective >= best.objective - 1e-9
+    # the gap is certified by the transportation bound, a relaxation of the same objective
+    assert np.isfinite(r.bound) and r.bound <= best.objective + 1e-9
+    assert r.mip_gap == pytest.approx((r.objective - r.bound) / r.objective)
+
+
+def test_no_solution_advises_only_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MipBuilder, "solve", _no_solution)
+    with pytest.raises(SolverError) as err:
+        solve(_problem(), PairingOptions(formulation="compact", time_limit=2.0))
+    message = str(err.value)
+    assert "no feasible plan found" in message and "--time-limit" in message
+    assert "mip_rel_gap" not in message
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    (SolveStatus.OPTIMAL, None),
+    (SolveStatus.OPTIMAL_WITHIN_GAP, "optimal only within the requested gap"),
+    (SolveStatus.FEASIBLE, "not proven optimal"),
+    (SolveStatus.TIME_LIMIT_FEASIBLE, "stopped at its time limit"),
+])
+def test_every_status_note_says_what_was_proven_and_advises_real_flags(
+        status: SolveStatus, expected: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+    config = SimpleNamespace(time_limit=3.0, mip_rel_gap=0.5, burden_max_weight=1.0,
+                             burden_deviation_weight=0.0)
+    result = SimpleNamespace(status=status, mip_gap=0.0142, bound=852.4, formulation="compact")
+    _print_solver_note(SimpleNamespace(plan=result, config=config))
+    printed = " ".join(capsys.readouterr().out.split())
+    if expected is None:
+        assert printed == ""
+        return
+    assert expected in printed and "1.42%" in printed and "852.400" in printed
+    flags = set(re.findall(r"--[a-z][a-z-]+", printed))
+    assert flags <= PLAN_FLAGS, flags - PLAN_FLAGS
+    if status == SolveStatus.OPTIMAL_WITHIN_GAP:
+        assert "50.00%" in printed and "--mip-rel-gap 0" in printed
+
+
+def test_c0019_plan_within_the_requested_gap_is_not_called_optimal(
+        run_case: Callable[..., tuple[int, Path, str]]) -> None:
+    """c0019: mip_rel_gap = 0.5 (gap.toml), --k 3 --m 2: HiGHS stopped 1.42 % from its bound
+    and pairaid printed "optimal" with no note."""
+    config = Path(__file__).parents[1] / "data" / "cases" / "c0019" / "gap.toml"
+    code, out, printed = run_case("c0019", "data", "--config", str(config), "--horizon", "3",
+                                  "--no-official", "--k", "3", "--m", "2",
+                                  "--time-limit", "20")
+    assert code == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairaid"]
+    assert metrics["mip_gap"] > 1e-6
+    assert metrics["status"] == "optimal_within_gap"
+    text = " ".join(printed.split())
+    assert "optimal only within the requested gap" in text and "--mip-rel-gap 0" in text
+
+
+def test_c0019_gap_flag_does_what_the_toml_setting_does(
+        run_case: Callable[..., tuple[int, Path, str]]) -> None:
+    code, out, _ = run_case("c0019", "data", "--mip-rel-gap", "0.5", "--horizon", "3",
+                            "--no-official", "--k", "3", "--m", "2", "--time-limit", "20")
+    assert code == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairaid"]
+    assert metrics["status"] in ("optimal", "optimal_within_gap")
+    assert (metrics["status"] == "optimal") == (metrics["mip_gap"] <= 1e-6)
+    assert "mip_rel_gap = 0.5" in (out / "config.toml").read_text(encoding="utf-8")
+
+
+def test_c0014_short_time_limit_with_subsets_returns_a_plan(
+        run_case: Callable[..., tuple[int, Path, str]]) -> None:
+    """c0014: --k 3 with m = 1 (135,750 subset columns) and --time-limit 1 stopped with "no
+    feasible plan"; the greedy plan is feasible, so the best plan found is returned with
+    its gap, and the advice names only runnable flags."""
+    code, out, printed = run_case("c0014", "data", "--horizon", "3", "--no-official",
+                                  "--k", "3", "--time-limit", "1")
+    assert code == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairaid"]
+    assert metrics["status"] in ("time_limit_feasible", "optimal", "optimal_within_gap")
+    assert metrics["pairs"] >= 30  # every city gets a donor
+    assert metrics["mip_gap"] is not None and 0 <= metrics["mip_gap"] < 1
+    assert metrics["objective"] >= 892.721 - 1e-3  # the proven optimum (--time-limit 10)
+    text = " ".join(printed.split())
+    assert "mip_rel_gap" not in text
+    assert set(re.findall(r"--[a-z][a-z-]+", text)) <= PLAN_FLAGS
