@@ -23,7 +23,8 @@ def test_real_run_schedule_keeps_every_rule(hubei_run, dispatched) -> None:  # n
     end = pd.Timestamp(hubei_run.problem.demand["date"].max()).date()
     flows = hubei_run.plan.flows
     check_invariants(result, flows, read_team_types(), result.travel, options, end)
-    assert result.status.value in ("optimal", "time_limit_feasible")
+    # mip_rel_gap 1e-4 by default: "optimal" only when the gap closed, else within the gap
+    assert result.status.value in ("optimal", "optimal_within_gap", "time_limit_feasible")
 
 
 def test_real_run_on_site_covers_every_recipient_day(hubei_run, dispatched) -> None:  # noqa: ANN001
