@@ -659,8 +659,9 @@ def _register() -> None:
     from pairaid.forecast.commands import backtest
     from pairaid.pairing.commands import solve_orlib
     from pairaid.report.commands import report
+    from pairaid.service.commands import COMMANDS as SERVICE_COMMANDS
 
-    for command in (backtest, solve_orlib, report):
+    for command in (backtest, solve_orlib, report, *SERVICE_COMMANDS):
         cli.add_command(command)
 
 

@@ -1,0 +1,1 @@
+"""Donor capacities: how much of a resource a donor can commit."""

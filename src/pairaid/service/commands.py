@@ -1,0 +1,178 @@
+"""CLI commands of the service: ``db upgrade``, ``serve``, ``users add``, ``audit verify``,
+``export``.
+
+Only click is imported here; FastAPI, SQLAlchemy and Alembic load when a command runs, so
+``pairaid plan`` does not pay for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+DB_HELP = ("Database URL: sqlite:///FILE or postgresql://USER@HOST:PORT/DB "
+           "[default: $PAIRAID_DB_URL or sqlite:///./pairaid.db].")
+
+
+def _settings(db: str | None):  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from pairaid.errors import ConfigError
+    from pairaid.service.settings import Settings
+
+    try:
+        return Settings.from_env(db_url=db)
+    except ValidationError as err:
+        raise ConfigError(f"--db: {err.errors()[0]['msg']}") from None
+
+
+def _migrated(settings) -> None:  # type: ignore[no-untyped-def]
+    from pairaid.errors import ConfigError
+    from pairaid.service.migrate import current_revision, head_revision
+
+    rev = current_revision(settings.db_url)
+    if rev != head_revision():
+        raise ConfigError(f"database {settings.db_url} is at revision {rev or 'none'}, not "
+                          f"{head_revision()}; run `pairaid db upgrade --db URL` first")
+
+
+@click.group("db")
+def db_group() -> None:
+    """Manage the service's database."""
+
+
+@db_group.command("upgrade")
+@click.option("--db", help=DB_HELP)
+@click.option("--revision", default="head", show_default=True,
+              help="Migrate to this revision.")
+def db_upgrade(db: str | None, revision: str) -> None:
+    """Create or migrate the database to the newest schema."""
+    from pairaid.service.migrate import current_revision, upgrade
+
+    settings = _settings(db)
+    upgrade(settings.db_url, revision)
+    click.echo(f"database {settings.db_url} is at revision "
+               f"{current_revision(settings.db_url)}")
+
+
+@click.command("serve")
+@click.option("--db", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port.")
+@click.option("--upgrade/--no-upgrade", default=True, show_default=True,
+              help="Apply migrations first.")
+def serve(db: str | None, host: str, port: int, upgrade: bool) -> None:
+    """Run the coordination service (OpenAPI at /docs)."""
+    import uvicorn
+
+    from pairaid.service.app import create_app
+    from pairaid.service.migrate import upgrade as migrate
+
+    settings = _settings(db)
+    if upgrade:
+        migrate(settings.db_url)
+    _migrated(settings)
+    click.echo(f"pairaid service on http://{host}:{port}/ (API /api/v1, docs /docs), "
+               f"database {settings.db_url}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage the service's users."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--role", required=True,
+              type=click.Choice(["coordinator", "donor", "recipient", "auditor"]))
+@click.option("--region", "region_code", help="Region the user acts for (donor, recipient): "
+              "GB/T 2260 (420900) or ISO 3166-2 (CN-GD).")
+@click.option("--db", help=DB_HELP)
+def users_add(name: str, role: str, region_code: str | None, db: str | None) -> None:
+    """Add a user and print its API token (shown once; only its hash is stored)."""
+    from pairaid.service.audit.service import Who, append
+    from pairaid.service.db import Database
+    from pairaid.service.users.service import add_user
+    from pairaid.service.versions import as_dict
+
+    settings = _settings(db)
+    _migrated(settings)
+    database = Database(settings)
+    try:
+        with database.write() as session:
+            user, token = add_user(session, name=name, role=role, region_code=region_code)
+            after = {k: v for k, v in as_dict(user).items() if k != "token_hash"}
+            append(session, who=Who(None, "pairaid users add", None),
+                   entries=[{"action": "user.add", "entity": "users", "entity_id": str(user.id),
+                             "before": None, "after": _json(after)}])
+            session.commit()
+    finally:
+        database.dispose()
+    click.echo(f"added {role} {name}" + (f" for {region_code}" if region_code else "")
+               + "; API token (shown once, keep it secret):", err=True)
+    click.echo(token)
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """Check the audit log."""
+
+
+@audit_group.command("verify")
+@click.option("--db", help=DB_HELP)
+def audit_verify(db: str | None) -> None:
+    """Recompute the audit log's hash chain; exit 1 if it was tampered with."""
+    from pairaid.service.audit.service import verify
+    from pairaid.service.db import Database
+
+    settings = _settings(db)
+    _migrated(settings)
+    database = Database(settings)
+    try:
+        with database.read() as session:
+            result = verify(session)
+    finally:
+        database.dispose()
+    if result.ok:
+        click.echo(f"audit log intact: {result.entries} entries, hash chain valid")
+        return
+    for problem in result.problems[:50]:
+        click.echo(problem, err=True)
+    click.echo(f"audit log BROKEN: {len(result.problems)} problems in {result.entries} "
+               "entries", err=True)
+    raise click.exceptions.Exit(1)
+
+
+@click.command("export")
+@click.option("--db", help=DB_HELP)
+@click.option("--force", is_flag=True, help="Replace an earlier export in DIR.")
+@click.argument("out", metavar="DIR", type=click.Path(path_type=Path))
+def export(db: str | None, force: bool, out: Path) -> None:
+    """Write the live state to DIR: board.csv, capacities.csv, pledges.csv and pairs.csv
+    (the accepted pairs, for `pairaid plan --previous DIR/pairs.csv`)."""
+    from pairaid.service.db import Database
+    from pairaid.service.export import export_state
+
+    settings = _settings(db)
+    _migrated(settings)
+    database = Database(settings)
+    try:
+        with database.read() as session:
+            written = export_state(session, out, force=force)
+    finally:
+        database.dispose()
+    for path in written:
+        click.echo(str(path))
+
+
+COMMANDS = (db_group, serve, users_group, audit_group, export)
+"""Commands registered on the ``pairaid`` group."""

@@ -1,0 +1,92 @@
+"""Dependencies of the routes: the database, the current user, sessions, the write boundary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from pairaid.service.db import Database
+from pairaid.service.errors import NotAuthenticated
+from pairaid.service.idempotency.service import fingerprint
+from pairaid.service.unit import run_write
+from pairaid.service.users.service import Actor, authenticate
+
+
+def get_db(request: Request) -> Database:
+    """The application's database (built by the app factory)."""
+    db: Database = request.app.state.db
+    return db
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+_bearer = HTTPBearer(auto_error=False, description="API token printed by `pairaid users add`")
+
+
+def current_actor(request: Request, db: DbDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                         Depends(_bearer)]) -> Actor:
+    """The user whose token the request carries.
+
+    Raises
+    ------
+    NotAuthenticated
+        No ``Authorization: Bearer`` header, or an unknown token.
+    """
+    if credentials is None:
+        raise NotAuthenticated("send 'Authorization: Bearer TOKEN' (`pairaid users add` "
+                               "prints a token)")
+    with db.read() as session:
+        actor = authenticate(session, token=credentials.credentials)
+    if actor is None:
+        raise NotAuthenticated("unknown API token")
+    request.state.actor = actor
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def read_session(db: DbDep) -> Iterator[Session]:
+    """A read-only session for one request."""
+    with db.read() as session:
+        yield session
+
+
+ReadSession = Annotated[Session, Depends(read_session)]
+
+
+class Writer:
+    """Runs one write request: its transaction, audit entries and idempotency key."""
+
+    def __init__(self, request: Request, db: Database, actor: Actor, key: str | None):
+        self.request = request
+        self.db = db
+        self.actor = actor
+        self.key = key
+
+    def run(self, work: Callable[[Session], Any], *, body: BaseModel | None = None,
+            status_code: int = 200) -> JSONResponse:
+        """Run ``work(session)`` (see :func:`pairaid.service.unit.run_write`)."""
+        print_ = None if body is None else body.model_dump(mode="json")
+        fp = fingerprint(self.request.method, self.request.url.path, print_)
+        outcome = run_write(self.db, actor=self.actor, work=work, status_code=status_code,
+                            key=self.key, fingerprint=fp)
+        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
+        return JSONResponse(outcome.body, status_code=outcome.status_code, headers=headers)
+
+
+def writer(request: Request, db: DbDep, actor: CurrentActor,
+           idempotency_key: Annotated[str | None, Header(
+               max_length=200, description="Send a POST again with the same key: it is "
+               "applied once and the first answer is repeated")] = None) -> Writer:
+    """The write boundary of a request."""
+    return Writer(request, db, actor, idempotency_key)
+
+
+WriteDep = Annotated[Writer, Depends(writer)]

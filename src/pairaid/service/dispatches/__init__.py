@@ -1,0 +1,1 @@
+"""Dispatches of accepted pledges and their receipts."""

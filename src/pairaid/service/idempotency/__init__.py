@@ -1,0 +1,1 @@
+"""Idempotency keys: a POST with the same ``Idempotency-Key`` is applied once."""

@@ -1,0 +1,1 @@
+"""Needs stated by recipient cities."""

@@ -1,0 +1,52 @@
+"""Need schemas: Create, Amend, Read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pairaid.service.common import Amount, Quantity, RegionCode, Resource, VersionInfo
+
+
+class NeedCreate(BaseModel):
+    """``POST /needs``: a recipient's need of ``quantity`` [beds or persons] from ``start``
+    to ``end`` (ISO dates, inclusive)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region_code: RegionCode
+    resource: Resource
+    quantity: Quantity
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _dates(self) -> NeedCreate:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class NeedAmend(BaseModel):
+    """``POST /needs/{id}/amendments``: the fields that change (others stay)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: Amount | None = None
+    start: date | None = None
+    end: date | None = None
+    reason: str = Field(default="amended", max_length=200)
+
+
+class NeedRead(VersionInfo):
+    """A need's current version: ``accepted`` and ``open`` (quantity minus accepted)."""
+
+    id: int
+    region_code: str
+    resource: str
+    quantity: int
+    start: date
+    end: date
+    accepted: int
+    open: int

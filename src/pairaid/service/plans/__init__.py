@@ -1,0 +1,1 @@
+"""Plans imported from a run folder of ``pairaid plan``."""

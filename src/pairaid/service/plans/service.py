@@ -1,0 +1,70 @@
+"""Importing a plan: each flow becomes a proposed pledge against the recipient's open need."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.orm import Session
+
+from pairaid.service.audit.service import stage
+from pairaid.service.needs import service as needs
+from pairaid.service.needs.models import Need
+from pairaid.service.plans.models import Plan
+from pairaid.service.plans.schemas import PlanCreate, PlanRead, SkippedFlow
+from pairaid.service.pledges import service as pledges
+from pairaid.service.users.service import Actor, require
+
+
+def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead:
+    """Store a plan and propose one pledge per flow (coordinator).
+
+    Each flow's quantity is rounded to whole units [beds or persons] and capped at what the
+    recipient's needs of that resource still have open (need quantity minus live pledges);
+    it is pledged against the need with most left open. Flows of zero, or with no such
+    need, are skipped with a reason. Proposed pledges are accepted as usual
+    (``POST /pledges/{id}/accept``), which checks capacities.
+
+    Raises
+    ------
+    Forbidden
+        Unless the actor is the coordinator.
+    """
+    require(actor, ("coordinator",), what="import a plan")
+    plan = Plan(name=data.name, created_by=actor.id,
+                pairs=json.dumps([[p.donor_code, p.recipient_code] for p in data.pairs]))
+    session.add(plan)
+    session.flush()
+    stage(session, action="plan.import", entity="plans", entity_id=plan.id,
+          after={"name": data.name, "pairs": len(data.pairs), "flows": len(data.flows)})
+    left: dict[int, int] = {}
+    for need in needs.list_needs(session):
+        live = sum(p.quantity for p in pledges.list_pledges(session, need_id=need.id)
+                   if p.status != "cancelled")
+        left[need.id] = max(need.quantity - live, 0)
+    by_target: dict[tuple[str, str], list[int]] = {}
+    for need in needs.list_needs(session):
+        by_target.setdefault((need.region_code, need.resource), []).append(need.id)
+    made, skipped = [], []
+    for flow in data.flows:
+        quantity = round(abs(flow.quantity))
+        if quantity == 0:
+            skipped.append(SkippedFlow(flow=flow, reason="rounds to 0"))
+            continue
+        ids = by_target.get((flow.recipient_code, flow.resource), [])
+        if not ids or max(left[i] for i in ids) <= 0:
+            skipped.append(SkippedFlow(flow=flow, reason=(
+                f"{flow.recipient_code} has no open need of {flow.resource}")))
+            continue
+        need_id = max(ids, key=lambda i: (left[i], -i))
+        amount = min(quantity, left[need_id])
+        left[need_id] -= amount
+        target = session.get(Need, need_id)
+        assert target is not None
+        made.append(pledges.propose(session, actor=actor, need=target,
+                                    donor_code=flow.donor_code, quantity=amount,
+                                    plan_id=plan.id, reason=f"plan {plan.id}: {data.name}"))
+        if amount < quantity:
+            skipped.append(SkippedFlow(flow=flow, reason=(
+                f"{quantity - amount} above the open need {need_id}")))
+    return PlanRead(id=plan.id, name=plan.name, pairs=data.pairs, pledges=made,
+                    skipped=skipped)

@@ -1,0 +1,1 @@
+"""Pledges of donors against needs: proposed, accepted or cancelled."""
