@@ -1,0 +1,133 @@
+"""The whole workflow, on SQLite and PostgreSQL: capacity, need, partial pledges,
+acceptance, dispatch, partial receipt, amendments, board, audit."""
+
+from __future__ import annotations
+
+from tests.service.conftest import Service
+
+
+def _setup(s: Service) -> int:
+    assert s.call("hunan", "PUT", "/capacities/CN-HN/doctors",
+                  {"quantity": 100}).status_code == 200
+    assert s.call("guangdong", "PUT", "/capacities/CN-GD/doctors",
+                  {"quantity": 50}).status_code == 200
+    r = s.call("xiaogan", "POST", "/needs", {"region_code": "420900", "resource": "doctors",
+                                             "quantity": 120, "start": "2020-02-10",
+                                             "end": "2020-03-10"})
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def test_whole_workflow(people: Service) -> None:
+    s = people
+    need = _setup(s)
+    p1 = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 80})
+    p2 = s.call("guangdong", "POST", "/pledges", {"need_id": need, "quantity": 30})
+    assert (p1.status_code, p2.status_code) == (201, 201), p1.text + p2.text
+    assert p1.json()["status"] == "proposed" and p1.json()["recipient_code"] == "420900"
+    one, two = p1.json()["id"], p2.json()["id"]
+    assert s.call("coord", "POST", f"/pledges/{one}/accept").json()["status"] == "accepted"
+    assert s.call("coord", "POST", f"/pledges/{two}/accept").status_code == 200
+    d = s.call("hunan", "POST", "/dispatches", {"pledge_id": one, "quantity": 50,
+                                                "depart": "2020-02-11", "arrive": "2020-02-12"})
+    assert d.status_code == 201, d.text
+    dispatch = d.json()["id"]
+    r = s.call("xiaogan", "POST", f"/dispatches/{dispatch}/receipt", {"quantity": 45})
+    assert r.status_code == 201 and r.json()["dispatch"]["received"] == 45
+    board = s.call("auditor", "GET", "/board").json()
+    # hand computation: needed 120; pledged 80 + 30; accepted the same; dispatched 50;
+    # received 45; open 120 - 110
+    assert board == [{"recipient_code": "420900", "resource": "doctors", "needed": 120,
+                      "pledged": 110, "accepted": 110, "dispatched": 50, "received": 45,
+                      "open": 10}]
+    caps = {c["donor_code"]: c for c in s.call("coord", "GET", "/capacities").json()}
+    assert (caps["CN-HN"]["accepted"], caps["CN-HN"]["free"]) == (80, 20)
+    assert (caps["CN-GD"]["accepted"], caps["CN-GD"]["free"]) == (30, 20)
+    # cancel the undispatched pledge: capacity freed, need reopened
+    assert s.call("guangdong", "POST", f"/pledges/{two}/cancel").json()["status"] == \
+        "cancelled"
+    row = s.call("coord", "GET", "/board").json()[0]
+    assert (row["pledged"], row["accepted"], row["open"]) == (80, 80, 40)
+    free = {c["donor_code"]: c["free"] for c in s.call("coord", "GET", "/capacities").json()}
+    assert free == {"CN-GD": 50, "CN-HN": 20}
+    audit = s.call("auditor", "GET", "/audit").json()
+    actions = [e["action"] for e in audit]
+    assert actions[:3] == ["capacity.set", "capacity.set", "need.create"]
+    assert "pledge.accept" in actions and "dispatch.receive" in actions
+    assert s.call("auditor", "GET", "/audit/verify").json() == {
+        "ok": True, "entries": len(audit), "problems": []}
+
+
+def test_amendment_is_a_new_version_and_the_old_stays(people: Service) -> None:
+    s = people
+    need = _setup(s)
+    r = s.call("xiaogan", "POST", f"/needs/{need}/amendments",
+               {"quantity": 90, "reason": "fewer patients"})
+    assert r.status_code == 201 and r.json()["version"] == 2
+    versions = s.call("hunan", "GET", f"/needs/{need}/versions").json()
+    assert [(v["version"], v["quantity"], v["change"]) for v in versions] == [
+        (1, 120, "stated"), (2, 90, "fewer patients")]
+    assert s.call("hunan", "GET", f"/needs/{need}").json()["quantity"] == 90
+    p = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 40}).json()
+    assert s.call("hunan", "POST", f"/pledges/{p['id']}/amendments",
+                  {"quantity": 35}).json()["quantity"] == 35
+    history = s.call("coord", "GET", f"/pledges/{p['id']}/versions").json()
+    assert [v["quantity"] for v in history] == [40, 35]
+    # an accepted need cannot drop below what is accepted
+    assert s.call("coord", "POST", f"/pledges/{p['id']}/accept").status_code == 200
+    r = s.call("xiaogan", "POST", f"/needs/{need}/amendments", {"quantity": 30})
+    assert r.status_code == 409 and "35 are already accepted" in r.json()["detail"]
+    r = s.call("hunan", "POST", f"/pledges/{p['id']}/amendments", {"quantity": 10})
+    assert r.status_code == 409 and "only a proposed pledge" in r.json()["detail"]
+
+
+def test_conflicts_say_why(people: Service) -> None:
+    s = people
+    need = _setup(s)
+    r = s.call("guangdong", "POST", "/pledges", {"need_id": need, "quantity": 51})
+    assert r.status_code == 409 and "has 50 doctors free" in r.json()["detail"]
+    r = s.call("guangdong", "POST", "/pledges", {"need_id": 999, "quantity": 1})
+    assert r.status_code == 404 and "need 999" in r.json()["detail"]
+    p = s.call("guangdong", "POST", "/pledges", {"need_id": need, "quantity": 20}).json()
+    r = s.call("guangdong", "POST", "/dispatches", {"pledge_id": p["id"], "quantity": 5,
+                                                    "depart": "2020-02-11",
+                                                    "arrive": "2020-02-11"})
+    assert r.status_code == 409 and "only an accepted pledge" in r.json()["detail"]
+    s.call("coord", "POST", f"/pledges/{p['id']}/accept")
+    r = s.call("coord", "POST", f"/pledges/{p['id']}/accept")
+    assert r.status_code == 409 and "is accepted" in r.json()["detail"]
+    r = s.call("guangdong", "POST", "/dispatches", {"pledge_id": p["id"], "quantity": 21,
+                                                    "depart": "2020-02-11",
+                                                    "arrive": "2020-02-11"})
+    assert r.status_code == 409 and "20 left to dispatch" in r.json()["detail"]
+    d = s.call("guangdong", "POST", "/dispatches", {"pledge_id": p["id"], "quantity": 20,
+                                                    "depart": "2020-02-11",
+                                                    "arrive": "2020-02-11"}).json()
+    assert s.call("xiaogan", "POST", f"/dispatches/{d['id']}/receipt",
+                  {"quantity": 15}).status_code == 201
+    r = s.call("xiaogan", "POST", f"/dispatches/{d['id']}/receipt", {"quantity": 6})
+    assert r.status_code == 409 and "15 are received" in r.json()["detail"]
+    r = s.call("guangdong", "POST", f"/pledges/{p['id']}/cancel")
+    assert r.status_code == 409 and "dispatched" in r.json()["detail"]
+    r = s.call("hunan", "PUT", "/capacities/CN-GD/doctors", {"quantity": 1})
+    assert r.status_code == 403
+    r = s.call("coord", "PUT", "/capacities/CN-GD/doctors", {"quantity": 19})
+    assert r.status_code == 409 and "already take 20" in r.json()["detail"]
+
+
+def test_bad_requests_are_422_with_the_field_named(people: Service) -> None:
+    r = people.call("xiaogan", "POST", "/needs", {"region_code": "420900",
+                                                  "resource": "masks", "quantity": 1,
+                                                  "start": "2020-02-10", "end": "2020-02-01"})
+    assert r.status_code == 422 and "resource" in r.json()["detail"]
+    r = people.call("xiaogan", "POST", "/needs", {"region_code": "420900",
+                                                  "resource": "beds", "quantity": 1,
+                                                  "start": "2020-02-10", "end": "2020-02-01"})
+    assert r.status_code == 422 and "before start" in r.json()["detail"]
+
+
+def test_no_token_is_401(people: Service) -> None:
+    r = people.client.get("/api/v1/board")
+    assert r.status_code == 401 and "Bearer" in r.json()["detail"]
+    r = people.client.get("/api/v1/board", headers={"Authorization": "Bearer pa_nope"})
+    assert r.status_code == 401
