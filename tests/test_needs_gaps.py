@@ -78,18 +78,25 @@ def test_no_negative_gap() -> None:
     assert (gaps["gap"] == 0).all()
 
 
-def test_donor_capacity_subtracts_own_epidemic() -> None:
+def test_donor_capacity_subtracts_only_own_need_beyond_its_own_covid_staff() -> None:
     caps = pd.DataFrame({"region_code": "D", "resource": ["doctors", "nurses"],
                          "quantity": [50_000.0, 60_000.0], "estimated": [False, False]})
     cases = pd.DataFrame({"date": pd.to_datetime(["2020-02-10"]), "region_code": ["D"],
-                          "confirmed_cum": pd.array([1200], "Int64"),
-                          "deaths_cum": pd.array([0], "Int64"),
+                          "confirmed_cum": pd.array([1300], "Int64"),
+                          "deaths_cum": pd.array([100], "Int64"),
                           "recovered_cum": pd.array([200], "Int64")})
-    out = donor_capacities(caps, cases, donors=["D"], decision_date=date(2020, 2, 10),
-                           parameters=PARAMS, norm_set=NORMS).set_index("resource")
-    ratios = per_patient_needs(PARAMS, norm_set=NORMS)
-    assert out.loc["doctors", "deployable"] == pytest.approx(500)
-    assert out.loc["doctors", "own_need"] == pytest.approx(1000 * ratios["doctors"])
-    assert out.loc["doctors", "capacity"] == 500 - 230
-    assert out.loc["nurses", "capacity"] == 600 - 530
+    # census 1,300 - 100 - 200 = 1,000 (deaths and recoveries lower it)
+    kw = dict(donors=["D"], decision_date=date(2020, 2, 10), norm_set=NORMS)
+    # its own COVID-19 staff (10 %: 5,000 doctors, 6,000 nurses) cover its own need
+    # (230 doctors, 530 nurses), so everything deployable (1 %) can be sent
+    out = donor_capacities(caps, cases, parameters=PARAMS, **kw).set_index("resource")
+    assert out.loc["doctors", "own_census"] == 1000
+    assert out.loc["doctors", "own_need"] == pytest.approx(230)
+    assert out.loc["doctors", "capacity"] == 500 and out.loc["nurses", "capacity"] == 600
+    # an overwhelmed donor (0.2 % for COVID-19: 100 doctors, 120 nurses) keeps back the
+    # excess: doctors 500 - (230 - 100) = 370, nurses 600 - (530 - 120) = 190
+    tight = dict(PARAMS, covid_share_staff=0.002)
+    out = donor_capacities(caps, cases, parameters=tight, **kw).set_index("resource")
+    assert out.loc["doctors", "capacity"] == 370
+    assert out.loc["nurses", "capacity"] == 190
     assert bool(out.loc["nurses", "own_need_known"])

@@ -122,7 +122,7 @@ def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
     decision_date : datetime.date
         Day of the decision.
     parameters : mapping of str to float
-        ``deployable_share`` [fraction] and the needs parameters of
+        ``deployable_share``, ``covid_share_staff`` [fraction] and the needs parameters of
         :func:`pairaid.needs.per_patient_needs`.
     norm_set : str, optional
         Staffing norm set for the donor's own need (as for the recipients; default
@@ -132,10 +132,20 @@ def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
     -------
     pandas.DataFrame
         ``donor_code``, ``resource``, ``deployable`` = ``deployable_share`` × staff,
-        ``own_census`` [patients], ``own_need`` [staff], ``own_need_known`` (bool: the donor
-        has case counts on the decision date; if not, its own need is taken as 0),
-        ``capacity`` = max(deployable − own_need, 0) rounded down to whole staff with the
-        tolerance of :func:`pairaid.rounding.whole_floor` [staff], ``estimated``.
+        ``own_census`` [patients], ``own_need`` [staff], ``own_available`` =
+        ``covid_share_staff`` × staff [staff], ``own_need_known`` (bool: the donor has case
+        counts on the decision date; if not, its own need is taken as 0),
+        ``capacity`` = max(deployable − max(own_need − own_available, 0), 0) rounded down to
+        whole staff with the tolerance of :func:`pairaid.rounding.whole_floor` [staff],
+        ``estimated``.
+
+    Notes
+    -----
+    A donor guards its own population as a recipient does: its own COVID-19 patients are
+    cared for by the share ``covid_share_staff`` of its staff, as for every region. Only the
+    part of its own need beyond that (a donor overwhelmed itself) is taken out of what it
+    can send. The deployable share is a separate pool: in 2020 provinces with more than a
+    thousand cases of their own (Guangdong, Zhejiang, Henan, Hunan) still sent thousands.
     """
     ratios = per_patient_needs(parameters, norm_set=norm_set)
     own = census_on(cases, decision_date).set_index("region_code")["census"]
@@ -148,11 +158,14 @@ def donor_capacities(capacities: pd.DataFrame, cases: pd.DataFrame, *,
         known = code in own.index
         own_census = float(own.get(code, 0.0))
         own_need = snap_whole(own_census * ratios[res])
+        own_available = float(qty) * parameters["covid_share_staff"]
+        excess = snap_whole(max(own_need - own_available, 0.0))
         rows.append({"donor_code": code, "resource": res, "deployable": deployable,
                      "own_census": own_census, "own_need": own_need,
-                     "own_need_known": known,
-                     "capacity": whole_floor(max(deployable - own_need, 0.0)),
+                     "own_available": own_available, "own_need_known": known,
+                     "capacity": whole_floor(max(deployable - excess, 0.0)),
                      "estimated": bool(est)})
     out = pd.DataFrame(rows, columns=["donor_code", "resource", "deployable", "own_census",
-                                      "own_need", "own_need_known", "capacity", "estimated"])
+                                      "own_need", "own_available", "own_need_known",
+                                      "capacity", "estimated"])
     return out.sort_values(["donor_code", "resource"]).reset_index(drop=True)
