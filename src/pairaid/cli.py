@@ -437,9 +437,25 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     run = run_plan(data, config, forecast=forecast)
     why = explain_plan(run) if explain else None
     dispatches = _dispatch(run, dispatch_args) if dispatch_args is not None else None
-    folder = save_run(run, target, force=force, explanation=why, dispatches=dispatches)
+    swings = None
+    if sensitivity:
+        from pairaid.sensitivity import sensitivity as run_sensitivity
+
+        swings = run_sensitivity(run)
+    folder = save_run(run, target, force=force, explanation=why, dispatches=dispatches,
+                      sensitivity=swings)
     _print_plan(run)
     _print_comparison(run)
+    if run.needs_check is not None:
+        s = run.needs_check.summary()
+        console.print(
+            f"Check against history (pairaid check-needs): on the observed census the model "
+            f"needs {s['model_gap_total']:,.0f} external staff at the peak; "
+            f"{s['deployed_total']:,.0f} were deployed to {s['cities_with_deployments']} "
+            f"cities by {s['end']} (ratio {s['ratio_model_to_deployed']}, rank correlation "
+            f"{s['spearman']}); norms {run.metrics.get('norms')}.", markup=False)
+    if swings is not None:
+        _print_sensitivity(swings)
     for note in run.notes:
         console.print(f"note: {note}", style="yellow", markup=False)
     if why is not None:
@@ -598,6 +614,29 @@ def check_needs_command(data_dir: Path | None, dataset: str | None, recipients: 
                                        "parameters": params},
                    folder / "needs_check.json")
         console.print(f"written: {folder / 'needs_check.csv'}, needs_check.json")
+
+
+def _print_sensitivity(swings: Any) -> None:
+    base = swings.iloc[0]
+    table = Table(title=f"Sensitivity: one parameter at a time at its low and high value "
+                  f"(base gap {base['gap_staff_days']:,.0f} staff-days, shortfall "
+                  f"{base['shortfall_staff_days']:,.0f})")
+    for col in ("parameter", "end", "value", "gap staff-days", "change", "cities with gap",
+                "shortfall", "pairs changed"):
+        table.add_column(col, justify="left" if col in ("parameter", "end") else "right")
+    for row in swings.iloc[1:].itertuples():
+        if str(row.status).startswith("failed"):
+            table.add_row(str(row.parameter), str(row.end), f"{row.value:g}",
+                          escape(str(row.status)), "", "", "", "")
+            continue
+        table.add_row(str(row.parameter), str(row.end), f"{row.value:g}",
+                      f"{row.gap_staff_days:,.0f}", f"{row.gap_change_share:+.0%}",
+                      str(row.cities_with_gap), f"{row.shortfall_staff_days:,.0f}",
+                      str(row.pairs_changed))
+    console.print(table)
+    console.print("Parameters sorted by how far they move the total staff gap; ranges and "
+                  "sources in parameters.csv (columns low, high, source) and "
+                  "sensitivity.csv.", markup=False)
 
 
 def _print_needs_check(result: Any, names: dict[str, str], norm_set: str) -> None:

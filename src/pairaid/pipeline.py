@@ -24,6 +24,7 @@ from pairaid.gaps import compute_gaps, donor_capacities
 from pairaid.geo import distance_table
 from pairaid.metrics import plan_metrics
 from pairaid.needs import compute_needs, default_norm_set, norm_sets, norms_for
+from pairaid.needs_check import NeedsCheck, check_needs, check_window
 from pairaid.pairing import (
     PairingOptions,
     PairingProblem,
@@ -65,6 +66,9 @@ class PlanRun:
     notes : tuple of str
         What the run left out or assumed that the user should know (e.g. rows of a given
         forecast outside the decision window), in the user's terms.
+        needs_check : NeedsCheck or None
+        The staffing model checked against the staff actually deployed
+        (:func:`pairaid.needs_check.check_needs`), when the data set has ``deployments.csv``.
     """
 
     config: PlanConfig
@@ -84,6 +88,7 @@ class PlanRun:
     official: PairingResult | None
     metrics: dict[str, Any]
     notes: tuple[str, ...] = ()
+    needs_check: NeedsCheck | None = None
 
     @property
     def official_key(self) -> str:
@@ -467,12 +472,20 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         metrics[key] = plan_metrics(st.official, st.gaps, st.caps)
     metrics["staff_cap"] = st.cap
     metrics["norms"] = norm_set
+    check = None
+    if dataset.deployments is not None and not dataset.deployments.empty:
+        first, last = check_window(dataset.name, dataset.cases, dataset.deployments,
+                                   recipients)
+        check = check_needs(dataset.cases, dataset.capacities, dataset.deployments, params,
+                            recipients=recipients, start=first, end=last, norms=norms,
+                            norm_set=norm_set)
+        metrics["needs_check"] = check.summary()
     return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
                    parameters=params, problem=st.problem, options=st.options,
                    forecast=forecast, observed=observed_series(dataset.cases, recipients),
                    needs=st.needs, gaps=st.gaps, donor_capacities=st.caps,
                    distances=st.distances, plan=st.result, official=st.official,
-                   metrics=metrics, notes=tuple(notes))
+                   metrics=metrics, notes=tuple(notes), needs_check=check)
 
 
 @dataclass(frozen=True, eq=False)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+
+import pandas as pd
 from typing import Any
 
 from pairaid.io import check_run_folder, prepare_run_folder, write_csv, write_json
@@ -23,7 +25,7 @@ RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "need
              "pairs.geojson", "explain_forbid_costs.csv", "explain_marginal_values.csv",
              "explain_stability.json", "schedule.csv", "on_site.csv",
              "official_schedule.csv", "official_on_site.csv", "dispatch.json",
-             "calendars")
+             "calendars", "needs_check.csv", "sensitivity.csv")
 """Files of a run folder (the ``official_*`` ones only when a historical round is compared;
 the explain files only with --explain; the schedule files only with --dispatch, the
 ``calendars`` folder holding one iCalendar file per donor). Only these are ever replaced."""
@@ -47,13 +49,15 @@ def check_out(out: Path | str, *, force: bool) -> Path:
 
 def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
              explanation: Explanation | None = None,
-             dispatches: dict[str, Any] | None = None) -> Path:
+             dispatches: dict[str, Any] | None = None,
+             sensitivity: pd.DataFrame | None = None) -> Path:
     """Write every table of ``run`` (and of its ``explanation``, if given) into ``out``.
 
     ``dispatches`` maps ``"pairaid"`` (and ``"official"``) to the
     :class:`pairaid.schedule.DispatchResult` of that plan: written as ``schedule.csv``,
     ``on_site.csv`` (``official_`` prefixed for the official plan), ``dispatch.json``
-    and ``calendars/<donor>.ics``.
+    and ``calendars/<donor>.ics``. ``sensitivity`` (:func:`pairaid.sensitivity.sensitivity`)
+    is written as ``sensitivity.csv``; the run's needs check as ``needs_check.csv``.
 
     Raises
     ------
@@ -79,6 +83,10 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
     if run.official is not None:
         tables |= {"official_pairs": run.official.pairs, "official_flows": run.official.flows,
                    "official_shortfall": run.official.shortfall}
+    if run.needs_check is not None:
+        tables["needs_check"] = run.needs_check.table
+    if sensitivity is not None:
+        tables["sensitivity"] = sensitivity
     for name, frame in tables.items():
         write_csv(frame, folder / f"{name}.csv")
     metrics = dict(run.metrics)
