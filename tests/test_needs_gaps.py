@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pairaid.gaps import compute_gaps, donor_capacities
-from pairaid.needs import compute_needs, per_patient_needs
+from pairaid.needs import compute_needs
 
 # Equal lengths of stay make the census mix equal to the incident mix (80/15/5), and the
 # "ordinary" norm set is ratios of staff per patient (ward 0.2 doctors, 0.4 nurses; ICU 0.8,

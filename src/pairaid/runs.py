@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from typing import Any
 
 from pairaid.io import check_run_folder, prepare_run_folder, write_csv, write_json
 from pairaid.pipeline import Explanation, PlanRun
