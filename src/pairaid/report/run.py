@@ -75,6 +75,13 @@ TABLES: dict[str, TableSpec] = {
     "official_flows": _optional(_FLOWS),
     "shortfall": _SHORTFALL,
     "official_shortfall": _optional(_SHORTFALL),
+    # written when the data set has deployments.csv / by `pairaid plan --sensitivity`
+    "needs_check": TableSpec(
+        ("recipient_code", "need_staff", "model_gap_staff", "deployed_staff"),
+        numbers=("need_staff", "model_gap_staff", "deployed_staff"), required=False),
+    "sensitivity": TableSpec(
+        ("parameter", "end", "value", "gap_staff_days", "gap_change_share"),
+        numbers=("value", "gap_staff_days", "gap_change_share"), required=False),
     # written by `pairaid plan --explain` only
     "explain_forbid_costs": TableSpec(
         ("donor_code", "recipient_code", "objective", "cost", "shortfall_change", "status"),
