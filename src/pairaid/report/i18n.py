@@ -41,7 +41,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "check_deployed": ("实际派出（截至核对日）", "Deployed (by the check date)"),
     "staff_unit": ("人", "staff"),
     "check_summary": ("截至 {end}：{cities} 个城市有派出数据；模型缺口合计 {gap} 人，"
-                      "实际派出 {dep} 人（比值 {ratio}）；等级相关系数（缺口）{rho}，（需要）{rho_need}。"
+                      "实际派出 {dep} 人（比值 {ratio}）；"
+                      "等级相关系数（缺口）{rho}，（需要）{rho_need}。"
                       "派出不等于需要：各省也可能多派或少派。",
                       "By {end}: {cities} cities with deployment figures; model gap {gap} staff "
                       "vs {dep} deployed (ratio {ratio}); Spearman rank correlation {rho} (gap), "
