@@ -293,8 +293,9 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         Figure id (the HTML element id) -> language -> plotly figure spec (``data``,
         ``layout``); map traces reference the boundaries by the keys of :data:`GEO_KEYS`.
         Ids: ``map-pairaid``, ``fan-new_confirmed``, ``fan-census``, ``heat-<resource>``,
-        ``burden``, and ``cmp-pairaid``, ``cmp-official`` when the run holds the official
-        pairing.
+        ``burden``, ``cmp-pairaid``, ``cmp-official`` when the run holds the official
+        pairing, ``needs-check`` and ``tornado`` when it holds ``needs_check.csv`` and
+        ``sensitivity.csv``.
     """
     makers: dict[str, Any] = {
         "map-pairaid": lambda lang: pairing_map(run, "pairaid", lang, boundaries, height=600,
@@ -310,9 +311,9 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
     for res in resources:
         makers[f"heat-{res}"] = lambda lang, r=res: gap_heatmap(run, r, lang)
     makers["burden"] = lambda lang: burden_bars(run, lang)
-    if "needs_check" in run.tables:
+    if not run.tables.get("needs_check", pd.DataFrame()).empty:
         makers["needs-check"] = lambda lang: needs_check_bars(run, lang)
-    if "sensitivity" in run.tables:
+    if not run.tables.get("sensitivity", pd.DataFrame()).empty:
         makers["tornado"] = lambda lang: tornado(run, lang)
     official = run.official
     if official is not None and run.has_plan(official):
