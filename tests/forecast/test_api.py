@@ -26,7 +26,8 @@ def test_forecast_table_shape_and_dates(hubei_cases):
     out = forecast_cases(
         hubei_cases, region_codes=REGIONS, origin=date(2020, 2, 14), horizon_days=7
     )
-    assert list(out.columns) == ["region_code", "date", "target", "quantile", "value", "estimated"]
+    assert list(out.columns) == [
+        "region_code", "date", "target", "quantile", "value", "estimated", "los_source"]
     assert len(out) == 3 * 7 * 2 * 23
     assert out["date"].min() == pd.Timestamp("2020-02-15")
     assert out["date"].max() == pd.Timestamp("2020-02-21")
@@ -34,6 +35,11 @@ def test_forecast_table_shape_and_dates(hubei_cases):
     assert (out["value"] >= 0).all()
     # recovered is known on 2020-02-14, so nothing is estimated
     assert not out["estimated"].any()
+    # ... and discharges are known from 2020-02-06: the LOS of Wuhan is fitted to them;
+    # Shennongjia (429021) has too few removals to say, the literature LOS is used
+    census = out[out["target"] == "census"].groupby("region_code")["los_source"].first()
+    assert census["420100"] == "data" and census["429021"] == "literature"
+    assert (out.loc[out["target"] == "new_confirmed", "los_source"] == "").all()
     key = ["region_code", "date", "target", "quantile"]
     assert not out.duplicated(key).any()
 

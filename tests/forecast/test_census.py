@@ -101,24 +101,6 @@ def test_severity_census_ignores_other_targets_and_checks_shares():
         severity_census(rows, shares={"icu_share": 1.5})
 
 
-def test_fit_los_mean_recovers_the_mean_that_generated_the_census():
-    """A census generated with a 25-day mean LOS from known admissions: the fit finds it
-    within one grid step (grid ratio 1.064), though the prior is centred at 15.1 days."""
-    from pairaid.forecast.census import fit_los_mean
-
-    rng = np.random.default_rng(0)
-    admissions = rng.poisson(200, size=40).astype(float)
-    truth = LengthOfStay(25.0, 4.71).survival()
-    ages = np.arange(40)[::-1]
-    census = np.array([np.sum(admissions[: t + 1] * truth[ages[-(t + 1) :]]) for t in range(40)])
-    got = fit_los_mean(admissions, census, prior=LengthOfStay())
-    assert got == pytest.approx(25.0, rel=0.07)
-    # not enough known census days: the prior mean
-    short = census.copy()
-    short[-3] = np.nan
-    assert fit_los_mean(admissions, short, prior=LengthOfStay()) == LengthOfStay().mean_days
-
-
 # --- re-count days at the census start (case c0007 and its kind) -----------------------
 
 CASES_DIR = Path(__file__).parents[1] / "data" / "cases"
@@ -156,8 +138,11 @@ def test_kind_a_recount_dip_never_moves_the_census_start(seed):
     the fitted LOS mean are those of the same series with confirmed held at its level the
     day before (no admissions), and the start is flagged as estimated when the origin is
     a re-count day."""
-    from pairaid.forecast.census import fit_los_mean
+    from pairaid.forecast.discharges import fit_los_posterior
     from pairaid.forecast.events import observed_census
+
+    def fit_los_mean(adm: np.ndarray, census: np.ndarray, prior: LengthOfStay) -> float:
+        return fit_los_posterior(adm, census, prior=prior).mean_days
 
     rng = np.random.default_rng(seed)
     n = 30
@@ -188,3 +173,19 @@ def test_kind_a_recount_dip_never_moves_the_census_start(seed):
             ignored = starting_census(dipped, deaths, rec, adm, surv, events="ignore")[0]
             if days == [n - 1]:
                 assert ignored == pytest.approx(max(want - depth, 0.0))
+
+
+def test_random_departures_keep_the_expected_census_and_whole_persons():
+    """With a random source, patients present at the origin leave by binomial thinning:
+    the mean over paths equals the expected census, every path is a whole number of
+    persons, and a path never grows without admissions."""
+    past = np.full(30, 10.0)
+    survival = LengthOfStay().survival()
+    future = np.zeros((4000, 14))
+    expected = project_census(past, 120.0, future[:1], survival)[0]
+    paths = project_census(past, 120.0, future, survival, np.random.default_rng(3))
+    np.testing.assert_allclose(paths.mean(axis=0), expected, rtol=0.02)
+    assert np.all(paths == np.round(paths)) and np.all(np.diff(paths, axis=1) <= 0)
+    # binomial spread: sd of the count on day 14 = sqrt(N p (1 - p))
+    p14 = expected[-1] / 120.0
+    assert paths[:, -1].std() == pytest.approx(np.sqrt(120 * p14 * (1 - p14)), rel=0.1)

@@ -9,16 +9,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from pairaid.errors import ConfigError, InputError, Problem
-from pairaid.forecast.census import (
-    LOS_DRAW_LOG_SD,
-    LengthOfStay,
-    fit_los_mean,
-    project_census,
-    starting_census,
-)
+from pairaid.forecast.calibration import apply_shifts, default_calibration, shifts_for
+from pairaid.forecast.census import LengthOfStay, project_census, starting_census
+from pairaid.forecast.discharges import fit_los_posterior
 from pairaid.forecast.events import admissions_for_census, observed_census, region_series
 from pairaid.forecast.models import ModelFn
 from pairaid.forecast.quantiles import QUANTILES, check_quantile_levels, quantiles_from_samples
@@ -28,7 +23,15 @@ from pairaid.forecast.registry import DEFAULT_MODEL, model_names, resolve_model
 N_SAMPLES = 1000
 _LOS_GROUPS = 8
 
-FORECAST_COLUMNS = ["region_code", "date", "target", "quantile", "value", "estimated"]
+FORECAST_COLUMNS = [
+    "region_code",
+    "date",
+    "target",
+    "quantile",
+    "value",
+    "estimated",
+    "los_source",
+]
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,14 @@ class RegionPaths:
         Census [persons].
     census_estimated : bool
         The starting census used an estimated recovered count.
+    los_from_data : bool
+        The length of stay was fitted to the region's own removals (else literature).
     """
 
     new_confirmed: np.ndarray
     census: np.ndarray
     census_estimated: bool
+    los_from_data: bool = False
 
 
 def split_by_region(cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -116,17 +122,22 @@ def region_paths(
     c0, estimated = starting_census(confirmed, deaths, recovered, admissions, los.survival(),
                                     events=events)
     observed, _ = observed_census(confirmed, deaths, recovered, treatment=events)
-    mean = fit_los_mean(admissions, observed, prior=los)
-    # LOS uncertainty: the paths are split into groups, each with a LOS mean at an equally
-    # spaced quantile of a log-normal around the fitted mean
+    # LOS from the region's own removals (discharges + deaths) where they say enough, else
+    # the literature distribution; the paths are split into groups, each with one LOS
+    # distribution drawn from the posterior
+    posterior = fit_los_posterior(admissions, observed, prior=los)
     groups = np.array_split(np.arange(new.shape[0]), _LOS_GROUPS)
-    levels = (np.arange(_LOS_GROUPS) + 0.5) / _LOS_GROUPS
-    means = mean * np.exp(LOS_DRAW_LOG_SD * special.ndtri(levels))
     census = np.empty_like(new)
-    for idx, m in zip(groups, means, strict=True):
-        surv = LengthOfStay(float(m), los.shape).survival()
-        census[idx] = project_census(admissions, c0, new[idx], surv)
-    return RegionPaths(new_confirmed=new, census=census, census_estimated=estimated)
+    for idx, dist in zip(groups, posterior.groups(rng, _LOS_GROUPS), strict=True):
+        census[idx] = project_census(
+            admissions, c0, new[idx], dist.survival(), rng, batch_size=posterior.nb_size
+        )
+    return RegionPaths(
+        new_confirmed=new,
+        census=census,
+        census_estimated=estimated,
+        los_from_data=posterior.from_data,
+    )
 
 
 def _check_inputs(
@@ -196,14 +207,17 @@ def forecast_cases(
         Number of days ahead [days]; the output covers origin+1 .. origin+horizon_days.
     parameters : mapping of str to float, optional
         ``los_mean_days`` [days] (default 15.1) and ``los_shape`` [-] (default 4.71): see
-        :class:`pairaid.forecast.census.LengthOfStay`. Where the census is known on the 8
-        days up to the origin, the mean is refitted to it with ``los_mean_days`` as the
-        prior centre (:func:`pairaid.forecast.census.fit_los_mean`). Other names are
-        ignored.
+        :class:`pairaid.forecast.census.LengthOfStay`. Where the region's discharges and
+        deaths are known over the days up to the origin, the LOS mean and shape are fitted
+        to them with these values as the prior centre
+        (:func:`pairaid.forecast.discharges.fit_los_posterior`). Other names are ignored.
     quantiles : sequence of float
         Quantile levels in (0, 1); default the 23 COVID-19 Forecast Hub levels.
     model : str
-        ``"default"`` or a name from :func:`pairaid.forecast.registry.model_names`.
+        ``"default"`` (the model :data:`pairaid.forecast.registry.DEFAULT_MODEL` with its
+        quantile recalibration, :mod:`pairaid.forecast.calibration`) or a name from
+        :func:`pairaid.forecast.registry.model_names` (that model as it is, no
+        recalibration).
     seed : int
         Random seed; equal inputs and seed give equal output.
     events : {"treat", "ignore"}
@@ -215,8 +229,12 @@ def forecast_cases(
         The ``forecast`` table: ``region_code`` (str), ``date`` (datetime64),
         ``target`` (``"new_confirmed"`` [persons/day] or ``"census"`` [persons]),
         ``quantile`` (float), ``value`` [persons], ``estimated`` (bool: the census rows of a
-        region whose starting census used an estimated recovered count). Values are
-        non-decreasing in ``quantile`` within each (region, date, target).
+        region whose starting census used an estimated recovered count), ``los_source``
+        (census rows: ``"data"`` if the length of stay was fitted to the region's own
+        discharges and deaths, ``"literature"`` if the data could not say and the
+        literature distribution was used, :mod:`pairaid.forecast.discharges`; ``""`` on
+        new-case rows). Values are non-decreasing in ``quantile`` within each (region,
+        date, target).
 
     Raises
     ------
@@ -228,6 +246,7 @@ def forecast_cases(
     origin_ts = pd.Timestamp(origin).normalize()
     levels = check_quantile_levels(quantiles)
     fn = resolve_model(model)
+    table = default_calibration() if model == "default" else None
     los = LengthOfStay.from_parameters(parameters)
     _check_inputs(cases, region_codes, origin_ts, horizon_days)
     dates = pd.date_range(origin_ts + pd.Timedelta(days=1), periods=horizon_days, freq="D")
@@ -249,6 +268,9 @@ def forecast_cases(
             ("census", paths.census, paths.census_estimated),
         ):
             q = quantiles_from_samples(samples, levels)
+            if table is not None:
+                steps = np.arange(1, horizon_days + 1)
+                q = apply_shifts(q.T, shifts_for(table, target, steps, levels)).T
             frames.append(
                 pd.DataFrame(
                     {
@@ -258,6 +280,9 @@ def forecast_cases(
                         "quantile": np.tile(levels, horizon_days),
                         "value": q.T.reshape(-1),
                         "estimated": est,
+                        "los_source": ("data" if paths.los_from_data else "literature")
+                        if target == "census"
+                        else "",
                     }
                 )
             )

@@ -20,6 +20,7 @@ import pandas as pd
 
 from pairaid.forecast.api import N_SAMPLES, region_paths, region_rng, split_by_region
 from pairaid.forecast.baseline import LEVEL_WINDOW_DAYS, baseline_quantiles
+from pairaid.forecast.calibration import apply_shifts, default_calibration, shifts_for
 from pairaid.forecast.census import LengthOfStay
 from pairaid.forecast.events import region_series
 from pairaid.forecast.quantiles import QUANTILES, quantiles_from_samples
@@ -71,11 +72,15 @@ class BacktestEntry:
         Model name (see :func:`pairaid.forecast.registry.model_names`).
     events : str
         Data-event treatment, ``"treat"`` or ``"ignore"``.
+    calibrated : bool
+        Apply the shipped quantile recalibration (:mod:`pairaid.forecast.calibration`), as
+        ``forecast_cases(model="default")`` does.
     """
 
     label: str
     model: str
     events: str = "treat"
+    calibrated: bool = False
 
 
 def default_entries() -> list[BacktestEntry]:
@@ -83,7 +88,10 @@ def default_entries() -> list[BacktestEntry]:
     without it."""
     entries = [BacktestEntry(REFERENCE_MODEL, REFERENCE_MODEL)]
     entries += [BacktestEntry(name, name) for name in model_names()]
-    entries.append(BacktestEntry(f"{DEFAULT_MODEL}[events=ignore]", DEFAULT_MODEL, "ignore"))
+    entries.append(BacktestEntry("default", DEFAULT_MODEL, calibrated=True))
+    entries.append(
+        BacktestEntry("default[events=ignore]", DEFAULT_MODEL, "ignore", calibrated=True)
+    )
     return entries
 
 
@@ -144,10 +152,15 @@ def _quantile_rows(
         n_samples=n_samples,
         events=entry.events,
     )
-    return {
+    out = {
         "new_confirmed": quantiles_from_samples(paths.new_confirmed, levels),
         "census": quantiles_from_samples(paths.census, levels),
     }
+    if entry.calibrated:
+        table = default_calibration()
+        steps = np.arange(1, horizon + 1)
+        out = {t: apply_shifts(q.T, shifts_for(table, t, steps, levels)).T for t, q in out.items()}
+    return out
 
 
 def forecast_one_origin(

@@ -89,6 +89,8 @@ def project_census(
     census_at_origin: float,
     future_admissions: np.ndarray,
     survival: np.ndarray,
+    rng: np.random.Generator | None = None,
+    batch_size: float | None = None,
 ) -> np.ndarray:
     """Census after the origin: patients present at the origin plus new admissions.
 
@@ -106,6 +108,16 @@ def project_census(
         Admissions on days origin+1 .. origin+H [persons/day] (one row per sample path).
     survival : numpy.ndarray
         ``S(j) = P(LOS > j)``, ``j = 0, 1, ...`` [-].
+    rng : numpy.random.Generator, optional
+        If given, each path's patients present at the origin (rounded to whole persons)
+        leave at random: ``N_h ~ Binomial(N_{h-1}, r_h / r_{h-1})`` with ``r_h`` the
+        expected share still present on day ``h`` (same mean; the spread that matters for a
+        census of tens of patients). Without it the expected census is returned.
+    batch_size : float, optional
+        With ``rng``: discharges come in batches; each path's share leaving on a day is
+        drawn from a beta law with that mean and concentration ``batch_size - 1`` (a
+        beta-binomial; its variance matches a negative binomial of size ``batch_size``
+        for large counts). None: plain binomial.
 
     Returns
     -------
@@ -132,12 +144,25 @@ def project_census(
         tail = np.cumsum(survival[::-1])[::-1]
         remain = np.array([tail[h] if h < len(tail) else 0.0 for h in range(1, horizon + 1)])
         remain = remain / tail[0]
-    prevalent = census_at_origin * remain
+    prevalent = np.broadcast_to(census_at_origin * remain, future.shape)
+    if rng is not None:
+        stay = np.clip(remain / np.concatenate([[1.0], remain[:-1]]), 0.0, 1.0)
+        stay = np.nan_to_num(stay, nan=0.0)
+        present = np.full(future.shape[0], round(max(census_at_origin, 0.0)), dtype=np.int64)
+        counts = np.empty(future.shape)
+        for h in range(horizon):
+            leave = 1.0 - stay[h]
+            if batch_size is not None and 0.0 < leave < 1.0:
+                phi = max(batch_size - 1.0, 0.5)
+                leave = rng.beta(phi * leave, phi * (1.0 - leave), size=present.shape)
+            present = present - rng.binomial(present, leave)
+            counts[:, h] = present
+        prevalent = counts
     kernel = s[:horizon]
     new = np.zeros_like(future)
     for h in range(horizon):
         new[:, h] = future[:, : h + 1] @ kernel[h::-1]
-    return prevalent[None, :] + new
+    return prevalent + new
 
 
 def starting_census(
@@ -195,67 +220,9 @@ def starting_census(
     return float(later[0, -1]), True
 
 
-#: Window over which the LOS mean is fitted to the observed census [days].
-LOS_FIT_WINDOW_DAYS = 7
-#: Prior sd of log(LOS mean) around the default (Rees et al. range of study medians in
-#: China, 4-53 days, is wide; 0.5 lets the data move the mean by a factor ~1.6 per sd).
-LOS_PRIOR_LOG_SD = 0.5
-#: Sd of log(LOS mean) drawn around the fit for the forecast intervals [-].
+#: Sd of log(LOS mean) drawn around the literature mean when the data cannot say [-] (see
+#: :mod:`pairaid.forecast.discharges`).
 LOS_DRAW_LOG_SD = 0.3
-_LOS_GRID = np.geomspace(5.0, 60.0, 41)
-
-
-def fit_los_mean(
-    admissions: np.ndarray,
-    census: np.ndarray,
-    *,
-    prior: LengthOfStay,
-    window: int = LOS_FIT_WINDOW_DAYS,
-) -> float:
-    """Mean LOS that best reproduces the observed census over the last ``window`` days.
-
-    The census observed ``window`` days before the origin is projected to the origin with
-    the observed admissions (:func:`project_census`) for each candidate mean on a grid
-    (5-60 days, gamma shape fixed); the candidate maximising
-    ``-sum (log pred - log obs)**2 / (2 * 0.05**2) - (log m - log m0)**2 / (2 * 0.5**2)``
-    is returned (relative census error of 5 %, log-normal prior around the default mean
-    ``m0``). Without ``window + 1`` consecutive known census days, ``m0`` is returned.
-
-    Parameters
-    ----------
-    admissions : numpy.ndarray, shape (T,)
-        Admissions per day up to the origin [persons/day].
-    census : numpy.ndarray, shape (T,)
-        Observed census per day [persons]; NaN = unknown.
-    prior : LengthOfStay
-        Default distribution (its mean is the prior centre, its shape is kept).
-    window : int
-        Fitting window [days].
-
-    Returns
-    -------
-    float
-        Mean LOS [days].
-    """
-    if len(census) <= window:
-        return prior.mean_days
-    obs = census[-window - 1 :]
-    if not np.all(np.isfinite(obs)) or np.any(obs <= 0):
-        return prior.mean_days
-    anchor = len(census) - window - 1
-    best, best_score = prior.mean_days, -np.inf
-    for m in _LOS_GRID:
-        surv = LengthOfStay(float(m), prior.shape).survival()
-        pred = project_census(
-            admissions[: anchor + 1], float(obs[0]), admissions[None, anchor + 1 :], surv
-        )[0]
-        err = np.log(np.maximum(pred, 1e-9)) - np.log(obs[1:])
-        score = -np.sum(err**2) / (2 * 0.05**2) - (np.log(m / prior.mean_days)) ** 2 / (
-            2 * LOS_PRIOR_LOG_SD**2
-        )
-        if score > best_score:
-            best, best_score = float(m), float(score)
-    return best
 
 
 #: Default severity shares. ``icu_share``: share of hospital patients in intensive care;

@@ -147,8 +147,9 @@ def _entries(models: tuple[str, ...]) -> list[BacktestEntry]:
     for name in models:
         key = DEFAULT_MODEL if name == "default" else name
         if key not in known:
-            raise ConfigError(f"--model: unknown model {name!r}; choose from {sorted(known)}")
-        out.append(BacktestEntry(name, key))
+            raise ConfigError(f"--model: unknown model {name!r}; choose from "
+                              f"{['default', *sorted(known)]}")
+        out.append(BacktestEntry(name, key, calibrated=name == "default"))
     if not any(e.model == REFERENCE_MODEL for e in out):
         out.append(BacktestEntry(REFERENCE_MODEL, REFERENCE_MODEL))  # reference of rel_wis
     return out
