@@ -715,8 +715,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _register()
     warnings.showwarning = _show_warning
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="pairaid",
-                 standalone_mode=False)
+        status = cli.main(args=list(argv) if argv is not None else None,
+                          prog_name="pairaid", standalone_mode=False)
     except PairaidError as err:
         click.echo(f"error: {err}", err=True)
         return 2
@@ -728,7 +728,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 1
-    return 0
+    return status if isinstance(status, int) else 0  # ctx.exit(n) in a command
 
 
 if __name__ == "__main__":

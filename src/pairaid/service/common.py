@@ -13,6 +13,10 @@ RegionCode = Annotated[str, Field(pattern=r"^(\d{6}|[A-Z]{2}-[A-Z0-9]{1,3})$",
 Resource = Literal["beds", "icu_beds", "doctors", "nurses"]
 """The resources pairaid plans (as :data:`pairaid.schemas.RESOURCES`)."""
 Quantity = Annotated[int, Field(gt=0, le=10_000_000, description="[beds or persons]")]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1, description="a record id")]
+"""Ids are 32-bit positive integers (PostgreSQL ``integer``; SQLite refuses larger)."""
+Text = Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")]
+"""Free text up to 200 characters (no NUL: PostgreSQL text cannot hold it)."""
 Amount = Annotated[int, Field(ge=0, le=10_000_000, description="[beds or persons]")]
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from pairaid.service.common import Quantity, Read, VersionInfo
+from pairaid.service.common import Id, Quantity, Read, VersionInfo
 
 
 class DispatchCreate(BaseModel):
@@ -15,7 +15,7 @@ class DispatchCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pledge_id: int
+    pledge_id: Id
     quantity: Quantity
     depart: date
     arrive: date

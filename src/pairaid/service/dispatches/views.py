@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Path
 
+from pairaid.service.common import Id
 from pairaid.service.deps import CurrentActor, ReadSession, WriteDep
 from pairaid.service.dispatches import service
 from pairaid.service.dispatches.schemas import (
@@ -35,7 +36,7 @@ def receive(body: ReceiptCreate, w: WriteDep, dispatch_id: int = DispatchId) -> 
 
 @router.get("", response_model=list[DispatchRead])
 def list_dispatches(session: ReadSession, _: CurrentActor,
-                    pledge_id: int | None = None) -> Any:
+                    pledge_id: Id | None = None) -> Any:
     """Current versions of every dispatch."""
     return service.list_dispatches(session, pledge_id=pledge_id)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from pairaid.service.common import Amount, Quantity, RegionCode, Resource, VersionInfo
+from pairaid.service.common import Amount, Quantity, RegionCode, Resource, Text, VersionInfo
 
 
 class NeedCreate(BaseModel):
@@ -36,7 +36,7 @@ class NeedAmend(BaseModel):
     quantity: Amount | None = None
     start: date | None = None
     end: date | None = None
-    reason: str = Field(default="amended", max_length=200)
+    reason: Text = "amended"
 
 
 class NeedRead(VersionInfo):

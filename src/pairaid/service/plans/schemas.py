@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pairaid.service.common import RegionCode, Resource
+from pairaid.service.common import RegionCode, Resource, Text
 from pairaid.service.pledges.schemas import PledgeRead
 
 
@@ -35,7 +35,7 @@ class PlanCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1)
     pairs: list[PairIn] = Field(max_length=10_000)
     flows: list[FlowIn] = Field(max_length=100_000)
 

@@ -7,6 +7,7 @@ import json
 from sqlalchemy.orm import Session
 
 from pairaid.service.audit.service import stage
+from pairaid.service.errors import Invalid
 from pairaid.service.needs import service as needs
 from pairaid.service.needs.models import Need
 from pairaid.service.plans.models import Plan
@@ -68,3 +69,56 @@ def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead
                 f"{quantity - amount} above the open need {need_id}")))
     return PlanRead(id=plan.id, name=plan.name, pairs=data.pairs, pledges=made,
                     skipped=skipped)
+
+
+def read_rows(text: str, *, source: str, columns: tuple[str, ...],
+              optional: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """Rows of an uploaded CSV file (``pairs.csv`` or ``flows.csv`` of a run folder).
+
+    Raises
+    ------
+    Invalid
+        Not UTF-8 CSV, or a required column missing; the message names the file.
+    """
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise Invalid(f"{source}: required column(s) {', '.join(missing)} missing (has "
+                      f"{', '.join(reader.fieldnames or []) or 'no header'})")
+    try:
+        return [{c: row[c] for c in reader.fieldnames or [] if c in columns + optional}
+                for row in reader]
+    except csv.Error as err:
+        raise Invalid(f"{source}, line {reader.line_num}: not well-formed CSV ({err})") \
+            from None
+
+
+def plan_from_files(*, name: str, pairs_csv: str, flows_csv: str) -> PlanCreate:
+    """A :class:`PlanCreate` from the text of a run folder's ``pairs.csv`` and
+    ``flows.csv``.
+
+    Raises
+    ------
+    Invalid
+        A file is not CSV, misses a column, or a value is invalid (names file, line and
+        column).
+    """
+    from pydantic import ValidationError
+
+    pairs = read_rows(pairs_csv, source="pairs.csv",
+                      columns=("donor_code", "recipient_code"), optional=("distance_km",))
+    flows = read_rows(flows_csv, source="flows.csv",
+                      columns=("donor_code", "recipient_code", "resource", "quantity"))
+    try:
+        return PlanCreate.model_validate({
+            "name": name, "pairs": [{k: v or None for k, v in p.items()} for p in pairs],
+            "flows": flows})
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = first["loc"]
+        where = (f"{loc[0]}.csv, line {int(loc[1]) + 2}, column '{loc[2]}'"
+                 if len(loc) >= 3 else ".".join(map(str, loc)))
+        raise Invalid(f"{where}: {first['msg']} (got {first.get('input')!r})") from None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from pairaid.service.common import Quantity, VersionInfo
+from pairaid.service.common import Id, Quantity, Text, VersionInfo
 
 
 class PledgeCreate(BaseModel):
@@ -13,7 +13,7 @@ class PledgeCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    need_id: int = Field(ge=1)
+    need_id: Id
     quantity: Quantity
 
 
@@ -23,7 +23,7 @@ class PledgeAmend(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quantity: Quantity
-    reason: str = Field(default="amended", max_length=200)
+    reason: Text = "amended"
 
 
 class PledgeRead(VersionInfo):

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Path
 
-from pairaid.service.common import RegionCode
+from pairaid.service.common import Id, RegionCode
 from pairaid.service.deps import CurrentActor, ReadSession, WriteDep
 from pairaid.service.pledges import service
 from pairaid.service.pledges.schemas import PledgeAmend, PledgeCreate, PledgeRead
@@ -42,7 +42,7 @@ def cancel_pledge(w: WriteDep, pledge_id: int = PledgeId) -> Any:
 
 
 @router.get("", response_model=list[PledgeRead])
-def list_pledges(session: ReadSession, _: CurrentActor, need_id: int | None = None,
+def list_pledges(session: ReadSession, _: CurrentActor, need_id: Id | None = None,
                  donor_code: RegionCode | None = None,
                  status: Literal["proposed", "accepted", "cancelled"] | None = None) -> Any:
     """Current versions of pledges."""

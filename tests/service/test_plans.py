@@ -1,0 +1,118 @@
+"""Plans in (POST /plans, POST /plans/files) and out (pairaid export)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from tests.service.conftest import Service
+
+from pairaid.io import read_table
+from pairaid.schemas import PAIRS
+from pairaid.service.export import export_state
+
+
+def _needs(s: Service, flows: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """One recipient user and one need per recipient and resource of ``flows``, each of
+    the flows' total; returns the need quantities."""
+    totals = flows.groupby(["recipient_code", "resource"])["quantity"].sum().round()
+    for code in sorted(set(flows["recipient_code"])):
+        s.add_user(f"r{code}", "recipient", code)
+    for (code, resource), quantity in totals.items():
+        r = s.call(f"r{code}", "POST", "/needs", {
+            "region_code": code, "resource": resource, "quantity": int(quantity),
+            "start": "2020-02-10", "end": "2020-03-09"})
+        assert r.status_code == 201, r.text
+    return {k: int(v) for k, v in totals.items()}
+
+
+def test_run_folder_files_become_proposed_pledges(people: Service, hubei_run,
+                                                  tmp_path: Path) -> None:
+    from pairaid.runs import save_run
+
+    s = people
+    run = save_run(hubei_run, tmp_path / "run")
+    flows = pd.read_csv(run / "flows.csv", dtype={"recipient_code": str})
+    flows = flows[flows["quantity"].round() > 0]
+    assert not flows.empty
+    needed = _needs(s, flows)
+    with open(run / "pairs.csv", "rb") as pairs, open(run / "flows.csv", "rb") as fl:
+        r = s.client.post("/api/v1/plans/files", headers=s.headers("coord"),
+                          data={"name": "hubei 2020-02-10"},
+                          files={"pairs": ("pairs.csv", pairs), "flows": ("flows.csv", fl)})
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    # one proposed pledge per flow, the flow's quantity rounded; every need exactly met
+    assert len(plan["pledges"]) == len(flows)
+    assert {p["status"] for p in plan["pledges"]} == {"proposed"}
+    got = pd.DataFrame(plan["pledges"]).groupby(["recipient_code", "resource"])[
+        "quantity"].sum().to_dict()
+    assert got == needed
+    assert len(plan["pairs"]) == len(pd.read_csv(run / "pairs.csv"))
+    board = s.call("coord", "GET", "/board").json()
+    assert all(row["pledged"] == row["needed"] for row in board)
+
+
+def test_flows_without_open_need_are_skipped_with_a_reason(people: Service) -> None:
+    s = people
+    s.call("xiaogan", "POST", "/needs", {"region_code": "420900", "resource": "nurses",
+                                         "quantity": 100, "start": "2020-02-10",
+                                         "end": "2020-03-09"})
+    body = {"name": "hand", "pairs": [{"donor_code": "CN-HN", "recipient_code": "420900"}],
+            "flows": [{"donor_code": "CN-HN", "recipient_code": "420900",
+                       "resource": "nurses", "quantity": 120.4},
+                      {"donor_code": "CN-HN", "recipient_code": "420900",
+                       "resource": "doctors", "quantity": 5},
+                      {"donor_code": "CN-GD", "recipient_code": "421100",
+                       "resource": "nurses", "quantity": 0.2}]}
+    r = s.call("coord", "POST", "/plans", body)
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    assert [(p["donor_code"], p["quantity"]) for p in plan["pledges"]] == [("CN-HN", 100)]
+    reasons = [k["reason"] for k in plan["skipped"]]
+    assert reasons == ["20 above the open need 1", "420900 has no open need of doctors",
+                       "rounds to 0"]
+    assert s.call("hunan", "POST", "/plans", body).status_code == 403
+
+
+def test_a_bad_upload_names_file_line_and_column(people: Service) -> None:
+    r = people.client.post(
+        "/api/v1/plans/files", headers=people.headers("coord"), data={"name": "x"},
+        files={"pairs": ("pairs.csv", b"donor_code,recipient_code\nCN-HN,420900\n"),
+               "flows": ("flows.csv", b"donor_code,recipient_code,resource,quantity\n"
+                                      b"CN-HN,420900,nurses,12\nCN-HN,420900,masks,3\n")})
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("flows.csv, line 3, column 'resource'")
+    r = people.client.post(
+        "/api/v1/plans/files", headers=people.headers("coord"), data={"name": "x"},
+        files={"pairs": ("pairs.csv", b"donor,recipient\n"),
+               "flows": ("flows.csv", b"donor_code,recipient_code,resource,quantity\n")})
+    assert r.status_code == 422 and "pairs.csv: required column(s) donor_code" in \
+        r.json()["detail"]
+
+
+def test_export_writes_the_board_and_pairs_for_previous(people: Service,
+                                                        tmp_path: Path) -> None:
+    s = people
+    s.call("hunan", "PUT", "/capacities/CN-HN/nurses", {"quantity": 300})
+    s.call("guangdong", "PUT", "/capacities/CN-GD/nurses", {"quantity": 300})
+    for user, code in (("xiaogan", "420900"), ("huanggang", "421100")):
+        s.call(user, "POST", "/needs", {"region_code": code, "resource": "nurses",
+                                        "quantity": 100, "start": "2020-02-10",
+                                        "end": "2020-03-09"})
+    for donor, need, q in (("hunan", 1, 60), ("hunan", 2, 30), ("guangdong", 2, 50)):
+        pid = s.call(donor, "POST", "/pledges", {"need_id": need, "quantity": q}).json()["id"]
+        if pid != 2:  # pledge 2 stays proposed: not part of the plan in force
+            s.call("coord", "POST", f"/pledges/{pid}/accept")
+    with s.db.read() as session:
+        written = export_state(session, tmp_path / "live")
+    assert [p.name for p in written] == ["board.csv", "donor_capacities.csv", "pledges.csv",
+                                         "pairs.csv"]
+    pairs = read_table(tmp_path / "live" / "pairs.csv", PAIRS)  # as `plan --previous`
+    assert list(zip(pairs["donor_code"], pairs["recipient_code"], strict=True)) == [
+        ("CN-GD", "421100"), ("CN-HN", "420900")]
+    board = pd.read_csv(tmp_path / "live" / "board.csv", dtype={"recipient_code": str})
+    assert board.set_index("recipient_code")["open"].to_dict() == {"420900": 40,
+                                                                   "421100": 50}
+    caps = pd.read_csv(tmp_path / "live" / "donor_capacities.csv")
+    assert caps.set_index("donor_code")["free"].to_dict() == {"CN-GD": 250, "CN-HN": 240}
