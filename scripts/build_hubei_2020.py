@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "pairaid" / "data" / "hubei-2020"
 SUPPLEMENT = ROOT / "scripts" / "hubei2020_supplement.csv"
 PROVINCE_CASES = ROOT / "scripts" / "provinces" / "province_cases.csv"
+SEVERITY = ROOT / "scripts" / "hubei2020_severity.csv"
+"""Severe and critical patients in care reported by city bulletins (source per row; rows of
+low confidence are not kept there)."""
 
 
 def build_regions(regions: pd.DataFrame, supplement: pd.DataFrame) -> pd.DataFrame:
@@ -117,6 +120,9 @@ def build_cases(hubei: pd.DataFrame) -> pd.DataFrame:
         prov = prov[prov["region_code"] != "CN-HB"]
         frames.append(prov[cols])
     out = pd.concat(frames, ignore_index=True)
+    severity = pd.read_csv(SEVERITY, dtype=str, keep_default_na=False)
+    out = out.merge(severity[["region_code", "date", "severe_in_care", "critical_in_care"]],
+                    on=["region_code", "date"], how="left", validate="one_to_one")
     return out.sort_values(["region_code", "date"]).reset_index(drop=True)
 
 
@@ -141,6 +147,7 @@ def main(shared: Path) -> None:
                  "medical_teams.csv", "paper_tables.csv"):
         shutil.copyfile(shared / name, prov / name)
     shutil.copyfile(SUPPLEMENT, prov / "census_2020_supplement.csv")
+    shutil.copyfile(SEVERITY, prov / "severity_in_care.csv")
     print(f"wrote {OUT}: {len(regions)} regions, {len(cases)} case rows, "
           f"{len(capacities)} capacities ({int(capacities['estimated'].sum())} estimated), "
           f"{len(pairings)} pairings")

@@ -369,7 +369,8 @@ def per_patient_needs(parameters: Mapping[str, float], *,
 
 def compute_needs(forecast: pd.DataFrame, parameters: Mapping[str, float], *,
                   norms: pd.DataFrame | None = None,
-                  norm_set: str | None = None) -> pd.DataFrame:
+                  norm_set: str | None = None,
+                  mixes: Mapping[str, Mapping[str, float]] | None = None) -> pd.DataFrame:
     """Needs per region, day, resource and quantile from the census forecast.
 
     Parameters
@@ -382,6 +383,9 @@ def compute_needs(forecast: pd.DataFrame, parameters: Mapping[str, float], *,
         See :func:`per_patient_needs`.
     norms, norm_set
         Staffing norms, see :func:`roster_per_patient`.
+    mixes : mapping of str to mapping, optional
+        Census mix by severity per region (reported counts, :mod:`pairaid.severity`);
+        regions not in it get :func:`census_mix` of ``parameters``.
 
     Returns
     -------
@@ -393,10 +397,15 @@ def compute_needs(forecast: pd.DataFrame, parameters: Mapping[str, float], *,
     census = forecast[forecast["target"] == "census"]
     if "estimated" not in census:
         census = census.assign(estimated=False)
-    ratios = per_patient_needs(parameters, norms=norms, norm_set=norm_set)
-    parts = [census[["region_code", "date", "quantile", "estimated"]]
-             .assign(resource=res, value=census["value"].astype(float) * ratio)
-             for res, ratio in ratios.items()]
+    base = per_patient_needs(parameters, norms=norms, norm_set=norm_set)
+    own = {code: per_patient_needs(parameters, norms=norms, norm_set=norm_set, mix=mix)
+           for code, mix in (mixes or {}).items()}
+    parts = []
+    for res in base:
+        ratio = census["region_code"].map(lambda c, r=res: own[c][r] if c in own
+                                          else base[r]).astype(float)
+        parts.append(census[["region_code", "date", "quantile", "estimated"]]
+                     .assign(resource=res, value=census["value"].astype(float) * ratio))
     out = pd.concat(parts, ignore_index=True)
     return out[["region_code", "date", "resource", "quantile", "value", "estimated"]]
 

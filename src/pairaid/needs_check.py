@@ -19,6 +19,7 @@ from pairaid.errors import InputError, Problem
 from pairaid.forecast.backtest import observed_values
 from pairaid.needs import per_patient_needs
 from pairaid.schemas import STAFF_RESOURCES
+from pairaid.severity import mix_on, reported_mixes
 
 CHECK_COLUMNS = (
     "recipient_code", "peak_date", "peak_census", "need_doctors", "need_nurses", "need_staff",
@@ -163,7 +164,8 @@ def check_needs(cases: pd.DataFrame, capacities: pd.DataFrame, deployments: pd.D
 
     For each recipient and each day of ``start`` … ``end`` with a known observed census
     (confirmed − deaths − recovered), the model's staff need per cadre is the census times
-    :func:`pairaid.needs.per_patient_needs`; the local staff available is
+    :func:`pairaid.needs.per_patient_needs` (with the region's reported severity mix where
+    ``cases`` has one, :mod:`pairaid.severity`); the local staff available is
     ``covid_share_staff`` × the recipient's doctors and nurses (``capacities``); the gap
     per cadre is need − available where positive. The model's external need is the
     largest daily sum of the doctor and nurse gaps in the window (the peak); it is
@@ -197,6 +199,7 @@ def check_needs(cases: pd.DataFrame, capacities: pd.DataFrame, deployments: pd.D
         the window.
     """
     ratios = per_patient_needs(parameters, norms=norms, norm_set=norm_set)
+    reported = reported_mixes(cases)
     share = parameters["covid_share_staff"]
     staff_rows = capacities[capacities["resource"].isin(STAFF_RESOURCES)]
     cap = staff_rows.set_index(["region_code", "resource"])["quantity"].astype(float)
@@ -219,7 +222,9 @@ def check_needs(cases: pd.DataFrame, capacities: pd.DataFrame, deployments: pd.D
                                     None, "recovered_cum"))
             continue
         census = series.to_numpy(dtype=float)
-        need = {r: census * ratios[r] for r in STAFF_RESOURCES}
+        per_day = [_ratios_on(parameters, reported, code, day, ratios, norms, norm_set)
+                   for day in series.index]
+        need = {r: census * np.array([d[r] for d in per_day]) for r in STAFF_RESOURCES}
         avail = {r: float(cap.loc[(code, r)]) * share  # type: ignore[arg-type]
                  for r in STAFF_RESOURCES}
         gap = {r: np.maximum(need[r] - avail[r], 0.0) for r in STAFF_RESOURCES}
@@ -251,6 +256,17 @@ def check_needs(cases: pd.DataFrame, capacities: pd.DataFrame, deployments: pd.D
                       spearman_need=_rank_correlation(known["need_staff"],
                                                       known["deployed_staff"]),
                       start=start, end=end)
+
+
+def _ratios_on(parameters: Mapping[str, float], reported: pd.DataFrame, code: str,
+              day: pd.Timestamp, model: dict[str, float], norms: pd.DataFrame | None,
+              norm_set: str | None) -> dict[str, float]:
+    """Staff per patient of ``code`` on ``day``: from its reported mix when one is valid
+    (:func:`pairaid.severity.mix_on`), else the model's."""
+    mix = mix_on(reported, code, day)
+    if mix is None:
+        return model
+    return per_patient_needs(parameters, norms=norms, norm_set=norm_set, mix=mix)
 
 
 def _census_of(observed: pd.DataFrame, code: str) -> pd.Series:

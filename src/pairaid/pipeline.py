@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,7 @@ from pairaid.pairing import (
 )
 from pairaid.parameters import parameter_values, with_overrides
 from pairaid.schemas import STAFF_RESOURCES
+from pairaid.severity import mixes_on
 
 OFFICIAL_KEY_PREFIX = "official_"
 
@@ -464,8 +466,13 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         raise ConfigError(f"setting 'planning_quantile' (--quantile) = "
                           f"{config.planning_quantile}: not a forecast quantile level; use "
                           f"one of {sorted(levels.tolist())}")
+    mixes = mixes_on(dataset.cases, recipients, config.decision_date)
+    if mixes:
+        notes.append("census mix by severity from reported severe and critical patients in "
+                     f"care (cases.csv) for {', '.join(sorted(mixes))}; the model mix "
+                     "(lengths of stay) elsewhere")
     st = pair_on_forecast(dataset, config, params, forecast=forecast, recipients=recipients,
-                          donors=donors, exact=exact, norms=norms)
+                          donors=donors, exact=exact, norms=norms, mixes=mixes)
     metrics: dict[str, Any] = {"pairaid": plan_metrics(st.result, st.gaps, st.caps)}
     if st.official is not None:
         key = OFFICIAL_KEY_PREFIX + config.official_round.isoformat().replace("-", "_")  # type: ignore[union-attr]
@@ -506,7 +513,8 @@ class Stages:
 def pair_on_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float], *,
                      forecast: pd.DataFrame, recipients: list[str], donors: list[str],
                      exact: list[tuple[str, str]] | None,
-                     norms: pd.DataFrame | None = None) -> Stages:
+                     norms: pd.DataFrame | None = None,
+                     mixes: Mapping[str, Mapping[str, float]] | None = None) -> Stages:
     """Needs, gaps, donor capacities and both pairings (official and pairaid's) from a
     forecast: the part of :func:`plan` after forecasting, reused by the sensitivity run.
 
@@ -515,7 +523,7 @@ def pair_on_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, flo
     pairaid.errors.InfeasibleError, pairaid.errors.ConfigError
         As :func:`solve_in_plan_terms`.
     """
-    needs = compute_needs(forecast, params, norms=norms, norm_set=config.norms)
+    needs = compute_needs(forecast, params, norms=norms, norm_set=config.norms, mixes=mixes)
     gaps = compute_gaps(needs, dataset.capacities, quantile=config.planning_quantile,
                         parameters=params)
     caps = donor_capacities(dataset.capacities, dataset.cases, donors=donors,

@@ -161,6 +161,10 @@ CASES = TableSchema(
            nullable=True, min_value=0),
         _c("flags", "str", "", "';'-separated data-quality flags", nullable=True,
            required=False),
+        _c("severe_in_care", "int", "persons", "severe patients in care on the date (reported; "
+           "critical ones not included)", nullable=True, required=False, min_value=0),
+        _c("critical_in_care", "int", "persons", "critical patients in care on the date "
+           "(reported)", nullable=True, required=False, min_value=0),
     ),
 )
 

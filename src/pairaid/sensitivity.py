@@ -16,6 +16,7 @@ from pairaid.needs import norms_for
 from pairaid.parameters import parameter_ranges
 from pairaid.pipeline import PlanRun, official_pairs, pair_on_forecast, run_parameter_table
 from pairaid.schemas import STAFF_RESOURCES
+from pairaid.severity import mixes_on
 
 SENSITIVITY_COLUMNS = (
     "parameter", "end", "value", "base_value", "unit", "gap_staff_days", "gap_change_share",
@@ -56,6 +57,7 @@ def sensitivity(run: PlanRun) -> pd.DataFrame:
     table = run_parameter_table(run.dataset)
     ranges = parameter_ranges(table)
     exact = official_pairs(run.dataset, run.config, run.recipients, run.donors)
+    mixes = mixes_on(run.dataset.cases, run.recipients, run.config.decision_date)
     base_gap, base_cities = _staff_gap(run.gaps)
     base_pairs = _pairs(run.plan)
     rows = [{"parameter": "(base)", "end": "base", "value": float("nan"),
@@ -77,7 +79,7 @@ def sensitivity(run: PlanRun) -> pd.DataFrame:
             try:
                 st = pair_on_forecast(run.dataset, run.config, params, forecast=run.forecast,
                                       recipients=run.recipients, donors=run.donors,
-                                      exact=exact, norms=norms_for(params))
+                                      exact=exact, norms=norms_for(params), mixes=mixes)
             except PairaidError as err:
                 variants.append(row | {"gap_staff_days": float("nan"),
                                        "gap_change_share": float("nan"),

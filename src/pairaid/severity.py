@@ -1,0 +1,84 @@
+"""Severity mix of the census from reported counts of severe and critical patients in care.
+
+Where a data set's ``cases.csv`` reports ``severe_in_care`` and ``critical_in_care`` (Hubei's
+city bulletins: "目前仍在院治疗 N 例，其中重症 x 例、危重症 y 例"), the share of each class in
+a region's census is taken from the latest report, for at most :data:`REPORT_VALID_DAYS`
+days; elsewhere the model mix of :func:`pairaid.needs.census_mix` (incident shares weighted
+by length of stay) is used. Classes stay nested: critical ⊂ severe-or-critical ⊂ census.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+REPORT_VALID_DAYS = 14
+"""A reported mix is used for this many days after its date [days]: about the median
+length of stay in hospital in China (14 days, Rees et al., BMC Med 2020), after which the
+patients of the report have mostly left."""
+
+
+def reported_mixes(cases: pd.DataFrame) -> pd.DataFrame:
+    """Census mix on every date with reported severe and critical counts.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        ``cases`` table, optionally with ``severe_in_care`` and ``critical_in_care``
+        [persons].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region_code``, ``date``, ``mild``, ``severe``, ``critical`` [fraction of the
+        census = confirmed − deaths − recovered of that date], for rows where both counts
+        and the census are known and the census is positive; the shares are capped so that
+        severe + critical ≤ 1 (a bulletin's in-hospital count may exceed the census).
+    """
+    cols = ["region_code", "date", "mild", "severe", "critical"]
+    if not {"severe_in_care", "critical_in_care"} <= set(cases.columns):
+        return pd.DataFrame(columns=cols)
+    rows = cases[cases["severe_in_care"].notna() & cases["critical_in_care"].notna()
+                 & cases["confirmed_cum"].notna() & cases["deaths_cum"].notna()
+                 & cases["recovered_cum"].notna()]
+    census = (rows["confirmed_cum"] - rows["deaths_cum"] - rows["recovered_cum"]).astype(float)
+    keep = census > 0
+    rows, census = rows[keep], census[keep]
+    severe = rows["severe_in_care"].astype(float).to_numpy() / census.to_numpy()
+    critical = rows["critical_in_care"].astype(float).to_numpy() / census.to_numpy()
+    total = severe + critical
+    scale = np.where(total > 1, 1 / np.where(total > 0, total, 1), 1.0)
+    severe, critical = severe * scale, critical * scale
+    return pd.DataFrame({"region_code": rows["region_code"].to_numpy(),
+                         "date": rows["date"].to_numpy(), "mild": 1 - severe - critical,
+                         "severe": severe, "critical": critical})[cols]
+
+
+def mix_on(mixes: pd.DataFrame, code: str, day: date | pd.Timestamp,
+           *, valid_days: int = REPORT_VALID_DAYS) -> dict[str, float] | None:
+    """The latest reported mix of ``code`` on or before ``day`` and at most ``valid_days``
+    old, or ``None`` (then the model mix applies)."""
+    day = pd.Timestamp(day)
+    sel = mixes[(mixes["region_code"] == code) & (mixes["date"] <= day)
+                & (mixes["date"] >= day - pd.Timedelta(days=valid_days))]
+    if sel.empty:
+        return None
+    last = sel.sort_values("date").iloc[-1]
+    return {"mild": float(last["mild"]), "severe": float(last["severe"]),
+            "critical": float(last["critical"])}
+
+
+def mixes_on(cases: pd.DataFrame, codes: Sequence[str],
+             day: date) -> Mapping[str, Mapping[str, float]]:
+    """Reported mix of each region in ``codes`` valid on ``day`` (regions without one are
+    left out)."""
+    mixes = reported_mixes(cases)
+    out = {}
+    for code in codes:
+        mix = mix_on(mixes, code, day)
+        if mix is not None:
+            out[code] = mix
+    return out
