@@ -190,7 +190,7 @@ def test_builtin_norm_sets() -> None:
 
 
 @pytest.mark.parametrize("edit, where", [
-    (lambda t: t.drop(columns="source"), "missing column"),
+    (lambda t: t.drop(columns="source"), "column 'source': missing required column"),
     (lambda t: t.assign(severity=t["severity"].replace("mild", "light")), "line 2, column "
      "'severity'"),
     (lambda t: t.assign(hours_per_patient_day=t["hours_per_patient_day"].replace(
@@ -198,7 +198,7 @@ def test_builtin_norm_sets() -> None:
     (lambda t: t.assign(staff_per_patient=np.where(t.index == 0, "0.3",
                                                    t["staff_per_patient"])),
      "exactly one"),
-    (lambda t: pd.concat([t, t.iloc[[0]]]), "given twice"),
+    (lambda t: pd.concat([t, t.iloc[[0]]]), "line 20, column 'norm_set': duplicated key"),
 ])
 def test_bad_norms_file_named_with_line_and_column(tmp_path: Path, edit, where) -> None:
     table = read_norms()

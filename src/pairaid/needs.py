@@ -63,9 +63,6 @@ SHIFT_PARAMETERS = ("shift_hours", "icu_shift_hours", "shifts_per_week",
 """Parameters the hours-based norm sets need to turn hours into staff."""
 LOS_PARAMETERS = ("los_mild_days", "los_severe_days", "los_critical_days")
 
-NORM_COLUMNS = ("norm_set", "cadre", "severity", "hours_per_patient_day",
-                "staff_per_patient", "source")
-
 
 @cache
 def _builtin_norms() -> pd.DataFrame:
@@ -100,50 +97,26 @@ def read_norms(path: Path | None = None) -> pd.DataFrame:
     """
     if path is None:
         return _builtin_norms().copy()
+    from pairaid.io import read_table
+    from pairaid.schemas import STAFFING_NORMS
+
+    table = read_table(path, STAFFING_NORMS)
     name = str(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise InputError([Problem(name, f"cannot read the norms table: {err}")]) from None
-    missing = [c for c in NORM_COLUMNS if c not in raw.columns]
-    if missing:
-        raise InputError([Problem(name, f"missing column(s) {missing}", None, None)])
     problems: list[Problem] = []
-    out = raw.copy()
-    for col in ("hours_per_patient_day", "staff_per_patient"):
-        text = raw[col].astype(str).str.strip()
-        vals = pd.Series(pd.to_numeric(text.where(text != ""), errors="coerce"),
-                         index=raw.index, dtype=float)
-        bad = text.ne("") & (vals.isna() | (vals < 0) | ~np.isfinite(vals))
-        for i in np.flatnonzero(bad.to_numpy()):
-            problems.append(Problem(name, f"'{raw[col].iloc[i]}' is not a number >= 0",
-                                    int(i) + 2, col))
-        out[col] = vals
-    given = out[["hours_per_patient_day", "staff_per_patient"]].notna().sum(axis=1)
-    for i in np.flatnonzero((given != 1).to_numpy()):
+    given = table[["hours_per_patient_day", "staff_per_patient"]].notna().sum(axis=1)
+    for line in np.flatnonzero((given != 1).to_numpy()) + 2:
         problems.append(Problem(name, "give exactly one of hours_per_patient_day and "
-                                "staff_per_patient", int(i) + 2, "hours_per_patient_day"))
-    for line, sev in enumerate(raw["severity"], start=2):
-        if sev not in SEVERITIES:
-            problems.append(Problem(name, f"severity '{sev}' is not one of "
-                                    f"{list(SEVERITIES)}", line, "severity"))
-    for col in ("norm_set", "cadre", "source"):
-        for i in np.flatnonzero(raw[col].str.strip().eq("").to_numpy()):
-            problems.append(Problem(name, "empty value", int(i) + 2, col))
-    dup = raw.duplicated(["norm_set", "cadre", "severity"], keep="first")
-    for i in np.flatnonzero(dup.to_numpy()):
-        problems.append(Problem(name, f"({raw['norm_set'].iloc[i]}, {raw['cadre'].iloc[i]}, "
-                                f"{raw['severity'].iloc[i]}) given twice", int(i) + 2,
-                                "severity"))
-    if not problems:
-        for (ns, cadre), grp in raw.groupby(["norm_set", "cadre"]):
-            lacking = sorted(set(SEVERITIES) - set(grp["severity"]))
-            if lacking:
-                problems.append(Problem(name, f"norm set '{ns}', cadre '{cadre}': no row "
-                                        f"for severity {lacking}", int(grp.index[0]) + 2,
-                                        "severity"))
+                                "staff_per_patient", int(line), "hours_per_patient_day"))
+    for (ns, cadre), grp in table.groupby(["norm_set", "cadre"], sort=False):
+        lacking = sorted(set(SEVERITIES) - set(grp["severity"]))
+        if lacking:
+            problems.append(Problem(name, f"norm set '{ns}', cadre '{cadre}': no row for "
+                                    f"severity {lacking}", int(grp.index[0]) + 2, "severity"))
     if problems:
         raise InputError(problems)
+    out = table.copy()
+    for col in ("hours_per_patient_day", "staff_per_patient"):
+        out[col] = out[col].astype(float)
     return out
 
 

@@ -330,6 +330,26 @@ DEPLOYMENTS = TableSchema(
     ),
 )
 
+STAFFING_NORMS = TableSchema(
+    name="staffing_norms",
+    description="Staff per patient by norm set, cadre and severity, as staff-hours per "
+    "patient-day or as staff on the roster per patient (docs/needs.md).",
+    key=("norm_set", "cadre", "severity"),
+    columns=(
+        _c("norm_set", "str", "", "name of the norm set"),
+        _c("cadre", "str", "", "staff resource (doctors, nurses, icu_nurses, ...)",
+           pattern=r"^[a-z][a-z0-9_]*$"),
+        _c("severity", "str", "", "mild, severe or critical",
+           allowed=("mild", "severe", "critical")),
+        _c("hours_per_patient_day", "float", "h/patient-day", "staff-hours per patient per "
+           "day (empty if staff_per_patient is given)", nullable=True, min_value=0),
+        _c("staff_per_patient", "float", "staff/patient", "staff on the roster per patient "
+           "(empty if hours_per_patient_day is given)", nullable=True, min_value=0),
+        _c("source", "str", "", "where the value comes from"),
+        _c("note", "str", "", "remarks", nullable=True, required=False),
+    ),
+)
+
 INPUT_TABLES: dict[str, TableSchema] = {
     "regions": REGIONS,
     "cases": CASES,
