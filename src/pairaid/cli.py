@@ -116,7 +116,9 @@ def _print_plan(run: Any) -> None:
                       f"{abs(doc):,.0f}", f"{abs(nur):,.0f}", covered,
                       f"{row.distance_km:,.0f}")
     console.print(table)
-    empty = run.plan.pairs[run.plan.pairs["sent"] <= 0]
+    pairs = run.plan.pairs
+    # a pair kept from the plan in force gets its own reason under "Changes" below
+    empty = pairs[(pairs["sent"] <= 0) & ~pairs["previous"].astype(bool)]
     if not empty.empty:
         console.print(escape(
             "Pairs that send no staff: " + ", ".join(
@@ -130,7 +132,25 @@ def _print_plan(run: Any) -> None:
     if no_gap:
         console.print(escape(f"No staff gap forecast at the planning quantile: "
                              f"{', '.join(no_gap)}"))
+    if run.changes is not None:
+        _print_changes(run.changes, names)
     _print_reported_gaps(run, names)
+
+
+def _print_changes(changes: Any, names: dict[str, str]) -> None:
+    """Every pair dropped or added against the plan in force, and kept pairs that send no
+    staff, with the reason (kept pairs that send staff are only counted)."""
+    n = changes["change"].value_counts()
+    console.print(escape(
+        f"Changes against the plan in force (--previous): {n.get('kept', 0)} kept, "
+        f"{n.get('dropped', 0)} dropped, {n.get('added', 0)} added (changes.csv)."),
+        style="yellow" if n.get("dropped", 0) else None)
+    shown = changes[(changes["change"] != "kept") | (changes["sent"] <= 0)]
+    for row in shown.itertuples(index=False):
+        console.print(escape(f"  {row.change}: {names.get(row.donor_code, row.donor_code)} "
+                             f"({row.donor_code}) → "
+                             f"{names.get(row.recipient_code, row.recipient_code)} "
+                             f"({row.recipient_code}): {row.reason}"))
 
 
 def _print_reported_gaps(run: Any, names: dict[str, str]) -> None:

@@ -36,6 +36,7 @@ from pairaid.pairing import (
     solve,
     stable_pairs,
 )
+from pairaid.pairing.changes import change_counts, plan_changes
 from pairaid.parameters import parameter_values, with_overrides
 from pairaid.schemas import STAFF_RESOURCES
 from pairaid.severity import mixes_on
@@ -71,6 +72,9 @@ class PlanRun:
         needs_check : NeedsCheck or None
         The staffing model checked against the staff actually deployed
         (:func:`pairaid.needs_check.check_needs`), when the data set has ``deployments.csv``.
+    changes : pandas.DataFrame or None
+        With a plan in force (``previous_pairs``): every pair kept, dropped or added, and
+        why (:func:`pairaid.pairing.changes.plan_changes`); None otherwise.
     """
 
     config: PlanConfig
@@ -91,6 +95,7 @@ class PlanRun:
     metrics: dict[str, Any]
     notes: tuple[str, ...] = ()
     needs_check: NeedsCheck | None = None
+    changes: pd.DataFrame | None = None
 
     @property
     def official_key(self) -> str:
@@ -487,12 +492,24 @@ def plan(dataset: Dataset, config: PlanConfig, *,
                             recipients=recipients, start=first, end=last, norms=norms,
                             norm_set=norm_set)
         metrics["needs_check"] = check.summary()
+    changes = None
+    if config.previous_pairs:
+        supply, demand = st.problem.supply, st.problem.demand
+        capacity = supply.groupby("donor_code")["capacity"].sum()
+        peak_gap = demand.groupby("recipient_code")["gap"].max()
+        changes = plan_changes(
+            [(str(p[0]), str(p[1])) for p in config.previous_pairs], st.result.pairs,
+            capacity={str(k): float(v) for k, v in capacity.items()},
+            peak_gap={str(k): float(v) for k, v in peak_gap.items()},
+            change_cost=None if config.keep_previous else config.change_cost)
+        metrics["pairaid"] |= change_counts(changes)
     return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
                    parameters=params, problem=st.problem, options=st.options,
                    forecast=forecast, observed=observed_series(dataset.cases, recipients),
                    needs=st.needs, gaps=st.gaps, donor_capacities=st.caps,
                    distances=st.distances, plan=st.result, official=st.official,
-                   metrics=metrics, notes=tuple(notes), needs_check=check)
+                   metrics=metrics, notes=tuple(notes), needs_check=check,
+                   changes=changes)
 
 
 @dataclass(frozen=True, eq=False)

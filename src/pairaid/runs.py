@@ -23,12 +23,13 @@ RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "need
              "shortfall.csv", "official_pairs.csv", "official_flows.csv",
              "official_shortfall.csv", "metrics.json", "report.html", "plan.xlsx",
              "pairs.geojson", "explain_forbid_costs.csv", "explain_marginal_values.csv",
-             "explain_stability.json", "schedule.csv", "on_site.csv",
+             "explain_stability.json", "changes.csv", "schedule.csv", "on_site.csv",
              "official_schedule.csv", "official_on_site.csv", "dispatch.json",
              "calendars", "needs_check.csv", "sensitivity.csv")
 """Files of a run folder (the ``official_*`` ones only when a historical round is compared;
-the explain files only with --explain; the schedule files only with --dispatch, the
-``calendars`` folder holding one iCalendar file per donor). Only these are ever replaced."""
+the explain files only with --explain; ``changes.csv`` only with --previous; the schedule
+files only with --dispatch, the ``calendars`` folder holding one iCalendar file per donor).
+Only these are ever replaced."""
 
 
 def default_out(dataset_name: str, decision_date: date) -> Path:
@@ -87,6 +88,8 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
         tables["needs_check"] = run.needs_check.table
     if sensitivity is not None:
         tables["sensitivity"] = sensitivity
+    if run.changes is not None:
+        tables["changes"] = run.changes
     for name, frame in tables.items():
         write_csv(frame, folder / f"{name}.csv")
     metrics = dict(run.metrics)

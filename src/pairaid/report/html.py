@@ -203,6 +203,25 @@ def _team_both(team: dict[str, Any]) -> str:
                    for lang in LANGS)
 
 
+def _changes_section(run: RunTables) -> str | None:
+    """Pairs kept, dropped and added against the plan in force (None without --previous)."""
+    changes = run.tables["changes"]
+    if changes.empty:
+        return None
+    n = changes["change"].value_counts()
+    rows = "".join(
+        f"<tr><td>{_names(run, str(row.donor_code))}</td>"
+        f"<td>{_names(run, str(row.recipient_code))}</td>"
+        f"<td>{_both('change_' + str(row.change))}</td>{_cell(row.sent)}"
+        f"<td>{html.escape(str(row.reason))}</td></tr>"
+        for row in changes.itertuples())
+    summary = _both("changes_summary", kept=int(n.get("kept", 0)),
+                    dropped=int(n.get("dropped", 0)), added=int(n.get("added", 0)))
+    return (f"<p>{summary}</p><table><tr><th>{_both('donor')}</th>"
+            f"<th>{_both('recipient')}</th><th>{_both('change')}</th>"
+            f"<th>{_both('staff_sent')}</th><th>{_both('reason')}</th></tr>{rows}</table>")
+
+
 def _explain_section(run: RunTables) -> str | None:
     """Tables of ``pairaid plan --explain`` (None when the run has none)."""
     forbid = run.tables["explain_forbid_costs"]
@@ -378,6 +397,9 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
         sections.append(("needs_check", _div("needs-check") + _check_note(run)))
     if "tornado" in figures:
         sections.append(("sensitivity", _div("tornado")))
+    changes = _changes_section(run)
+    if changes is not None:
+        sections.append(("changes", changes))
     explain = _explain_section(run)
     if explain is not None:
         sections.append(("explain", explain))

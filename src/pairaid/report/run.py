@@ -82,6 +82,9 @@ TABLES: dict[str, TableSpec] = {
     "sensitivity": TableSpec(
         ("parameter", "end", "value", "gap_staff_days", "gap_change_share"),
         numbers=("value", "gap_staff_days", "gap_change_share"), required=False),
+    # written by `pairaid plan --previous` only
+    "changes": TableSpec(("donor_code", "recipient_code", "change", "sent", "reason"),
+                         numbers=("sent",), required=False),
     # written by `pairaid plan --explain` only
     "explain_forbid_costs": TableSpec(
         ("donor_code", "recipient_code", "objective", "cost", "shortfall_change", "status"),

@@ -38,7 +38,7 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("forecast", "forecast"), ("shortfall", "shortfall"),
     ("official_pairs", "official_pairs"), ("official_flows", "official_flows"),
     ("official_shortfall", "official_shortfall"), ("donor_capacities", "donor_capacities"),
-    ("observed", "observed"), ("regions", "regions"),
+    ("observed", "observed"), ("regions", "regions"), ("changes", "changes"),
     ("explain_forbid_costs", "explain_forbid_costs"),
     ("explain_marginal_values", "explain_marginal_values"),
 )
