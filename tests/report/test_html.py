@@ -56,6 +56,9 @@ def test_page_holds_figures_labels_and_tables(page: str, module_run_dir: Path) -
     assert metrics["sources"][0] in page
     assert "25.95%" in page  # gap_covered_share of the pairaid plan, as a percentage
     assert "MIT License" in page  # licence notice of the embedded boundaries
+    # changes.csv (re-planning): every dropped and added pair with its reason
+    assert 'id="sec-changes"' in page
+    assert "withdrawn: another pairing serves the cities better" in page
 
 
 def test_every_label_has_both_languages() -> None:

@@ -6,6 +6,8 @@ Four Hubei recipients and the donors of two plans (a pairaid plan and the offici
 and flows are invented but mutually consistent (gap = max(need - available, 0); shortfall =
 max(gap - staff sent, 0); capacity = max(deployable - own_need, 0)). Re-run only to change
 the fixture: ``python tests/report/data/make_fixture.py /work/shared/data/hubei2020``.
+The ``explain_*`` files and ``changes.csv`` (a re-planning against an invented plan in force)
+are written by hand.
 """
 
 from __future__ import annotations
