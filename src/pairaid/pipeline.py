@@ -69,7 +69,7 @@ class PlanRun:
     notes : tuple of str
         What the run left out or assumed that the user should know (e.g. rows of a given
         forecast outside the decision window), in the user's terms.
-        needs_check : NeedsCheck or None
+    needs_check : NeedsCheck or None
         The staffing model checked against the staff actually deployed
         (:func:`pairaid.needs_check.check_needs`), when the data set has ``deployments.csv``.
     changes : pandas.DataFrame or None
