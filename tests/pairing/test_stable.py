@@ -118,3 +118,71 @@ def test_check_stability_of_a_given_plan():
     assert check_stability(p, [("A", "X"), ("A", "Y")], opts) == [("B", "Y")]
     with pytest.raises(ConfigError, match="not in the problem"):
         check_stability(p, [("Q", "X")], opts)
+
+
+def _brute_blocking(match: set[tuple[str, str]], dp: dict[str, list[str]],
+                    rp: dict[str, list[str]], kc: dict[str, int], mc: dict[str, int]
+                    ) -> list[tuple[str, str]]:
+    """Pairwise blocking pairs by the definition (Roth 1984), strict list order."""
+    out = []
+    for d, lst in dp.items():
+        mine = [r for x, r in match if x == d]
+        for r in lst:
+            if (d, r) in match or d not in rp[r]:
+                continue
+            theirs = [x for x, y in match if y == r]
+            d_gains = len(mine) < mc[d] or any(lst.index(r) < lst.index(x) for x in mine)
+            r_gains = len(theirs) < kc[r] or any(rp[r].index(d) < rp[r].index(x)
+                                                 for x in theirs)
+            if d_gains and r_gains:
+                out.append((d, r))
+    return sorted(out)
+
+
+def test_c0021_deferred_acceptance_agrees_with_brute_force() -> None:
+    """c0021 (passing, guarded): random markets with incomplete lists (pairs acceptable to
+    one side only) and capacities 0..2; every feasible matching enumerated. Deferred
+    acceptance is stable, donor-optimal when m <= 1, and blocking_pairs() equals the
+    brute-force blocking pairs."""
+    import itertools
+    import random
+
+    rng = random.Random(21)
+    for _ in range(250):
+        donors = [f"D{i}" for i in range(rng.randint(2, 4))]
+        recips = [f"R{j}" for j in range(rng.randint(1, 3))]
+        dp = {d: rng.sample(recips, rng.randint(0, len(recips))) for d in donors}
+        rp = {r: rng.sample(donors, rng.randint(0, len(donors))) for r in recips}
+        kc = {r: rng.randint(0, 2) for r in recips}
+        mc = {d: rng.randint(0, 2) for d in donors}
+        acceptable = [(d, r) for d in donors for r in dp[d] if d in rp[r]]
+        feasible = [set(sub) for n in range(len(acceptable) + 1)
+                    for sub in itertools.combinations(acceptable, n)
+                    if all(sum(1 for x, _ in sub if x == d) <= mc[d] for d in donors)
+                    and all(sum(1 for _, y in sub if y == r) <= kc[r] for r in recips)]
+        stable = [m for m in feasible if not _brute_blocking(m, dp, rp, kc, mc)]
+        da = set(deferred_acceptance(dp, rp, recipient_capacity=kc, donor_capacity=mc))
+        assert da in stable
+        if max(mc.values()) <= 1:  # donor-optimal: no stable matching is better for a donor
+            for m in stable:
+                for d in donors:
+                    got = [r for x, r in da if x == d]
+                    alt = [r for x, r in m if x == d]
+                    if alt:
+                        assert got and dp[d].index(got[0]) <= dp[d].index(alt[0])
+        for m in rng.sample(feasible, min(5, len(feasible))):
+            assert blocking_pairs(m, dp, rp, recipient_capacity=kc, donor_capacity=mc) \
+                == _brute_blocking(m, dp, rp, kc, mc)
+
+
+def test_c0021_cli_stable_matching_with_zero_capacity_and_forbidden_pair(
+        run_case) -> None:  # type: ignore[no-untyped-def]
+    """c0021: CN-AA may take 0 cities (--m-donor CN-AA=0), CN-CC-421100 is forbidden; by
+    hand the unique stable result is CN-BB->421100, CN-CC->420900."""
+    import json
+
+    code, out, _ = run_case("c0021", "data", "--horizon", "3", "--no-official",
+                            "--m-donor", "CN-AA=0", "--forbid", "CN-CC:421100", "--explain")
+    assert code == 0
+    why = json.loads((out / "explain_stability.json").read_text(encoding="utf-8"))
+    assert why["stable_pairs"] == [["CN-BB", "421100"], ["CN-CC", "420900"]]
