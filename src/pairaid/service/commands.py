@@ -63,8 +63,12 @@ def db_upgrade(db: str | None, revision: str) -> None:
               help="Port.")
 @click.option("--upgrade/--no-upgrade", default=True, show_default=True,
               help="Apply migrations first.")
-def serve(db: str | None, host: str, port: int, upgrade: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (about one per CPU core).")
+def serve(db: str | None, host: str, port: int, upgrade: bool, workers: int) -> None:
     """Run the coordination service (OpenAPI at /docs)."""
+    import os
+
     import uvicorn
 
     from pairaid.service.app import create_app
@@ -76,7 +80,13 @@ def serve(db: str | None, host: str, port: int, upgrade: bool) -> None:
     _migrated(settings)
     click.echo(f"pairaid service on http://{host}:{port}/ (API /api/v1, docs /docs), "
                f"database {settings.db_url}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
+                    timeout_keep_alive=30)
+    else:  # each worker process builds its app from the environment
+        os.environ["PAIRAID_DB_URL"] = settings.db_url
+        uvicorn.run("pairaid.service.app:create_app", factory=True, workers=workers,
+                    host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
 
 @click.group("users")

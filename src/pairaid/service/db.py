@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, Select, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from pairaid.service.settings import Settings
 
@@ -42,7 +41,8 @@ def utcnow() -> datetime:
 
 
 def _sqlite_engine(settings: Settings, *, immediate: bool) -> Engine:
-    engine = create_engine(settings.db_url, poolclass=NullPool,
+    engine = create_engine(settings.db_url, pool_size=settings.pool_size,
+                           max_overflow=settings.pool_size,
                            connect_args={"check_same_thread": False,
                                          "timeout": settings.busy_timeout_s})
 

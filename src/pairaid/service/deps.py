@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
@@ -52,13 +52,33 @@ def current_actor(request: Request, db: DbDep,
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def read_session(db: DbDep) -> Iterator[Session]:
-    """A read-only session for one request."""
-    with db.read() as session:
-        yield session
+T = TypeVar("T")
 
 
-ReadSession = Annotated[Session, Depends(read_session)]
+class Reader:
+    """Runs one read request in a session opened and closed in the request's own thread.
+
+    (A yield dependency would close its session in another worker thread after the
+    response; under load every worker can then wait for a connection that only a free
+    worker could give back.)
+    """
+
+    def __init__(self, db: Database, actor: Actor):
+        self.db = db
+        self.actor = actor
+
+    def run(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in a read session."""
+        with self.db.read() as session:
+            return work(session)
+
+
+def reader(db: DbDep, actor: CurrentActor) -> Reader:
+    """The read boundary of a request (authenticated)."""
+    return Reader(db, actor)
+
+
+ReadDep = Annotated[Reader, Depends(reader)]
 
 
 class Writer:

@@ -9,13 +9,13 @@ from fastapi import APIRouter
 from pairaid.service.board import service
 from pairaid.service.board.schemas import BoardRow
 from pairaid.service.common import RegionCode
-from pairaid.service.deps import CurrentActor, ReadSession
+from pairaid.service.deps import ReadDep
 
 router = APIRouter(tags=["board"])
 
 
 @router.get("/board", response_model=list[BoardRow])
-def board(session: ReadSession, _: CurrentActor,
+def board(r: ReadDep,
           recipient_code: RegionCode | None = None) -> Any:
     """Per recipient and resource: needed, pledged, accepted, dispatched, received, open."""
-    return service.board(session, recipient_code=recipient_code)
+    return r.run(lambda s: service.board(s, recipient_code=recipient_code))

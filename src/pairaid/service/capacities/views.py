@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pairaid.service.capacities import service
 from pairaid.service.capacities.schemas import CapacityRead, CapacitySet
 from pairaid.service.common import RegionCode, Resource
-from pairaid.service.deps import CurrentActor, ReadSession, WriteDep
+from pairaid.service.deps import ReadDep, WriteDep
 
 router = APIRouter(prefix="/capacities", tags=["capacities"])
 
@@ -24,14 +24,14 @@ def set_capacity(donor_code: RegionCode, resource: Resource, body: CapacitySet,
 
 
 @router.get("", response_model=list[CapacityRead])
-def list_capacities(session: ReadSession, _: CurrentActor,
+def list_capacities(r: ReadDep,
                     donor_code: RegionCode | None = None) -> Any:
     """Current capacities with what accepted pledges take."""
-    return service.list_capacities(session, donor_code=donor_code)
+    return r.run(lambda s: service.list_capacities(s, donor_code=donor_code))
 
 
 @router.get("/{donor_code}/{resource}/versions", response_model=list[CapacityRead])
-def capacity_history(session: ReadSession, _: CurrentActor, donor_code: RegionCode,
+def capacity_history(r: ReadDep, donor_code: RegionCode,
                      resource: Resource) -> Any:
     """Every version of a capacity, oldest first."""
-    return service.history(session, donor_code=donor_code, resource=resource)
+    return r.run(lambda s: service.history(s, donor_code=donor_code, resource=resource))

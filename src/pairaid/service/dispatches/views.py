@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path
 
 from pairaid.service.common import Id
-from pairaid.service.deps import CurrentActor, ReadSession, WriteDep
+from pairaid.service.deps import ReadDep, WriteDep
 from pairaid.service.dispatches import service
 from pairaid.service.dispatches.schemas import (
     DispatchCreate,
@@ -35,14 +35,14 @@ def receive(body: ReceiptCreate, w: WriteDep, dispatch_id: int = DispatchId) -> 
 
 
 @router.get("", response_model=list[DispatchRead])
-def list_dispatches(session: ReadSession, _: CurrentActor,
+def list_dispatches(r: ReadDep,
                     pledge_id: Id | None = None) -> Any:
     """Current versions of every dispatch."""
-    return service.list_dispatches(session, pledge_id=pledge_id)
+    return r.run(lambda s: service.list_dispatches(s, pledge_id=pledge_id))
 
 
 @router.get("/{dispatch_id}", response_model=DispatchRead)
-def get_dispatch(session: ReadSession, _: CurrentActor,
+def get_dispatch(r: ReadDep,
                  dispatch_id: int = DispatchId) -> Any:
     """A dispatch's current version."""
-    return service.get_dispatch(session, dispatch_id=dispatch_id)
+    return r.run(lambda s: service.get_dispatch(s, dispatch_id=dispatch_id))

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path
 
 from pairaid.service.common import RegionCode, Resource
-from pairaid.service.deps import CurrentActor, ReadSession, WriteDep
+from pairaid.service.deps import ReadDep, WriteDep
 from pairaid.service.needs import service
 from pairaid.service.needs.schemas import NeedAmend, NeedCreate, NeedRead
 
@@ -30,19 +30,19 @@ def amend_need(body: NeedAmend, w: WriteDep, need_id: int = NeedId) -> Any:
 
 
 @router.get("", response_model=list[NeedRead])
-def list_needs(session: ReadSession, _: CurrentActor, region_code: RegionCode | None = None,
+def list_needs(r: ReadDep, region_code: RegionCode | None = None,
                resource: Resource | None = None) -> Any:
     """Current versions of every need."""
-    return service.list_needs(session, region_code=region_code, resource=resource)
+    return r.run(lambda s: service.list_needs(s, region_code=region_code, resource=resource))
 
 
 @router.get("/{need_id}", response_model=NeedRead)
-def get_need(session: ReadSession, _: CurrentActor, need_id: int = NeedId) -> Any:
+def get_need(r: ReadDep, need_id: int = NeedId) -> Any:
     """A need's current version."""
-    return service.get_need(session, need_id=need_id)
+    return r.run(lambda s: service.get_need(s, need_id=need_id))
 
 
 @router.get("/{need_id}/versions", response_model=list[NeedRead])
-def need_history(session: ReadSession, _: CurrentActor, need_id: int = NeedId) -> Any:
+def need_history(r: ReadDep, need_id: int = NeedId) -> Any:
     """Every version of a need, oldest first."""
-    return service.history(session, need_id=need_id)
+    return r.run(lambda s: service.history(s, need_id=need_id))

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Path
 
 from pairaid.service.common import Id, RegionCode
-from pairaid.service.deps import CurrentActor, ReadSession, WriteDep
+from pairaid.service.deps import ReadDep, WriteDep
 from pairaid.service.pledges import service
 from pairaid.service.pledges.schemas import PledgeAmend, PledgeCreate, PledgeRead
 
@@ -42,21 +42,21 @@ def cancel_pledge(w: WriteDep, pledge_id: int = PledgeId) -> Any:
 
 
 @router.get("", response_model=list[PledgeRead])
-def list_pledges(session: ReadSession, _: CurrentActor, need_id: Id | None = None,
+def list_pledges(r: ReadDep, need_id: Id | None = None,
                  donor_code: RegionCode | None = None,
                  status: Literal["proposed", "accepted", "cancelled"] | None = None) -> Any:
     """Current versions of pledges."""
-    return service.list_pledges(session, need_id=need_id, donor_code=donor_code,
-                                status=status)
+    return r.run(lambda s: service.list_pledges(s, need_id=need_id, donor_code=donor_code,
+                                status=status))
 
 
 @router.get("/{pledge_id}", response_model=PledgeRead)
-def get_pledge(session: ReadSession, _: CurrentActor, pledge_id: int = PledgeId) -> Any:
+def get_pledge(r: ReadDep, pledge_id: int = PledgeId) -> Any:
     """A pledge's current version."""
-    return service.get_pledge(session, pledge_id=pledge_id)
+    return r.run(lambda s: service.get_pledge(s, pledge_id=pledge_id))
 
 
 @router.get("/{pledge_id}/versions", response_model=list[PledgeRead])
-def pledge_history(session: ReadSession, _: CurrentActor, pledge_id: int = PledgeId) -> Any:
+def pledge_history(r: ReadDep, pledge_id: int = PledgeId) -> Any:
     """Every version of a pledge, oldest first."""
-    return service.history(session, pledge_id=pledge_id)
+    return r.run(lambda s: service.history(s, pledge_id=pledge_id))
