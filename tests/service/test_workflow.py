@@ -131,3 +131,14 @@ def test_no_token_is_401(people: Service) -> None:
     assert r.status_code == 401 and "Bearer" in r.json()["detail"]
     r = people.client.get("/api/v1/board", headers={"Authorization": "Bearer pa_nope"})
     assert r.status_code == 401
+
+
+def test_an_unreachable_database_is_503_not_a_traceback(tmp_path) -> None:
+    from fastapi.testclient import TestClient
+
+    from pairaid.service.app import create_app
+    from pairaid.service.settings import Settings
+
+    app = create_app(Settings(db_url="postgresql://nobody@127.0.0.1:1/none"))
+    r = TestClient(app).get("/api/v1/board", headers={"Authorization": "Bearer pa_x"})
+    assert r.status_code == 503 and "retry later" in r.json()["detail"]

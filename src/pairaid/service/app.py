@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 
 from pairaid.service.db import Database
 from pairaid.service.errors import Forbidden, ServiceError
@@ -67,6 +68,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                           message=str(exc))
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse({"detail": str(exc)}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(OperationalError)
+    def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        return JSONResponse({"detail": "the database is unavailable or overloaded "
+                             f"({type(exc.orig).__name__}); retry later"}, status_code=503,
+                            headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

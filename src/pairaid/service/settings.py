@@ -45,7 +45,8 @@ class Settings(BaseModel):
         SQLAlchemy URL of the database [default ``sqlite:///./pairaid.db``]; see
         :func:`normalise_db_url`.
     pool_size : int
-        Connections kept open per engine (PostgreSQL) [connections].
+        Connections kept open per engine and server process, as many again on demand
+        [connections]; PostgreSQL allows 100 clients by default in all.
     busy_timeout_s : float
         How long a SQLite writer waits for the write lock before giving up [s].
     """
@@ -53,7 +54,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     db_url: str = DEFAULT_DB_URL
-    pool_size: int = Field(default=20, ge=1, le=500)
+    pool_size: int = Field(default=10, ge=1, le=500)
     busy_timeout_s: float = Field(default=30.0, gt=0, le=600)
 
     @field_validator("db_url")
