@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -171,3 +172,34 @@ def test_kind_no_row_outside_the_window_changes_the_plan(tmp_path, offsets):
     notes = json.loads((mixed / "metrics.json").read_text(encoding="utf-8"))["notes"]
     assert notes and notes[0].startswith(f"{len(junk)} of {7 + len(junk)} rows")
     assert not json.loads((clean / "metrics.json").read_text(encoding="utf-8"))["notes"]
+
+
+def test_c0008_partial_fulfilment_leaves_the_rest_as_shortfall(tmp_path):
+    # c0008 (guard): need 0.53 x 1,000 = 530 nurses, 430 available: gap 100 a day; Jiangxi
+    # can send 4,000 x 0.01 = 40, so 60 a day stay open: shortfall 420, gap 700, 40 %
+    out = _cli_plan(tmp_path, "c0008", CASES / "c0008" / "demand.csv")
+    m = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairaid"]
+    assert m["staff_sent"] == pytest.approx(40)
+    assert m["shortfall_staff_days"] == pytest.approx(420)
+    assert m["gap_staff_days"] == pytest.approx(700)
+    assert m["gap_covered_share"] == pytest.approx(0.4)
+    short = pd.read_csv(out / "shortfall.csv", dtype={"recipient_code": str})
+    nurses = short[short["resource"] == "nurses"]
+    assert len(nurses) == 7
+    assert np.allclose(nurses["gap"], 100) and np.allclose(nurses["shortfall"], 60)
+
+
+def test_c0009_day0_census_anchors_the_forecast(tmp_path):
+    # c0009 (guard): 4,000 patients in care on the only day of data stay by the gamma LOS
+    # (shape 4.71, mean 15.1 d): 4,000 x P(LOS > h) = 3,999.8, 3,996.5, 3,981.5 (SciPy's
+    # gammaincc, in the case README); plan 620 doctors and 1,500 nurses
+    from pairaid.cli import main
+
+    out = tmp_path / "run"
+    assert main(["plan", "--data", str(CASES / "c0009" / "data"), "--date", "2020-02-10",
+                 "--horizon", "7", *EZHOU, "--out", str(out)]) == 0
+    fc = pd.read_csv(out / "forecast.csv", dtype={"region_code": str})
+    med = fc[(fc["target"] == "census") & (fc["quantile"] == 0.5)].sort_values("date")
+    assert np.allclose(med["value"].to_numpy()[:3], [3999.8, 3996.5, 3981.5], atol=1.0)
+    flows = pd.read_csv(out / "flows.csv").groupby("resource")["quantity"].sum()
+    assert flows["doctors"] == pytest.approx(620) and flows["nurses"] == pytest.approx(1500)

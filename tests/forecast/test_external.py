@@ -82,3 +82,42 @@ def test_unknown_target_is_refused(tmp_path):
     body = GOOD.replace("1 day ahead census", "1 wk ahead inc death")
     with pytest.raises(InputError, match="unknown target"):
         read_forecast_hub(_write(tmp_path, body), regions=REGIONS)
+
+
+CASES_DIR = Path(__file__).parents[1] / "data" / "cases"
+
+
+@pytest.mark.parametrize("name, message", [
+    ("crossing.csv", "crossing.csv, line 15, column 'value': 420700 census 2020-02-13: values "
+                     "are not monotone in quantile; level 0.6 has 1005 < 1010 at level 0.55"),
+    ("missing.csv", "line 22, column 'quantile': 420700 census 2020-02-15: missing "
+                    "quantile(s) 0.25"),
+    ("inc_hosp.csv", "unknown target '1 day ahead inc hosp'; use 'census' or "
+                     "'new_confirmed'"),
+    ("negative.csv", "line 2, column 'value': value '-1' is not a number >= 0"),
+])
+def test_c0010_malformed_hub_files_are_refused_with_line_and_column(tmp_path, capsys, name,
+                                                                    message):
+    # c0010 (guard): each file refused before planning, naming file, line, column, reason
+    from pairaid.cli import main
+
+    out = tmp_path / "run"
+    code = main(["plan", "--data", str(CASES_DIR / "c0010" / "data"), "--date", "2020-02-10",
+                 "--horizon", "7", "--recipients", "420700", "--donors", "CN-JX",
+                 "--no-official", "--demand", str(CASES_DIR / "c0010" / name), "--out",
+                 str(out)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_c0010_well_formed_hub_file_plans_like_c0008(tmp_path):
+    from pairaid.cli import main
+
+    out = tmp_path / "run"
+    assert main(["plan", "--data", str(CASES_DIR / "c0010" / "data"), "--date", "2020-02-10",
+                 "--horizon", "7", "--recipients", "420700", "--donors", "CN-JX",
+                 "--no-official", "--demand", str(CASES_DIR / "c0010" / "ok.csv"), "--out",
+                 str(out)]) == 0
+    flows = pd.read_csv(out / "flows.csv")
+    assert flows["quantity"].sum() == pytest.approx(40)
