@@ -35,13 +35,32 @@ def _pair(text: str, option: str) -> tuple[str, str]:
 
 def _key_value(text: str, cast: Callable[[str], Any], option: str, example: str
                ) -> tuple[str, Any]:
-    """Parse ``KEY=VALUE`` of a repeatable option, naming the option when it is malformed."""
-    key, _, value = text.partition("=")
+    """Parse ``KEY=VALUE`` of a repeatable option, naming the option and what is wrong."""
+    key, eq, value = text.partition("=")
+    if not eq or not key.strip():
+        raise click.BadParameter(f"'{text}' is not of the form {example}", param_hint=option)
     try:
         return key.strip(), cast(value)
     except ValueError:
-        raise click.BadParameter(f"'{text}' is not of the form {example}",
-                                 param_hint=option) from None
+        what = "a whole number" if cast is int else "a number"
+        raise click.BadParameter(f"'{text}': the value '{value}' of {key.strip()} is not "
+                                 f"{what}; expected {example}", param_hint=option) from None
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``--date`` as a date, strictly ``YYYY-MM-DD`` (never guessed day- or month-first)."""
+    import re
+    from datetime import datetime
+
+    if value is None:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError
+        return datetime.strptime(value.strip(), "%Y-%m-%d")
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO date YYYY-MM-DD (e.g. 2020-02-10)",
+                                 ctx=ctx, param=param) from None
 
 
 def _previous_pairs(path: Path) -> list[tuple[str, str]]:
@@ -315,7 +334,7 @@ def cli() -> None:
 @click.option("--dataset", help="Built-in data set [default: hubei-2020].")
 @click.option("--config", "config_file", type=click.Path(path_type=Path),
               help="TOML file of settings (flags override it).")
-@click.option("--date", "decision_date", type=click.DateTime(["%Y-%m-%d"]),
+@click.option("--date", "decision_date", callback=_iso_date,
               help="Decision date (forecast origin), ISO [default: 2020-02-10].")
 @click.option("--horizon", "horizon_days", type=int, help="Horizon [days, default 28].")
 @click.option("--recipients", help="Comma-separated recipient codes [default: every "

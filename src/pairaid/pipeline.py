@@ -125,7 +125,7 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
         donors = list(config.donors)
     else:
         provinces = regions[regions["level"] == "province"]["region_code"]
-        donors = [c for c in provinces if c not in parents]
+        donors = [c for c in provinces if c not in parents and c not in set(recipients)]
     for name, codes in (("recipients", recipients), ("donors", donors)):
         dup = sorted({c for c in codes if codes.count(c) > 1})
         if dup:
@@ -135,10 +135,23 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
             raise ConfigError(f"setting '{name}': unknown region code(s) {unknown} "
                               f"(not in the data set's regions.csv)")
         if not codes:
-            raise ConfigError(f"setting '{name}': no regions selected")
+            flag = "--" + name
+            if name == "recipients":
+                default = ("every row of level 'prefecture' in regions.csv (less "
+                           f"exclude_recipients: {list(config.exclude_recipients)})")
+            else:
+                default = ("every row of level 'province' in regions.csv that is neither a "
+                           "recipient nor a recipient's parent_code")
+            given = getattr(config, name) is not None
+            raise ConfigError(
+                f"no {name}: {flag} lists no region" if given else
+                f"no {name}: by default the {name} are {default}, and this data set has "
+                f"none; list them with {flag} CODE,CODE (or {name} = [...] in a --config "
+                "file)")
     both = sorted(set(recipients) & set(donors))
     if both:
-        raise ConfigError(f"regions {both} are both donors and recipients")
+        raise ConfigError(f"regions {both} are listed both as donors (--donors) and as "
+                          "recipients (--recipients); a region cannot support itself")
     forbidden = {tuple(p) for p in config.forbidden_pairs}
     for d, r in config.previous_pairs:
         if d not in donors or r not in recipients:
@@ -197,8 +210,10 @@ def check_inputs(dataset: Dataset, config: PlanConfig, recipients: list[str],
     """
     cases = dataset.cases[dataset.cases["region_code"].isin(recipients)]
     if cases.empty:
+        shown = ", ".join(recipients[:5]) + (" ..." if len(recipients) > 5 else "")
         raise InputError([Problem(str(dataset.path / "cases.csv"),
-                                  "no case rows for any recipient")])
+                                  f"no case rows for any recipient ({shown}); the recipients "
+                                  "(--recipients) must be regions with case counts")])
     first, last = cases["date"].min().date(), cases["date"].max().date()
     if not first <= config.decision_date <= last:
         raise ConfigError(f"setting 'decision_date' = {config.decision_date}: outside the "
@@ -381,7 +396,8 @@ def official_pairs(dataset: Dataset, config: PlanConfig, recipients: list[str],
         available = sorted({pd.Timestamp(r).date().isoformat() for r in rounds["round"]})
         raise ConfigError(f"setting 'official_round' = {config.official_round}: the data set "
                           f"has no pairing of that round (rounds: {available or 'none'}); "
-                          "set official_round to one of them or to none")
+                          "pass --no-official to plan without the comparison, or choose "
+                          "a round with official_round = \"YYYY-MM-DD\" in a --config file")
     pairs = list(zip(sel["donor_code"].astype(str), sel["recipient_code"].astype(str),
                      strict=True))
     outside = [p for p in pairs if p[0] not in donors or p[1] not in recipients]

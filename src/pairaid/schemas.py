@@ -396,11 +396,26 @@ def _check_schema(schema: TableSchema, present: Sequence[str]) -> pa.DataFrameSc
             checks.append(pa.Check.isin(col.allowed,
                                         error="must be one of " + ", ".join(col.allowed)))
         if col.pattern is not None:
-            checks.append(pa.Check.str_matches(col.pattern,
-                                               error=f"must match {col.pattern}"))
+            checks.append(pa.Check.str_matches(col.pattern, error=pattern_words(col.pattern)))
         cols[col.name] = pa.Column(nullable=col.nullable, checks=checks)
     unique = [k for k in schema.key if k in present] or None
     return pa.DataFrameSchema(cols, strict=False, unique=unique, report_duplicates="all")
+
+
+PATTERN_WORDS: dict[str, str] = {
+    GB2260: "must be a six-digit GB/T 2260 code (e.g. 420900)",
+    ISO3166_2: "must be an ISO 3166-2 code (e.g. CN-HB)",
+    REGION_CODE: "must be a region code: six digits (GB/T 2260, e.g. 420900) or ISO "
+                 "3166-2 (e.g. CN-HB)",
+    r"^[a-z][a-z0-9_]*$": "must be a name of lower-case letters, digits and '_' starting "
+                          "with a letter (e.g. covid_share_staff, field_team)",
+}
+"""What each text pattern of the schemas means, in the words a message shows."""
+
+
+def pattern_words(pattern: str) -> str:
+    """The rule ``pattern`` states, in words (never the raw regular expression)."""
+    return PATTERN_WORDS.get(pattern, "is not in the expected form")
 
 
 def _line(index: Any) -> int | None:
