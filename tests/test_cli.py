@@ -15,7 +15,7 @@ def test_plan_on_builtin_data_writes_the_contract(tmp_path: Path, capsys) -> Non
     out = tmp_path / "run"
     assert main(["plan", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "official_2020_02_10" in printed and "pairaid" in printed
+    assert "official pairs 2020-02-10, modelled flows" in printed and "pairaid" in printed
     pairs = pd.read_csv(out / "pairs.csv")
     flows = pd.read_csv(out / "flows.csv")
     assert {"donor_code", "recipient_code"} <= set(pairs.columns)
@@ -331,3 +331,22 @@ def test_flags_that_replace_config_lists_are_noted_only_when_they_differ(tmp_pat
     other = _settings(toml, {"fixed_pairs": [("CN-JS", "420700")]})
     assert other["fixed_pairs"] == [("CN-JS", "420700")]
     assert "--fix replaces setting 'fixed_pairs'" in " ".join(capsys.readouterr().out.split())
+
+
+def test_data_show_prints_every_parameter_with_value_unit_and_source(capsys) -> None:
+    from pairaid.datasets import load_builtin
+
+    assert main(["data", "show", "--no-sources"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    params = load_builtin("hubei-2020").parameters
+    for row in params.to_dict("records"):
+        assert f"{row['name']} │ {float(row['value']):g} │" in printed, row["name"]
+        assert str(row["source"]).split()[0] in printed, row["name"]
+
+
+def test_data_show_says_which_parameters_a_folder_without_them_uses(capsys) -> None:
+    tiny = Path(__file__).parent / "data" / "tiny"
+    assert main(["data", "show", "--no-sources", "--data", str(tiny)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "no parameters.csv in this data set: the built-in hubei-2020 set is used" in printed
+    assert "covid_share_staff" in printed

@@ -196,8 +196,10 @@ def _print_comparison(run: Any) -> None:
     keys = [k for k in run.metrics if k == "pairaid" or k.startswith("official_")]
     table = Table(title="Comparison on the same forecast")
     table.add_column("metric")
-    for k in keys:
-        table.add_column(k, justify="right")
+    for k in keys:  # the official round's pairs, with flows from pairaid's model
+        label = k if k == "pairaid" else \
+            f"official pairs {k.removeprefix('official_').replace('_', '-')}, modelled flows"
+        table.add_column(label, justify="right")
     rows = [("shortfall_staff_days", "{:,.0f}"), ("gap_staff_days", "{:,.0f}"),
             ("gap_covered_share", "{:.1%}"), ("staff_sent", "{:,.0f}"),
             ("max_donor_burden", "{:.2f}"), ("total_distance_km", "{:,.0f}"),
@@ -729,8 +731,40 @@ def data_show(name: str, data_dir: Path | None, sources: bool) -> None:
     est = ds.capacities[ds.capacities["estimated"].fillna(False).astype(bool)]
     console.print(f"capacities estimated by a documented fallback: {len(est)} of "
                   f"{len(ds.capacities)} (column 'estimated'; method in 'method')")
+    _print_parameters(ds)
     if sources and ds.sources_text:
         console.print(ds.sources_text, markup=False)
+
+
+def _print_parameters(ds: Any) -> None:
+    """The parameters a plan on ``ds`` uses: name, value, unit, range and source."""
+    from pairaid.datasets import load_builtin
+
+    params, origin = ds.parameters, f"{ds.path / 'parameters.csv'}"
+    if params is None or params.empty:
+        builtin = load_builtin("hubei-2020")
+        params = builtin.parameters
+        origin = (f"no parameters.csv in this data set: the built-in hubei-2020 set is "
+                  f"used ({builtin.path / 'parameters.csv'})")
+    table = Table(title="parameters (range: plausible low–high)", caption=origin,
+                  show_lines=True)
+    ranged = {"low", "high"} <= set(params.columns)
+    table.add_column("name", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("unit", max_width=16)
+    if ranged:
+        table.add_column("range", no_wrap=True)
+    table.add_column("source", overflow="fold")
+    for row in params.to_dict("records"):
+        span = []
+        if ranged:
+            low, high = row.get("low"), row.get("high")
+            span = ["" if low is None or low != low or high is None or high != high
+                    else f"{low:g}–{high:g}"]
+        table.add_row(escape(str(row["name"])), f"{float(row['value']):g}",
+                      escape(str(row.get("unit") or "")), *span,
+                      escape(str(row.get("source") or "")))
+    console.print(table)
 
 
 def _register() -> None:

@@ -98,8 +98,9 @@ def test_other_official_round(run_dir: Path) -> None:
     assert run.plans == ["pairaid", "official_2020_02_07"]
     figures = build_figures(run, load_boundaries())
     assert figures["cmp-official"]["en"]["layout"]["title"]["text"] == \
-        "Official pairing (2020-02-07)"
-    assert figures["cmp-official"]["zh"]["layout"]["title"]["text"] == "官方方案（2020-02-07）"
+        "Official pairs (2020-02-07), modelled flows"
+    assert figures["cmp-official"]["zh"]["layout"]["title"]["text"] == \
+        "官方配对（2020-02-07），模型流量"
 
 
 def test_explanations_are_shown_when_the_run_has_them(page: str, run_dir: Path) -> None:

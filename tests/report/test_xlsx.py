@@ -95,7 +95,8 @@ def test_metrics_and_configuration_sheets(workbook: tuple[Path, openpyxl.Workboo
     run_dir, wb = workbook
     metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     rows = {r[0]: r[1:] for r in wb["metrics"].iter_rows(min_row=2, values_only=True)}
-    assert [c.value for c in wb["metrics"][1]] == ["metric", "pairaid", "official_2020_02_10"]
+    assert [c.value for c in wb["metrics"][1]] == [
+        "metric", "pairaid", "Official pairs (2020-02-10), modelled flows"]
     assert rows["shortfall_staff_days [staff-days]"] == (
         metrics["pairaid"]["shortfall_staff_days"],
         metrics["official_2020_02_10"]["shortfall_staff_days"])

@@ -85,7 +85,7 @@ LABELS: dict[str, tuple[str, str]] = {
                                 "rankings: a tie is no preference."),
     # plans
     "pairaid": ("pairaid 方案", "pairaid plan"),
-    "official": ("官方方案（{date}）", "Official pairing ({date})"),
+    "official": ("官方配对（{date}），模型流量", "Official pairs ({date}), modelled flows"),
     # map
     "map_title": ("{plan}：受援地区按高峰期未满足的人员需求比例着色，线宽表示派出人员",
                   "{plan}: recipients shaded by the share of peak staff need left uncovered; "
@@ -200,7 +200,11 @@ def t(key: str, lang: Lang, **fields: object) -> str:
 
 
 def plan_label(plan: str, lang: Lang) -> str:
-    """Name of a plan: ``pairaid`` or ``official_YYYY_MM_DD`` (the historical round)."""
+    """Name of a plan: ``pairaid`` or ``official_YYYY_MM_DD`` (the historical round).
+
+    The official plan is the round's *pairs* with flows found by pairaid's model, not the
+    historical head count, and is labelled so ("Official pairs (2020-02-10), modelled
+    flows")."""
     if plan.startswith("official_"):
         return t("official", lang, date=plan.removeprefix("official_").replace("_", "-"))
     return t(plan, lang)

@@ -31,6 +31,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from pairaid.report.i18n import plan_label
 from pairaid.report.run import CODE_COLUMNS, METRICS, SOLVER, flatten_config, read_run
 
 SHEETS: tuple[tuple[str, str], ...] = (
@@ -219,7 +220,7 @@ def report_xlsx(run_dir: str | Path) -> Path:
     plans = run.plans
     keys = list(dict.fromkeys([*METRICS, *SOLVER, *(k for p in plans for k in run.metrics[p])]))
     ws = wb.create_sheet("metrics")
-    _write_sheet(ws, ["metric", *plans],
+    _write_sheet(ws, ["metric", *(p if p == "pairaid" else plan_label(p, "en") for p in plans)],
                  [[f"{k} [{METRIC_UNITS[k]}]" if k in METRIC_UNITS else k,
                    *(_plain(run.metrics[p].get(k)) for p in plans)] for k in keys])
     ws = wb.create_sheet("configuration")
