@@ -18,16 +18,15 @@ def _generator():
     return module
 
 
-def test_readme_plan_output_summary_and_first_scenario_are_current():
+def test_readme_plan_output_and_first_scenario_are_current():
     gen = _generator()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     printed, folder = gen.run_plan()
     assert gen.normalise(gen.block(readme, "plan")) == gen.normalise(
         f"```text\n{printed}\n```"), "README is stale: run scripts/readme_example.py"
-    assert gen.block(readme, "summary") == gen.summary(folder)
     rows = gen.block(readme, "scenarios").splitlines()
     assert rows[:2] == gen.SCENARIO_HEAD.splitlines()
-    assert rows[2] == gen.scenario_row(0.5, gen.default_staff_share(), folder)
+    assert rows[2] == gen.scenario_row("defaults", folder)
     assert len(rows) == 2 + len(gen.SCENARIOS)
 
 
