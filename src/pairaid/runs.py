@@ -132,6 +132,13 @@ def _sources(run: PlanRun) -> list[str]:
     lines = [f"data set '{run.dataset.name}' ({run.dataset.path})"]
     text = run.dataset.sources_text
     if text:
-        lines += [ln.strip() for ln in text.splitlines() if ln.startswith("| ") and
-                  not ln.startswith("| id") and not ln.startswith("|--")]
+        # the source tables of SOURCES.md, header rows included, an empty line between two
+        # tables (the report renders each as a table)
+        previous = ""
+        for ln in text.splitlines():
+            if ln.startswith("| "):
+                if not previous.startswith("|") and len(lines) > 1:
+                    lines.append("")
+                lines.append(ln.strip())
+            previous = ln
     return lines

@@ -134,3 +134,35 @@ def test_explanations_are_shown_when_the_run_has_them(page: str, run_dir: Path) 
         (run_dir / name).unlink()
     plain = report_html(run_dir).read_text(encoding="utf-8")
     assert 'id="sec-explain"' not in plain
+
+
+def test_sources_markdown_tables_render_as_tables(run_dir: Path) -> None:
+    """SOURCES.md tables in metrics.json become HTML tables (header, inline code), not
+    bullets of raw '| a | b |' rows; raw HTML in them stays text."""
+    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    metrics["sources"] = ["data set x (folder)", "| id | source | used for |",
+                          "| S1 | GitHub `a/b` <b>bold</b> | daily counts |", "",
+                          "| code | division |", "| 420100 | Wuhan |"]
+    (run_dir / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+    page = report_html(run_dir).read_text(encoding="utf-8")
+    section = page.split('<section id="sec-sources">')[1].split("</section>")[0]
+    assert section.count("<table>") == 2
+    assert "<th>id</th>" in section and "<th>division</th>" in section
+    assert "<code>a/b</code>" in section and "&lt;b&gt;bold&lt;/b&gt;" in section
+    assert "| S1 |" not in section and "<li>| " not in section
+    assert "<p>data set x (folder)</p>" in section
+
+
+def test_pairing_map_labels_donors_and_recipients(module_run_dir: Path) -> None:
+    run = read_run(module_run_dir)
+    data = build_figures(run, load_boundaries())["map-pairaid"]["en"]["data"]
+    regions = run.tables["regions"].set_index("region_code")["name_en"]
+    recipients = {str(regions[c]) for c in run.tables["gaps"]["region_code"].unique()}
+    labels = [tr for tr in data if tr.get("mode") == "text" and tr.get("geo") == "geo2"]
+    def english(texts: list[str]) -> set[str]:  # labels read '鄂州市 / Ezhou'
+        return {str(x).split(" / ")[-1] for x in texts}
+
+    assert labels and english(labels[0]["text"]) == recipients
+    donors = [tr for tr in data if tr.get("mode") == "markers+text"]
+    pairaid_donors = {str(regions[c]) for c in run.tables["pairs"]["donor_code"]}
+    assert donors and english(donors[0]["text"]) == pairaid_donors

@@ -170,6 +170,33 @@ def _reported_gaps(run: RunTables) -> str:
             f"<table><tr>{head}</tr>{body}</table>")
 
 
+def _sources_html(lines: list[str]) -> str:
+    """The run's source lines as HTML: plain lines as paragraphs, each run of markdown table
+    rows (``| a | b |``, first row the header) as a table, inline markdown rendered and raw
+    HTML escaped (markdown-it, CommonMark with tables, HTML off)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    out: list[str] = []
+    group: list[str] = []
+
+    def flush() -> None:
+        if group:
+            cols = max(group[0].strip().strip("|").count("|") + 1, 1)
+            out.append(md.render("\n".join([group[0], "|" + "---|" * cols, *group[1:]])))
+            group.clear()
+
+    for line in lines:
+        if line.startswith("|"):
+            group.append(line)
+        else:
+            flush()
+            if line.strip():
+                out.append(f"<p>{html.escape(line)}</p>")
+    flush()
+    return "".join(out)
+
+
 def _config_table(run: RunTables) -> str:
     rows = "".join(f"<tr><td>{html.escape(k)}</td>{_cell(v)}</tr>"
                    for k, v in flatten_config(run.config))
@@ -383,11 +410,9 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
                    + _div("cmp-official") + "</div>")
     else:
         compare = _plan_table(run, METRICS) + f'<p class="note">{_both("no_official")}</p>'
-    sources = "".join(f"<li>{html.escape(s)}</li>" for s in run.sources)
-    if not sources:
-        sources = f"<li>{_both('no_sources')}</li>"
-    sources += (f"<li>{_both('boundary_source')}<details><summary>{_both('licence')}"
-                f"</summary><pre>{html.escape(_licence_text())}</pre></details></li>")
+    sources = _sources_html(run.sources) or f"<p>{_both('no_sources')}</p>"
+    sources += (f"<p>{_both('boundary_source')}</p><details><summary>{_both('licence')}"
+                f"</summary><pre>{html.escape(_licence_text())}</pre></details>")
     sections = [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
         ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),
@@ -404,7 +429,7 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     if explain is not None:
         sections.append(("explain", explain))
     sections += [("solver", _plan_table(run, SOLVER)), ("config", _config_table(run)),
-                 ("sources", f"<ul>{sources}</ul>")]
+                 ("sources", sources)]
     nav = "".join(f'<a href="#sec-{k}">{_both("sec_" + k)}</a>' for k, _ in sections)
     body = "".join(f'<section id="sec-{k}"><h2>{_both("sec_" + k)}</h2>{content}</section>'
                    for k, content in sections)

@@ -21,6 +21,7 @@ from pairaid.report.run import RunTables
 from pairaid.report.summary import donor_burden, peak_severity, staff_sent
 
 LINE_WIDTH = (1.5, 9.0)  # [px] thinnest and thickest pairing line
+LABEL_FONT = {"size": 10, "color": "#252525"}  # region-name labels on the map
 SEVERITY_SCALE = "OrRd"
 HUBEI_BOX = ([108.2, 116.3], [28.9, 33.4])  # lon, lat range of Hubei [deg]
 NOTHING_SENT = {"doctors": 0.0, "nurses": 0.0, "staff": 0.0}  # a pair without flows
@@ -188,8 +189,9 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
         marker={"size": 7, "color": "#08519c", "symbol": "diamond"},
         hovertemplate="%{text}<extra></extra>", name=t("pairs_line", lang)))
     donor_list = sorted(donors)
-    fig.add_trace(go.Scattergeo(
-        lon=[lon[d] for d in donor_list], lat=[lat[d] for d in donor_list], mode="markers",
+    fig.add_trace(go.Scattergeo(  # donors, labelled with their names
+        lon=[lon[d] for d in donor_list], lat=[lat[d] for d in donor_list],
+        mode="markers+text", textposition="top center", textfont=LABEL_FONT,
         marker={"size": 6, "color": "#08306b"}, text=[names[d] for d in donor_list],
         hovertemplate="%{text}<extra></extra>", name=t("donor", lang)))
     # second view: Hubei zoom, same traces (the colour bar only once)
@@ -200,6 +202,13 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
         if copy.get("type") == "choropleth":
             copy["showscale"] = False
         fig.add_trace(copy)
+    # recipients labelled with their names in the Hubei view (too close together to label
+    # legibly in the country view)
+    labelled = [code_of_gb[c] for c in rec if code_of_gb[c] in lon]
+    fig.add_trace(go.Scattergeo(
+        lon=[lon[c] for c in labelled], lat=[lat[c] for c in labelled], mode="text",
+        text=[names[c] for c in labelled], textfont=LABEL_FONT, hoverinfo="skip",
+        geo="geo2", name=t("recipient", lang)))
     # buttons: shade by the share uncovered after the plan's aid (default) or before any aid
     copies = [shaded, shaded + n_layers]
     buttons = [{"label": t(label, lang), "method": "restyle",
