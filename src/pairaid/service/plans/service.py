@@ -84,13 +84,13 @@ def read_rows(text: str, *, source: str, columns: tuple[str, ...],
     import io
 
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise Invalid(f"{source}: required column(s) {', '.join(missing)} missing (has "
-                      f"{', '.join(reader.fieldnames or []) or 'no header'})")
-    try:
-        return [{c: row[c] for c in reader.fieldnames or [] if c in columns + optional}
-                for row in reader]
+    try:  # reading the header can fail too (a bare carriage return: schemathesis)
+        fields = list(reader.fieldnames or [])
+        missing = [c for c in columns if c not in fields]
+        if missing:
+            raise Invalid(f"{source}: required column(s) {', '.join(missing)} missing (has "
+                          f"{', '.join(fields) or 'no header'})")
+        return [{c: row[c] for c in fields if c in columns + optional} for row in reader]
     except csv.Error as err:
         raise Invalid(f"{source}, line {reader.line_num}: not well-formed CSV ({err})") \
             from None
