@@ -16,7 +16,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 
 @router.get("", response_model=list[AuditRead])
 def audit_log(r: ReadDep,
-              after_seq: int = Query(0, ge=0, le=2**62),
+              after_seq: int = Query(0, ge=0, le=2**31 - 1),
               limit: int = Query(100, ge=1, le=1000)) -> Any:
     """Audit entries after ``after_seq``, oldest first."""
     require(r.actor, ("auditor", "coordinator"), what="read the audit log")
