@@ -37,6 +37,9 @@ def _same(cell: object, csv_value: object) -> bool:
 def test_every_table_matches_its_csv(workbook: tuple[Path, openpyxl.Workbook]) -> None:
     run_dir, wb = workbook
     for sheet, stem in SHEETS:
+        if not (run_dir / f"{stem}.csv").exists():  # the schedule's, only with --dispatch
+            assert sheet not in wb.sheetnames
+            continue
         # independent reading: the CSV text, numbers and booleans parsed by pandas
         csv = pd.read_csv(run_dir / f"{stem}.csv", dtype=str, keep_default_na=False)
         ws = wb[sheet]

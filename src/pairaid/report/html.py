@@ -23,6 +23,7 @@ import plotly.offline
 
 from pairaid.report.boundaries import Boundaries, load_boundaries
 from pairaid.report.charts import burden_bars, decision_date, fan_chart, gap_heatmap
+from pairaid.report.dispatch import dispatch_section, gantt_chart, on_site_chart
 from pairaid.report.evidence import needs_check_bars, tornado
 from pairaid.report.i18n import LABELS, LANGS, Lang, check_lang, plan_label, t
 from pairaid.report.maps import pairing_map
@@ -341,7 +342,8 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         Ids: ``map-pairaid``, ``fan-new_confirmed``, ``fan-census``, ``heat-<resource>``,
         ``burden``, ``cmp-pairaid``, ``cmp-official`` when the run holds the official
         pairing, ``needs-check`` and ``tornado`` when it holds ``needs_check.csv`` and
-        ``sensitivity.csv``.
+        ``sensitivity.csv``, ``gantt`` and ``on-site`` when it holds a
+        dispatch schedule.
     """
     makers: dict[str, Any] = {
         "map-pairaid": lambda lang: pairing_map(run, "pairaid", lang, boundaries, height=600,
@@ -361,6 +363,9 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         makers["needs-check"] = lambda lang: needs_check_bars(run, lang)
     if not run.tables.get("sensitivity", pd.DataFrame()).empty:
         makers["tornado"] = lambda lang: tornado(run, lang)
+    if not run.tables["schedule"].empty:
+        makers["gantt"] = lambda lang: gantt_chart(run, lang)
+        makers["on-site"] = lambda lang: on_site_chart(run, lang)
     official = run.official
     if official is not None and run.has_plan(official):
         both = set(run.plan_table("pairaid", "pairs")["donor_code"]) | set(
@@ -425,6 +430,9 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     changes = _changes_section(run)
     if changes is not None:
         sections.append(("changes", changes))
+    if "gantt" in figures:
+        sections.append(("dispatch", dispatch_section(run.dispatch) + _div("gantt")
+                         + _div("on-site")))
     explain = _explain_section(run)
     if explain is not None:
         sections.append(("explain", explain))

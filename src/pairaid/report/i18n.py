@@ -169,6 +169,39 @@ LABELS: dict[str, tuple[str, str]] = {
     "icu_beds": ("ICU 床位", "ICU beds"),
     "doctors": ("医生", "Doctors"),
     "nurses": ("护士", "Nurses"),
+    # dispatch schedule (pairaid plan --dispatch)
+    "sec_dispatch": ("派遣计划", "Dispatch schedule"),
+    "gantt_title": ("各批次医疗队：途中、在岗、隔离（每行一个批次：支援方 → 受援方 · 出发日）",
+                    "Batches of teams: travel, tour, quarantine (one row per batch: donor → "
+                    "recipient · departure)"),
+    "phase_travel": ("途中", "Travel"),
+    "phase_tour": ("在岗", "On site"),
+    "phase_quarantine": ("返程与隔离", "Return and quarantine"),
+    "teams": ("医疗队", "Teams"),
+    "days": ("天", "days"),
+    "on_site_title": ("在岗支援人员与外援需求（人/日）", "Staff on site against the need "
+                      "from outside [staff/day]"),
+    "need_outside": ("外援需求（缺口）", "Need from outside (gap)"),
+    "unmet": ("未满足", "Unmet"),
+    "on_site_doctors": ("在岗医生", "Doctors on site"),
+    "on_site_nurses": ("在岗护士", "Nurses on site"),
+    "official_plain": ("官方方案", "Official pairing"),
+    "d_unmet_staff_days": ("未满足需求 [人·日]", "Unmet need [staff-days]"),
+    "d_gap_staff_days": ("外援需求 [人·日]", "Need from outside [staff-days]"),
+    "d_teams": ("派出医疗队 [支]", "Teams sent"),
+    "d_batches": ("批次", "Batches"),
+    "d_staff_sent": ("派出人员 [人]", "Staff sent [persons]"),
+    "d_travel_staff_days": ("往返途中 [人·日]", "Travel, both ways [staff-days]"),
+    "d_status": ("求解状态", "Solver status"),
+    "d_mip_gap": ("MIP 相对间隙", "MIP relative gap"),
+    "d_solve_seconds": ("求解耗时 [s]", "Solve time [s]"),
+    "dispatch_note": ("目标：先使未满足的人·日最少，再使批次最少，再使途中与在岗人·日最少。"
+                      "医疗队在到达日至离岗日前一天在岗；期满后返程并隔离 14 天。"
+                      "在岗人数不超过方案给该配对的人数。",
+                      "Objective: fewest staff-days of unmet need, then fewest batches, then "
+                      "least travel and time on site. A team works from its arrival to the "
+                      "day before its tour end, then travels home and is quarantined for 14 "
+                      "days. Staff on site never exceed what the plan gives the pair."),
     "unit_beds": ("张", "beds"),
     "unit_staff": ("人", "staff"),
 }

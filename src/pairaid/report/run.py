@@ -92,6 +92,15 @@ TABLES: dict[str, TableSpec] = {
     "explain_marginal_values": TableSpec(
         ("recipient_code", "objective", "value", "shortfall_change", "status"),
         numbers=("objective", "value", "shortfall_change"), required=False),
+    # written by `pairaid plan --dispatch` only
+    "schedule": TableSpec(("team_id", "donor_code", "recipient_code", "team_type", "doctors",
+                           "nurses", "depart", "arrive", "tour_end", "quarantine_end"),
+                          numbers=("doctors", "nurses"),
+                          dates=("depart", "arrive", "tour_end", "quarantine_end"),
+                          required=False),
+    "on_site": TableSpec(("recipient_code", "resource", "date", "gap", "on_site",
+                          "shortfall"), numbers=("gap", "on_site", "shortfall"),
+                         dates=("date",), required=False),
 }
 
 PAIRAID = "pairaid"
@@ -129,6 +138,9 @@ class RunTables:
         staff), ``stable_pairs`` and ``official_blocking_pairs`` (lists of
         ``[donor_code, recipient_code]``; the latter ``None`` without an official plan).
         Empty when the file is absent.
+    dispatch : dict
+        ``dispatch.json`` (``pairaid plan --dispatch``): ``pairaid`` (and ``official``) ->
+        solver status, gap and schedule measures. Empty when the file is absent.
     """
 
     run_dir: Path
@@ -137,6 +149,7 @@ class RunTables:
     sources: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
     stability: dict[str, Any] = field(default_factory=dict)
+    dispatch: dict[str, Any] = field(default_factory=dict)
 
     @property
     def official(self) -> str | None:
@@ -254,13 +267,30 @@ def read_run(run_dir: str | Path) -> RunTables:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problems.append(Problem(str(path), f"not valid TOML ({exc})"))
     stability = _read_stability(run / "explain_stability.json", problems)
+    dispatch = _read_dispatch(run / "dispatch.json", problems)
     if not problems:
         problems += _unknown_regions(run, tables)
     if problems:
         raise InputError(problems)
     sources = [str(s) for s in metrics.pop("sources", [])]
     return RunTables(run, tables, {k: v for k, v in metrics.items() if isinstance(v, dict)},
-                     sources, config, stability)
+                     sources, config, stability, dispatch)
+
+
+def _read_dispatch(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    """``dispatch.json`` (``pairaid plan --dispatch``): plan -> measures (empty if absent)."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(path), f"not valid JSON ({exc})"))
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        problems.append(Problem(str(path), "expected an object of objects (plan -> "
+                                "measures)"))
+        return {}
+    return data
 
 
 def _read_stability(path: Path, problems: list[Problem]) -> dict[str, Any]:

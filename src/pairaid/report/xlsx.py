@@ -42,6 +42,8 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("observed", "observed"), ("regions", "regions"), ("changes", "changes"),
     ("explain_forbid_costs", "explain_forbid_costs"),
     ("explain_marginal_values", "explain_marginal_values"),
+    ("schedule", "schedule"), ("on_site", "on_site"),
+    ("official_schedule", "official_schedule"), ("official_on_site", "official_on_site"),
 )
 """(sheet name, CSV file stem) of the table sheets, in workbook order; the ``metrics`` and
 ``configuration`` sheets follow."""
@@ -53,6 +55,8 @@ UNITS: dict[str, str] = {
     "capacity": "staff", "latitude": "deg", "longitude": "deg", "population": "persons",
     "new_confirmed": "persons per day", "census": "persons", "quantile": "probability",
     "shortfall_change": "staff-days",
+    "doctors": "persons", "nurses": "persons", "other_staff": "persons",
+    "travel_days": "days", "on_site": "staff per day",
 }
 """Unit of a column wherever it appears (the value columns are set per table below)."""
 TABLE_UNITS: dict[tuple[str, str], str] = {
@@ -66,6 +70,13 @@ TABLE_UNITS: dict[tuple[str, str], str] = {
 METRIC_UNITS = {"shortfall_staff_days": "staff-days", "gap_covered_share": "fraction",
                 "max_donor_burden": "fraction", "total_distance_km": "km",
                 "solve_seconds": "s", "mip_gap": "fraction"}
+DISPATCH_UNITS = {"unmet_staff_days": "staff-days", "gap_staff_days": "staff-days",
+                  "staff_sent": "persons", "travel_staff_days": "staff-days",
+                  "on_site_staff_days": "staff-days", "solve_seconds": "s",
+                  "mip_gap": "fraction", "objective": "objective units",
+                  "bound": "objective units"}
+SCHEDULE_DATES = ("depart", "arrive", "tour_end", "quarantine_end")
+"""Date columns of ``schedule.csv`` (read as dates, not text)."""
 MAX_WIDTH = 45  # [characters]
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read text as a formula (OWASP, CSV Injection)."""
@@ -103,7 +114,7 @@ def read_table(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=False,
                      na_values=[""])
     for col in df.columns:
-        if col == "date" or col.endswith("_date"):
+        if col == "date" or col.endswith("_date") or col in SCHEDULE_DATES:
             df[col] = pd.to_datetime(df[col], format="%Y-%m-%d")
     return df
 
@@ -189,7 +200,8 @@ def report_xlsx(run_dir: str | Path) -> Path:
     """Write ``RUN_DIR/plan.xlsx``: every table of the run, one sheet each.
 
     Sheets: the tables of :data:`SHEETS` that exist in the run folder, then ``metrics``
-    (one row per metric, one column per plan; units in the metric names) and
+    (one row per metric, one column per plan; units in the metric names), ``dispatch``
+    (with ``--dispatch``: the schedule's solver status, gap and measures per plan) and
     ``configuration`` (``setting``, ``value``; nested settings as dotted names, lists as
     JSON text).
 
@@ -223,6 +235,13 @@ def report_xlsx(run_dir: str | Path) -> Path:
     _write_sheet(ws, ["metric", *(p if p == "pairaid" else plan_label(p, "en") for p in plans)],
                  [[f"{k} [{METRIC_UNITS[k]}]" if k in METRIC_UNITS else k,
                    *(_plain(run.metrics[p].get(k)) for p in plans)] for k in keys])
+    if run.dispatch:
+        dplans = list(run.dispatch)
+        dkeys = list(dict.fromkeys(k for p in dplans for k in run.dispatch[p]))
+        ws = wb.create_sheet("dispatch")
+        _write_sheet(ws, ["measure", *dplans],
+                     [[f"{k} [{DISPATCH_UNITS[k]}]" if k in DISPATCH_UNITS else k,
+                       *(_plain(run.dispatch[p].get(k)) for p in dplans)] for k in dkeys])
     ws = wb.create_sheet("configuration")
     _write_sheet(ws, ["setting", "value"],
                  [[k, _config_value(v)] for k, v in flatten_config(run.config)])
