@@ -408,6 +408,9 @@ def cli() -> None:
               help="With --dispatch: schedule.csv in force; its teams already gone stay.")
 @click.option("--release-previous", is_flag=True,
               help="With --previous-schedule: teams on site may go home early.")
+@click.option("--supply-stock", multiple=True, metavar="ITEM=UNITS",
+              help="With --dispatch: what each donor can ship of an item, e.g. "
+              "n95_respirator=5000 (repeatable) [default: unlimited].")
 def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          decision_date: Any, horizon_days: int | None, recipients: str | None,
          donors: str | None, k: int | None, m: int | None, mode: str | None,
@@ -422,7 +425,8 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          dispatch_: bool,
          team_types: Path | None, travel_modes: Path | None, travel_mode: str | None,
          max_teams_away: int | None, max_departures: int | None,
-         previous_schedule: Path | None, release_previous: bool) -> None:
+         previous_schedule: Path | None, release_previous: bool,
+         supply_stock: Sequence[str]) -> None:
     """Forecast, compute gaps and pair donors with recipients; compare with history."""
     from pairaid.config import make_config
     from pairaid.datasets import load_builtin, load_dataset
@@ -466,7 +470,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         raise ConfigError("--change-cost needs --previous (the plan whose pairs may change)")
     dispatch_args = _dispatch_args(dispatch_, team_types, travel_modes, travel_mode,
                                    max_teams_away, max_departures, previous_schedule,
-                                   release_previous)
+                                   release_previous, supply_stock)
     data = (load_dataset(config.data_dir) if config.data_dir
             else load_builtin(config.dataset))
     target = check_out(out or default_out(data.name, config.decision_date), force=force)
@@ -517,14 +521,16 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
 def _dispatch_args(dispatch_: bool, team_types: Path | None, travel_modes: Path | None,
                    travel_mode: str | None, max_teams_away: int | None,
                    max_departures: int | None, previous_schedule: Path | None,
-                   release_previous: bool) -> dict[str, Any] | None:
+                   release_previous: bool, supply_stock: Sequence[str] = ()
+                   ) -> dict[str, Any] | None:
     """Read and check the dispatch inputs before any work (None without --dispatch)."""
     from pairaid.errors import ConfigError
 
     given = {"--team-types": team_types, "--travel-modes": travel_modes,
              "--travel-mode": travel_mode, "--max-teams-away": max_teams_away,
              "--max-departures": max_departures, "--previous-schedule": previous_schedule,
-             "--release-previous": release_previous or None}
+             "--release-previous": release_previous or None,
+             "--supply-stock": list(supply_stock) or None}
     if not dispatch_:
         used = [flag for flag, value in given.items() if value is not None]
         if used:
@@ -534,8 +540,16 @@ def _dispatch_args(dispatch_: bool, team_types: Path | None, travel_modes: Path 
         raise ConfigError("--release-previous needs --previous-schedule")
     from pairaid.io import read_table
     from pairaid.schedule import DispatchOptions, read_team_types, read_travel_modes
+    from pairaid.schedule.supplies import read_supply_norms
     from pairaid.schemas import SCHEDULE
 
+    norms = read_supply_norms()
+    stock = dict(_key_value(t, float, "--supply-stock", "ITEM=UNITS (e.g. n95_respirator=5000)")
+                 for t in supply_stock)
+    unknown = sorted(set(stock) - set(norms["item"]))
+    if unknown:
+        raise ConfigError(f"--supply-stock: unknown item(s) {unknown}; items: "
+                          f"{', '.join(norms['item'])}")
     return {"team_types": read_team_types(team_types),
             "travel_modes": read_travel_modes(travel_modes),
             "travel_mode": travel_mode or "fastest",
@@ -543,7 +557,8 @@ def _dispatch_args(dispatch_: bool, team_types: Path | None, travel_modes: Path 
             else None,
             "options": DispatchOptions(max_teams_away=max_teams_away,
                                        max_departures_per_day=max_departures,
-                                       keep_previous=not release_previous)}
+                                       keep_previous=not release_previous),
+            "supply_norms": norms, "supply_stock": stock or None}
 
 
 def _dispatch(run: Any, args: dict[str, Any]) -> dict[str, Any]:
@@ -583,9 +598,52 @@ def _print_dispatch(run: Any, dispatches: dict[str, Any]) -> None:
     summary.add_row("mip_gap", *[f"{dispatches[k].mip_gap:.2e}" for k in keys])
     summary.add_row("solve_seconds", *[f"{dispatches[k].solve_seconds:.2f}" for k in keys])
     console.print(summary)
+    sup = result.supplies
+    if sup is not None and not sup.empty:
+        totals = sup.groupby(["item", "unit"], as_index=False)[
+            ["need", "carried", "shipped", "shortfall"]].sum()
+        console.print("Supplies (pairaid plan, whole horizon): " + "; ".join(
+            f"{r['item']} need {r['need']:,.0f} {r['unit']}, carried {r['carried']:,.0f}, "
+            f"shipped {r['shipped']:,.0f}, short {r['shortfall']:,.0f}"
+            for r in totals.to_dict("records")) + " (supplies.csv)")
+    key = "official" if "official" in dispatches else "pairaid"
+    _print_history(dispatches[key].schedule, names, key)
     console.print("Unmet staff-days include the days before the first teams can arrive and "
                   "what whole teams cannot fill within the plan's flows; teams work from "
                   "'arrive' to the day before 'tour_end', then travel home and quarantine.")
+
+
+def _print_history(schedule: Any, names: dict[str, str], key: str) -> None:
+    """The schedule's batches per donor beside the batches sourced for 2020."""
+    from pairaid.schedule.history import batch_summary, compare_batches, read_batch_history
+
+    table = Table(title=f"Batches: {key} schedule vs 2020 (where sourced)")
+    for col in ("donor", "batches", "teams", "staff", "departures", "2020 batches",
+                "2020 staff", "2020 departures"):
+        table.add_column(col, justify="left" if col == "donor" else "right")
+    for row in compare_batches(schedule, read_batch_history()).to_dict("records"):
+        span = ("—" if not row["batches"] else
+                f"{row['first_departure']} … {row['last_departure']}")
+        then = " … ".join(str(pd_date(row[k])) for k in ("first_2020", "last_2020")
+                          if pd_date(row[k]) is not None) or "—"
+        table.add_row(escape(f"{names.get(row['donor_code'], row['donor_code'])}"),
+                      str(row["batches"]), str(row["teams"]), f"{row['staff']:,}", span,
+                      str(row["batches_2020"]), f"{row['staff_2020']:,}", then)
+    console.print(table)
+    mine = batch_summary(schedule)
+    if not mine.empty:
+        console.print(f"{key} schedule: {len(mine)} donors send {int(mine['batches'].sum())} "
+                      f"batches (median {mine['batches'].median():.0f} per donor, departures "
+                      f"spread over a median {mine['span_days'].median():.0f} days); in 2020 "
+                      "Hainan sent 7 batches over 25 days and Shanghai 9 (sources: "
+                      "src/pairaid/data/dispatch/SOURCES.md).")
+
+
+def pd_date(value: Any) -> Any:
+    """A date cell as ``datetime.date`` (None when empty)."""
+    import pandas as pd
+
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
 @cli.command("check-needs")

@@ -653,7 +653,8 @@ def explain(run: PlanRun, *, team: dict[str, int] | None = None) -> Explanation:
 def dispatch(run: PlanRun, *, official: bool = False, team_types: pd.DataFrame | None = None,
              travel_modes: pd.DataFrame | None = None, travel_mode: str = "fastest",
              previous: pd.DataFrame | None = None,
-             options: Any = None) -> Any:
+             options: Any = None, supply_norms: pd.DataFrame | None = None,
+             supply_stock: dict[str, float] | None = None) -> Any:
     """Schedule the teams of a plan (:func:`pairaid.schedule.dispatch` over a run).
 
     Parameters
@@ -671,10 +672,15 @@ def dispatch(run: PlanRun, *, official: bool = False, team_types: pd.DataFrame |
     previous : pandas.DataFrame, optional
         The schedule in force (re-planning): its teams already gone stay.
     options : pairaid.schedule.DispatchOptions, optional
+    supply_norms : pandas.DataFrame, optional
+        As :func:`pairaid.schedule.supplies.read_supply_norms` returns (default: shipped).
+    supply_stock : dict of item to units, optional
+        What each donor can ship of an item over the horizon; default unlimited.
 
     Returns
     -------
     pairaid.schedule.DispatchResult
+        With ``supplies`` filled in.
 
     Raises
     ------
@@ -705,4 +711,12 @@ def dispatch(run: PlanRun, *, official: bool = False, team_types: pd.DataFrame |
         travel=travel_table(dist, modes, mode=travel_mode),
         team_types=team_types if team_types is not None else read_team_types(),
         previous=previous, weights=dict(run.problem.weights))
-    return schedule_teams(problem, options)
+    from dataclasses import replace
+
+    from pairaid.schedule.supplies import read_supply_norms, supply_plan
+
+    result = schedule_teams(problem, options)
+    days = pd.date_range(problem.start, periods=problem.days, freq="D")
+    norms = supply_norms if supply_norms is not None else read_supply_norms()
+    return replace(result, supplies=supply_plan(result.schedule, norms, days,
+                                                stock=supply_stock))

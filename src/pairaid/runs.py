@@ -25,6 +25,7 @@ RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "need
              "pairs.geojson", "explain_forbid_costs.csv", "explain_marginal_values.csv",
              "explain_stability.json", "changes.csv", "schedule.csv", "on_site.csv",
              "official_schedule.csv", "official_on_site.csv", "dispatch.json",
+             "supplies.csv", "official_supplies.csv",
              "calendars", "needs_check.csv", "sensitivity.csv")
 """Files of a run folder (the ``official_*`` ones only when a historical round is compared;
 the explain files only with --explain; ``changes.csv`` only with --previous; the schedule
@@ -119,6 +120,8 @@ def _save_dispatches(dispatches: dict[str, Any], folder: Path, run: PlanRun) -> 
         prefix = "" if key == "pairaid" else f"{key}_"
         write_csv(result.schedule, folder / f"{prefix}schedule.csv")
         write_csv(result.on_site, folder / f"{prefix}on_site.csv")
+        if result.supplies is not None:
+            write_csv(result.supplies, folder / f"{prefix}supplies.csv")
         summary[key] = {"status": result.status.value, "objective": result.objective,
                         "bound": result.bound, "mip_gap": result.mip_gap,
                         "solve_seconds": result.solve_seconds, **result.measures}

@@ -350,6 +350,38 @@ STAFFING_NORMS = TableSchema(
     ),
 )
 
+BATCH_HISTORY = TableSchema(
+    name="batches_2020",
+    description="Batches of medical teams a donor province sent in 2020, where sourced.",
+    key=("donor_code",),
+    columns=(
+        _c("donor_code", "str", "", "donor region code", pattern=REGION_CODE),
+        _c("staff", "int", "persons", "staff sent in all batches", min_value=0),
+        _c("batches", "int", "", "number of batches", min_value=0),
+        _c("first_departure", "date", "", "first batch left", nullable=True),
+        _c("last_departure", "date", "", "last batch left", nullable=True),
+        _c("destinations", "str", "", "where the teams went", nullable=True,
+           required=False),
+        _c("source", "str", "", "source ids (SOURCES.md)"),
+        _c("note", "str", "", "remarks", nullable=True, required=False),
+    ),
+)
+
+SUPPLY_NORMS = TableSchema(
+    name="supply_norms",
+    description="Consumables used per staff member and day on site, and what teams carry.",
+    key=("item",),
+    columns=(
+        _c("item", "str", "", "consumable", pattern=TEAM_TYPE),
+        _c("per_staff_day", "float", "units per staff-day", "use per staff member on site "
+           "and day", min_value=0),
+        _c("unit", "str", "", "unit of the item (pieces, pairs)"),
+        _c("carried_days", "float", "days", "days of use a team brings", min_value=0),
+        _c("source", "str", "", "source ids (SOURCES.md)"),
+        _c("note", "str", "", "remarks", nullable=True, required=False),
+    ),
+)
+
 INPUT_TABLES: dict[str, TableSchema] = {
     "regions": REGIONS,
     "cases": CASES,

@@ -152,6 +152,9 @@ class DispatchResult:
     measures : dict[str, float]
         ``unmet_staff_days``, ``gap_staff_days``, ``teams``, ``batches``, ``staff_sent``,
         ``travel_staff_days``, ``on_site_staff_days``.
+    supplies : DataFrame or None
+        Daily supplies per donor, recipient and item (see
+        :func:`pairaid.schedule.supplies.supply_plan`), when computed.
     """
 
     status: SolveStatus
@@ -163,3 +166,4 @@ class DispatchResult:
     on_site: pd.DataFrame
     travel: pd.DataFrame
     measures: dict[str, float]
+    supplies: pd.DataFrame | None = None
