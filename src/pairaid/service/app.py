@@ -82,6 +82,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         return JSONResponse({"detail": "invalid request: " + "; ".join(problems),
                              "errors": jsonable(exc.errors())}, status_code=422)
 
+    from pairaid.service.web.mount import install
+
+    install(app)
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}

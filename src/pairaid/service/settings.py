@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_DB_URL = "sqlite:///./pairaid.db"
 """The embedded default database: the file ``pairaid.db`` in the working folder."""
@@ -49,6 +49,13 @@ class Settings(BaseModel):
         [connections]; PostgreSQL allows 100 clients by default in all.
     busy_timeout_s : float
         How long a SQLite writer waits for the write lock before giving up [s].
+    escalation_yellow, escalation_red : float
+        Dashboard escalation thresholds on a city's uncovered share (open / needed of its
+        worst resource) [0..1]: yellow from the first, red from the second. A policy
+        choice, not a published standard; ``PAIRAID_ESCALATION_YELLOW`` and
+        ``PAIRAID_ESCALATION_RED`` set them.
+    board_refresh_s : float
+        How often an open board page refreshes itself [s].
     """
 
     model_config = ConfigDict(frozen=True)
@@ -56,18 +63,32 @@ class Settings(BaseModel):
     db_url: str = DEFAULT_DB_URL
     pool_size: int = Field(default=10, ge=1, le=500)
     busy_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    escalation_yellow: float = Field(default=0.2, gt=0, le=1)
+    escalation_red: float = Field(default=0.5, gt=0, le=1)
+    board_refresh_s: float = Field(default=5.0, ge=0.2, le=3600)
 
     @field_validator("db_url")
     @classmethod
     def _url(cls, value: str) -> str:
         return normalise_db_url(value)
 
+    @model_validator(mode="after")
+    def _thresholds(self) -> Settings:
+        if self.escalation_red <= self.escalation_yellow:
+            raise ValueError(f"escalation_red {self.escalation_red} must be above "
+                             f"escalation_yellow {self.escalation_yellow}")
+        return self
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``PAIRAID_DB_URL`` (if set), then ``overrides`` (``None`` ignored)."""
+        """Settings from ``PAIRAID_DB_URL`` and ``PAIRAID_ESCALATION_*`` (if set), then
+        ``overrides`` (``None`` ignored)."""
         values: dict[str, object] = {}
-        if os.environ.get("PAIRAID_DB_URL"):
-            values["db_url"] = os.environ["PAIRAID_DB_URL"]
+        for name, var in (("db_url", "PAIRAID_DB_URL"),
+                          ("escalation_yellow", "PAIRAID_ESCALATION_YELLOW"),
+                          ("escalation_red", "PAIRAID_ESCALATION_RED")):
+            if os.environ.get(var):
+                values[name] = os.environ[var]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(values)
 
