@@ -149,7 +149,10 @@ def test_plan_import_from_run_folder_files(site: Service) -> None:
                    files={"pairs": ("pairs.csv", pairs),
                           "flows": ("flows.csv", "donor_code,recipient_code,resource,"
                                     "quantity\nHunan,420900,doctors,3\n")})
-    assert r.status_code == 422 and "flows.0.donor_code" in error_of(r.text)
+    assert r.status_code == 422 and error_of(r.text).startswith(
+        "flows.csv, line 2, column 'donor_code': String should match pattern")
+    r = coord.post("/ui/plans", data={"name": "run 3"}, files={"pairs": ("pairs.csv", pairs)})
+    assert r.status_code == 422 and error_of(r.text) == "choose the run folder's flows.csv"
 
 
 def test_language_switch_keeps_the_page(site: Service) -> None:

@@ -7,8 +7,6 @@ and the refusal's HTTP status.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
@@ -31,7 +29,7 @@ from pairaid.service.errors import Forbidden, Invalid, ServiceError
 from pairaid.service.needs import service as needs
 from pairaid.service.needs.schemas import NeedAmend, NeedCreate
 from pairaid.service.plans import service as plans
-from pairaid.service.plans.schemas import PlanCreate
+from pairaid.service.plans.views import _text as plan_text
 from pairaid.service.pledges import service as pledges
 from pairaid.service.pledges.schemas import PledgeCreate
 from pairaid.service.unit import log_forbidden
@@ -393,21 +391,17 @@ async def post_accept(pledge_id: int, request: Request) -> Response:
         s, actor=a, pledge_id=pledge_id))
 
 
-def _csv_rows(upload: Any, name: str) -> list[dict[str, str]]:
+def _upload(upload: Any, name: str) -> str:
     if upload is None or isinstance(upload, str) or not upload.filename:
         raise Invalid(f"choose the run folder's {name}")
-    try:
-        text = upload.file.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid(f"{upload.filename}: not UTF-8 text") from None
-    return list(csv.DictReader(io.StringIO(text)))
+    return plan_text(upload, name)
 
 
 @router.post("/plans")
 async def post_plan(request: Request) -> Response:
     def work(a: Actor, f: dict[str, Any]) -> Callable[[Session], Any]:
-        data = parse(PlanCreate, {"name": f.get("name", ""),
-                                  "pairs": _csv_rows(f.get("pairs"), "pairs.csv"),
-                                  "flows": _csv_rows(f.get("flows"), "flows.csv")})
+        data = plans.plan_from_files(name=str(f.get("name", "")),
+                                     pairs_csv=_upload(f.get("pairs"), "pairs.csv"),
+                                     flows_csv=_upload(f.get("flows"), "flows.csv"))
         return lambda s: plans.import_plan(s, actor=a, data=data)
     return await _submit(request, "coordinator", work, done="plan")
