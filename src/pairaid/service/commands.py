@@ -78,8 +78,8 @@ def serve(db: str | None, host: str, port: int, upgrade: bool, workers: int) -> 
     if upgrade:
         migrate(settings.db_url)
     _migrated(settings)
-    click.echo(f"pairaid service on http://{host}:{port}/ (API /api/v1, docs /docs), "
-               f"database {settings.db_url}")
+    click.echo(f"pairaid service on http://{host}:{port}/ (web pages /, API /api/v1, "
+               f"docs /docs), database {settings.db_url}")
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
                     timeout_keep_alive=30)

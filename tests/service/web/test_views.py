@@ -28,7 +28,7 @@ def browser(s: Service, name: str) -> TestClient:
 
 
 def error_of(html: str) -> str:
-    found = re.search(r'<div id="error"[^>]*><b>[^<]*</b> (.*?)</div>', html, re.S)
+    found = re.search(r'<span id="error-message">(.*?)</span>', html, re.S)
     assert found, "no error shown"
     return found.group(1).replace("&#39;", "'").replace("&gt;", ">")
 

@@ -7,6 +7,7 @@ and the refusal's HTTP status.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
@@ -158,8 +159,6 @@ def _plotly_js() -> str:
 
 @cache
 def _geo_js() -> str:
-    import json
-
     from pairaid.report.boundaries import load_boundaries
     from pairaid.service.web.mapfig import GEO_KEYS
 
@@ -214,7 +213,8 @@ def _board_context(request: Request, session: Session) -> dict[str, Any]:
         desc = "0" if column == sort and descending else "1"
         return "/ui/board?" + urlencode({**filters, "sort": column, "desc": desc})
 
-    return {"rows": shown, "figure": figure.to_json().replace("</", "<\\/"),
+    return {"rows": shown, "figure": json.dumps(figure, separators=(",", ":"),
+                                                ensure_ascii=False).replace("</", "<\\/"),
             "filters": filters, "sort": sort,
             "descending": descending, "sort_keys": SORT_KEYS, "sort_link": sort_link,
             "yellow": yellow, "red": red, "query": str(request.url.query),

@@ -1,0 +1,121 @@
+"""Time the dashboard's board with 300 recipients in headless Chromium (prints figures).
+
+300 recipient cities (the 17 Hubei divisions and 283 made-up six-digit codes, which are
+listed but not mapped) each need doctors and nurses (600 board rows); 34 donors' pledges
+are accepted for the Hubei cities (lines on the map). Prints the server's time to build
+the board page and the browser's time from navigation to the table and the map drawn.
+
+    .venv/bin/python benchmarks/bench_dashboard.py [--recipients 300] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+
+
+def main() -> None:
+    import uvicorn
+    from fastapi.testclient import TestClient
+    from playwright.sync_api import sync_playwright
+
+    from pairaid.service.app import create_app
+    from pairaid.service.capacities.service import set_capacity
+    from pairaid.service.db import Database
+    from pairaid.service.migrate import upgrade
+    from pairaid.service.needs.schemas import NeedCreate
+    from pairaid.service.needs.service import create_need
+    from pairaid.service.pledges.schemas import PledgeCreate
+    from pairaid.service.pledges.service import accept_pledge, create_pledge
+    from pairaid.service.settings import Settings
+    from pairaid.service.users.service import Actor, add_user
+    from pairaid.service.web.board import regions
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--recipients", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=5)
+    opts = parser.parse_args()
+    folder = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{folder / 'bench.db'}"
+    upgrade(url)
+    settings = Settings(db_url=url)
+    db = Database(settings)
+    hubei = sorted({r.code for r in regions().values() if r.code.startswith("42")})
+    provinces = sorted({r.code for r in regions().values() if r.code.startswith("CN-")})
+    cities = (hubei + [f"{500000 + i:06d}" for i in range(opts.recipients)])[
+        :opts.recipients]
+    with db.write() as s:
+        coord_user, token = add_user(s, name="coord", role="coordinator")
+        coord = Actor(coord_user.id, "coord", "coordinator", None)
+        need_ids = {}
+        for i, code in enumerate(cities):
+            user, _ = add_user(s, name=f"r{i}", role="recipient", region_code=code)
+            actor = Actor(user.id, user.name, "recipient", code)
+            for k, resource in enumerate(("doctors", "nurses")):
+                need = create_need(s, actor=actor, data=NeedCreate(
+                    region_code=code, resource=resource, quantity=100 + 7 * i + k,
+                    start="2020-02-10", end="2020-03-10"))  # type: ignore[arg-type]
+                need_ids[(code, resource)] = need.id
+        for j, province in enumerate(provinces):
+            user, _ = add_user(s, name=f"d{j}", role="donor", region_code=province)
+            donor = Actor(user.id, user.name, "donor", province)
+            set_capacity(s, actor=donor, donor_code=province, resource="doctors",
+                         quantity=1000)
+            city = hubei[j % len(hubei)]
+            pledge = create_pledge(s, actor=donor, data=PledgeCreate(
+                need_id=need_ids[(city, "doctors")], quantity=3))
+            accept_pledge(s, actor=coord, pledge_id=pledge.id)
+        s.commit()
+    app = create_app(settings, database=db)
+    client = TestClient(app)
+    client.post("/ui/signin", data={"token": token})
+    server_ms = []
+    for _ in range(opts.repeat):
+        t0 = time.perf_counter()
+        assert client.get("/ui/board").status_code == 200
+        server_ms.append(1000 * (time.perf_counter() - t0))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    browser_ms = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(base + "/ui/signin")
+        page.fill("#token", token)
+        page.click("#signin")
+        page.wait_for_selector("body[data-map-drawn]", timeout=60_000)  # warm the cache
+        rows = page.locator("#board-table tbody tr").count()
+        for _ in range(opts.repeat):
+            page.goto(base + "/ui/board")
+            page.wait_for_selector("body[data-map-drawn]", timeout=60_000)
+            browser_ms.append(page.evaluate(
+                "Number(document.body.getAttribute('data-map-drawn'))"
+                " - performance.timeOrigin"))
+        browser.close()
+    server.should_exit = True
+    print(f"recipients {len(cities)}, board rows {rows}, accepted pairs {len(provinces)}")
+    print(f"server: GET /ui/board median {statistics.median(server_ms):.0f} ms "
+          f"(min {min(server_ms):.0f}, max {max(server_ms):.0f}) over {opts.repeat}")
+    print(f"chromium: navigation to table and map drawn, median "
+          f"{statistics.median(browser_ms):.0f} ms (min {min(browser_ms):.0f}, "
+          f"max {max(browser_ms):.0f}), plotly.js cached")
+
+
+if __name__ == "__main__":
+    main()
