@@ -167,3 +167,17 @@ def test_escalation_thresholds_are_checked_settings() -> None:
     assert Settings(escalation_yellow=0.1, escalation_red=0.3).escalation_red == 0.3
     with pytest.raises(ValueError, match="escalation_red 0.2 must be above"):
         Settings(escalation_yellow=0.4, escalation_red=0.2)
+
+
+def test_a_form_sent_twice_is_applied_once(site: Service) -> None:
+    xiaogan = browser(site, "xiaogan")
+    page = xiaogan.get("/ui/recipient").text
+    key = re.search(r'action="/ui/needs"[^>]*><input type="hidden" '
+                    r'name="idempotency_key" value="([^"]+)"', page)
+    assert key, "the form carries no key"
+    for _ in range(2):  # a double click
+        r = xiaogan.post("/ui/needs", data={**NEED, "idempotency_key": key.group(1)})
+        assert r.status_code == 200 and r.url.params["done"] == "done"
+    assert len(site.call("coord", "GET", "/needs").json()) == 1
+    # every page render gives a new key: the next need is a new one
+    assert key.group(1) not in xiaogan.get("/ui/recipient").text

@@ -44,14 +44,18 @@ def parse(model: type[M], form: Mapping[str, Any]) -> M:
 
 
 def perform(db: Database, actor: Actor, work: Callable[[Session], Any], *,
-            what: str) -> Any:
+            what: str, key: str | None = None, fingerprint: str | None = None) -> Any:
     """Run ``work(session)`` as ``actor`` and return its answer (JSON-ready).
+
+    ``key`` and ``fingerprint`` make it idempotent as the API's ``Idempotency-Key``: the
+    same key with the same form answers the first result again and changes nothing.
 
     A :class:`Forbidden` refusal is written to the audit log (as the API does) and
     re-raised; other service errors are re-raised unchanged.
     """
     try:
-        return run_write(db, actor=actor, work=work, status_code=200).body
+        return run_write(db, actor=actor, work=work, status_code=200, key=key,
+                         fingerprint=fingerprint).body
     except Forbidden as err:
         log_forbidden(db, actor=actor, method="POST", path=what, message=str(err))
         raise

@@ -8,6 +8,7 @@ and the refusal's HTTP status.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
@@ -27,6 +28,7 @@ from pairaid.service.db import Database
 from pairaid.service.dispatches import service as dispatches
 from pairaid.service.dispatches.schemas import DispatchCreate, ReceiptCreate
 from pairaid.service.errors import Forbidden, Invalid, ServiceError
+from pairaid.service.idempotency.service import fingerprint
 from pairaid.service.needs import service as needs
 from pairaid.service.needs.schemas import NeedAmend, NeedCreate
 from pairaid.service.plans import service as plans
@@ -95,7 +97,8 @@ def render(request: Request, template: str, *, actor: Actor | None, status: int 
     html = _env().get_template(template).render(
         lang=lang, t=lambda key, **f: t(key, lang, **f), actor=actor, path=request.url.path,
         name=lambda code: region_name(code, lang), resources=RESOURCES, levels=LEVELS,
-        refresh_s=settings.board_refresh_s, may=lambda *r: actor is not None and _may(actor, *r),
+        refresh_s=settings.board_refresh_s, key=lambda: secrets.token_urlsafe(16),
+        may=lambda *r: actor is not None and _may(actor, *r),
         done=request.query_params.get("done"), **context)
     return HTMLResponse(html, status_code=status)
 
@@ -319,12 +322,21 @@ def audit_page(request: Request) -> HTMLResponse:
 async def _submit(request: Request, which: str,
                   work: Callable[[Actor, dict[str, Any]], Callable[[Session], Any]],
                   done: str = "done") -> Response:
-    """Run a form's write and go back to page ``which``; on refusal show it there."""
+    """Run a form's write and go back to page ``which``; on refusal show it there.
+
+    Each form carries a fresh ``idempotency_key`` (as the API's ``Idempotency-Key``), so a
+    form sent twice (a double click, a reload) is applied once.
+    """
     actor = _signed_in(request)
     form = {k: v for k, v in (await request.form()).items()}
+    key = form.pop("idempotency_key", None)
     try:
         job = work(actor, form)
-        perform(_db(request), actor, job, what=request.url.path)
+        perform(_db(request), actor, job, what=request.url.path,
+                key=key if isinstance(key, str) and key else None,
+                fingerprint=fingerprint("POST", request.url.path,
+                                        {k: v for k, v in form.items()
+                                         if isinstance(v, str)}))
     except ServiceError as err:
         shown = {k: v for k, v in form.items() if isinstance(v, str)}
         shown["_action"] = request.url.path
