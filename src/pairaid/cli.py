@@ -343,6 +343,17 @@ def cli() -> None:
               "prefecture-level division except Wuhan].")
 @click.option("--donors", help="Comma-separated donor codes [default: every province "
               "except the recipients' own].")
+@click.option("--recipients-level", help="Default recipients: every region of this level "
+              "of regions.csv (e.g. region), without --recipients.")
+@click.option("--donors-level", help="Default donors: every region of this level [default "
+              "province], except the recipients.")
+@click.option("--transfer", type=click.Choice(["icu", "none"]),
+              help="Also plan ICU patient transfers from recipients over their ICU beds to "
+              "donors with spare beds [default: the data set's default, else none].")
+@click.option("--transfer-per-day", "transfer_max_per_day", type=int,
+              help="With --transfer: most patients moved per day [patients/day].")
+@click.option("--transfer-max-km", "transfer_max_km", type=float,
+              help="With --transfer: longest transfer [km].")
 @click.option("--k", type=int, help="Max donors per recipient [default 2].")
 @click.option("--m", type=int, help="Max recipients per donor [default 1].")
 @click.option("--m-donor", multiple=True, metavar="DONOR=M",
@@ -413,7 +424,10 @@ def cli() -> None:
               "n95_respirator=5000 (repeatable) [default: unlimited].")
 def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          decision_date: Any, horizon_days: int | None, recipients: str | None,
-         donors: str | None, k: int | None, m: int | None, mode: str | None,
+         donors: str | None, recipients_level: str | None, donors_level: str | None,
+         transfer: str | None, transfer_max_per_day: int | None,
+         transfer_max_km: float | None,
+         k: int | None, m: int | None, mode: str | None,
          max_distance_km: float | None, burden_max_weight: float | None,
          previous_file: Path | None, change_cost: float | None, explain: bool,
          m_donor: Sequence[str], fix: Sequence[str], forbid: Sequence[str],
@@ -440,6 +454,8 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         "decision_date": decision_date.date() if decision_date else None,
         "horizon_days": horizon_days, "k": k, "m": m,
         "recipients": _codes(recipients), "donors": _codes(donors), "mode": mode,
+        "recipients_level": recipients_level, "donors_level": donors_level,
+        "transfer_max_per_day": transfer_max_per_day, "transfer_max_km": transfer_max_km,
         "max_distance_km": max_distance_km, "burden_max_weight": burden_max_weight,
         "previous_pairs": _previous_pairs(previous_file) if previous_file else None,
         "change_cost": change_cost,
@@ -457,13 +473,18 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         "norms": norms,
     }
     values = _settings(config_file, flags)
+    if data_dir is not None and dataset is not None:
+        raise ConfigError("give either --data DIR or --dataset NAME, not both")
+    data = (load_dataset(values["data_dir"]) if values.get("data_dir")
+            else load_builtin(values.get("dataset", "hubei-2020")))
+    values = {**data.defaults, **values}  # the data set's defaults.toml, then file, flags
+    if transfer is not None:
+        values["transfer"] = None if transfer == "none" else transfer
     if no_official:
         values["official_round"] = None
     config = make_config(values, origin=str(config_file) if config_file else "flags",
                          flags=FLAG_OF)
     _refuse_flags_that_mode_overrides(config.mode, k, m, m_donor)
-    if data_dir is not None and dataset is not None:
-        raise ConfigError("give either --data DIR or --dataset NAME, not both")
     if config.demand_file is not None and model is not None:
         raise ConfigError("--model has no effect with --demand (the given forecast is used)")
     if config.change_cost and not config.previous_pairs:
@@ -471,8 +492,6 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     dispatch_args = _dispatch_args(dispatch_, team_types, travel_modes, travel_mode,
                                    max_teams_away, max_departures, previous_schedule,
                                    release_previous, supply_stock)
-    data = (load_dataset(config.data_dir) if config.data_dir
-            else load_builtin(config.dataset))
     target = check_out(out or default_out(data.name, config.decision_date), force=force)
     forecast = None
     if config.demand_file is not None:

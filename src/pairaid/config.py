@@ -44,7 +44,20 @@ class PlanConfig(BaseModel):
         national support in 2020).
     donors : list of str or None
         Donor region codes; ``None`` = every province-level region except the recipients'
-        parent provinces.
+        parent provinces; by default never a recipient.
+    recipients_level, recipients_parent : str or None
+        Default recipients chosen by the ``level`` and/or ``parent_code`` of
+        ``regions.csv`` instead (e.g. ``region`` and ``IT``); only without ``recipients``.
+    donors_level, donors_parent : str or None
+        Default donors by level and/or parent (default level ``province``); only without
+        ``donors``. The recipients and their parents are never default donors.
+    transfer : {"icu"} or None
+        Also plan patient transfers: recipients whose ICU need exceeds their COVID-19 ICU
+        beds send patients to donors with spare beds (:mod:`pairaid.transfers`).
+    transfer_max_per_day : int or None
+        Most patients moved per day, all pairs together [patients/day].
+    transfer_max_km : float or None
+        Transfers farther than this are not allowed [km].
     k : int
         Maximum donors per recipient.
     m : int
@@ -120,6 +133,13 @@ class PlanConfig(BaseModel):
     recipients: list[str] | None = None
     exclude_recipients: list[str] = Field(default_factory=lambda: ["420100"])
     donors: list[str] | None = None
+    recipients_level: str | None = None
+    recipients_parent: str | None = None
+    donors_level: str | None = None
+    donors_parent: str | None = None
+    transfer: Literal["icu"] | None = None
+    transfer_max_per_day: int | None = Field(None, ge=0)
+    transfer_max_km: float | None = Field(None, gt=0)
     k: int = Field(2, ge=1)
     m: int = Field(1, ge=1)
     m_per_donor: dict[str, int] = Field(default_factory=dict)

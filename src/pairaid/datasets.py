@@ -7,9 +7,12 @@ plus an optional ``SOURCES.md``. Built-in data sets ship as package data under
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +20,7 @@ from pairaid.errors import ConfigError, InputError, Problem
 from pairaid.io import read_tables
 from pairaid.schemas import CAPACITIES, PARAMETERS, REQUIRED_TABLES, empty_table
 
-BUILTIN = ("hubei-2020",)
+BUILTIN = ("hubei-2020", "italy-2020")
 """Names of the data sets shipped with pairaid."""
 
 
@@ -34,6 +37,11 @@ class Dataset:
     regions, cases, capacities, pairings, parameters, distances, deployments : DataFrame
         Tables as described in :mod:`pairaid.schemas`; ``pairings``, ``parameters``,
         ``distances`` and ``deployments`` are optional (empty or ``None``).
+    transfers : DataFrame or None
+        Recorded patient transfers (``transfers.csv``), if the data set has them.
+    defaults : dict
+        The data set's own default settings (``defaults.toml``: e.g. its decision date,
+        recipients), applied under a configuration file and flags.
     """
 
     name: str
@@ -45,6 +53,8 @@ class Dataset:
     parameters: pd.DataFrame
     distances: pd.DataFrame | None
     deployments: pd.DataFrame | None = None
+    transfers: pd.DataFrame | None = None
+    defaults: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def sources_text(self) -> str | None:
@@ -53,15 +63,44 @@ class Dataset:
         return path.read_text(encoding="utf-8") if path.is_file() else None
 
     def region_names(self, lang: str = "en") -> dict[str, str]:
-        """Map region code -> name (``lang`` is ``en`` or ``zh``)."""
-        col = "name_zh" if lang == "zh" else "name_en"
-        return dict(zip(self.regions["region_code"], self.regions[col], strict=True))
+        """Map region code -> name (``lang`` is ``en`` or ``zh``; a region without a
+        Chinese name is named in its own language, else in English)."""
+        return region_names(self.regions, lang)
+
+
+def region_names(regions: pd.DataFrame, lang: str = "en") -> dict[str, str]:
+    """Map region code -> name in ``lang`` (``en`` or ``zh``), falling back to
+    ``name_local`` and then ``name_en`` where the asked-for name is empty."""
+    names = regions["name_en"].astype(object)
+    if lang == "zh":
+        for col in ("name_local", "name_zh"):
+            if col in regions:
+                names = regions[col].astype(object).where(regions[col].notna(), names)
+    return {str(c): str(n) for c, n in zip(regions["region_code"], names, strict=True)}
+
+
+def read_defaults(folder: Path) -> dict[str, Any]:
+    """The data set's default settings (``defaults.toml``), or ``{}`` without one.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If the file is not valid TOML.
+    """
+    path = folder / "defaults.toml"
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
 
 
 def _check_references(tables: dict[str, pd.DataFrame], folder: Path) -> list[Problem]:
     known = set(tables["regions"]["region_code"].astype(str))
     problems: list[Problem] = []
     refs = {"cases": ["region_code"], "capacities": ["region_code"],
+            "transfers": ["from_region_code"],
             "pairings": ["donor_code", "recipient_code"],
             "distances": ["donor_code", "recipient_code"],
             "deployments": ["donor_code", "recipient_code"]}
@@ -121,6 +160,8 @@ def load_dataset(
         parameters=tables.get("parameters", empty_table(PARAMETERS)),
         distances=tables.get("distances"),
         deployments=tables.get("deployments"),
+        transfers=tables.get("transfers"),
+        defaults=read_defaults(folder),
     )
 
 
@@ -154,12 +195,12 @@ def describe(dataset: Dataset) -> pd.DataFrame:
     """
     rows = []
     for table in ("regions", "cases", "capacities", "pairings", "parameters", "distances",
-                  "deployments"):
+                  "deployments", "transfers"):
         frame = getattr(dataset, table)
         if frame is None:
             continue
         first = last = ""
-        for col in ("date", "round"):
+        for col in ("date", "round", "as_of_date"):
             if col in frame and len(frame):
                 first = pd.Timestamp(frame[col].min()).date().isoformat()
                 last = pd.Timestamp(frame[col].max()).date().isoformat()

@@ -26,6 +26,8 @@ nurses), not beds. Every resource with both a need and a capacity gets a gap; an
 
 
 def _share(resource: str, parameters: Mapping[str, float]) -> float:
+    if resource == "icu_beds" and "covid_share_icu_beds" in parameters:
+        return parameters["covid_share_icu_beds"]
     return parameters["covid_share_staff"] if resource in STAFF_RESOURCES \
         else parameters["covid_share_beds"]
 
@@ -46,7 +48,8 @@ def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: flo
     quantile : float
         The planning quantile; must be one of the needs' quantile levels.
     parameters : mapping of str to float
-        ``covid_share_beds`` (of beds and of ICU beds), ``covid_share_staff`` [fraction].
+        ``covid_share_beds`` (of beds, and of ICU beds unless ``covid_share_icu_beds``
+        [COVID-19 ICU beds per ICU bed] is given), ``covid_share_staff`` [fraction].
     resources : sequence of str, optional
         Resources to compute. Default: every resource that has both a need and a
         capacity (staff are paired, :data:`REPORTED_ONLY` ones only reported).
@@ -89,7 +92,9 @@ def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: flo
 
 
 def census_on(cases: pd.DataFrame, day: date) -> pd.DataFrame:
-    """Patients in care on ``day`` (confirmed − deaths − recovered), where all three are known.
+    """Patients in care on ``day``: the reported patients in hospital (``hospitalised``)
+    where the data set gives them, else confirmed − deaths − recovered where all three are
+    known.
 
     Returns
     -------
@@ -99,8 +104,12 @@ def census_on(cases: pd.DataFrame, day: date) -> pd.DataFrame:
     """
     rows = cases[cases["date"] == pd.Timestamp(day)]
     known = rows[["confirmed_cum", "deaths_cum", "recovered_cum"]].notna().all(axis=1)
-    rows = rows[known]
     census = (rows["confirmed_cum"] - rows["deaths_cum"] - rows["recovered_cum"]).astype(float)
+    if "hospitalised" in rows:
+        stock = rows["hospitalised"].astype("Float64")
+        census = stock.where(stock.notna(), census).astype(float)
+        known |= stock.notna()
+    rows, census = rows[known], census[known]
     return pd.DataFrame({"region_code": rows["region_code"].to_numpy(),
                          "census": np.maximum(census.to_numpy(), 0.0)})
 

@@ -370,6 +370,8 @@ def compute_needs(forecast: pd.DataFrame, parameters: Mapping[str, float], *,
     census = forecast[forecast["target"] == "census"]
     if "estimated" not in census:
         census = census.assign(estimated=False)
+    if "icu_census" in set(forecast["target"]):
+        return occupancy_needs(forecast, parameters, norms=norms, norm_set=norm_set)
     base = per_patient_needs(parameters, norms=norms, norm_set=norm_set)
     own = {code: per_patient_needs(parameters, norms=norms, norm_set=norm_set, mix=mix)
            for code, mix in (mixes or {}).items()}
@@ -380,6 +382,57 @@ def compute_needs(forecast: pd.DataFrame, parameters: Mapping[str, float], *,
         parts.append(census[["region_code", "date", "quantile", "estimated"]]
                      .assign(resource=res, value=census["value"].astype(float) * ratio))
     out = pd.concat(parts, ignore_index=True)
+    return out[["region_code", "date", "resource", "quantile", "value", "estimated"]]
+
+
+def occupancy_needs(forecast: pd.DataFrame, parameters: Mapping[str, float], *,
+                    norms: pd.DataFrame | None = None,
+                    norm_set: str | None = None) -> pd.DataFrame:
+    """Needs from an observed-stock forecast: patients in hospital and in ICU.
+
+    ICU patients (``icu_census``) are the critical class; the other patients in hospital
+    (``census`` − ``icu_census``, at the same quantile level) are split into mild and severe
+    in the proportions of :func:`census_mix`. Needs of both parts are added.
+
+    Parameters
+    ----------
+    forecast : pandas.DataFrame
+        ``forecast`` table with targets ``census`` (patients in hospital) and
+        ``icu_census`` (patients in ICU) [persons].
+    parameters, norms, norm_set
+        As :func:`compute_needs`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``needs`` table as :func:`compute_needs`.
+
+    Notes
+    -----
+    The two parts are added level by level: the q-quantile of the sum equals the sum of the
+    q-quantiles only if hospital and ICU paths move together (they nearly do); otherwise the
+    sum is a slight overstatement in the upper levels and understatement in the lower ones.
+    """
+    keys = ["region_code", "date", "quantile"]
+    hosp = forecast[forecast["target"] == "census"]
+    icu = forecast[forecast["target"] == "icu_census"]
+    both = hosp.merge(icu[keys + ["value"]], on=keys, suffixes=("", "_icu"))
+    ward = both.assign(value=np.maximum(both["value"].astype(float)
+                                        - both["value_icu"].astype(float), 0.0))
+    shares = census_mix(parameters)
+    ward_total = shares["mild"] + shares["severe"]
+    ward_mix = {"mild": shares["mild"] / ward_total, "severe": shares["severe"] / ward_total,
+                "critical": 0.0}
+    icu_rows = both.assign(value=both["value_icu"].astype(float))
+    codes = set(both["region_code"])
+    icu_mix = {"mild": 0.0, "severe": 0.0, "critical": 1.0}
+    parts = [compute_needs(ward.drop(columns="value_icu"), parameters, norms=norms,
+                           norm_set=norm_set, mixes=dict.fromkeys(codes, ward_mix)),
+             compute_needs(icu_rows.drop(columns="value_icu"), parameters, norms=norms,
+                           norm_set=norm_set, mixes=dict.fromkeys(codes, icu_mix))]
+    out = pd.concat(parts, ignore_index=True)
+    out = out.groupby(["region_code", "date", "resource", "quantile"], as_index=False,
+                      sort=False).agg(value=("value", "sum"), estimated=("estimated", "any"))
     return out[["region_code", "date", "resource", "quantile", "value", "estimated"]]
 
 

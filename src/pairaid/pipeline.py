@@ -21,6 +21,7 @@ from pairaid.datasets import Dataset, load_builtin
 from pairaid.errors import ConfigError, InfeasibleError, InputError, Problem
 from pairaid.forecast import forecast_cases
 from pairaid.forecast.backtest import observed_values
+from pairaid.forecast.occupancy import forecast_occupancy, has_occupancy
 from pairaid.gaps import compute_gaps, donor_capacities
 from pairaid.geo import distance_table
 from pairaid.metrics import plan_metrics
@@ -118,14 +119,16 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
     if config.recipients is not None:
         recipients = list(config.recipients)
     else:
-        prefs = regions[regions["level"] == "prefecture"]["region_code"]
-        recipients = [c for c in prefs if c not in set(config.exclude_recipients)]
+        level = config.recipients_level or (None if config.recipients_parent else "prefecture")
+        chosen = regions_by(regions, level=level, parent=config.recipients_parent)
+        recipients = [c for c in chosen if c not in set(config.exclude_recipients)]
     parents = set(regions.loc[regions["region_code"].isin(recipients), "parent_code"])
     if config.donors is not None:
         donors = list(config.donors)
     else:
-        provinces = regions[regions["level"] == "province"]["region_code"]
-        donors = [c for c in provinces if c not in parents and c not in set(recipients)]
+        level = config.donors_level or (None if config.donors_parent else "province")
+        chosen = regions_by(regions, level=level, parent=config.donors_parent)
+        donors = [c for c in chosen if c not in parents and c not in set(recipients)]
     for name, codes in (("recipients", recipients), ("donors", donors)):
         dup = sorted({c for c in codes if codes.count(c) > 1})
         if dup:
@@ -175,6 +178,18 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
             if why:
                 raise ConfigError(f"setting '{setting}' ({flag}): pair {d}→{r}: {why}")
     return recipients, donors
+
+
+def regions_by(regions: pd.DataFrame, *, level: str | None = None,
+               parent: str | None = None) -> list[str]:
+    """Codes of the regions at ``level`` and/or under ``parent`` (``parent_code``), in
+    table order; ``None`` places no condition."""
+    mask = pd.Series(True, index=regions.index)
+    if level is not None:
+        mask &= regions["level"].astype(str) == level
+    if parent is not None:
+        mask &= regions["parent_code"].astype(str) == parent
+    return [str(c) for c in regions.loc[mask, "region_code"]]
 
 
 def _not_a_recipient(code: str, known: set[str], excluded: set[str],
@@ -477,6 +492,13 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         check_forecast(forecast, config, recipients)
         forecast, note = decision_window(forecast, config, recipients)
         notes += [note] if note else []
+    elif has_occupancy(dataset.cases, recipients, config.decision_date):
+        forecast = forecast_occupancy(dataset.cases, region_codes=recipients,
+                                      origin=config.decision_date,
+                                      horizon_days=config.horizon_days, parameters=params,
+                                      model=config.model, seed=config.seed)
+        notes.append("census = patients in hospital and in ICU as the data set reports them "
+                     "(cases.csv hospitalised, icu), each forecast from its observed value")
     else:
         forecast = forecast_cases(dataset.cases, region_codes=recipients,
                                   origin=config.decision_date,

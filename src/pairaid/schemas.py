@@ -116,21 +116,30 @@ def _c(name: str, dtype: DType, unit: str = "", description: str = "", **kw: Any
     return Column(name, dtype, unit, description, **kw)
 
 
+LEVEL = r"^[a-z][a-z_]*$"
+"""Administrative level of a region: a lower-case word such as ``province`` or
+``prefecture`` (China), ``region`` (Italy), ``state``; recipients and donors can be chosen by
+it (settings ``recipients_level``, ``donors_level``)."""
+
 REGIONS = TableSchema(
     name="regions",
-    description="One row per region: provinces (ISO 3166-2) and sub-provincial divisions "
-    "(GB/T 2260).",
+    description="One row per region: any country's first- or second-level divisions, keyed "
+    "by ISO 3166-2 or GB/T 2260 codes; the Chinese fields are optional.",
     key=("region_code",),
     columns=(
-        _c("region_code", "str", "", "ISO 3166-2 code for provinces, GB/T 2260 for "
-           "prefecture-level divisions", pattern=REGION_CODE),
-        _c("gb2260_code", "str", "", "GB/T 2260 six-digit code", pattern=GB2260),
-        _c("iso3166_2", "str", "", "ISO 3166-2 code (empty below province level)",
+        _c("region_code", "str", "", "ISO 3166-2 code (any country), or GB/T 2260 for "
+           "Chinese prefecture-level divisions", pattern=REGION_CODE),
+        _c("gb2260_code", "str", "", "GB/T 2260 six-digit code (Chinese regions only)",
+           pattern=GB2260, required=False, nullable=True),
+        _c("iso3166_2", "str", "", "ISO 3166-2 code (empty below the first level)",
            nullable=True, required=False, pattern=ISO3166_2),
-        _c("name_zh", "str", "", "name in simplified Chinese"),
+        _c("name_zh", "str", "", "name in simplified Chinese (Chinese regions)",
+           required=False, nullable=True),
         _c("name_en", "str", "", "name in English"),
-        _c("level", "str", "", "province or prefecture", allowed=("province", "prefecture")),
-        _c("parent_code", "str", "", "code of the parent region (CN for provinces)"),
+        _c("level", "str", "", "administrative level (province, prefecture, region, ...)",
+           pattern=LEVEL),
+        _c("parent_code", "str", "", "code of the parent region (the country code, e.g. CN "
+           "or IT, for first-level regions)"),
         _c("latitude", "float", "deg", "latitude of the seat or capital",
            min_value=-90, max_value=90),
         _c("longitude", "float", "deg", "longitude of the seat or capital",
@@ -143,6 +152,10 @@ REGIONS = TableSchema(
            required=False, nullable=True),
         _c("population_source", "str", "", "source id(s) of the population",
            nullable=True, required=False),
+        _c("national_code", "str", "", "the country's own statistical code (e.g. ISTAT/"
+           "pcm-dpc two-digit region code)", nullable=True, required=False),
+        _c("name_local", "str", "", "name in the country's language", required=False,
+           nullable=True),
     ),
 )
 
@@ -159,6 +172,11 @@ CASES = TableSchema(
         _c("deaths_cum", "int", "persons", "cumulative deaths", nullable=True, min_value=0),
         _c("recovered_cum", "int", "persons", "cumulative recovered/discharged",
            nullable=True, min_value=0),
+        _c("hospitalised", "int", "persons", "COVID-19 patients in hospital on the date "
+           "(ward and ICU, a stock); where given, the census forecast starts from it",
+           nullable=True, required=False, min_value=0),
+        _c("icu", "int", "persons", "COVID-19 patients in intensive care on the date (a "
+           "stock, part of hospitalised)", nullable=True, required=False, min_value=0),
         _c("flags", "str", "", "';'-separated data-quality flags", nullable=True,
            required=False),
         _c("severe_in_care", "int", "persons", "severe patients in care on the date (reported; "
@@ -382,6 +400,30 @@ SUPPLY_NORMS = TableSchema(
     ),
 )
 
+TRANSFERS = TableSchema(
+    name="transfers",
+    description="Patient transfers that happened (recorded counts, e.g. Italy's CROSS "
+    "centre in 2020), cumulative since the first transfer, as the sources stated them.",
+    key=("as_of_date", "from_region_code", "to_code", "to_name", "count_unit",
+         "patient_group", "source"),
+    foreign_keys={"from_region_code": "regions"},
+    columns=(
+        _c("as_of_date", "date", "", "date the figure was stated"),
+        _c("from_region_code", "str", "", "region the patients left", pattern=REGION_CODE),
+        _c("to_code", "str", "", "destination region code or a country code (DE); empty "
+           "= all destinations together", nullable=True),
+        _c("to_name", "str", "", "destination as the source names it", nullable=True,
+           required=False),
+        _c("count", "int", "patients", "cumulative count since the first transfer",
+           min_value=0),
+        _c("count_unit", "str", "", "patients, patients_being_transferred, patients_approx "
+           "or missions"),
+        _c("patient_group", "str", "", "all, covid or non_covid"),
+        _c("source", "str", "", "source id (SOURCES.md)"),
+        _c("note", "str", "", "remarks", nullable=True, required=False),
+    ),
+)
+
 INPUT_TABLES: dict[str, TableSchema] = {
     "regions": REGIONS,
     "cases": CASES,
@@ -390,6 +432,7 @@ INPUT_TABLES: dict[str, TableSchema] = {
     "parameters": PARAMETERS,
     "distances": DISTANCES,
     "deployments": DEPLOYMENTS,
+    "transfers": TRANSFERS,
 }
 """Tables a data-set folder may hold, each as ``<name>.csv``."""
 
