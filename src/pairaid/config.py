@@ -58,6 +58,9 @@ class PlanConfig(BaseModel):
         Most patients moved per day, all pairs together [patients/day].
     transfer_max_km : float or None
         Transfers farther than this are not allowed [km].
+    transfer_donor_quantile : float
+        Forecast quantile of a donor's own ICU census when counting its spare beds
+        (recipients' overflow uses ``planning_quantile``).
     k : int
         Maximum donors per recipient.
     m : int
@@ -140,6 +143,7 @@ class PlanConfig(BaseModel):
     transfer: Literal["icu"] | None = None
     transfer_max_per_day: int | None = Field(None, ge=0)
     transfer_max_km: float | None = Field(None, gt=0)
+    transfer_donor_quantile: float = Field(0.5, gt=0, lt=1)
     k: int = Field(2, ge=1)
     m: int = Field(1, ge=1)
     m_per_donor: dict[str, int] = Field(default_factory=dict)

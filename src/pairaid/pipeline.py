@@ -38,9 +38,11 @@ from pairaid.pairing import (
     stable_pairs,
 )
 from pairaid.pairing.changes import change_counts, plan_changes
+from pairaid.pairing.transfer import TransferOptions
 from pairaid.parameters import parameter_values, with_overrides
 from pairaid.schemas import STAFF_RESOURCES
 from pairaid.severity import mixes_on
+from pairaid.transfers import TransferPlan, plan_transfers
 
 OFFICIAL_KEY_PREFIX = "official_"
 
@@ -76,6 +78,9 @@ class PlanRun:
     changes : pandas.DataFrame or None
         With a plan in force (``previous_pairs``): every pair kept, dropped or added, and
         why (:func:`pairaid.pairing.changes.plan_changes`); None otherwise.
+    transfers : TransferPlan or None
+        The ICU patient-transfer plan, its fixed-cluster baseline and the comparison with
+        the recorded transfers (``config.transfer == "icu"``; :mod:`pairaid.transfers`).
     """
 
     config: PlanConfig
@@ -97,6 +102,7 @@ class PlanRun:
     notes: tuple[str, ...] = ()
     needs_check: NeedsCheck | None = None
     changes: pd.DataFrame | None = None
+    transfers: TransferPlan | None = None
 
     @property
     def official_key(self) -> str:
@@ -541,13 +547,30 @@ def plan(dataset: Dataset, config: PlanConfig, *,
             peak_gap={str(k): float(v) for k, v in peak_gap.items()},
             change_cost=None if config.keep_previous else config.change_cost)
         metrics["pairaid"] |= change_counts(changes)
+    transfers = None
+    if config.transfer == "icu":
+        transfers = plan_transfers(
+            dataset, forecast=forecast, params=params, recipients=recipients, donors=donors,
+            origin=config.decision_date, horizon_days=config.horizon_days,
+            quantile=config.planning_quantile, distances=st.distances,
+            options=TransferOptions(max_per_day=config.transfer_max_per_day,
+                                    max_km=config.transfer_max_km,
+                                    time_limit=config.time_limit),
+            donor_quantile=config.transfer_donor_quantile, model=config.model,
+            seed=config.seed)
+        if transfers is None:
+            notes.append("--transfer icu: no transfer plan, because the data set does not "
+                         "report the ICU census (cases.csv icu) of every recipient and donor "
+                         "on the decision date")
+        else:
+            metrics["transfers"] = transfers.summary()
     return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
                    parameters=params, problem=st.problem, options=st.options,
                    forecast=forecast, observed=observed_series(dataset.cases, recipients),
                    needs=st.needs, gaps=st.gaps, donor_capacities=st.caps,
                    distances=st.distances, plan=st.result, official=st.official,
                    metrics=metrics, notes=tuple(notes), needs_check=check,
-                   changes=changes)
+                   changes=changes, transfers=transfers)
 
 
 @dataclass(frozen=True, eq=False)

@@ -26,7 +26,9 @@ RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "need
              "explain_stability.json", "changes.csv", "schedule.csv", "on_site.csv",
              "official_schedule.csv", "official_on_site.csv", "dispatch.json",
              "supplies.csv", "official_supplies.csv",
-             "calendars", "needs_check.csv", "sensitivity.csv")
+             "calendars", "needs_check.csv", "sensitivity.csv", "transfers.csv",
+             "transfer_unserved.csv", "transfer_comparison.csv",
+             "cluster_transfers.csv")
 """Files of a run folder (the ``official_*`` ones only when a historical round is compared;
 the explain files only with --explain; ``changes.csv`` only with --previous; the schedule
 files only with --dispatch, the ``calendars`` folder holding one iCalendar file per donor).
@@ -91,6 +93,8 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
         tables["sensitivity"] = sensitivity
     if run.changes is not None:
         tables["changes"] = run.changes
+    if run.transfers is not None:
+        tables |= run.transfers.tables(run.config.decision_date)
     for name, frame in tables.items():
         write_csv(frame, folder / f"{name}.csv")
     metrics = dict(run.metrics)

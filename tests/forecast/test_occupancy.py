@@ -14,10 +14,11 @@ from pairaid.forecast.occupancy import forecast_occupancy, has_occupancy, stock_
 def test_stock_as_flows_keeps_the_stock_as_census() -> None:
     cases = pd.DataFrame({"date": pd.to_datetime(["2020-03-01", "2020-03-02", "2020-03-03"]),
                           "region_code": "IT-25", "hospitalised": [5, 8, 6]})
-    flows = stock_as_flows(cases, "hospitalised")
-    # hand computation: increases 5, 3, 0 and decreases 0, 0, 2
-    assert flows["confirmed_cum"].tolist() == [5, 8, 8]
-    assert flows["recovered_cum"].tolist() == [0, 0, 2]
+    flows = stock_as_flows(cases, "hospitalised", stay_days=2)
+    # hand computation (L = 2): discharges 0, round(5/2) = 2, max(round(8/2), 2) = 4;
+    # admissions 5, 3 + 2, -2 + 4
+    assert flows["confirmed_cum"].tolist() == [5, 10, 12]
+    assert flows["recovered_cum"].tolist() == [0, 2, 6]
     census = flows["confirmed_cum"] - flows["deaths_cum"] - flows["recovered_cum"]
     assert census.tolist() == [5, 8, 6]
 

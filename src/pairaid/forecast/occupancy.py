@@ -6,10 +6,10 @@ is that stock, not confirmed − deaths − recovered (which counts people isola
 Lombardy 10,043 currently positive, 6,267 in hospital on 2020-03-15).
 
 Each stock is forecast with the same models and quantiles as the case census
-(:func:`pairaid.forecast.forecast_cases`), on the stock's own flows: the stock's daily
-increases are its (net) admissions and its daily decreases its (net) discharges, so the
-"census" of that series is the stock itself, and every forecast path starts from the value
-observed on the decision date. The length-of-stay prior is the hospital stay
+(:func:`pairaid.forecast.forecast_cases`), on the stock's own flows, so that the "census" of
+that series is the stock itself, and every forecast path starts from the value
+observed on the decision date. Admissions and discharges are reconstructed from the stock
+with its mean stay (:func:`stock_as_flows`). The length-of-stay prior is the hospital stay
 (``los_mean_days``) for the hospital stock and the ICU stay (``icu_los_days``) for the ICU
 stock; either is refitted to the series as for the case census.
 """
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.forecast.api import forecast_cases
+from pairaid.forecast.census import DEFAULT_LOS_MEAN_DAYS
 
 OCCUPANCY_TARGETS = {"hospitalised": "census", "icu": "icu_census"}
 """``cases.csv`` column -> forecast target it becomes."""
@@ -38,8 +39,16 @@ def has_occupancy(cases: pd.DataFrame, region_codes: Sequence[str], origin: date
     return bool(len(rows) == len(set(region_codes)) and known.all() and len(rows))
 
 
-def stock_as_flows(cases: pd.DataFrame, column: str) -> pd.DataFrame:
+def stock_as_flows(cases: pd.DataFrame, column: str, *, stay_days: float
+                   ) -> pd.DataFrame:
     """A ``cases``-shaped table whose census (confirmed − deaths − recovered) is ``column``.
+
+    The stock's admissions and discharges are not reported, only the stock. They are
+    reconstructed with the mean stay ``L``: discharges on day t are the previous day's
+    stock / L (rounded; at least the stock's fall that day), admissions are the change of
+    the stock plus the discharges. The daily net increase alone would understate admissions
+    (a stock of 767 ICU patients with 7-day stays admits about 110 a day, while it grew by
+    about 50).
 
     Parameters
     ----------
@@ -47,30 +56,34 @@ def stock_as_flows(cases: pd.DataFrame, column: str) -> pd.DataFrame:
         ``cases`` table with ``date``, ``region_code`` and the stock ``column`` [persons].
     column : str
         ``hospitalised`` or ``icu``.
+    stay_days : float
+        Mean stay ``L`` in the stock [days].
 
     Returns
     -------
     pandas.DataFrame
-        ``date``, ``region_code``, ``confirmed_cum`` = the first value plus the running sum
-        of daily increases, ``recovered_cum`` = the running sum of daily decreases,
-        ``deaths_cum`` = 0 [persons], so that ``confirmed_cum − recovered_cum`` equals the
-        stock on every day where it is known. Days with an unknown stock are left out.
+        ``date``, ``region_code``, ``confirmed_cum`` (cumulative admissions),
+        ``recovered_cum`` (cumulative discharges), ``deaths_cum`` = 0 [persons], so that
+        ``confirmed_cum − recovered_cum`` equals the stock on every day it is known. Days
+        with an unknown stock are left out.
 
     Examples
     --------
-    A stock of 5, 8, 6: increases 5, 3, 0 and decreases 0, 0, 2 give confirmed 5, 8, 8 and
-    recovered 0, 0, 2; 8 − 2 = 6.
+    A stock of 5, 8, 6 with L = 2: discharges 0, round(5/2) = 2, max(round(8/2), 2) = 4;
+    admissions 5 + 0, 3 + 2, −2 + 4 = 5, 5, 2; cumulative 5, 10, 12 minus 0, 2, 6 = 5, 8, 6.
     """
     parts = []
     rows = cases[cases[column].notna()].sort_values(["region_code", "date"])
     for code, grp in rows.groupby("region_code", sort=False):
         stock = grp[column].astype(float).to_numpy()
-        step = np.diff(stock, prepend=0.0)
+        before = np.concatenate([[0.0], stock[:-1]])
+        change = stock - before
+        out_flow = np.maximum(np.round(before / stay_days), -change)
+        in_flow = change + out_flow
         parts.append(pd.DataFrame({
             "date": grp["date"].to_numpy(), "region_code": code,
-            "confirmed_cum": np.cumsum(np.maximum(step, 0.0)),
-            "deaths_cum": 0.0,
-            "recovered_cum": np.cumsum(np.maximum(-step, 0.0))}))
+            "confirmed_cum": np.cumsum(in_flow), "deaths_cum": 0.0,
+            "recovered_cum": np.cumsum(out_flow)}))
     out = pd.concat(parts, ignore_index=True)
     for col in ("confirmed_cum", "deaths_cum", "recovered_cum"):
         out[col] = out[col].round().astype("Int64")
@@ -109,7 +122,9 @@ def forecast_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str], orig
         p = dict(params)
         if column == "icu" and "icu_los_days" in params:
             p["los_mean_days"] = params["icu_los_days"]
-        fc = forecast_cases(stock_as_flows(cases, column), region_codes=region_codes,
+        stay = float(p.get("los_mean_days", DEFAULT_LOS_MEAN_DAYS))
+        flows = stock_as_flows(cases, column, stay_days=stay)
+        fc = forecast_cases(flows, region_codes=region_codes,
                             origin=origin, horizon_days=horizon_days, parameters=p,
                             model=model, seed=seed)
         parts.append(fc[fc["target"] == "census"].assign(target=target))

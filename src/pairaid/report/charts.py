@@ -23,9 +23,11 @@ PLAN_COLOURS = ("#08519c", "#d94801")  # pairaid, official
 
 
 def local_names(regions: pd.DataFrame, lang: Lang) -> dict[str, str]:
-    """Map ``region_code`` to its name in ``lang`` (``name_zh`` or ``name_en``)."""
+    """Map ``region_code`` to its name in ``lang`` (``name_zh`` or ``name_en``; the
+    English name where a region has no Chinese one)."""
     col = "name_zh" if lang == "zh" else "name_en"
-    return dict(zip(regions["region_code"], regions[col], strict=True))
+    names = regions[col].where(regions[col].notna(), regions["name_en"])
+    return dict(zip(regions["region_code"], names, strict=True))
 
 
 def decision_date(run: RunTables) -> pd.Timestamp:

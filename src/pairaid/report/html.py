@@ -26,7 +26,7 @@ from pairaid.report.charts import burden_bars, decision_date, fan_chart, gap_hea
 from pairaid.report.dispatch import dispatch_section, gantt_chart, on_site_chart
 from pairaid.report.evidence import needs_check_bars, tornado
 from pairaid.report.i18n import LABELS, LANGS, Lang, check_lang, plan_label, t
-from pairaid.report.maps import pairing_map
+from pairaid.report.maps import pairing_map, points_map, uses_china_boundaries
 from pairaid.report.run import (
     METRICS,
     SOLVER,
@@ -345,9 +345,11 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         ``sensitivity.csv``, ``gantt`` and ``on-site`` when it holds a
         dispatch schedule.
     """
+    china = uses_china_boundaries(run.tables["regions"])
     makers: dict[str, Any] = {
-        "map-pairaid": lambda lang: pairing_map(run, "pairaid", lang, boundaries, height=600,
-                                                geojson_keys=GEO_KEYS),
+        "map-pairaid": (lambda lang: pairing_map(run, "pairaid", lang, boundaries, height=600,
+                                                 geojson_keys=GEO_KEYS)) if china
+        else (lambda lang: points_map(run, "pairaid", lang, height=600)),
     }
     targets = set(run.tables["forecast"]["target"].unique())
     for target in ("new_confirmed", "census"):
@@ -371,7 +373,9 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         both = set(run.plan_table("pairaid", "pairs")["donor_code"]) | set(
             run.plan_table(official, "pairs")["donor_code"])
         for plan, fid in [("pairaid", "cmp-pairaid"), (official, "cmp-official")]:
-            makers[fid] = lambda lang, p=plan: pairing_map(run, p, lang, boundaries,
+            makers[fid] = (lambda lang, p=plan: points_map(run, p, lang, height=480,
+                                                           title=plan_label(p, lang))) \
+                if not china else lambda lang, p=plan: pairing_map(run, p, lang, boundaries,
                                                              height=480,
                                                              title=plan_label(p, lang),
                                                              geojson_keys=GEO_KEYS,
@@ -403,7 +407,9 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     """
     lang = check_lang(lang)
     figures = build_figures(run, boundaries)
-    geo = {GEO_KEYS["provinces"]: boundaries.provinces, GEO_KEYS["hubei"]: boundaries.hubei}
+    china = uses_china_boundaries(run.tables["regions"])
+    geo = {GEO_KEYS["provinces"]: boundaries.provinces,
+           GEO_KEYS["hubei"]: boundaries.hubei} if china else {}
 
     titles = {code: f"{t('title', code)} · {run.run_dir.name}" for code in LANGS}
     js = (_JS.replace("%CONFIG%", script_json(PLOT_CONFIG))
@@ -416,8 +422,9 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     else:
         compare = _plan_table(run, METRICS) + f'<p class="note">{_both("no_official")}</p>'
     sources = _sources_html(run.sources) or f"<p>{_both('no_sources')}</p>"
-    sources += (f"<p>{_both('boundary_source')}</p><details><summary>{_both('licence')}"
-                f"</summary><pre>{html.escape(_licence_text())}</pre></details>")
+    if china:
+        sources += (f"<p>{_both('boundary_source')}</p><details><summary>{_both('licence')}"
+                    f"</summary><pre>{html.escape(_licence_text())}</pre></details>")
     sections = [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
         ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),

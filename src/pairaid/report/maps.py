@@ -29,9 +29,13 @@ PAD = 2.0  # margin around the donors and Hubei in the China view [deg]
 
 
 def region_names(regions: pd.DataFrame) -> dict[str, str]:
-    """Map ``region_code`` to ``"name_zh / name_en"`` (both names, whatever the language)."""
-    return {str(c): f"{zh} / {en}" for c, zh, en in
-            zip(regions["region_code"], regions["name_zh"], regions["name_en"], strict=True)}
+    """Map ``region_code`` to ``"name_zh / name_en"`` (both names, whatever the language);
+    a region without a Chinese name is named ``name_local / name_en``, or ``name_en``."""
+    local = regions["name_local"] if "name_local" in regions else regions["name_zh"]
+    first = regions["name_zh"].where(regions["name_zh"].notna(), local)
+    return {str(c): f"{zh} / {en}" if isinstance(zh, str) and zh and zh != en else str(en)
+            for c, zh, en in zip(regions["region_code"], first, regions["name_en"],
+                                 strict=True)}
 
 
 def _yes_no(flag: object, lang: Lang) -> str:
@@ -232,6 +236,94 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
                       "active": 0, "showactive": True, "x": 0.58, "xanchor": "left",
                       "y": 1.0, "yanchor": "top", "pad": {"t": 0, "l": 0},
                       "font": {"size": 11}}],
+        height=height, margin={"l": 0, "r": 0, "t": 40, "b": 0}, showlegend=False,
+        hoverlabel={"align": "left"})
+    return fig
+
+
+def uses_china_boundaries(regions: pd.DataFrame) -> bool:
+    """Whether a run's regions are Chinese (some ``gb2260_code`` given), so that the
+    shipped China boundaries apply; any other country is drawn as points."""
+    return "gb2260_code" in regions and bool(regions["gb2260_code"].notna().any())
+
+
+def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
+               title: str | None = None) -> go.Figure:
+    """Map of one plan for a data set without shipped boundaries: regions as points.
+
+    Each region of the run is a point at its ``latitude``/``longitude`` [deg]: recipients
+    coloured by the share of their gap left uncovered at the peak (0..1), donors in blue; one
+    line per pair, and one dashed line per patient-transfer pair when the run has
+    ``transfers.csv``. No boundary of any country is drawn (a note says so).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    tables = run.tables
+    regions = tables["regions"]
+    names = region_names(regions)
+    lat = dict(zip(regions["region_code"], regions["latitude"].astype(float), strict=True))
+    lon = dict(zip(regions["region_code"], regions["longitude"].astype(float), strict=True))
+    sent = staff_sent(run.plan_table(plan, "flows"))
+    pairs = run.plan_table(plan, "pairs").merge(sent, on=["donor_code", "recipient_code"],
+                                                how="left").fillna(NOTHING_SENT)
+    severity = peak_severity(tables["gaps"], run.plan_table(plan, "shortfall"))
+    sev = severity.set_index("region_code")
+    fig = go.Figure()
+    top = max(float(pairs["staff"].max()), 1.0) if not pairs.empty else 1.0
+    for p in pairs.itertuples(index=False):
+        d, r = str(p.donor_code), str(p.recipient_code)
+        width = LINE_WIDTH[0] + (LINE_WIDTH[1] - LINE_WIDTH[0]) * _num(p.staff) / top
+        fig.add_trace(go.Scattergeo(
+            lon=[lon[d], lon[r]], lat=[lat[d], lat[r]], mode="lines",
+            line={"width": width, "color": "rgba(8,81,156,0.75)"}, hoverinfo="skip",
+            showlegend=False, name=t("pairs_line", lang)))
+    moves = tables.get("transfers")
+    if plan == "pairaid" and moves is not None and not moves.empty:
+        per_pair = moves.groupby(["donor_code", "recipient_code"], as_index=False)[
+            "patients"].sum()
+        for m in per_pair.itertuples(index=False):
+            d, r = str(m.donor_code), str(m.recipient_code)
+            if d in lon and r in lon:
+                fig.add_trace(go.Scattergeo(
+                    lon=[lon[r], lon[d]], lat=[lat[r], lat[d]], mode="lines",
+                    line={"width": 1.5, "color": "rgba(203,24,29,0.8)", "dash": "dash"},
+                    text=f"{names[r]} → {names[d]}: {_fmt(m.patients)} ICU patients",
+                    hoverinfo="text", showlegend=False, name="ICU transfers"))
+    codes = [str(c) for c in regions["region_code"]]
+    rec = [c for c in codes if c in sev.index]
+    other = [c for c in codes if c not in sev.index]
+    fig.add_trace(go.Scattergeo(
+        lon=[lon[c] for c in other], lat=[lat[c] for c in other], mode="markers+text",
+        text=[names[c] for c in other], textposition="top center",
+        textfont={"size": 9, "color": "#4d4d4d"},
+        marker={"size": 7, "color": "#6baed6", "line": {"width": 0.5, "color": "#08306b"}},
+        hovertemplate="%{text}<extra></extra>", name=t("donor", lang)))
+    fig.add_trace(go.Scattergeo(
+        lon=[lon[c] for c in rec], lat=[lat[c] for c in rec], mode="markers+text",
+        text=[names[c] for c in rec], textposition="bottom center",
+        marker={"size": 13, "color": [round(_num(sev.at[c, "uncovered_share"]), 4)
+                                      for c in rec],
+                "cmin": 0, "cmax": 1, "colorscale": SEVERITY_SCALE,
+                "line": {"width": 0.8, "color": "#404040"},
+                "colorbar": {"title": {"text": t("uncovered_share", lang)},
+                             "tickformat": ".0%", "len": 0.3, "thickness": 10}},
+        hovertemplate="%{text}<extra></extra>", name=t("recipient", lang)))
+    lons, lats = list(lon.values()), list(lat.values())
+    fig.update_layout(
+        geo={"visible": False, "projection_type": "mercator", "bgcolor": "rgba(0,0,0,0)",
+             "lonaxis_range": [min(lons) - PAD, max(lons) + PAD],
+             "lataxis_range": [min(lats) - PAD, max(lats) + PAD]},
+        title={"text": title or t("map_title", lang, plan=plan_label(plan, lang)),
+               "font": {"size": 14}},
+        annotations=[{"text": "Regions drawn as points at their capitals: no boundary file "
+                              "whose licence allows shipping is available for this data set "
+                              "(no other country's map is drawn). Red dashed lines: ICU "
+                              "patient transfers.",
+                      "showarrow": False, "xref": "paper", "yref": "paper", "x": 0,
+                      "y": 0, "xanchor": "left", "yanchor": "bottom",
+                      "font": {"size": 10, "color": "#4d4d4d"}}],
         height=height, margin={"l": 0, "r": 0, "t": 40, "b": 0}, showlegend=False,
         hoverlabel={"align": "left"})
     return fig

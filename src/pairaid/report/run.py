@@ -85,6 +85,10 @@ TABLES: dict[str, TableSpec] = {
     # written by `pairaid plan --previous` only
     "changes": TableSpec(("donor_code", "recipient_code", "change", "sent", "reason"),
                          numbers=("sent",), required=False),
+    # written by `pairaid plan --transfer icu`
+    "transfers": TableSpec(("donor_code", "recipient_code", "date", "patients",
+                            "distance_km"), numbers=("patients", "distance_km"),
+                           dates=("date",), required=False),
     # written by `pairaid plan --explain` only
     "explain_forbid_costs": TableSpec(
         ("donor_code", "recipient_code", "objective", "cost", "shortfall_change", "status"),

@@ -1,0 +1,102 @@
+"""Patient-transfer pairing (pairaid.pairing.transfer): hand-solved cases and invariants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pairaid.pairing.highs import SolveStatus
+from pairaid.pairing.transfer import (
+    TransferOptions,
+    TransferProblem,
+    pairs_within,
+    solve_transfers,
+)
+
+
+def _three_regions(spare_a: int = 1, spare_b: int = 5) -> TransferProblem:
+    """Recipient R with 2 patients over capacity on days 0 and 1; donors A (100 km, 1
+    spare bed) and B (300 km, 5 spare beds); a moved patient stays 2 days."""
+    return TransferProblem(
+        overflow=pd.DataFrame({"recipient_code": "R", "day": [0, 1], "overflow": [2.0, 2.0]}),
+        spare=pd.DataFrame({"donor_code": ["A", "A", "B", "B"], "day": [0, 1, 0, 1],
+                            "spare": [spare_a, spare_a, spare_b, spare_b]}),
+        distances=pd.DataFrame({"donor_code": ["A", "B"], "recipient_code": ["R", "R"],
+                                "distance_km": [100.0, 300.0]}),
+        stay_days=2)
+
+
+def test_three_region_case_solved_by_hand() -> None:
+    # by hand: both patients leave on day 0 (they stay 2 days, covering day 1 too); A takes
+    # the one it can (100 km), B the other (300 km): no patient without a bed, 400 patient-km
+    result = solve_transfers(_three_regions())
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.unserved_patient_days == 0
+    assert result.patient_km == pytest.approx(400.0)
+    moved = {(r.donor_code, r.day): r.patients for r in result.transfers.itertuples()}
+    assert moved == {("A", 0): 1, ("B", 0): 1}
+
+
+def test_three_region_case_with_one_move_a_day() -> None:
+    # by hand: one patient a day; day 0 one of two is left without a bed, day 1 the day-0
+    # patient still occupies a donor bed and the second one leaves: 1 patient-day without
+    # a bed; A's single bed is taken on both days by whoever arrives first, so one patient
+    # goes to A and one to B: 400 patient-km
+    result = solve_transfers(_three_regions(), TransferOptions(max_per_day=1))
+    assert result.unserved_patient_days == pytest.approx(1.0)
+    assert result.patient_km == pytest.approx(400.0)
+    assert result.transfers.groupby("day")["patients"].sum().max() <= 1
+
+
+def test_distance_limit_and_clusters_remove_pairs() -> None:
+    result = solve_transfers(_three_regions(), TransferOptions(max_km=200))
+    # only A (1 bed) is near enough: 1 patient without a bed on each of 2 days
+    assert result.unserved_patient_days == pytest.approx(2.0)
+    assert set(result.transfers["donor_code"]) == {"A"}
+    allowed = pairs_within({"R": "north", "A": "south", "B": "north"}, ["A", "B"], ["R"])
+    assert allowed == [("B", "R")]
+    result = solve_transfers(_three_regions(), TransferOptions(allowed_pairs=allowed))
+    assert result.unserved_patient_days == 0 and result.patient_km == pytest.approx(600.0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_patient_flow_never_exceeds_a_donors_spare_beds(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    days, donors, recips = 6, ["A", "B", "C"], ["R", "S"]
+    problem = TransferProblem(
+        overflow=pd.DataFrame([{"recipient_code": r, "day": t,
+                                "overflow": float(rng.integers(0, 8))}
+                               for r in recips for t in range(days)]),
+        spare=pd.DataFrame([{"donor_code": d, "day": t, "spare": float(rng.integers(0, 5))}
+                            for d in donors for t in range(days)]),
+        distances=pd.DataFrame([{"donor_code": d, "recipient_code": r,
+                                 "distance_km": float(rng.integers(50, 900))}
+                                for d in donors for r in recips]),
+        stay_days=int(rng.integers(1, 4)))
+    result = solve_transfers(problem, TransferOptions(max_per_day=int(rng.integers(1, 6))))
+    occ = result.occupancy
+    assert (occ["received"] <= occ["spare"] + 1e-9).all()
+    # and moving patients never leaves more of them without a bed than moving none
+    assert result.unserved_patient_days <= problem.overflow["overflow"].sum() + 1e-9
+
+
+def test_italian_transfer_problem_respects_spare_beds_every_day() -> None:
+    from pairaid.transfers import transfer_problem
+
+    caps = pd.DataFrame({"region_code": ["R", "A"], "resource": "icu_beds",
+                         "quantity": [10.0, 20.0]})
+    params = {"covid_share_icu_beds": 1.0, "icu_reserve_share": 0.1, "icu_los_days": 3}
+    rec = pd.DataFrame({"region_code": "R", "day": [0, 1, 2], "icu": [12.2, 15.0, 9.0]})
+    don = pd.DataFrame({"region_code": "A", "day": [0, 1, 2], "icu": [14.0, 16.5, 17.0]})
+    dist = pd.DataFrame({"donor_code": ["A"], "recipient_code": ["R"], "distance_km": [50.0]})
+    problem = transfer_problem(rec, don, caps, params, dist)
+    # by hand: overflow ceil(12.2 - 10) = 3, 5, 0; spare floor(18 - 14) = 4, floor(1.5) = 1, 1
+    assert problem.overflow["overflow"].tolist() == [3.0, 5.0, 0.0]
+    assert problem.spare["spare"].tolist() == [4.0, 1.0, 1.0]
+    result = solve_transfers(problem)
+    occ = result.occupancy
+    assert (occ["received"] <= occ["spare"]).all()
+    # day 0 may place only 1 patient (it stays 3 days and day 1 has 1 spare bed): unserved
+    # 3 - 1 = 2 on day 0 and 5 - 1 = 4 on day 1
+    assert result.unserved_patient_days == pytest.approx(6.0)

@@ -1,0 +1,61 @@
+"""The Italian run end to end (issue 16): staff plan, ICU transfers, comparison, map."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pairaid.cli import cli
+
+
+@pytest.fixture(scope="module")
+def italy_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("italy") / "run"
+    result = CliRunner().invoke(cli, ["plan", "--dataset", "italy-2020", "--date",
+                                      "2020-03-15", "--horizon", "7", "--out", str(out),
+                                      "--report"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_italy_plan_runs_staff_and_transfers(italy_run: tuple[Path, str]) -> None:
+    out, text = italy_run
+    config = (out / "config.toml").read_text(encoding="utf-8")
+    assert "italy-2020" in config and 'transfer = "icu"' in config
+    assert "Recorded transfers" in text and "five-cluster rule" in text
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["dataset"] == "italy-2020"
+    t = metrics["transfers"]
+    # a plan never leaves more patient-days without a bed than moving nobody, and the
+    # cluster rule (a restriction of the same model) is never better than pairaid's plan
+    assert t["pairaid"]["unserved_patient_days"] <= t["no_transfer_unserved_patient_days"]
+    assert t["pairaid"]["unserved_patient_days"] <= t["cluster_rule"][
+        "unserved_patient_days"] + 1e-6
+    pairs = pd.read_csv(out / "pairs.csv")
+    assert set(pairs["recipient_code"]) <= {"IT-25", "IT-57", "IT-TN", "IT-21"}
+    assert not set(pairs["donor_code"]) & {"IT-25", "IT-57", "IT-TN", "IT-21"}
+
+
+def test_italy_transfers_stay_within_spare_beds_and_the_daily_limit(
+        italy_run: tuple[Path, str]) -> None:
+    out, _ = italy_run
+    moves = pd.read_csv(out / "transfers.csv")
+    assert (moves.groupby("date")["patients"].sum() <= 10).all()  # defaults.toml limit
+    comparison = pd.read_csv(out / "transfer_comparison.csv")
+    # CROSS: 40 moved by 2020-03-15, 116 in all (SOURCES.md T4, T10)
+    final = comparison[comparison["as_of_date"] == "2020-05-09"].iloc[0]
+    assert final["recorded_cumulative"] == 116 and final["recorded_since_decision"] == 76
+
+
+def test_report_of_an_italian_run_contains_no_chinese_boundary(
+        italy_run: tuple[Path, str]) -> None:
+    out, _ = italy_run
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "gb2260_code" not in page  # the key of every shipped China boundary feature
+    assert "cnmaps" not in page  # nor the China boundaries' source and licence
+    assert "Regions drawn as points" in page
+    assert "Lombardy" in page
