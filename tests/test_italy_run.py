@@ -59,3 +59,12 @@ def test_report_of_an_italian_run_contains_no_chinese_boundary(
     assert "cnmaps" not in page  # nor the China boundaries' source and licence
     assert "Regions drawn as points" in page
     assert "Lombardy" in page
+
+
+def test_italian_observed_census_is_the_hospital_census(italy_run: tuple[Path, str]) -> None:
+    out, _ = italy_run
+    observed = pd.read_csv(out / "observed.csv", dtype={"region_code": str})
+    day = observed[(observed["region_code"] == "IT-25") & (observed["date"] == "2020-03-15")]
+    # the forecast's census is patients in hospital, so the observed one shown beside it is
+    # too: 6,267 in Lombardy on 2020-03-15 (not 10,043 currently positive)
+    assert float(day["census"].iloc[0]) == 6267

@@ -314,8 +314,12 @@ def decision_window(forecast: pd.DataFrame, config: PlanConfig, recipients: list
     return forecast[keep].reset_index(drop=True), note
 
 
-def observed_series(cases: pd.DataFrame, region_codes: list[str]) -> pd.DataFrame:
+def observed_series(cases: pd.DataFrame, region_codes: list[str], *,
+                    stock: bool = False) -> pd.DataFrame:
     """Observed daily new confirmed cases and census of ``region_codes``.
+
+    With ``stock``, the census is the reported patients in hospital (``cases.csv``
+    ``hospitalised``), as the forecast of such a run is.
 
     Returns
     -------
@@ -326,7 +330,12 @@ def observed_series(cases: pd.DataFrame, region_codes: list[str]) -> pd.DataFram
     """
     rows = cases[cases["region_code"].isin(region_codes)]
     out = observed_values(rows).reset_index()
-    return out.rename(columns={"level_0": "region_code", "level_1": "date"})
+    out = out.rename(columns={"level_0": "region_code", "level_1": "date"})
+    if stock:
+        held = rows.set_index(["region_code", "date"])["hospitalised"].astype(float)
+        keys = pd.MultiIndex.from_arrays([out["region_code"], out["date"]])
+        out["census"] = held.reindex(keys).to_numpy()
+    return out
 
 
 PLAN_TERMS = {
@@ -494,11 +503,13 @@ def plan(dataset: Dataset, config: PlanConfig, *,
         raise ConfigError(f"setting 'norms' (--norms) = '{norm_set}': no such staffing "
                           f"norm set; known: {', '.join(norm_sets(norms))}")
     notes: list[str] = []
+    occupancy = forecast is None and has_occupancy(dataset.cases, recipients,
+                                                   config.decision_date)
     if forecast is not None:
         check_forecast(forecast, config, recipients)
         forecast, note = decision_window(forecast, config, recipients)
         notes += [note] if note else []
-    elif has_occupancy(dataset.cases, recipients, config.decision_date):
+    elif occupancy:
         forecast = forecast_occupancy(dataset.cases, region_codes=recipients,
                                       origin=config.decision_date,
                                       horizon_days=config.horizon_days, parameters=params,
@@ -566,7 +577,8 @@ def plan(dataset: Dataset, config: PlanConfig, *,
             metrics["transfers"] = transfers.summary()
     return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
                    parameters=params, problem=st.problem, options=st.options,
-                   forecast=forecast, observed=observed_series(dataset.cases, recipients),
+                   forecast=forecast, observed=observed_series(dataset.cases, recipients,
+                                                               stock=occupancy),
                    needs=st.needs, gaps=st.gaps, donor_capacities=st.caps,
                    distances=st.distances, plan=st.result, official=st.official,
                    metrics=metrics, notes=tuple(notes), needs_check=check,
