@@ -8,8 +8,8 @@ in the ``deployments`` table format (docs/data-format.md).
 Rows kept: one donor and one recipient, a staff count and a date. Rows left out (they stay in
 the provenance file): sums over several donors or several recipients (pairaid adds donors
 itself, and a figure for three cities together cannot be attributed to one), rows without a
-staff count or date, and figures marked as derived by assumption (confidence L with
-'DERIVED' in the note).
+staff count or date, figures marked as derived by assumption (confidence L with
+'DERIVED' in the note), and the rows of :data:`EXCLUDED` (with the reason).
 
 Run: ``python scripts/build_deployments.py`` (idempotent; rewrites deployments.csv only).
 """
@@ -26,6 +26,12 @@ COLUMNS = ["donor_code", "recipient_code", "date", "figure_type", "staff", "doct
            "nurses", "source", "confidence", "note"]
 
 
+EXCLUDED = {("CN-JS", "420200", "2020-03-20", "240"):
+            "the staff returning on 2020-03-20 only, not a cumulative total (the first "
+            "batch alone was 310)"}
+"""Rows of the gathered file that are not what their figure_type says, with the reason."""
+
+
 def main() -> None:
     with SOURCE.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -36,6 +42,8 @@ def main() -> None:
         if not row["staff"].strip() or not row["date"].strip():
             continue
         if row["confidence"] == "L" and "DERIVED" in row["note"]:
+            continue
+        if (row["donor_code"], row["recipient_code"], row["date"], row["staff"]) in EXCLUDED:
             continue
         url = row["source_url"].strip()
         title = row["source_title"].strip()

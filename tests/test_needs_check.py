@@ -163,3 +163,45 @@ def test_check_needs_command_writes_the_table(tmp_path: Path, capsys) -> None:
     code = main(["check-needs", "--data", str(Path(__file__).parent / "data" / "tiny")])
     assert code == 2
     assert "no deployments.csv" in capsys.readouterr().err
+
+
+def test_contradicting_counts_are_refused_with_line_and_column(tmp_path: Path) -> None:
+    import shutil
+
+    from pairaid.datasets import builtin_path, load_dataset
+
+    folder = tmp_path / "hubei-copy"
+    shutil.copytree(builtin_path("hubei-2020"), folder)
+    cases = (folder / "cases.csv").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, row in enumerate(cases) if row.startswith("2020-02-10,420200,"))
+    cases[line] = cases[line].rsplit(",", 2)[0] + ",5300,20"  # census 748
+    (folder / "cases.csv").write_text("\n".join(cases) + "\n", encoding="utf-8")
+    deps = (folder / "deployments.csv").read_text(encoding="utf-8").splitlines()
+    head = deps[0].split(",")
+    row = deps[1].split(",")
+    row[head.index("staff")], row[head.index("doctors")], row[head.index("nurses")] = \
+        "310", "500", "600"
+    deps[1] = ",".join(row)
+    (folder / "deployments.csv").write_text("\n".join(deps) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_dataset(folder)
+    text = str(err.value)
+    assert f"cases.csv, line {line + 1}, column 'severe_in_care'" in text
+    assert "more than the patients in care" in text
+    assert "deployments.csv, line 2, column 'staff': doctors + nurses = 1100" in text
+
+
+def test_a_copied_folder_gives_the_same_default_window(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    from pairaid.datasets import builtin_path
+
+    folder = tmp_path / "copy"
+    shutil.copytree(builtin_path("hubei-2020"), folder)
+    assert main(["check-needs", "--data", str(folder)]) == 0
+    copied = " ".join(capsys.readouterr().out.split())
+    assert main(["check-needs"]) == 0
+    builtin = " ".join(capsys.readouterr().out.split())
+    assert "staff deployed by 2020-02-29" in copied and "staff deployed by 2020-02-29" in builtin
+    assert copied.split("cities have deployment figures")[1] == \
+        builtin.split("cities have deployment figures")[1]

@@ -718,7 +718,8 @@ def pd_date(value: Any) -> Any:
               help="First day of the observed census [default: first case date].")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
               help="Last day of the observed census; deployments count up to it "
-              "[default for hubei-2020: 2020-02-29; else the last deployment date].")
+              "[default: end of the month of the latest pairing round (hubei-2020: "
+              "2020-02-29); without pairings.csv, the last deployment date].")
 @click.option("--norms", help="Staffing norm set: covid-2020, ordinary or parameters.csv "
               "[default: the data set's own ratios if its parameters.csv has them, else "
               "covid-2020].")
@@ -757,7 +758,7 @@ def check_needs_command(data_dir: Path | None, dataset: str | None, recipients: 
                           "sent; see docs/data-format.md), so there is nothing to check "
                           "the model against")
     chosen, _ = select_regions(data, config)
-    first, last = check_window(data.name, data.cases, data.deployments, chosen)
+    first, last = check_window(data.cases, data.deployments, chosen, data.pairings)
     first = start.date() if start else first
     last = end.date() if end else last
     if first > last:
@@ -824,7 +825,8 @@ def _print_needs_check(result: Any, names: dict[str, str], norm_set: str) -> Non
         f"(gap) and {s['spearman_need']} (need before local staff). 'need' and 'model gap' "
         "count doctors and nurses on the roster; 'deployed' counts all staff sent "
         "(including a few per cent others); 'local' is covid_share_staff of local doctors "
-        "and nurses. Deployments are not needs: see docs/needs.md.")
+        "and nurses. The gap is counted per cadre (spare doctors do not cover missing "
+        "nurses; needs_check.csv has both). Deployments are not needs: see docs/needs.md.")
 
 
 @cli.group()

@@ -118,6 +118,34 @@ def _check_references(tables: dict[str, pd.DataFrame], folder: Path) -> list[Pro
     return problems
 
 
+def _check_counts(tables: dict[str, pd.DataFrame], folder: Path) -> list[Problem]:
+    """Counts that contradict each other within a row: severe + critical patients in care
+    above the census (confirmed − deaths − recovered) in ``cases.csv``; doctors + nurses above
+    the staff of a ``deployments.csv`` figure."""
+    problems: list[Problem] = []
+    cases = tables["cases"]
+    if {"severe_in_care", "critical_in_care"} <= set(cases.columns):
+        census = cases["confirmed_cum"] - cases["deaths_cum"] - cases["recovered_cum"]
+        in_care = cases["severe_in_care"].fillna(0) + cases["critical_in_care"].fillna(0)
+        bad = (in_care > census).fillna(False)
+        for idx in cases.index[bad.to_numpy(dtype=bool)]:
+            problems.append(Problem(
+                str(folder / "cases.csv"),
+                f"severe_in_care + critical_in_care = {int(in_care[idx])} is more than the "
+                f"patients in care (confirmed − deaths − recovered = {int(census[idx])})",
+                int(idx) + 2, "severe_in_care"))
+    deps = tables.get("deployments")
+    if deps is not None and {"doctors", "nurses"} <= set(deps.columns):
+        split = deps["doctors"].fillna(0) + deps["nurses"].fillna(0)
+        bad = (split > deps["staff"]).fillna(False)
+        for idx in deps.index[bad.to_numpy(dtype=bool)]:
+            problems.append(Problem(
+                str(folder / "deployments.csv"),
+                f"doctors + nurses = {int(split[idx])} is more than staff = "
+                f"{int(deps['staff'][idx])}", int(idx) + 2, "staff"))
+    return problems
+
+
 def load_dataset(
     folder: Path | str, *, name: str | None = None, forecast_only: bool = False
 ) -> Dataset:
@@ -145,7 +173,7 @@ def load_dataset(
     folder = Path(folder)
     tables = read_tables(folder, required=("regions", "cases") if forecast_only
                          else REQUIRED_TABLES)
-    problems = _check_references(tables, folder)
+    problems = _check_references(tables, folder) or _check_counts(tables, folder)
     if problems:
         raise InputError(problems)
     cases = tables["cases"].sort_values(["region_code", "date"]).reset_index(drop=True)

@@ -285,18 +285,18 @@ def _rank_correlation(x: pd.Series, y: pd.Series) -> float:
     return float(spearmanr(x.to_numpy(dtype=float), y.to_numpy(dtype=float)).statistic)
 
 
-DEFAULT_CHECK_END = {"hubei-2020": date(2020, 2, 29)}
-"""End of the default check window per built-in data set: for Hubei, end of February 2020
-(the first three weeks of the 2020-02-10 pairing; most teams had arrived by then)."""
-
-
-def check_window(dataset_name: str, cases: pd.DataFrame, deployments: pd.DataFrame,
-                 recipients: Sequence[str]) -> tuple[date, date]:
-    """Default window of :func:`check_needs`: from the recipients' first case date to
-    :data:`DEFAULT_CHECK_END` of the data set, or else the last deployment figure's date."""
+def check_window(cases: pd.DataFrame, deployments: pd.DataFrame, recipients: Sequence[str],
+                 pairings: pd.DataFrame | None = None) -> tuple[date, date]:
+    """Default window of :func:`check_needs`, from the data alone (a copied folder gives the
+    same window): from the recipients' first case date to the last day of the month of the
+    latest pairing round (Hubei: round 2020-02-10, so 2020-02-29: the first three weeks of
+    the pairing, when most teams had arrived), or, without pairings, the last deployment
+    figure's date."""
     rows = cases[cases["region_code"].isin(list(recipients))]
     start = pd.Timestamp(rows["date"].min()).date()
-    end = DEFAULT_CHECK_END.get(dataset_name)
-    if end is None:
+    if pairings is not None and len(pairings):
+        last_round = pd.Timestamp(pd.to_datetime(pairings["round"]).max())
+        end = (last_round + pd.offsets.MonthEnd(0)).date()
+    else:
         end = pd.Timestamp(deployments["date"].max()).date()
     return start, end

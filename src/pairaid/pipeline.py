@@ -541,8 +541,8 @@ def plan(dataset: Dataset, config: PlanConfig, *,
     metrics["norms"] = norm_set
     check = None
     if dataset.deployments is not None and not dataset.deployments.empty:
-        first, last = check_window(dataset.name, dataset.cases, dataset.deployments,
-                                   recipients)
+        first, last = check_window(dataset.cases, dataset.deployments, recipients,
+                                   dataset.pairings)
         check = check_needs(dataset.cases, dataset.capacities, dataset.deployments, params,
                             recipients=recipients, start=first, end=last, norms=norms,
                             norm_set=norm_set)
