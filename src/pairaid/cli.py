@@ -891,12 +891,13 @@ def _print_parameters(ds: Any) -> None:
 
 
 def _register() -> None:
+    from pairaid.evaluation.commands import evaluate
     from pairaid.forecast.commands import backtest
     from pairaid.pairing.commands import solve_orlib
     from pairaid.report.commands import report
     from pairaid.service.commands import COMMANDS as SERVICE_COMMANDS
 
-    for command in (backtest, solve_orlib, report, *SERVICE_COMMANDS):
+    for command in (backtest, evaluate, solve_orlib, report, *SERVICE_COMMANDS):
         cli.add_command(command)
 
 

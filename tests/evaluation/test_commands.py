@@ -1,0 +1,55 @@
+"""The ``pairaid evaluate`` command: files written, nothing of a run folder overwritten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pairaid.cli import main
+
+SMALL = """recipients = ["420900", "421100", "420700"]
+donors = ["CN-JS", "CN-AH", "CN-HA", "CN-JX"]
+official_round = "none"
+horizon_days = 14
+"""
+
+
+def test_evaluate_writes_the_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "small.toml"
+    config.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "ev"
+    code = main(["evaluate", "--config", str(config), "--scenarios", "2", "--chunk-size", "1",
+                 "--workers", "1", "--no-random", "--out", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0, text
+    table = pd.read_csv(out / "evaluation.csv", dtype={"scenario": str})
+    assert list(table.columns[:2]) == ["plan", "scenario"]
+    assert set(table["scenario"]) == {"0", "1", "realised"}
+    summary = pd.read_csv(out / "evaluation_summary.csv")
+    assert summary["plan"].tolist()[0] == "pairaid"
+    assert (out / "evaluation_pairwise.csv").is_file() and (out / "evaluation.json").is_file()
+    assert "Unmet staff-days over 2 scenarios" in text
+    # a second time into the same folder needs --force
+    again = main(["evaluate", "--config", str(config), "--scenarios", "2", "--out", str(out)])
+    assert again == 2
+    assert "already holds" in capsys.readouterr().err
+
+
+def test_run_folder_keeps_its_files_and_refuses_a_second_evaluation(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.toml").write_text(SMALL, encoding="utf-8")
+    (run / "evaluation.csv").write_text("plan,scenario\n", encoding="utf-8")
+    code = main(["evaluate", "--run", str(run), "--scenarios", "2"])
+    assert code == 2
+    assert "already holds an evaluation" in capsys.readouterr().err
+    assert (run / "evaluation.csv").read_text(encoding="utf-8") == "plan,scenario\n"
+
+
+def test_run_folder_without_config_is_named(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "--run", str(tmp_path), "--scenarios", "2"]) == 2
+    assert "no config.toml" in capsys.readouterr().err
