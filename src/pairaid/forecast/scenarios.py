@@ -6,9 +6,9 @@ path per recipient over the whole horizon, drawn by the same model as the foreca
 (:func:`pairaid.forecast.api.region_paths`: parametric bootstrap of the fitted model's
 parameters, negative-binomial observation noise, then census through the length-of-stay
 distribution with its own uncertainty). Paths of different recipients are drawn
-independently given their fits; the length-of-stay draw is stratified by scenario index
-within a chunk, so scenarios of the same index in a chunk share a length-of-stay level
-across recipients (a common clinical factor).
+independently given their fits. With the default model, the forecast's quantile
+recalibration (:mod:`pairaid.forecast.calibration`) is carried to the paths by quantile
+mapping (:func:`recalibrate_paths`), so that the paths' marginals are the forecast's.
 
 Reproducibility whatever the number of workers: scenarios are cut into fixed chunks
 (:func:`scenario_chunks`, by ``chunk_size``, never by worker count), and every
@@ -32,6 +32,7 @@ import pandas as pd
 from pairaid.errors import ConfigError
 from pairaid.forecast.api import region_paths, split_by_region
 from pairaid.forecast.backtest import observed_values
+from pairaid.forecast.calibration import default_calibration, shifts_for
 from pairaid.forecast.census import LengthOfStay
 from pairaid.forecast.registry import resolve_model
 
@@ -136,8 +137,38 @@ def census_paths(cases: pd.DataFrame, *, region_codes: Sequence[str], origin: da
         rng = np.random.default_rng(chunk.seed_sequence(region_key(code)))
         paths = region_paths(by_region[code], code, origin_ts, horizon_days, fn, los=los,
                              rng=rng, n_samples=chunk.size, events=events)
-        out[:, j, :] = paths.census
+        out[:, j, :] = (recalibrate_paths(paths.census, default_calibration())
+                        if model == "default" else paths.census)
     return out
+
+
+def recalibrate_paths(census: np.ndarray, table: pd.DataFrame) -> np.ndarray:
+    """Carry the forecast's quantile recalibration to sample paths by quantile mapping.
+
+    On each day, the path ranked ``k`` of ``n`` sits at level ``(k + 0.5) / n``; its value
+    ``x`` becomes ``exp(log(1 + x) + d) - 1`` with ``d`` the calibration shift at that
+    level and horizon (:func:`pairaid.forecast.calibration.shifts_for`), the transform
+    :func:`pairaid.forecast.forecast_cases` applies to its quantiles. A path keeps its rank
+    on every day it keeps it in the draw, so the time structure of paths is kept.
+
+    Parameters
+    ----------
+    census : numpy.ndarray, shape (n, H)
+        Paths [persons] on days 1 .. H after the origin.
+    table : pandas.DataFrame
+        Calibration table (:func:`pairaid.forecast.calibration.default_calibration`).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, H)
+        Recalibrated paths [persons], >= 0.
+    """
+    n, h = census.shape
+    levels = (np.arange(n) + 0.5) / n
+    shifts = shifts_for(table, "census", np.arange(1, h + 1), levels)  # (H, n) by rank
+    ranks = np.argsort(np.argsort(census, axis=0, kind="stable"), axis=0, kind="stable")
+    d = shifts[np.arange(h)[None, :], ranks]
+    return np.maximum(np.expm1(np.log1p(np.maximum(census, 0.0)) + d), 0.0)
 
 
 def scenario_forecast(census: np.ndarray, *, region_codes: Sequence[str],
