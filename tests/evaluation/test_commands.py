@@ -21,16 +21,17 @@ def test_evaluate_writes_the_tables(tmp_path: Path, capsys: pytest.CaptureFixtur
     config.write_text(SMALL, encoding="utf-8")
     out = tmp_path / "ev"
     code = main(["evaluate", "--config", str(config), "--scenarios", "2", "--chunk-size", "1",
-                 "--workers", "1", "--no-random", "--out", str(out)])
+                 "--workers", "1", "--no-random", "--two-stage", "3", "--out", str(out)])
     text = capsys.readouterr().out
     assert code == 0, text
     table = pd.read_csv(out / "evaluation.csv", dtype={"scenario": str})
     assert list(table.columns[:2]) == ["plan", "scenario"]
     assert set(table["scenario"]) == {"0", "1", "realised"}
     summary = pd.read_csv(out / "evaluation_summary.csv")
-    assert summary["plan"].tolist()[0] == "pairaid"
+    assert summary["plan"].tolist()[:2] == ["pairaid", "pairaid-2stage"]
     assert (out / "evaluation_pairwise.csv").is_file() and (out / "evaluation.json").is_file()
     assert "Unmet staff-days over 2 scenarios" in text
+    assert "two-stage plan on 3 planning scenarios" in text
     # a second time into the same folder needs --force
     again = main(["evaluate", "--config", str(config), "--scenarios", "2", "--out", str(out)])
     assert again == 2
@@ -53,3 +54,8 @@ def test_run_folder_without_config_is_named(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "--run", str(tmp_path), "--scenarios", "2"]) == 2
     assert "no config.toml" in capsys.readouterr().err
+
+
+def test_cvar_needs_two_stage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "--cvar-alpha", "0.9", "--scenarios", "2"]) == 2
+    assert "--two-stage" in capsys.readouterr().err

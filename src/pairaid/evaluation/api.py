@@ -4,7 +4,8 @@ fresh scenarios and on the realised path, on Dask."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,15 +17,18 @@ from pairaid.evaluation.replay import (
     RANDOM_PLAN,
     EvaluationContext,
     PlanSpec,
+    chunk_demands,
     evaluate_chunk,
     evaluate_realised,
 )
 from pairaid.evaluation.summary import pairwise, summarise
+from pairaid.evaluation.twostage import TwoStageResult, solve_two_stage
 from pairaid.forecast.scenarios import DEFAULT_CHUNK_SIZE, realised_census, scenario_chunks
 from pairaid.needs import norms_for
 from pairaid.pipeline import PlanRun
 
 PAIRAID_PLAN = "pairaid"
+TWO_STAGE_PLAN = "pairaid-2stage"
 OFFICIAL_PLAN = "official"
 BASELINES = ("nearest", "proportional", "wenchuan", "greedy", "stable")
 """Baseline rules (:mod:`pairaid.evaluation.baselines`), plus :data:`RANDOM_PLAN`."""
@@ -52,12 +56,15 @@ class Evaluation:
         ``evaluation_pairwise.csv`` (:func:`pairaid.evaluation.summary.pairwise`).
     plans : dict of str to list of pairs
         The pairs of every fixed plan.
+    two_stage : TwoStageResult or None
+        The two-stage MIP's result, when asked for.
     """
 
     table: pd.DataFrame
     summary: pd.DataFrame
     pairwise: pd.DataFrame
     plans: dict[str, list[tuple[str, str]]]
+    two_stage: TwoStageResult | None = None
 
 
 def plan_specs(run: PlanRun) -> tuple[PlanSpec, ...]:
@@ -102,7 +109,8 @@ def build_context(run: PlanRun, *, random_plan: bool = True) -> EvaluationContex
 def evaluate(run: PlanRun, *, scenarios: int = DEFAULT_SCENARIOS, seed: int = DEFAULT_SEED,
              chunk_size: int = DEFAULT_CHUNK_SIZE, scheduler: str | None = None,
              workers: int | None = None, client: object | None = None,
-             random_plan: bool = True,
+             random_plan: bool = True, two_stage: int | None = None,
+             cvar_alpha: float | None = None,
              progress: Callable[[int, int], None] | None = None) -> Evaluation:
     """Replay every plan on ``scenarios`` fresh scenarios and on the realised path.
 
@@ -124,6 +132,12 @@ def evaluate(run: PlanRun, *, scenarios: int = DEFAULT_SCENARIOS, seed: int = DE
         An open client to use instead (``scheduler`` and ``workers`` are then ignored).
     random_plan : bool
         Replay a fresh random pairing on every scenario.
+    two_stage : int, optional
+        Also plan by the two-stage MIP (:mod:`pairaid.evaluation.twostage`) on this many
+        planning scenarios, drawn from the run's forecast seed (a stream apart from the
+        evaluation's), and replay it as plan ``pairaid-2stage``.
+    cvar_alpha : float, optional
+        With ``two_stage``: add the CVaR at this level to its objective.
     progress : callable, optional
         ``progress(done, total)`` after each chunk.
 
@@ -139,11 +153,21 @@ def evaluate(run: PlanRun, *, scenarios: int = DEFAULT_SCENARIOS, seed: int = DE
     """
     ctx = build_context(run, random_plan=random_plan)
     chunks = scenario_chunks(scenarios, seed=seed, chunk_size=chunk_size)
+    two: TwoStageResult | None = None
+
+    def work(cl: Any) -> list[pd.DataFrame]:
+        nonlocal ctx, two
+        if two_stage:
+            two = plan_two_stage(run, ctx, two_stage, client=cl, cvar_alpha=cvar_alpha)
+            ctx = replace(ctx, plans=(ctx.plans[0], PlanSpec(TWO_STAGE_PLAN, tuple(two.pairs)),
+                                      *ctx.plans[1:]))
+        return map_chunks(evaluate_chunk, ctx, chunks, client=cl, progress=progress)
+
     if client is not None:
-        parts = map_chunks(evaluate_chunk, ctx, chunks, client=client, progress=progress)
+        parts = work(client)
     else:
         with dask_client(scheduler, workers) as own:
-            parts = map_chunks(evaluate_chunk, ctx, chunks, client=own, progress=progress)
+            parts = work(own)
     real = realised_census(run.dataset.cases, region_codes=run.recipients,
                            origin=run.config.decision_date,
                            horizon_days=run.config.horizon_days)
@@ -157,7 +181,33 @@ def evaluate(run: PlanRun, *, scenarios: int = DEFAULT_SCENARIOS, seed: int = DE
     reference = OFFICIAL_PLAN if run.official is not None else None
     return Evaluation(table=table, summary=summarise(table, reference=reference),
                       pairwise=pairwise(table),
-                      plans={p.name: list(p.pairs) for p in ctx.plans})
+                      plans={p.name: list(p.pairs) for p in ctx.plans}, two_stage=two)
+
+
+def plan_two_stage(run: PlanRun, ctx: EvaluationContext, scenarios: int, *, client: Any,
+                   cvar_alpha: float | None = None,
+                   chunk_size: int = DEFAULT_CHUNK_SIZE) -> TwoStageResult:
+    """pairaid's two-stage plan: pairs minimising the mean unmet staff-days over
+    ``scenarios`` planning scenarios (seed: the run's forecast seed), same limits k, m,
+    total staff and required recipients as the run's plan.
+
+    Raises
+    ------
+    pairaid.errors.InfeasibleError
+        If no pairing meets the limits.
+    """
+    cfg = run.config
+    chunks = scenario_chunks(scenarios, seed=cfg.seed, chunk_size=chunk_size)
+    demands = [d for part in map_chunks(chunk_demands, ctx, chunks, client=client)
+               for d in part]
+    planning = run.problem.demand
+    required = sorted(set(planning.loc[planning["gap"] > 0, "recipient_code"].astype(str)))
+    k = 1 if cfg.mode in ("1:1", "1:k") else cfg.k
+    m = 1 if cfg.mode in ("1:1", "k:1") else cfg.m
+    return solve_two_stage(run.problem.supply, demands, run.problem.distances,
+                           dict(run.problem.weights), required=required, k=k, m=m,
+                           total_staff=ctx.total_staff, distance_weight=cfg.distance_weight,
+                           cvar_alpha=cvar_alpha, time_limit=cfg.time_limit)
 
 
 def _scenario_order(label: str) -> float:

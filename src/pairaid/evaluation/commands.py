@@ -37,6 +37,12 @@ console = Console()
 @click.option("--scheduler", help="Address of a running Dask scheduler "
                                   "(tcp://HOST:8786) instead of a local cluster.")
 @click.option("--no-random", is_flag=True, help="Leave out the random-pairing baseline.")
+@click.option("--two-stage", "two_stage", type=click.IntRange(min=1),
+              help="Also plan pairs by the two-stage MIP on N planning scenarios "
+                   "(plan pairaid-2stage).")
+@click.option("--cvar-alpha", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+              help="With --two-stage: add the CVaR at this level (e.g. 0.9) to its "
+                   "objective.")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Folder to write into [default: the --run folder, else "
                    "runs/evaluate-<dataset>-<date>].")
@@ -45,7 +51,8 @@ def evaluate(run_dir: Path | None, config_file: Path | None, dataset: str | None
              data_dir: Path | None, decision_date: Any, horizon_days: int | None,
              scenarios: int, seed: int | None, chunk_size: int | None,
              workers: int | None, scheduler: str | None, no_random: bool,
-             out: Path | None, force: bool) -> None:
+             two_stage: int | None, cvar_alpha: float | None, out: Path | None,
+             force: bool) -> None:
     """Replay pairaid's plan, the official pairing and baseline rules on fresh scenarios
     and on what happened, each with the same total staff and its flows re-optimised."""
     from rich.progress import Progress
@@ -73,6 +80,8 @@ def evaluate(run_dir: Path | None, config_file: Path | None, dataset: str | None
              "horizon_days": horizon_days}
     values.update({k: v for k, v in flags.items() if v is not None})
     config = make_config(values, origin=str(config_file) if config_file else "flags")
+    if cvar_alpha is not None and two_stage is None:
+        raise ConfigError("--cvar-alpha applies to the two-stage plan: give --two-stage N")
     if config.demand_file is not None:
         raise ConfigError("evaluate draws scenarios from pairaid's own forecast models; a "
                           "run with --demand (an external forecast) cannot be evaluated")
@@ -100,15 +109,28 @@ def evaluate(run_dir: Path | None, config_file: Path | None, dataset: str | None
                                 seed=DEFAULT_SEED if seed is None else seed,
                                 chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
                                 scheduler=scheduler, workers=workers,
-                                random_plan=not no_random, progress=tick)
+                                random_plan=not no_random, two_stage=two_stage,
+                                cvar_alpha=cvar_alpha, progress=tick)
     write_csv(result.table, folder / "evaluation.csv")
     write_csv(result.summary, folder / "evaluation_summary.csv")
     write_csv(result.pairwise, folder / "evaluation_pairwise.csv")
     write_json({"scenarios": scenarios, "seed": DEFAULT_SEED if seed is None else seed,
                 "chunk_size": chunk_size or DEFAULT_CHUNK_SIZE,
                 "total_staff": run.metrics.get("staff_cap"),
-                "plans": {k: [list(p) for p in v] for k, v in result.plans.items()}},
+                "plans": {k: [list(p) for p in v] for k, v in result.plans.items()},
+                "two_stage": None if result.two_stage is None else {
+                    "planning_scenarios": two_stage, "cvar_alpha": cvar_alpha,
+                    "status": result.two_stage.status, "mip_gap": result.two_stage.mip_gap,
+                    "seconds": result.two_stage.seconds, "rows": result.two_stage.rows,
+                    "columns": result.two_stage.columns,
+                    "nonzeros": result.two_stage.nonzeros,
+                    "expected_shortfall_in_sample": result.two_stage.expected_shortfall}},
                folder / "evaluation.json")
+    if result.two_stage is not None:
+        ts = result.two_stage
+        console.print(f"two-stage plan on {two_stage} planning scenarios: {len(ts.pairs)} "
+                      f"pairs, MIP {ts.rows:,} rows x {ts.columns:,} columns, {ts.status}, "
+                      f"{ts.seconds:.1f} s", markup=False)
     _print_summary(result.summary, scenarios)
     console.print(f"written: {folder / 'evaluation.csv'}, evaluation_summary.csv, "
                   "evaluation_pairwise.csv, evaluation.json")

@@ -204,6 +204,14 @@ def evaluate_chunk(ctx: EvaluationContext, chunk: Chunk) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
 
 
+def chunk_demands(ctx: EvaluationContext, chunk: Chunk) -> list[pd.DataFrame]:
+    """The staff gaps (:func:`scenario_demand`) of one chunk's scenarios (one Dask task)."""
+    paths = census_paths(ctx.cases, region_codes=ctx.recipients, origin=ctx.origin,
+                         horizon_days=ctx.horizon_days, chunk=chunk,
+                         parameters=ctx.parameters, model=ctx.model)
+    return [scenario_demand(paths[i], ctx) for i in range(chunk.size)]
+
+
 def evaluate_realised(ctx: EvaluationContext, census: np.ndarray) -> pd.DataFrame:
     """Rows of ``evaluation.csv`` on the realised (observed) path, scenario
     :data:`REALISED`; the random baseline is left out (one draw says nothing)."""
