@@ -462,8 +462,7 @@ def run_parameters(dataset: Dataset, config: PlanConfig) -> dict[str, float]:
     if source is not dataset:
         warnings.warn(f"data set {dataset.name} has no parameters.csv: using the parameters of "
                       "the built-in hubei-2020 data set (Hubei, February 2020)", stacklevel=2)
-    params = parameter_values(run_parameter_table(dataset),
-                              source=str(source.path / "parameters.csv"))
+    params = parameter_values(source.parameters, source=str(source.path / "parameters.csv"))
     if config.parameters:
         params = with_overrides(params, dict(config.parameters))
     return params
