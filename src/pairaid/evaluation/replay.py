@@ -7,12 +7,20 @@ re-optimised by the pairing engine (:func:`pairaid.pairing.solve` with ``exact_p
 as :func:`pairaid.pipeline.pair_on_forecast` solves the official plan). Needs and gaps come
 from the same stages as ``plan`` (:func:`pairaid.needs.compute_needs`,
 :func:`pairaid.gaps.compute_gaps`).
+
+Two paths give the same shortfall: :func:`replay_scenario` (the pairing engine per scenario
+and plan, the reference) and :func:`replay_paths` (what :func:`evaluate_chunk` runs: gaps
+vectorised over a chunk, flows by min-cost flow on each plan's fixed pairs,
+:mod:`pairaid.evaluation.recourse`; about 40 times faster). When several flows leave the
+same shortfall, the two may return different ones, so the worst city's covered share and
+the largest donor burden can differ between them; shortfall, gap, covered share, staff
+sent and distance agree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -20,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.evaluation.baselines import random_pairs
+from pairaid.evaluation.recourse import best_flows, build_network, chunk_gaps, measures
 from pairaid.forecast.scenarios import (
     SCENARIO_LEVEL,
     Chunk,
@@ -29,6 +38,7 @@ from pairaid.forecast.scenarios import (
 from pairaid.gaps import compute_gaps
 from pairaid.needs import compute_needs
 from pairaid.pairing import PairingOptions, PairingProblem, PairingResult, solve
+from pairaid.pairing.transport import shortfall_segments
 from pairaid.pairing.types import Pair
 from pairaid.schemas import STAFF_RESOURCES
 
@@ -184,6 +194,49 @@ def replay_scenario(census: np.ndarray, label: str, ctx: EvaluationContext,
     return rows
 
 
+def replay_paths(ctx: EvaluationContext, census: np.ndarray, labels: Sequence[str],
+                 rng: np.random.Generator | None = None) -> pd.DataFrame:
+    """Rows of ``evaluation.csv`` for every plan of ``ctx`` on many census paths, by the
+    fast path (:mod:`pairaid.evaluation.recourse`: gaps vectorised over the paths, flows
+    by min-cost flow on each plan's fixed pairs).
+
+    Parameters
+    ----------
+    census : numpy.ndarray, shape (n, len(ctx.recipients), H)
+        Census paths [persons].
+    labels : sequence of str
+        ``scenario`` label of each path.
+    rng : numpy.random.Generator, optional
+        With it (and ``ctx.random_plan``), a fresh random pairing per path is replayed too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`EVALUATION_COLUMNS`, plans in the order of ``ctx.plans`` per path.
+    """
+    base = build_network(ctx)
+    nets = [base if plan.supply is None else build_network(ctx, plan.supply)
+            for plan in ctx.plans]
+    pairs = [net.pairs_of(plan.name, plan.pairs)
+             for net, plan in zip(nets, ctx.plans, strict=True)]
+    gaps = chunk_gaps(census, ctx, base.inst)
+    rows: list[dict[str, Any]] = []
+    for i, label in enumerate(labels):
+        g = gaps[i]
+        # the shortfall segments depend on the gaps and weights only: once per path
+        seg = shortfall_segments(replace(base.inst, gaps=g))
+        todo = list(zip(ctx.plans, nets, pairs, strict=True))
+        if rng is not None and ctx.random_plan:
+            drawn = PlanSpec(RANDOM_PLAN, tuple(random_pairs(ctx.problem, rng)))
+            todo.append((drawn, base, base.pairs_of(RANDOM_PLAN, drawn.pairs)))
+        for plan, net, idx in todo:
+            same = (net.inst.recipients == base.inst.recipients
+                    and net.inst.resources == base.inst.resources)
+            q = best_flows(net, idx, g, seg if same else None)
+            rows.append({"plan": plan.name, "scenario": label} | measures(net, idx, g, q))
+    return pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
+
+
 def evaluate_chunk(ctx: EvaluationContext, chunk: Chunk) -> pd.DataFrame:
     """Draw one chunk's scenarios and replay every plan on each (one Dask task).
 
@@ -196,23 +249,35 @@ def evaluate_chunk(ctx: EvaluationContext, chunk: Chunk) -> pd.DataFrame:
                          horizon_days=ctx.horizon_days, chunk=chunk,
                          parameters=ctx.parameters, model=ctx.model)
     rng = np.random.default_rng(chunk.seed_sequence(RANDOM_KEY))
-    rows: list[dict[str, Any]] = []
-    for i in range(chunk.size):
-        extra = ((PlanSpec(RANDOM_PLAN, tuple(random_pairs(ctx.problem, rng))),)
-                 if ctx.random_plan else ())
-        rows += replay_scenario(paths[i], str(chunk.start + i), ctx, extra)
-    return pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
+    return replay_paths(ctx, paths, [str(chunk.start + i) for i in range(chunk.size)], rng)
 
 
 def chunk_demands(ctx: EvaluationContext, chunk: Chunk) -> list[pd.DataFrame]:
-    """The staff gaps (:func:`scenario_demand`) of one chunk's scenarios (one Dask task)."""
+    """The staff gaps of one chunk's scenarios (one Dask task), as the pairing engine's
+    ``demand`` tables (the rows of :func:`scenario_demand`, gaps vectorised by
+    :func:`pairaid.evaluation.recourse.chunk_gaps`)."""
     paths = census_paths(ctx.cases, region_codes=ctx.recipients, origin=ctx.origin,
                          horizon_days=ctx.horizon_days, chunk=chunk,
                          parameters=ctx.parameters, model=ctx.model)
-    return [scenario_demand(paths[i], ctx) for i in range(chunk.size)]
+    return gap_frames(ctx, paths)
+
+
+def gap_frames(ctx: EvaluationContext, paths: np.ndarray) -> list[pd.DataFrame]:
+    """``demand`` tables (``recipient_code``, ``resource``, ``date``, ``gap`` [staff per
+    day]) of census paths (n, len(ctx.recipients), H), one per path."""
+    inst = build_network(ctx).inst
+    gaps = chunk_gaps(paths, ctx, inst)
+    demand = ctx.problem.demand
+    r_of = {c: i for i, c in enumerate(inst.recipients)}
+    s_of = {c: i for i, c in enumerate(inst.resources)}
+    ri = demand["recipient_code"].astype(str).map(r_of).to_numpy()
+    si = demand["resource"].astype(str).map(s_of).to_numpy()
+    ti = np.searchsorted(inst.dates, pd.to_datetime(demand["date"]).to_numpy())
+    keys = demand[["recipient_code", "resource", "date"]].reset_index(drop=True)
+    return [keys.assign(gap=g[ri, si, ti]) for g in gaps]
 
 
 def evaluate_realised(ctx: EvaluationContext, census: np.ndarray) -> pd.DataFrame:
     """Rows of ``evaluation.csv`` on the realised (observed) path, scenario
     :data:`REALISED`; the random baseline is left out (one draw says nothing)."""
-    return pd.DataFrame(replay_scenario(census, REALISED, ctx), columns=EVALUATION_COLUMNS)
+    return replay_paths(ctx, census[None], [REALISED])

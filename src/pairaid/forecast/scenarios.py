@@ -133,16 +133,26 @@ def census_paths(cases: pd.DataFrame, *, region_codes: Sequence[str], origin: da
     los = LengthOfStay.from_parameters(parameters)
     by_region = split_by_region(cases)
     out = np.empty((chunk.size, len(region_codes), horizon_days))
+    # the shifts depend on the horizon and the number of paths only: once for all regions
+    shifts = (_rank_shifts(default_calibration(), chunk.size, horizon_days)
+              if model == "default" else None)
     for j, code in enumerate(region_codes):
         rng = np.random.default_rng(chunk.seed_sequence(region_key(code)))
         paths = region_paths(by_region[code], code, origin_ts, horizon_days, fn, los=los,
                              rng=rng, n_samples=chunk.size, events=events)
-        out[:, j, :] = (recalibrate_paths(paths.census, default_calibration())
-                        if model == "default" else paths.census)
+        out[:, j, :] = (recalibrate_paths(paths.census, default_calibration(), shifts=shifts)
+                        if shifts is not None else paths.census)
     return out
 
 
-def recalibrate_paths(census: np.ndarray, table: pd.DataFrame) -> np.ndarray:
+def _rank_shifts(table: pd.DataFrame, n: int, h: int) -> np.ndarray:
+    """Calibration shifts (H, n) of the path ranked k of n on each day 1 .. H."""
+    levels = (np.arange(n) + 0.5) / n
+    return np.asarray(shifts_for(table, "census", np.arange(1, h + 1), levels))
+
+
+def recalibrate_paths(census: np.ndarray, table: pd.DataFrame, *,
+                      shifts: np.ndarray | None = None) -> np.ndarray:
     """Carry the forecast's quantile recalibration to sample paths by quantile mapping.
 
     On each day, the path ranked ``k`` of ``n`` sits at level ``(k + 0.5) / n``; its value
@@ -157,6 +167,9 @@ def recalibrate_paths(census: np.ndarray, table: pd.DataFrame) -> np.ndarray:
         Paths [persons] on days 1 .. H after the origin.
     table : pandas.DataFrame
         Calibration table (:func:`pairaid.forecast.calibration.default_calibration`).
+    shifts : numpy.ndarray, shape (H, n), optional
+        The table's shifts by day and rank, when already computed for paths of this shape
+        (they depend on ``table``, ``n`` and ``H`` only).
 
     Returns
     -------
@@ -164,8 +177,8 @@ def recalibrate_paths(census: np.ndarray, table: pd.DataFrame) -> np.ndarray:
         Recalibrated paths [persons], >= 0.
     """
     n, h = census.shape
-    levels = (np.arange(n) + 0.5) / n
-    shifts = shifts_for(table, "census", np.arange(1, h + 1), levels)  # (H, n) by rank
+    if shifts is None:
+        shifts = _rank_shifts(table, n, h)  # (H, n) by rank
     ranks = np.argsort(np.argsort(census, axis=0, kind="stable"), axis=0, kind="stable")
     d = shifts[np.arange(h)[None, :], ranks]
     return np.maximum(np.expm1(np.log1p(np.maximum(census, 0.0)) + d), 0.0)

@@ -52,7 +52,7 @@ def applicable(inst: Instance, options: PairingOptions) -> bool:
             and options.burden_max_weight == 0 and options.burden_deviation_weight == 0)
 
 
-def _segments(inst: Instance) -> tuple[NDArray[np.int64], NDArray[np.int64],
+def shortfall_segments(inst: Instance) -> tuple[NDArray[np.int64], NDArray[np.int64],
                                        NDArray[np.float64]]:
     """Integer-unit shortfall segments: (key r*S+s, length [staff], benefit per staff)."""
     R, S = len(inst.recipients), len(inst.resources)
@@ -71,7 +71,7 @@ def _segments(inst: Instance) -> tuple[NDArray[np.int64], NDArray[np.int64],
     return np.concatenate(keys), np.concatenate(lengths), np.concatenate(benefits)
 
 
-def _flow(inst: Instance, options: PairingOptions, pairs: NDArray[np.int64],
+def pair_flows(inst: Instance, options: PairingOptions, pairs: NDArray[np.int64],
           seg: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
           distance: bool = True) -> tuple[NDArray[np.float64], float]:
     """Min-cost flow over the given candidate pairs.
@@ -143,12 +143,12 @@ def solve_transport(inst: Instance, options: PairingOptions, rounds: int = 3
     """
     P, S = inst.pair_d.size, len(inst.resources)
     R = len(inst.recipients)
-    seg = _segments(inst)
+    seg = shortfall_segments(inst)
     everything = np.arange(P)
-    flows, bound = _flow(inst, options, everything, seg)
+    flows, bound = pair_flows(inst, options, everything, seg)
     # a second bound: shortfall alone plus the distance to each needy recipient's nearest
     # candidate donor (every such recipient has at least one pair)
-    _, bound_short = _flow(inst, options, everything, seg, distance=False)
+    _, bound_short = pair_flows(inst, options, everything, seg, distance=False)
     needy = inst.lo > 0
     nearest = np.full(R, np.inf)
     np.minimum.at(nearest, inst.pair_r, inst.pair_dist)
@@ -179,7 +179,7 @@ def solve_transport(inst: Instance, options: PairingOptions, rounds: int = 3
     chosen = st.chosen.copy()
     q = np.zeros((P, S))
     sel = np.flatnonzero(chosen)
-    q[sel], _ = _flow(inst, options, sel, seg)
+    q[sel], _ = pair_flows(inst, options, sel, seg)
 
     cap = whole_floor(inst.capacity)
     for _ in range(rounds):
@@ -210,7 +210,7 @@ def solve_transport(inst: Instance, options: PairingOptions, rounds: int = 3
             break
         sel = np.flatnonzero(chosen)
         q = np.zeros((P, S))
-        q[sel], _ = _flow(inst, options, sel, seg)
+        q[sel], _ = pair_flows(inst, options, sel, seg)
     # prune pairs that carry no staff where the recipient keeps another pair or needs none
     idle = chosen & ~inst.fixed & (q.sum(axis=1) == 0)
     deg_r = np.bincount(inst.pair_r[chosen], minlength=R)
