@@ -387,6 +387,16 @@ def cli() -> None:
               "value (one at a time) and show which move the gap and the pairing most.")
 @click.option("--quantile", "planning_quantile", type=float,
               help="Forecast quantile to plan for [default 0.5].")
+@click.option("--scenarios", type=click.IntRange(min=1),
+              help="Choose the pairs by the two-stage model on N planning scenarios "
+              "(expected unmet staff-days; flows per scenario as recourse) instead of the "
+              "forecast quantile alone.")
+@click.option("--cvar-alpha", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+              help="With --scenarios: add the CVaR at this level (e.g. 0.9) to the "
+              "objective.")
+@click.option("--reduce-to", type=click.IntRange(min=1),
+              help="With --scenarios: solve on this many representative scenarios "
+              "(scenario reduction) [default: all].")
 @click.option("--model", help="Forecast model (see `pairaid backtest`).")
 @click.option("--demand", "demand_file", type=click.Path(path_type=Path),
               help="Forecast Hub quantile file to use instead of pairaid's forecast.")
@@ -433,7 +443,8 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          previous_file: Path | None, change_cost: float | None, explain: bool,
          m_donor: Sequence[str], fix: Sequence[str], forbid: Sequence[str],
          param: Sequence[str], norms: str | None, sensitivity: bool,
-         planning_quantile: float | None, model: str | None,
+         planning_quantile: float | None, scenarios: int | None,
+         cvar_alpha: float | None, reduce_to: int | None, model: str | None,
          demand_file: Path | None,
          no_staff_cap: bool, no_official: bool, time_limit: float | None,
          mip_rel_gap: float | None, out: Path | None, force: bool, report: bool, xlsx: bool,
@@ -499,7 +510,22 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         from pairaid.forecast.external import read_forecast_hub
 
         forecast = read_forecast_hub(config.demand_file, regions=data.regions)
+    if (cvar_alpha is not None or reduce_to is not None) and scenarios is None:
+        raise ConfigError("--cvar-alpha and --reduce-to apply to the two-stage plan: give "
+                          "--scenarios N")
+    if scenarios is not None and config.demand_file is not None:
+        raise ConfigError("--scenarios draws scenarios from pairaid's own forecast models; "
+                          "it cannot be used with --demand")
     run = run_plan(data, config, forecast=forecast)
+    if scenarios is not None:
+        from pairaid.evaluation.api import plan_with_scenarios
+
+        console.print(f"two-stage pairing on {scenarios} planning scenarios ...")
+        run = plan_with_scenarios(run, scenarios, cvar_alpha=cvar_alpha, reduce_to=reduce_to)
+        ts = run.metrics["two_stage"]
+        console.print(f"two-stage MIP: {ts['rows']:,} rows x {ts['columns']:,} columns, "
+                      f"{ts['scenarios_in_mip']} scenarios, {ts['status']}, "
+                      f"{ts['seconds']:.1f} s", markup=False)
     why = explain_plan(run) if explain else None
     dispatches = _dispatch(run, dispatch_args) if dispatch_args is not None else None
     swings = None

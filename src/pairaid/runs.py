@@ -30,14 +30,14 @@ RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "need
              "transfer_unserved.csv", "transfer_comparison.csv",
              "cluster_transfers.csv",
              "evaluation.csv", "evaluation_summary.csv", "evaluation_pairwise.csv",
-             "evaluation.json")
+             "evaluation_vss.csv", "evaluation.json")
 """Files of a run folder (the ``official_*`` ones only when a historical round is compared;
 the explain files only with --explain; ``changes.csv`` only with --previous; the schedule
 files only with --dispatch, the ``calendars`` folder holding one iCalendar file per donor;
 the evaluation files only after
 ``pairaid evaluate --run``). Only these are ever replaced."""
 
-EVALUATION_FILES = RUN_FILES[-4:]
+EVALUATION_FILES = RUN_FILES[-5:]
 """Files ``pairaid evaluate`` writes (into a run folder or a folder of its own)."""
 
 

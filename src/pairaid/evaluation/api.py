@@ -17,12 +17,12 @@ from pairaid.evaluation.replay import (
     RANDOM_PLAN,
     EvaluationContext,
     PlanSpec,
-    chunk_demands,
     evaluate_chunk,
     evaluate_realised,
 )
+from pairaid.evaluation.stochastic import evpi_on, two_stage_pairs, value_table, with_pairs
 from pairaid.evaluation.summary import pairwise, summarise
-from pairaid.evaluation.twostage import TwoStageResult, solve_two_stage
+from pairaid.evaluation.twostage import TwoStageResult
 from pairaid.forecast.scenarios import DEFAULT_CHUNK_SIZE, realised_census, scenario_chunks
 from pairaid.needs import norms_for
 from pairaid.pipeline import PlanRun
@@ -58,6 +58,9 @@ class Evaluation:
         The pairs of every fixed plan.
     two_stage : TwoStageResult or None
         The two-stage MIP's result, when asked for.
+    values : pandas.DataFrame or None
+        ``evaluation_vss.csv`` (VSS and EVPI,
+        :func:`pairaid.evaluation.stochastic.value_table`), with a two-stage plan.
     """
 
     table: pd.DataFrame
@@ -65,6 +68,7 @@ class Evaluation:
     pairwise: pd.DataFrame
     plans: dict[str, list[tuple[str, str]]]
     two_stage: TwoStageResult | None = None
+    values: pd.DataFrame | None = None
 
 
 def plan_specs(run: PlanRun) -> tuple[PlanSpec, ...]:
@@ -91,8 +95,10 @@ def plan_specs(run: PlanRun) -> tuple[PlanSpec, ...]:
     return tuple(specs)
 
 
-def build_context(run: PlanRun, *, random_plan: bool = True) -> EvaluationContext:
-    """Everything the workers need, from a finished run."""
+def build_context(run: PlanRun, *, random_plan: bool = True,
+                  with_plans: bool = True) -> EvaluationContext:
+    """Everything the workers need, from a finished run (without the plans to replay when
+    ``with_plans`` is false, e.g. to draw scenarios only)."""
     cfg = run.config
     cases = run.dataset.cases[run.dataset.cases["region_code"].isin(run.recipients)]
     return EvaluationContext(
@@ -101,7 +107,7 @@ def build_context(run: PlanRun, *, random_plan: bool = True) -> EvaluationContex
         norm_set=cfg.norms, recipients=tuple(run.recipients), origin=cfg.decision_date,
         horizon_days=cfg.horizon_days, model=cfg.model, problem=run.problem,
         donor_capacities=run.donor_capacities, total_staff=run.metrics.get("staff_cap"),
-        plans=plan_specs(run), random_plan=random_plan,
+        plans=plan_specs(run) if with_plans else (), random_plan=random_plan,
         options={"distance_weight": cfg.distance_weight, "reserve_share": cfg.reserve_share,
                  "time_limit": cfg.time_limit, "mip_rel_gap": cfg.mip_rel_gap})
 
@@ -110,7 +116,8 @@ def evaluate(run: PlanRun, *, scenarios: int = DEFAULT_SCENARIOS, seed: int = DE
              chunk_size: int = DEFAULT_CHUNK_SIZE, scheduler: str | None = None,
              workers: int | None = None, client: object | None = None,
              random_plan: bool = True, two_stage: int | None = None,
-             cvar_alpha: float | None = None,
+             cvar_alpha: float | None = None, reduce_to: int | None = None,
+             evpi_scenarios: int = 0,
              progress: Callable[[int, int], None] | None = None) -> Evaluation:
     """Replay every plan on ``scenarios`` fresh scenarios and on the realised path.
 
@@ -138,6 +145,11 @@ def evaluate(run: PlanRun, *, scenarios: int = DEFAULT_SCENARIOS, seed: int = DE
         evaluation's), and replay it as plan ``pairaid-2stage``.
     cvar_alpha : float, optional
         With ``two_stage``: add the CVaR at this level to its objective.
+    reduce_to : int, optional
+        With ``two_stage``: solve on this many representative scenarios.
+    evpi_scenarios : int
+        With ``two_stage``: the EVPI on this many of the fresh scenarios (0: not computed;
+        two small MIPs per scenario).
     progress : callable, optional
         ``progress(done, total)`` after each chunk.
 
@@ -155,13 +167,20 @@ def evaluate(run: PlanRun, *, scenarios: int = DEFAULT_SCENARIOS, seed: int = DE
     chunks = scenario_chunks(scenarios, seed=seed, chunk_size=chunk_size)
     two: TwoStageResult | None = None
 
+    evpi: tuple[float, pd.DataFrame] | None = None
+
     def work(cl: Any) -> list[pd.DataFrame]:
-        nonlocal ctx, two
+        nonlocal ctx, two, evpi
         if two_stage:
-            two = plan_two_stage(run, ctx, two_stage, client=cl, cvar_alpha=cvar_alpha)
+            two = plan_two_stage(run, ctx, two_stage, client=cl, cvar_alpha=cvar_alpha,
+                                 reduce_to=reduce_to)
             ctx = replace(ctx, plans=(ctx.plans[0], PlanSpec(TWO_STAGE_PLAN, tuple(two.pairs)),
                                       *ctx.plans[1:]))
-        return map_chunks(evaluate_chunk, ctx, chunks, client=cl, progress=progress)
+        out = map_chunks(evaluate_chunk, ctx, chunks, client=cl, progress=progress)
+        if two is not None and evpi_scenarios > 0:
+            evpi = evpi_on(run, ctx, two.pairs, min(evpi_scenarios, scenarios), seed=seed,
+                           client=cl)
+        return out
 
     if client is not None:
         parts = work(client)
@@ -179,35 +198,61 @@ def evaluate(run: PlanRun, *, scenarios: int = DEFAULT_SCENARIOS, seed: int = DE
     table = table.sort_values(["plan", "scenario"], key=lambda s: s.map(order) if s.name == "plan"
                               else s.map(_scenario_order), kind="stable").reset_index(drop=True)
     reference = OFFICIAL_PLAN if run.official is not None else None
+    values = None
+    if two is not None:
+        sampled = table[table["scenario"] != "realised"]
+        mean = sampled.groupby("plan")["shortfall_staff_days"].mean()
+        values = value_table(float(mean[PAIRAID_PLAN] - mean[TWO_STAGE_PLAN]),
+                             float("nan") if evpi is None else evpi[0],
+                             vss_scenarios=scenarios,
+                             evpi_scenarios=0 if evpi is None else min(evpi_scenarios,
+                                                                       scenarios),
+                             median=PAIRAID_PLAN, two_stage=TWO_STAGE_PLAN)
     return Evaluation(table=table, summary=summarise(table, reference=reference),
                       pairwise=pairwise(table),
-                      plans={p.name: list(p.pairs) for p in ctx.plans}, two_stage=two)
+                      plans={p.name: list(p.pairs) for p in ctx.plans}, two_stage=two,
+                      values=values)
 
 
 def plan_two_stage(run: PlanRun, ctx: EvaluationContext, scenarios: int, *, client: Any,
                    cvar_alpha: float | None = None,
-                   chunk_size: int = DEFAULT_CHUNK_SIZE) -> TwoStageResult:
+                   reduce_to: int | None = None) -> TwoStageResult:
     """pairaid's two-stage plan: pairs minimising the mean unmet staff-days over
-    ``scenarios`` planning scenarios (seed: the run's forecast seed), same limits k, m,
-    total staff and required recipients as the run's plan.
+    ``scenarios`` planning scenarios (seed: the run's forecast seed), under the plan's
+    constraints (:func:`pairaid.evaluation.stochastic.two_stage_pairs`).
 
     Raises
     ------
     pairaid.errors.InfeasibleError
         If no pairing meets the limits.
     """
-    cfg = run.config
-    chunks = scenario_chunks(scenarios, seed=cfg.seed, chunk_size=chunk_size)
-    demands = [d for part in map_chunks(chunk_demands, ctx, chunks, client=client)
-               for d in part]
-    planning = run.problem.demand
-    required = sorted(set(planning.loc[planning["gap"] > 0, "recipient_code"].astype(str)))
-    k = 1 if cfg.mode in ("1:1", "1:k") else cfg.k
-    m = 1 if cfg.mode in ("1:1", "k:1") else cfg.m
-    return solve_two_stage(run.problem.supply, demands, run.problem.distances,
-                           dict(run.problem.weights), required=required, k=k, m=m,
-                           total_staff=ctx.total_staff, distance_weight=cfg.distance_weight,
-                           cvar_alpha=cvar_alpha, time_limit=cfg.time_limit)
+    return two_stage_pairs(run, ctx, scenarios, cvar_alpha=cvar_alpha, reduce_to=reduce_to,
+                           client=client)
+
+
+def plan_with_scenarios(run: PlanRun, scenarios: int, *, cvar_alpha: float | None = None,
+                        reduce_to: int | None = None, client: Any = None) -> PlanRun:
+    """``pairaid plan --scenarios N``: ``run`` with its pairs chosen by the two-stage model
+    on ``scenarios`` planning scenarios (the run's forecast seed), under the plan's
+    constraints (fixed and forbidden pairs, max distance, k and m, reserves, distance
+    term, total staff); flows re-optimised on the forecast median by the pairing engine.
+    ``metrics['two_stage']`` records the MIP (size, time, status, gap).
+
+    Raises
+    ------
+    pairaid.errors.InfeasibleError
+        If no pairing meets the limits.
+    """
+    ctx = build_context(run, random_plan=False, with_plans=False)
+    two = two_stage_pairs(run, ctx, scenarios, cvar_alpha=cvar_alpha, reduce_to=reduce_to,
+                          client=client)
+    info = {"planning_scenarios": scenarios, "scenarios_in_mip": two.scenarios,
+            "cvar_alpha": cvar_alpha, "status": two.status, "mip_gap": two.mip_gap,
+            "seconds": round(two.seconds, 2), "rows": two.rows, "columns": two.columns,
+            "nonzeros": two.nonzeros,
+            "expected_shortfall_in_sample": two.expected_shortfall,
+            "seed": run.config.seed}
+    return with_pairs(run, two.pairs, info)
 
 
 def _scenario_order(label: str) -> float:

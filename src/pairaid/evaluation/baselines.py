@@ -23,7 +23,7 @@ Rules (``r`` recipients, ``d`` donors):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -154,9 +154,19 @@ def stable_matching_pairs(problem: PairingProblem, options: PairingOptions) -> l
 
 def random_pairs(problem: PairingProblem, rng: np.random.Generator) -> list[Pair]:
     """Each recipient a distinct donor drawn uniformly among the donors still free."""
+    return random_pairing(problem)(rng)
+
+
+def random_pairing(problem: PairingProblem) -> Callable[[np.random.Generator], list[Pair]]:
+    """:func:`random_pairs` of ``problem`` as a function of the generator only (the tables
+    are read once, for many draws; the same draws as :func:`random_pairs`)."""
     dist = _distance(problem)
     donors = sorted(donor_totals(problem).index)
     recipients = sorted(recipient_gaps(problem).index)
-    order = rng.permutation(len(donors))
-    pairs = [(donors[i], str(r)) for i, r in zip(order, recipients, strict=False)]
-    return sorted(p for p in pairs if p in dist)
+
+    def draw(rng: np.random.Generator) -> list[Pair]:
+        order = rng.permutation(len(donors))
+        pairs = [(donors[i], str(r)) for i, r in zip(order, recipients, strict=False)]
+        return sorted(p for p in pairs if p in dist)
+
+    return draw

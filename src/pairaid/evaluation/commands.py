@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -43,6 +44,13 @@ console = Console()
 @click.option("--cvar-alpha", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
               help="With --two-stage: add the CVaR at this level (e.g. 0.9) to its "
                    "objective.")
+@click.option("--reduce-to", type=click.IntRange(min=1),
+              help="With --two-stage: solve on this many representative scenarios "
+                   "(scenario reduction) [default: all].")
+@click.option("--evpi", "evpi_scenarios", type=click.IntRange(min=0), default=0,
+              show_default=True,
+              help="With --two-stage: the expected value of perfect information on this "
+                   "many of the fresh scenarios (two small MIPs each).")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Folder to write into [default: the --run folder, else "
                    "runs/evaluate-<dataset>-<date>].")
@@ -51,7 +59,8 @@ def evaluate(run_dir: Path | None, config_file: Path | None, dataset: str | None
              data_dir: Path | None, decision_date: Any, horizon_days: int | None,
              scenarios: int, seed: int | None, chunk_size: int | None,
              workers: int | None, scheduler: str | None, no_random: bool,
-             two_stage: int | None, cvar_alpha: float | None, out: Path | None,
+             two_stage: int | None, cvar_alpha: float | None, reduce_to: int | None,
+             evpi_scenarios: int, out: Path | None,
              force: bool) -> None:
     """Replay pairaid's plan, the official pairing and baseline rules on fresh scenarios
     and on what happened, each with the same total staff and its flows re-optimised."""
@@ -80,8 +89,10 @@ def evaluate(run_dir: Path | None, config_file: Path | None, dataset: str | None
              "horizon_days": horizon_days}
     values.update({k: v for k, v in flags.items() if v is not None})
     config = make_config(values, origin=str(config_file) if config_file else "flags")
-    if cvar_alpha is not None and two_stage is None:
-        raise ConfigError("--cvar-alpha applies to the two-stage plan: give --two-stage N")
+    if (cvar_alpha is not None or reduce_to is not None or evpi_scenarios) \
+            and two_stage is None:
+        raise ConfigError("--cvar-alpha, --reduce-to and --evpi apply to the two-stage "
+                          "plan: give --two-stage N")
     if config.demand_file is not None:
         raise ConfigError("evaluate draws scenarios from pairaid's own forecast models; a "
                           "run with --demand (an external forecast) cannot be evaluated")
@@ -110,10 +121,13 @@ def evaluate(run_dir: Path | None, config_file: Path | None, dataset: str | None
                                 chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
                                 scheduler=scheduler, workers=workers,
                                 random_plan=not no_random, two_stage=two_stage,
-                                cvar_alpha=cvar_alpha, progress=tick)
+                                cvar_alpha=cvar_alpha, reduce_to=reduce_to,
+                                evpi_scenarios=evpi_scenarios, progress=tick)
     write_csv(result.table, folder / "evaluation.csv")
     write_csv(result.summary, folder / "evaluation_summary.csv")
     write_csv(result.pairwise, folder / "evaluation_pairwise.csv")
+    if result.values is not None:
+        write_csv(result.values, folder / "evaluation_vss.csv")
     write_json({"scenarios": scenarios, "seed": DEFAULT_SEED if seed is None else seed,
                 "chunk_size": chunk_size or DEFAULT_CHUNK_SIZE,
                 "total_staff": run.metrics.get("staff_cap"),
@@ -123,6 +137,7 @@ def evaluate(run_dir: Path | None, config_file: Path | None, dataset: str | None
                     "status": result.two_stage.status, "mip_gap": result.two_stage.mip_gap,
                     "seconds": result.two_stage.seconds, "rows": result.two_stage.rows,
                     "columns": result.two_stage.columns,
+                    "scenarios_in_mip": result.two_stage.scenarios,
                     "nonzeros": result.two_stage.nonzeros,
                     "expected_shortfall_in_sample": result.two_stage.expected_shortfall}},
                folder / "evaluation.json")
@@ -132,8 +147,18 @@ def evaluate(run_dir: Path | None, config_file: Path | None, dataset: str | None
                       f"pairs, MIP {ts.rows:,} rows x {ts.columns:,} columns, {ts.status}, "
                       f"{ts.seconds:.1f} s", markup=False)
     _print_summary(result.summary, scenarios)
+    if result.values is not None:
+        for rec in result.values.to_dict("records"):
+            known = bool(np.isfinite(float(rec["value"])))
+            value = f"{float(rec['value']):,.1f} {rec['unit']}" if known \
+                else "not computed (--evpi N)"
+            console.print(f"{rec['measure']}: {value} — {rec['note']}"
+                          + (f" ({rec['scenarios']} scenarios)" if known else ""),
+                          markup=False)
     console.print(f"written: {folder / 'evaluation.csv'}, evaluation_summary.csv, "
-                  "evaluation_pairwise.csv, evaluation.json")
+                  "evaluation_pairwise.csv, "
+                  + ("evaluation_vss.csv, " if result.values is not None else "")
+                  + "evaluation.json")
 
 
 def _print_summary(summary: Any, scenarios: int) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pairaid.evaluation.baselines import random_pairs
+from pairaid.evaluation.baselines import random_pairing
 from pairaid.evaluation.recourse import best_flows, build_network, chunk_gaps, measures
 from pairaid.forecast.scenarios import (
     SCENARIO_LEVEL,
@@ -220,14 +220,15 @@ def replay_paths(ctx: EvaluationContext, census: np.ndarray, labels: Sequence[st
     pairs = [net.pairs_of(plan.name, plan.pairs)
              for net, plan in zip(nets, ctx.plans, strict=True)]
     gaps = chunk_gaps(census, ctx, base.inst)
+    draw = random_pairing(ctx.problem) if rng is not None and ctx.random_plan else None
     rows: list[dict[str, Any]] = []
     for i, label in enumerate(labels):
         g = gaps[i]
         # the shortfall segments depend on the gaps and weights only: once per path
         seg = shortfall_segments(replace(base.inst, gaps=g))
         todo = list(zip(ctx.plans, nets, pairs, strict=True))
-        if rng is not None and ctx.random_plan:
-            drawn = PlanSpec(RANDOM_PLAN, tuple(random_pairs(ctx.problem, rng)))
+        if draw is not None and rng is not None:
+            drawn = PlanSpec(RANDOM_PLAN, tuple(draw(rng)))
             todo.append((drawn, base, base.pairs_of(RANDOM_PLAN, drawn.pairs)))
         for plan, net, idx in todo:
             same = (net.inst.recipients == base.inst.recipients
