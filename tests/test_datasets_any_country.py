@@ -82,3 +82,33 @@ def test_italy_2020_is_built_in_with_its_own_parameters() -> None:
         params = run_parameters(ds, PlanConfig())
     assert params["covid_share_icu_beds"] == 1.0
     assert (ds.path / "LICENSE-data.md").is_file()
+
+
+def test_a_data_set_may_ship_its_own_boundaries(tmp_path: Path) -> None:
+    import json
+
+    folder = _folder(tmp_path)
+    square = {"type": "Polygon", "coordinates": [[[11, 48], [12, 48], [12, 49], [11, 48]]]}
+    good = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"region_code": "DE-BY"}, "geometry": square}]}
+    (folder / "boundaries.geojson").write_text(json.dumps(good), encoding="utf-8")
+    ds = load_dataset(folder)
+    assert ds.boundaries is not None and len(ds.boundaries["features"]) == 1
+    bad = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"region_code": "DE-XX"}, "geometry": square}]}
+    (folder / "boundaries.geojson").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_dataset(folder)
+    assert "boundaries.geojson" in str(err.value) and "'DE-XX'" in str(err.value)
+    assert "feature 1" in str(err.value)
+
+
+def test_italy_2020_ships_one_boundary_per_region() -> None:
+    ds = load_builtin("italy-2020")
+    assert ds.boundaries is not None
+    codes = [f["properties"]["region_code"] for f in ds.boundaries["features"]]
+    # 19 regions and the autonomous provinces of Bolzano and Trento, as regions.csv
+    assert sorted(codes) == sorted(ds.regions["region_code"]) and len(codes) == 21
+    assert (ds.path / "LICENSE-boundaries").read_text(encoding="utf-8").count(
+        "Attribution 4.0 International") >= 1
+    assert load_builtin("hubei-2020").boundaries is None

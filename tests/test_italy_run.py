@@ -57,7 +57,14 @@ def test_report_of_an_italian_run_contains_no_chinese_boundary(
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "gb2260_code" not in page  # the key of every shipped China boundary feature
     assert "cnmaps" not in page  # nor the China boundaries' source and licence
-    assert "Regions drawn as points" in page
+    # Italy's own regions are drawn: one shape per region of the run (the 4 recipients and
+    # 17 donors), from the shipped CC BY 4.0 boundaries, whose source the page names
+    assert "Regions drawn as points" not in page
+    for code in ("IT-25", "IT-57", "IT-TN", "IT-21", "IT-BZ", "IT-82"):
+        assert f'"region_code":"{code}"' in page
+    assert "openpolis/geojson-italy" in page and "Attribution 4.0 International" in page
+    shapes = json.loads((out / "boundaries.geojson").read_text(encoding="utf-8"))
+    assert len(shapes["features"]) == 21
     assert "Lombardy" in page
 
 

@@ -7,6 +7,7 @@ plus an optional ``SOURCES.md``. Built-in data sets ship as package data under
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,10 @@ class Dataset:
     defaults : dict
         The data set's own default settings (``defaults.toml``: e.g. its decision date,
         recipients), applied under a configuration file and flags.
+    boundaries : dict or None
+        The data set's region boundaries (``boundaries.geojson``: a GeoJSON
+        FeatureCollection, lon/lat [deg], one property ``region_code`` per feature), drawn
+        by the report map; ``None`` without the file.
     """
 
     name: str
@@ -55,6 +60,7 @@ class Dataset:
     deployments: pd.DataFrame | None = None
     transfers: pd.DataFrame | None = None
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    boundaries: Mapping[str, Any] | None = None
 
     @property
     def sources_text(self) -> str | None:
@@ -94,6 +100,46 @@ def read_defaults(folder: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
+
+
+def read_boundaries(folder: Path, regions: pd.DataFrame) -> dict[str, Any] | None:
+    """The data set's ``boundaries.geojson``, or ``None`` without one.
+
+    Returns
+    -------
+    dict or None
+        A GeoJSON FeatureCollection whose features each carry ``properties.region_code``,
+        a code of ``regions.csv``.
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        If the file is not JSON, not a FeatureCollection, or a feature has no geometry or
+        an unknown or missing ``region_code`` (file and feature number named).
+    """
+    path = folder / "boundaries.geojson"
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), f"not valid JSON ({exc})")]) from None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
+            or not isinstance(data.get("features"), list):
+        raise InputError([Problem(str(path), "expected a GeoJSON FeatureCollection")])
+    known = set(regions["region_code"].astype(str))
+    problems = []
+    for i, feature in enumerate(data["features"], 1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        code = props.get("region_code") if isinstance(props, dict) else None
+        if code not in known:
+            problems.append(Problem(str(path), f"feature {i}: properties.region_code "
+                                    f"{code!r} is not a region of regions.csv"))
+        elif not isinstance(feature.get("geometry"), dict):
+            problems.append(Problem(str(path), f"feature {i} ({code}): no geometry"))
+    if problems:
+        raise InputError(problems)
+    return data
 
 
 def _check_references(tables: dict[str, pd.DataFrame], folder: Path) -> list[Problem]:
@@ -190,6 +236,7 @@ def load_dataset(
         deployments=tables.get("deployments"),
         transfers=tables.get("transfers"),
         defaults=read_defaults(folder),
+        boundaries=read_boundaries(folder, tables["regions"]),
     )
 
 

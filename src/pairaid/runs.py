@@ -9,6 +9,7 @@ Other tools read these files; keep at least: ``pairs.csv`` (``donor_code``,
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "need
              "supplies.csv", "official_supplies.csv",
              "calendars", "needs_check.csv", "sensitivity.csv", "transfers.csv",
              "transfer_unserved.csv", "transfer_comparison.csv",
-             "cluster_transfers.csv",
+             "cluster_transfers.csv", "explain_transfers.csv", "boundaries.geojson",
+             "LICENSE-boundaries",
              "evaluation.csv", "evaluation_summary.csv", "evaluation_pairwise.csv",
              "evaluation_vss.csv", "evaluation.json")
 """Files of a run folder (the ``official_*`` ones only when a historical round is compared;
@@ -86,6 +88,7 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
     used = set(run.recipients) | set(run.donors)
     write_csv(run.dataset.regions[run.dataset.regions["region_code"].isin(used)],
               folder / "regions.csv")
+    _save_boundaries(run, folder, used)
     tables = {"forecast": run.forecast, "observed": run.observed, "needs": run.needs,
               "gaps": run.gaps, "donor_capacities": run.donor_capacities,
               "distances": run.distances, "pairs": run.plan.pairs, "flows": run.plan.flows,
@@ -139,6 +142,22 @@ def _save_dispatches(dispatches: dict[str, Any], folder: Path, run: PlanRun) -> 
     if "pairaid" in dispatches:
         write_calendars(dispatches["pairaid"].schedule, folder / "calendars",
                         names=run.dataset.region_names("en"))
+
+
+def _save_boundaries(run: PlanRun, folder: Path, used: set[str]) -> None:
+    """The data set's boundaries of the run's regions (``boundaries.geojson``) and their
+    licence (``LICENSE-boundaries``), for the report map."""
+    data = run.dataset.boundaries
+    if data is None:
+        return
+    kept = dict(data) | {"features": [f for f in data["features"]
+                                      if f["properties"]["region_code"] in used]}
+    (folder / "boundaries.geojson").write_text(
+        json.dumps(kept, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    licence = run.dataset.path / "LICENSE-boundaries"
+    if licence.is_file():
+        (folder / "LICENSE-boundaries").write_text(licence.read_text(encoding="utf-8"),
+                                                   encoding="utf-8")
 
 
 def _sources(run: PlanRun) -> list[str]:

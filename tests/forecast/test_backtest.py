@@ -140,3 +140,33 @@ def test_backtest_data_refuses_bad_ranges(tmp_path):
     horizons = runner.invoke(backtest, ["--data", folder, "--horizons", "7,x",
                                         "--out", str(tmp_path / "d")])
     assert "--horizons" in str(horizons.exception)
+
+
+def test_backtest_of_the_italian_hospital_and_icu_census(tmp_path):
+    out = tmp_path / "bt"
+    result = CliRunner().invoke(backtest, [
+        "--dataset", "italy-2020", "--regions", "IT-25,IT-57", "--origin", "2020-03-15",
+        "--model", "persistence", "--samples", "100", "--workers", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(out / "backtest.csv")
+    # default targets where the data report hospital and ICU patients: all four
+    assert set(scores["target"]) == {"new_confirmed", "census", "hospitalised", "icu"}
+    assert (scores["n"] == 2).all()  # 2 regions x 1 origin
+    forecasts = pd.read_csv(out / "backtest_forecasts.csv")
+    hosp = forecasts[(forecasts["target"] == "hospitalised") & (forecasts["horizon_days"] == 7)
+                     & (forecasts["model"] == "baseline")].set_index("region_code")
+    # cases.csv: Lombardy 6,267 in hospital on 2020-03-15 and 10,581 on 2020-03-22
+    assert hosp.loc["IT-25", "q0.5"] == 6267 and hosp.loc["IT-25", "observed"] == 10581
+    only = CliRunner().invoke(backtest, [
+        "--dataset", "italy-2020", "--regions", "IT-25", "--origin", "2020-03-15",
+        "--model", "persistence", "--samples", "100", "--workers", "1", "--targets",
+        "occupancy", "--out", str(tmp_path / "only")])
+    assert only.exit_code == 0, only.output
+    assert set(pd.read_csv(tmp_path / "only" / "backtest.csv")["target"]) == {
+        "hospitalised", "icu"}
+
+
+def test_backtest_refuses_occupancy_targets_without_the_columns(tmp_path):
+    result = CliRunner().invoke(backtest, ["--targets", "occupancy", "--out",
+                                           str(tmp_path / "bt")])
+    assert "reports no hospitalised and icu columns" in str(result.exception)

@@ -38,3 +38,30 @@ def test_hospitalised_census_forecast_starts_from_the_observed_value() -> None:
     assert abs(hosp - 6267) <= 1000
     assert abs(icu - 767) <= 100
     assert hosp < 10043
+
+
+def test_occupancy_backtest_scores_the_reported_stocks_against_persistence() -> None:
+    from pairaid.forecast.backtest import REFERENCE_MODEL, BacktestEntry, score_backtest
+    from pairaid.forecast.occupancy import backtest_occupancy
+
+    ds = load_builtin("italy-2020")
+    fc = backtest_occupancy(ds.cases, region_codes=["IT-25"], parameters={"icu_los_days": 7},
+                            entries=[BacktestEntry(REFERENCE_MODEL, REFERENCE_MODEL)],
+                            origins=[date(2020, 3, 15)], horizons=(7, 14), workers=1,
+                            n_samples=200)
+    assert set(fc["target"]) == {"hospitalised", "icu"}
+    rows = fc.set_index(["target", "horizon_days"])
+    # cases.csv, Lombardy: in hospital 6,267 / 10,581 / 12,941 and in ICU 767 / 1,142 /
+    # 1,328 on 2020-03-15 / 22 / 29; the persistence baseline's median is the stock at the
+    # origin, the observation the stock h days later
+    assert rows.loc[("hospitalised", 7), "observed"] == 10581
+    assert rows.loc[("hospitalised", 14), "observed"] == 12941
+    assert rows.loc[("icu", 7), "observed"] == 1142
+    assert rows.loc[("icu", 14), "observed"] == 1328
+    assert rows.loc[("hospitalised", 7), "q0.5"] == 6267
+    assert rows.loc[("icu", 14), "q0.5"] == 767
+    scores = score_backtest(fc).set_index(["target", "horizon_days"])
+    # absolute error of the median: 10,581 - 6,267 = 4,314 and 1,328 - 767 = 561
+    assert scores.loc[("hospitalised", 7), "mae"] == 4314
+    assert scores.loc[("icu", 14), "mae"] == 561
+    assert scores.loc[("icu", 14), "rel_wis"] == 1.0  # the reference against itself

@@ -127,6 +127,7 @@ def _quantile_rows(
     *,
     n_samples: int,
     seed: int,
+    los: LengthOfStay | None = None,
 ) -> dict[str, np.ndarray]:
     """Quantiles (levels x max horizon) per target of one entry, region and origin."""
     levels = np.asarray(QUANTILES)
@@ -147,7 +148,7 @@ def _quantile_rows(
         origin_ts,
         horizon,
         resolve_model(entry.model),
-        los=LengthOfStay(),
+        los=los or LengthOfStay(),
         rng=region_rng(seed, region, origin_ts),
         n_samples=n_samples,
         events=entry.events,
@@ -172,8 +173,12 @@ def forecast_one_origin(
     horizons: Sequence[int] = DEFAULT_HORIZONS,
     n_samples: int = N_SAMPLES,
     seed: int = 0,
+    los: LengthOfStay | None = None,
 ) -> pd.DataFrame:
     """Forecasts of one entry at one origin, with the observed values.
+
+    ``los`` is the length-of-stay prior of the census (default
+    :class:`pairaid.forecast.census.LengthOfStay`, the hospital stay in China).
 
     Returns
     -------
@@ -189,7 +194,8 @@ def forecast_one_origin(
     by_region = split_by_region(cases)
     for region in region_codes:
         quantiles = _quantile_rows(
-            entry, by_region[region], region, origin_ts, horizons, n_samples=n_samples, seed=seed
+            entry, by_region[region], region, origin_ts, horizons, n_samples=n_samples,
+            seed=seed, los=los,
         )
         for target, q in quantiles.items():
             for h in horizons:
@@ -219,9 +225,10 @@ def _init_worker(cases: pd.DataFrame) -> None:
 
 
 def _task(
-    args: tuple[tuple[BacktestEntry, ...], date, tuple[str, ...], tuple[int, ...], int, int],
+    args: tuple[tuple[BacktestEntry, ...], date, tuple[str, ...], tuple[int, ...], int, int,
+                LengthOfStay | None],
 ) -> pd.DataFrame:
-    entries, origin, regions, horizons, n_samples, seed = args
+    entries, origin, regions, horizons, n_samples, seed, los = args
     assert _CASES is not None
     return pd.concat(
         [
@@ -233,6 +240,7 @@ def _task(
                 horizons=horizons,
                 n_samples=n_samples,
                 seed=seed,
+                los=los,
             )
             for entry in entries
         ],
@@ -251,6 +259,7 @@ def run_backtest(
     seed: int = 0,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    los: LengthOfStay | None = None,
 ) -> pd.DataFrame:
     """All forecasts of a rolling-origin backtest, with observations.
 
@@ -275,6 +284,9 @@ def run_backtest(
         origin.
     progress : callable, optional
         ``progress(done, total)`` counting (entry, origin) forecasts, after each origin.
+    los : LengthOfStay, optional
+        Length-of-stay prior of the census (default: the hospital stay in China,
+        :class:`pairaid.forecast.census.LengthOfStay`).
 
     Returns
     -------
@@ -285,7 +297,8 @@ def run_backtest(
     # one task per origin: every entry of an origin runs in one process, so the ensembles
     # reuse their members' fits (see pairaid.forecast.nb.cached_fit)
     tasks = [
-        (tuple(entries), o, tuple(region_codes), tuple(horizons), n_samples, seed) for o in origins
+        (tuple(entries), o, tuple(region_codes), tuple(horizons), n_samples, seed, los)
+        for o in origins
     ]
     total = len(tasks) * len(entries)
     workers = workers or os.cpu_count() or 1

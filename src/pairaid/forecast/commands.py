@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -12,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 from tqdm import tqdm
 
+from pairaid.datasets import Dataset
 from pairaid.errors import ConfigError, OutputExistsError
 from pairaid.forecast.api import N_SAMPLES
 from pairaid.forecast.backtest import (
@@ -25,6 +27,7 @@ from pairaid.forecast.backtest import (
     score_backtest,
     scored_forecasts,
 )
+from pairaid.forecast.occupancy import OCCUPANCY_TARGETS, backtest_occupancy
 from pairaid.forecast.registry import DEFAULT_MODEL, model_names
 
 OUTPUT_FILES = (
@@ -164,6 +167,16 @@ def _entries(models: tuple[str, ...]) -> list[BacktestEntry]:
     help="Data-set folder (only regions.csv and cases.csv are needed); default: the "
     "built-in hubei-2020 data.",
 )
+@click.option("--dataset", default=None,
+              help="Built-in data set (hubei-2020, italy-2020) [default: hubei-2020].")
+@click.option(
+    "--targets",
+    type=click.Choice(["cases", "occupancy", "all"]),
+    default=None,
+    help="cases: new confirmed and census (confirmed - deaths - recovered); occupancy: "
+    "patients in hospital and in ICU as reported (cases.csv hospitalised, icu); all: both "
+    "[default: all where the data report hospital and ICU patients, else cases].",
+)
 @click.option(
     "--regions",
     "regions_spec",
@@ -216,6 +229,8 @@ def _entries(models: tuple[str, ...]) -> list[BacktestEntry]:
 )
 def backtest(
     data_dir: Path | None,
+    dataset: str | None,
+    targets: str | None,
     regions_spec: str | None,
     out: Path,
     force: bool,
@@ -233,7 +248,8 @@ def backtest(
     2020-02-28, horizons 7 and 14 days, the 17 Hubei divisions. Scores: MAE and MAPE of
     the median, weighted interval score (WIS), pairwise relative WIS against the
     persistence baseline (pooled and per origin), coverage of the 50 % and 90 % intervals
-    (see docs/forecasting.md).
+    (see docs/forecasting.md). Where the data report patients in hospital and in ICU
+    (italy-2020), those stocks are backtested too, as `pairaid plan` forecasts them.
     """
     from pairaid.datasets import load_builtin, load_dataset
 
@@ -248,18 +264,26 @@ def backtest(
             f"{existing[0]} already exists; choose another --out or pass --force to replace it"
         )
     entries = _entries(tuple(dict.fromkeys(models)))  # a repeated --model counts once
-    dataset = (load_dataset(data_dir, forecast_only=True) if data_dir is not None
-               else load_builtin("hubei-2020"))
-    regions = backtest_regions(dataset.regions, dataset.cases, regions_spec)
-    rows = dataset.cases[dataset.cases["region_code"].isin(regions)
-                         & dataset.cases["confirmed_cum"].notna()]
+    if data_dir is not None and dataset is not None:
+        raise ConfigError("--data and --dataset: give one or the other")
+    data = (load_dataset(data_dir, forecast_only=True) if data_dir is not None
+            else load_builtin(dataset or "hubei-2020"))
+    occupancy = set(OCCUPANCY_TARGETS) <= set(data.cases.columns) and bool(
+        data.cases[list(OCCUPANCY_TARGETS)].notna().any(axis=None))
+    targets = targets or ("all" if occupancy else "cases")
+    if targets != "cases" and not occupancy:
+        raise ConfigError(f"--targets {targets}: cases.csv of {data.name} reports no "
+                          "hospitalised and icu columns (patients in hospital and in ICU)")
+    regions = backtest_regions(data.regions, data.cases, regions_spec)
+    rows = data.cases[data.cases["region_code"].isin(regions)
+                      & data.cases["confirmed_cum"].notna()]
     first, last = rows["date"].min().date(), rows["date"].max().date()
     longest = max(horizons)
     if origin_range:
         chosen = parse_origins(origin_range)
     elif origins:
         chosen = tuple(dict.fromkeys(o.date() for o in origins))
-    elif data_dir is None:
+    elif data_dir is None and data.name == "hubei-2020":
         chosen = DEFAULT_ORIGINS
     else:
         chosen = parse_origins(f"{first + timedelta(days=14)}:"
@@ -271,23 +295,27 @@ def backtest(
             f"{flag} {bad[0]}: an origin must lie in {first} … "
             f"{last - timedelta(days=longest)} (data end {last} minus the {longest}-day "
             "horizon)")
-    total = len(entries) * len(chosen)
+    options: dict[str, Any] = {"entries": entries, "origins": chosen, "horizons": horizons,
+               "n_samples": samples, "seed": seed, "workers": workers}
+    parts = (["cases"] if targets != "occupancy" else []) + (
+        ["occupancy"] if targets != "cases" else [])
+    total = len(entries) * len(chosen) * (len(parts) + ("occupancy" in parts))
+    frames = []
     with tqdm(total=total, desc="backtest", unit="fit", leave=False) as bar:
+        start = 0
 
         def progress(done: int, _total: int) -> None:
-            bar.update(done - bar.n)
+            bar.update(start + done - bar.n)
 
-        forecasts = run_backtest(
-            dataset.cases,
-            region_codes=regions,
-            entries=entries,
-            origins=chosen,
-            horizons=horizons,
-            n_samples=samples,
-            seed=seed,
-            workers=workers,
-            progress=progress,
-        )
+        if "cases" in parts:
+            frames.append(run_backtest(data.cases, region_codes=regions, progress=progress,
+                                       **options))
+            start = bar.n
+        if "occupancy" in parts:
+            frames.append(backtest_occupancy(data.cases, region_codes=regions,
+                                             parameters=_stay_parameters(data),
+                                             progress=progress, **options))
+    forecasts = pd.concat(frames, ignore_index=True)
     scores = score_backtest(forecasts)
     scored = scored_forecasts(forecasts)
     out.mkdir(parents=True, exist_ok=True)
@@ -302,6 +330,14 @@ def backtest(
                f"{out}/backtest.csv")
 
 
+def _stay_parameters(data: Dataset) -> dict[str, float]:
+    """Lengths of stay of the data set's parameters.csv (the stocks' stay priors)."""
+    table = data.parameters
+    names = ("los_mean_days", "los_shape", "icu_los_days")
+    return {str(n): float(v) for n, v in zip(table["name"], table["value"], strict=True)
+            if str(n) in names}
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
@@ -310,7 +346,8 @@ def _print(scores: pd.DataFrame) -> None:
     console = Console(highlight=False)
     if not console.is_terminal:
         console.width = max(console.width, 140)
-    for target in ("new_confirmed", "census"):
+    present = set(scores["target"])
+    for target in [t for t in ("new_confirmed", "census", *OCCUPANCY_TARGETS) if t in present]:
         table = Table(title=f"backtest: {target} (relative WIS against the persistence baseline)")
         cols = [c for c in SCORE_COLUMNS if c != "target"]
         for c in cols:

@@ -16,17 +16,35 @@ stock; either is refitted to the series as for the case census.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pairaid.forecast.api import forecast_cases
-from pairaid.forecast.census import DEFAULT_LOS_MEAN_DAYS
+from pairaid.forecast.backtest import run_backtest
+from pairaid.forecast.census import LengthOfStay
 
 OCCUPANCY_TARGETS = {"hospitalised": "census", "icu": "icu_census"}
 """``cases.csv`` column -> forecast target it becomes."""
+
+
+def stock_stay(column: str, parameters: Mapping[str, float] | None) -> LengthOfStay:
+    """Length-of-stay prior of a stock: the hospital stay (``los_mean_days``, ``los_shape``)
+    for ``hospitalised``; for ``icu`` the ICU stay ``icu_los_days`` as mean (same shape),
+    or the hospital stay if the parameter is absent.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If a value is not a positive number.
+    """
+    p = dict(parameters or {})
+    if column == "icu" and "icu_los_days" in p:
+        p["los_mean_days"] = p["icu_los_days"]
+    return LengthOfStay.from_parameters(p)
 
 
 def has_occupancy(cases: pd.DataFrame, region_codes: Sequence[str], origin: date) -> bool:
@@ -119,13 +137,59 @@ def forecast_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str], orig
                               seed=seed)
     parts = [cases_fc[cases_fc["target"] == "new_confirmed"]]
     for column, target in OCCUPANCY_TARGETS.items():
-        p = dict(params)
-        if column == "icu" and "icu_los_days" in params:
-            p["los_mean_days"] = params["icu_los_days"]
-        stay = float(p.get("los_mean_days", DEFAULT_LOS_MEAN_DAYS))
-        flows = stock_as_flows(cases, column, stay_days=stay)
+        los = stock_stay(column, params)
+        p = params | {"los_mean_days": los.mean_days, "los_shape": los.shape}
+        flows = stock_as_flows(cases, column, stay_days=los.mean_days)
         fc = forecast_cases(flows, region_codes=region_codes,
                             origin=origin, horizon_days=horizon_days, parameters=p,
                             model=model, seed=seed)
         parts.append(fc[fc["target"] == "census"].assign(target=target))
     return pd.concat(parts, ignore_index=True)
+
+
+def backtest_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str],
+                       parameters: Mapping[str, float] | None = None,
+                       progress: Callable[[int, int], None] | None = None,
+                       **options: Any) -> pd.DataFrame:
+    """Rolling-origin backtest of the hospital and ICU census forecasts.
+
+    The same forecasts as :func:`forecast_occupancy` (each stock turned into flows with its
+    mean stay, :func:`stock_as_flows`; the census of those flows forecast with the stay as
+    length-of-stay prior), run by :func:`pairaid.forecast.backtest.run_backtest` for every
+    model entry and origin, and compared with the stock reported ``h`` days later. The
+    persistence baseline carries the stock observed at the origin forward.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        ``cases`` table with ``hospitalised`` and ``icu`` [persons].
+    region_codes : sequence of str
+        Regions to forecast.
+    parameters : mapping of str to float, optional
+        ``los_mean_days``, ``los_shape``, ``icu_los_days`` (see :func:`stock_stay`) [days].
+    progress : callable, optional
+        ``progress(done, total)`` over both stocks.
+    **options
+        ``entries``, ``origins``, ``horizons``, ``n_samples``, ``seed``, ``workers`` of
+        :func:`pairaid.forecast.backtest.run_backtest`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of :func:`pairaid.forecast.backtest.forecast_one_origin` with ``target``
+        ``hospitalised`` or ``icu`` (the reconstructed admissions are not scored).
+    """
+    frames = []
+    columns = list(OCCUPANCY_TARGETS)
+    for i, column in enumerate(columns):
+        los = stock_stay(column, parameters)
+        flows = stock_as_flows(cases, column, stay_days=los.mean_days)
+
+        def step(done: int, total: int, i: int = i) -> None:
+            if progress is not None:
+                progress(i * total + done, len(columns) * total)
+
+        fc = run_backtest(flows, region_codes=region_codes, los=los, progress=step,
+                          **options)
+        frames.append(fc[fc["target"] == "census"].assign(target=column))
+    return pd.concat(frames, ignore_index=True)

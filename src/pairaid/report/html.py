@@ -425,6 +425,12 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
     if china:
         sources += (f"<p>{_both('boundary_source')}</p><details><summary>{_both('licence')}"
                     f"</summary><pre>{html.escape(_licence_text())}</pre></details>")
+    elif run.boundaries is not None:
+        origin = str(run.boundaries.get("source") or "the data set's boundaries.geojson")
+        sources += f"<p>Boundaries: {html.escape(origin)}</p>"
+        if run.boundaries_licence:
+            sources += ("<details><summary>LICENSE-boundaries</summary>"
+                        f"<pre>{html.escape(run.boundaries_licence)}</pre></details>")
     sections = [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
         ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),

@@ -25,6 +25,7 @@ LABEL_FONT = {"size": 10, "color": "#252525"}  # region-name labels on the map
 SEVERITY_SCALE = "OrRd"
 HUBEI_BOX = ([108.2, 116.3], [28.9, 33.4])  # lon, lat range of Hubei [deg]
 NOTHING_SENT = {"doctors": 0.0, "nurses": 0.0, "staff": 0.0}  # a pair without flows
+DONOR_FILL = "#f0f0f0"  # regions that are not recipients, on a map of a data set's own boundaries
 PAD = 2.0  # margin around the donors and Hubei in the China view [deg]
 
 
@@ -249,12 +250,15 @@ def uses_china_boundaries(regions: pd.DataFrame) -> bool:
 
 def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
                title: str | None = None) -> go.Figure:
-    """Map of one plan for a data set without shipped boundaries: regions as points.
+    """Map of one plan for a data set other than China's: the data set's own boundaries
+    (``run.boundaries``) where it ships them, else regions as points.
 
     Each region of the run is a point at its ``latitude``/``longitude`` [deg]: recipients
     coloured by the share of their gap left uncovered at the peak (0..1), donors in blue; one
     line per pair, and one dashed line per patient-transfer pair when the run has
-    ``transfers.csv``. No boundary of any country is drawn (a note says so).
+    ``transfers.csv``. With boundaries, each region is also drawn as a shape, recipients
+    shaded like their point; without, no boundary of any country is drawn (a note says
+    so). The note names the boundaries' source.
 
     Returns
     -------
@@ -271,6 +275,23 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
     severity = peak_severity(tables["gaps"], run.plan_table(plan, "shortfall"))
     sev = severity.set_index("region_code")
     fig = go.Figure()
+    shapes = run.boundaries
+    codes = [str(c) for c in regions["region_code"]]
+    if shapes is not None:
+        drawn = {str(f["properties"]["region_code"]) for f in shapes["features"]}
+        rec = [c for c in codes if c in sev.index and c in drawn]
+        other = [c for c in codes if c not in sev.index and c in drawn]
+        fig.add_trace(go.Choropleth(
+            geojson=shapes, featureidkey="properties.region_code", locations=other,
+            z=[0] * len(other), colorscale=[[0, DONOR_FILL], [1, DONOR_FILL]],
+            showscale=False, marker={"line": {"width": 0.5, "color": "#737373"}},
+            text=[names[c] for c in other], hovertemplate="%{text}<extra></extra>"))
+        fig.add_trace(go.Choropleth(
+            geojson=shapes, featureidkey="properties.region_code", locations=rec,
+            z=[round(_num(sev.at[c, "uncovered_share"]), 4) for c in rec], zmin=0, zmax=1,
+            colorscale=SEVERITY_SCALE, showscale=False,
+            marker={"line": {"width": 0.8, "color": "#404040"}},
+            text=[names[c] for c in rec], hovertemplate="%{text}<extra></extra>"))
     top = max(float(pairs["staff"].max()), 1.0) if not pairs.empty else 1.0
     for p in pairs.itertuples(index=False):
         d, r = str(p.donor_code), str(p.recipient_code)
@@ -291,7 +312,6 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
                     line={"width": 1.5, "color": "rgba(203,24,29,0.8)", "dash": "dash"},
                     text=f"{names[r]} → {names[d]}: {_fmt(m.patients)} ICU patients",
                     hoverinfo="text", showlegend=False, name="ICU transfers"))
-    codes = [str(c) for c in regions["region_code"]]
     rec = [c for c in codes if c in sev.index]
     other = [c for c in codes if c not in sev.index]
     fig.add_trace(go.Scattergeo(
@@ -311,16 +331,23 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
                              "tickformat": ".0%", "len": 0.3, "thickness": 10}},
         hovertemplate="%{text}<extra></extra>", name=t("recipient", lang)))
     lons, lats = list(lon.values()), list(lat.values())
+    if shapes is not None:
+        geo = {"visible": False, "projection_type": "mercator", "fitbounds": "geojson",
+               "bgcolor": "rgba(0,0,0,0)"}
+        note = (f"Boundaries: {shapes.get('source') or 'the data set (boundaries.geojson)'}."
+                " Red dashed lines: ICU patient transfers.")
+    else:
+        geo = {"visible": False, "projection_type": "mercator", "bgcolor": "rgba(0,0,0,0)",
+               "lonaxis_range": [min(lons) - PAD, max(lons) + PAD],
+               "lataxis_range": [min(lats) - PAD, max(lats) + PAD]}
+        note = ("Regions drawn as points at their capitals: no boundary file whose licence "
+                "allows shipping is available for this data set (no other country's map is "
+                "drawn). Red dashed lines: ICU patient transfers.")
     fig.update_layout(
-        geo={"visible": False, "projection_type": "mercator", "bgcolor": "rgba(0,0,0,0)",
-             "lonaxis_range": [min(lons) - PAD, max(lons) + PAD],
-             "lataxis_range": [min(lats) - PAD, max(lats) + PAD]},
+        geo=geo,
         title={"text": title or t("map_title", lang, plan=plan_label(plan, lang)),
                "font": {"size": 14}},
-        annotations=[{"text": "Regions drawn as points at their capitals: no boundary file "
-                              "whose licence allows shipping is available for this data set "
-                              "(no other country's map is drawn). Red dashed lines: ICU "
-                              "patient transfers.",
+        annotations=[{"text": note,
                       "showarrow": False, "xref": "paper", "yref": "paper", "x": 0,
                       "y": 0, "xanchor": "left", "yanchor": "bottom",
                       "font": {"size": 10, "color": "#4d4d4d"}}],

@@ -145,6 +145,11 @@ class RunTables:
     dispatch : dict
         ``dispatch.json`` (``pairaid plan --dispatch``): ``pairaid`` (and ``official``) ->
         solver status, gap and schedule measures. Empty when the file is absent.
+    boundaries : dict or None
+        ``boundaries.geojson``: the data set's boundaries of the run's regions (GeoJSON
+        FeatureCollection, lon/lat [deg], ``properties.region_code``); ``None`` if absent.
+    boundaries_licence : str or None
+        ``LICENSE-boundaries``: the licence of those boundaries.
     """
 
     run_dir: Path
@@ -154,6 +159,8 @@ class RunTables:
     config: dict[str, Any] = field(default_factory=dict)
     stability: dict[str, Any] = field(default_factory=dict)
     dispatch: dict[str, Any] = field(default_factory=dict)
+    boundaries: dict[str, Any] | None = None
+    boundaries_licence: str | None = None
 
     @property
     def official(self) -> str | None:
@@ -272,13 +279,34 @@ def read_run(run_dir: str | Path) -> RunTables:
             problems.append(Problem(str(path), f"not valid TOML ({exc})"))
     stability = _read_stability(run / "explain_stability.json", problems)
     dispatch = _read_dispatch(run / "dispatch.json", problems)
+    boundaries = _read_boundaries(run / "boundaries.geojson", problems)
+    licence_path = run / "LICENSE-boundaries"
+    licence = licence_path.read_text(encoding="utf-8") if licence_path.is_file() else None
     if not problems:
         problems += _unknown_regions(run, tables)
     if problems:
         raise InputError(problems)
     sources = [str(s) for s in metrics.pop("sources", [])]
     return RunTables(run, tables, {k: v for k, v in metrics.items() if isinstance(v, dict)},
-                     sources, config, stability, dispatch)
+                     sources, config, stability, dispatch, boundaries, licence)
+
+
+def _read_boundaries(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    """``boundaries.geojson`` (the data set's region boundaries), or ``None`` if absent."""
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(path), f"not valid JSON ({exc})"))
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list) or not all(
+            isinstance(f, dict) and isinstance(f.get("properties"), dict)
+            and "region_code" in f["properties"] for f in data["features"]):
+        problems.append(Problem(str(path), "expected a GeoJSON FeatureCollection whose "
+                                "features carry properties.region_code"))
+        return None
+    return data
 
 
 def _read_dispatch(path: Path, problems: list[Problem]) -> dict[str, Any]:
