@@ -350,3 +350,61 @@ def test_data_show_says_which_parameters_a_folder_without_them_uses(capsys) -> N
     printed = " ".join(capsys.readouterr().out.split())
     assert "no parameters.csv in this data set: the built-in hubei-2020 set is used" in printed
     assert "covid_share_staff" in printed
+
+
+# -- lazy command loading: `pairaid --help` and `pairaid plan` import only what they use --
+
+HEAVY = ("dask", "distributed", "fastapi", "sqlalchemy", "alembic", "plotly", "openpyxl",
+         "uvicorn", "jinja2")
+
+
+def _modules_loaded_by(code: str, tmp_path: Path) -> set[str]:
+    """Top-level packages in sys.modules after running ``code`` in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    script = (f"import sys\n{code}\n"
+              "print('\\n'.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=tmp_path, check=True)
+    return set(proc.stdout.split())
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["plan", "--help"], ["data", "--help"]])
+def test_help_imports_no_heavy_package(argv: list[str], tmp_path: Path) -> None:
+    loaded = _modules_loaded_by(
+        f"from pairaid.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n"
+        "    pass", tmp_path)
+    assert "click" in loaded  # the probe sees imports at all
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    assert not loaded & {"pandas", "scipy", "pandera"}, "help text needs no data stack"
+
+
+def test_plan_imports_no_service_report_or_evaluation_stack(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    loaded = _modules_loaded_by(
+        f"from pairaid.cli import main\nassert main(['plan', '--out', {str(out)!r}]) == 0",
+        tmp_path)
+    assert (out / "pairs.csv").is_file() and "pandas" in loaded
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_lazy_command_help_lines_match_the_commands(capsys) -> None:
+    import importlib
+
+    import click
+
+    from pairaid.cli import LAZY_COMMANDS, cli
+
+    for name, (module, attr, line) in LAZY_COMMANDS.items():
+        command = getattr(importlib.import_module(module), attr)
+        assert command.name == name
+        for limit in (30, 45, 80, 400):
+            shown = click.Command(name, help=line).get_short_help_str(limit)
+            assert shown == command.get_short_help_str(limit)
+        with click.Context(cli) as ctx:
+            assert cli.get_command(ctx, name) is command
+    assert main(["--help"]) == 0
+    listed = capsys.readouterr().out
+    for name in [*LAZY_COMMANDS, "plan", "data"]:
+        assert f"\n  {name} " in listed

@@ -205,3 +205,29 @@ def test_a_copied_folder_gives_the_same_default_window(tmp_path: Path, capsys) -
     assert "staff deployed by 2020-02-29" in copied and "staff deployed by 2020-02-29" in builtin
     assert copied.split("cities have deployment figures")[1] == \
         builtin.split("cities have deployment figures")[1]
+
+
+def test_rank_correlation_is_spearmans_rho_by_hand() -> None:
+    # hand-worked: x ranks (1, 2.5, 2.5, 4), y ranks (2, 1, 3, 4); Pearson of the ranks:
+    # dx = (-1.5, 0, 0, 1.5), dy = (-0.5, -1.5, 0.5, 1.5), sum dx*dy = 3,
+    # sum dx^2 = 4.5, sum dy^2 = 5  ->  rho = 3 / sqrt(22.5)
+    from pairaid.needs_check import _rank_correlation
+
+    rho = _rank_correlation(pd.Series([1.0, 5.0, 5.0, 9.0]), pd.Series([20.0, 10.0, 30.0, 40.0]))
+    assert rho == pytest.approx(3 / np.sqrt(22.5), rel=1e-12)
+    assert np.isnan(_rank_correlation(pd.Series([1.0, 1.0, 1.0]), pd.Series([1.0, 2.0, 3.0])))
+
+
+def test_rank_correlation_matches_scipy_bit_for_bit() -> None:
+    from scipy.stats import spearmanr
+
+    from pairaid.needs_check import _rank_correlation
+
+    rng = np.random.default_rng(17)
+    for _ in range(200):
+        n = int(rng.integers(3, 25))
+        x = pd.Series(rng.integers(0, 6, n) * 1.5)  # many ties
+        y = pd.Series(rng.normal(size=n))
+        if x.nunique() < 2:
+            continue
+        assert _rank_correlation(x, y) == float(spearmanr(x, y).statistic)

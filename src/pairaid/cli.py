@@ -325,7 +325,67 @@ def _print_explanation(run: Any, why: Any) -> None:
                           f"{d}→{r}" for d, r in why.official_blocking_pairs[:5])))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Commands kept in their own modules, imported only when one runs: name -> (module,
+#: attribute, one-line help shown by ``pairaid --help`` without importing the module;
+#: tests/test_cli.py checks each line against the command's own help).
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "audit": ("pairaid.service.commands", "audit_group", "Check the audit log."),
+    "backtest": ("pairaid.forecast.commands", "backtest",
+                 "Rolling-origin backtest of the forecast models on any data set."),
+    "check-needs": ("pairaid.needs_commands", "check_needs_command",
+                    "Compare the model's staff gap at the peak of the observed census with "
+                    "the staff donors actually deployed (needs_check.csv)."),
+    "db": ("pairaid.service.commands", "db_group", "Manage the service's database."),
+    "evaluate": ("pairaid.evaluation.commands", "evaluate",
+                 "Replay pairaid's plan, the official pairing and baseline rules on fresh "
+                 "scenarios and on what happened, each with the same total staff and its "
+                 "flows re-optimised."),
+    "export": ("pairaid.service.commands", "export",
+               "Write the live state to DIR: board.csv, capacities.csv, pledges.csv and "
+               "pairs.csv (the accepted pairs, for `pairaid plan --previous DIR/pairs.csv`)."),
+    "report": ("pairaid.report.commands", "report",
+               "Write RUN_DIR/report.html (offline, maps and charts) and "
+               "RUN_DIR/pairs.geojson."),
+    "serve": ("pairaid.service.commands", "serve",
+              "Run the coordination service (OpenAPI at /docs)."),
+    "solve-orlib": ("pairaid.pairing.commands", "solve_orlib",
+                    "Solve an OR-Library generalized assignment or linear assignment FILE."),
+    "users": ("pairaid.service.commands", "users_group", "Manage the service's users."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands in :data:`LAZY_COMMANDS` are imported when they run,
+    so ``pairaid --help`` and ``pairaid plan`` do not load the forecast backtest, the
+    evaluation (Dask), the report (plotly) or the service (FastAPI, SQLAlchemy)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, attr, _ = LAZY_COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As :meth:`click.Group.format_commands`, with the one-line help of a command not
+        yet imported taken from :data:`LAZY_COMMANDS`."""
+        names = [n for n in self.list_commands(ctx)
+                 if n not in self.commands or not self.commands[n].hidden]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = [(n, self.commands[n].get_short_help_str(limit) if n in self.commands
+                 else click.Command(n, help=LAZY_COMMANDS[n][2]).get_short_help_str(limit))
+                for n in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pairaid")
 def cli() -> None:
     """pairaid: pairing assistance (对口支援) planning."""
@@ -819,19 +879,6 @@ def _print_parameters(ds: Any) -> None:
     console.print(table)
 
 
-def _register() -> None:
-    from pairaid.evaluation.commands import evaluate
-    from pairaid.forecast.commands import backtest
-    from pairaid.needs_commands import check_needs_command
-    from pairaid.pairing.commands import solve_orlib
-    from pairaid.report.commands import report
-    from pairaid.service.commands import COMMANDS as SERVICE_COMMANDS
-
-    for command in (backtest, check_needs_command, evaluate, solve_orlib, report,
-                    *SERVICE_COMMANDS):
-        cli.add_command(command)
-
-
 def _show_warning(message: Warning | str, category: type[Warning], filename: str,
                   lineno: int, file: Any = None, line: str | None = None) -> None:
     """Warnings on one line, in the user's words (no file name and line of the code)."""
@@ -840,7 +887,6 @@ def _show_warning(message: Warning | str, category: type[Warning], filename: str
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    _register()
     warnings.showwarning = _show_warning
     try:
         status = cli.main(args=list(argv) if argv is not None else None,
