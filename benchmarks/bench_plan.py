@@ -1,7 +1,14 @@
 """Wall time of `pairaid plan` on the built-in data, as a new user runs it.
 
-Runs the installed console script in a fresh process (imports included) ``--repeat`` times
-and prints each wall time and the median, plus the time of each stage in one process.
+Prints, with the load average of the machine beside each figure (the 2 cores may be shared):
+
+- ``pairaid plan`` on the defaults, whole process (imports included), ``--repeat`` times:
+  each wall time, the median, and the CPU time (user + system) of each run, which moves
+  less than the wall time when other processes compete for the cores;
+- ``pairaid --help``, whole process, ``--repeat`` times;
+- the breakdown of one run in a fresh process: imports, load (data set and settings),
+  forecast, needs (needs, gaps, donor capacities and the needs check against deployments),
+  pairing (both solves), other pipeline work, writing the run folder.
 
     python benchmarks/bench_plan.py [--repeat 5]
 """
@@ -9,7 +16,9 @@ and prints each wall time and the median, plus the time of each stage in one pro
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -18,46 +27,92 @@ import tempfile
 import time
 from pathlib import Path
 
+# Runs in a fresh interpreter: times the stages of one `pairaid plan` by wrapping the
+# pipeline's stage functions (the same calls the CLI makes).
+BREAKDOWN = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from pairaid.cli import main  # noqa: F401  (what the console script imports first)
+from pairaid.config import make_config
+from pairaid.datasets import load_builtin
+from pairaid import pipeline
+from pairaid.runs import save_run
+t1 = time.perf_counter()
+spent = {"forecast": 0.0, "needs": 0.0, "pairing": 0.0}
+STAGE = {"forecast_cases": "forecast", "forecast_occupancy": "forecast",
+         "compute_needs": "needs", "compute_gaps": "needs", "donor_capacities": "needs",
+         "check_needs": "needs", "check_window": "needs",
+         "solve": "pairing", "solve_in_plan_terms": "pairing"}
+depth = [0]  # a stage function called inside another (solve in solve_in_plan_terms)
+def timed(fn, stage):  # counts once, in the outer one
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        depth[0] += 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                spent[stage] += time.perf_counter() - start
+    return wrapper
+for name, stage in STAGE.items():
+    setattr(pipeline, name, timed(getattr(pipeline, name), stage))
+data = load_builtin("hubei-2020")
+config = make_config({})
+t2 = time.perf_counter()
+run = pipeline.plan(data, config)
+t3 = time.perf_counter()
+save_run(run, sys.argv[1])
+t4 = time.perf_counter()
+print(json.dumps({"imports": t1 - t0, "load": t2 - t1, **spent,
+                  "other pipeline": (t3 - t2) - sum(spent.values()), "writing": t4 - t3,
+                  "total": t4 - t0}))
+"""
 
-def wall_times(repeat: int) -> list[float]:
-    exe = shutil.which("pairaid") or str(Path(sys.executable).with_name("pairaid"))
-    times = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(repeat):
-            out = Path(tmp) / f"run{i}"
-            t0 = time.perf_counter()
-            subprocess.run([exe, "plan", "--out", str(out)], check=True,
-                           stdout=subprocess.DEVNULL, env=os.environ.copy())
-            times.append(time.perf_counter() - t0)
-    return times
+
+def load() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def stage_times() -> dict[str, float]:
-    t0 = time.perf_counter()
-    from pairaid.config import make_config
-    from pairaid.datasets import load_builtin
-    from pairaid.pipeline import plan
+def timed_runs(argv: list[str], repeat: int) -> list[tuple[float, float]]:
+    """(wall [s], CPU user + system [s]) of ``repeat`` fresh processes."""
+    out = []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=os.environ.copy())
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out.append((wall, (after.ru_utime - before.ru_utime)
+                    + (after.ru_stime - before.ru_stime)))
+    return out
 
-    t1 = time.perf_counter()
-    data = load_builtin("hubei-2020")
-    t2 = time.perf_counter()
-    run = plan(data, make_config({}))
-    t3 = time.perf_counter()
-    return {"imports": t1 - t0, "load + validate": t2 - t1, "pipeline": t3 - t2,
-            "solve (pairaid)": run.plan.solve_seconds,
-            "solve (official)": run.official.solve_seconds if run.official else 0.0}
+
+def report(name: str, runs: list[tuple[float, float]]) -> None:
+    walls = [r[0] for r in runs]
+    cpus = [r[1] for r in runs]
+    print(f"{name}: wall [s] " + ", ".join(f"{t:.2f}" for t in walls))
+    print(f"  median {statistics.median(walls):.2f} s, min {min(walls):.2f} s; "
+          f"CPU median {statistics.median(cpus):.2f} s  ({load()})")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    times = wall_times(args.repeat)
-    print("pairaid plan wall time [s]: " + ", ".join(f"{t:.2f}" for t in times))
-    print(f"median {statistics.median(times):.2f} s, min {min(times):.2f} s")
-    for name, secs in stage_times().items():
-        print(f"  {name:18s} {secs:6.2f} s")
+    exe = shutil.which("pairaid") or str(Path(sys.executable).with_name("pairaid"))
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}  ({load()})")
+    with tempfile.TemporaryDirectory() as tmp:
+        report("pairaid plan (defaults, whole process)",
+               timed_runs([exe, "plan", "--out", str(Path(tmp) / "run"), "--force"],
+                          args.repeat))
+        report("pairaid --help (whole process)", timed_runs([exe, "--help"], args.repeat))
+        proc = subprocess.run([sys.executable, "-c", BREAKDOWN, str(Path(tmp) / "one")],
+                              check=True, capture_output=True, text=True)
+    stages = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"breakdown of one run in a fresh process ({load()}):")
+    for name, secs in stages.items():
+        print(f"  {name:15s} {secs:6.2f} s")
 
 
 if __name__ == "__main__":

@@ -221,8 +221,9 @@ def check_needs(cases: pd.DataFrame, capacities: pd.DataFrame, deployments: pd.D
                                     None, "recovered_cum"))
             continue
         census = series.to_numpy(dtype=float)
-        per_day = [_ratios_on(parameters, reported, code, day, ratios, norms, norm_set)
-                   for day in series.index]
+        own = reported[reported["region_code"] == code]  # mix_on selects the same rows
+        per_day = [_ratios_on(parameters, own, code, day, ratios, norms, norm_set)
+                   for day in series.index] if len(own) else [ratios] * len(series)
         need = {r: census * np.array([d[r] for d in per_day]) for r in STAFF_RESOURCES}
         avail = {r: float(cap.loc[(code, r)]) * share  # type: ignore[arg-type]
                  for r in STAFF_RESOURCES}

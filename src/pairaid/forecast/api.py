@@ -251,6 +251,9 @@ def forecast_cases(
     _check_inputs(cases, region_codes, origin_ts, horizon_days)
     dates = pd.date_range(origin_ts + pd.Timedelta(days=1), periods=horizon_days, freq="D")
     frames = []
+    steps = np.arange(1, horizon_days + 1)
+    shifts = {target: shifts_for(table, target, steps, levels)
+              for target in ("new_confirmed", "census")} if table is not None else {}
     by_region = split_by_region(cases)
     for code in region_codes:
         paths = region_paths(
@@ -269,8 +272,7 @@ def forecast_cases(
         ):
             q = quantiles_from_samples(samples, levels)
             if table is not None:
-                steps = np.arange(1, horizon_days + 1)
-                q = apply_shifts(q.T, shifts_for(table, target, steps, levels)).T
+                q = apply_shifts(q.T, shifts[target]).T
             frames.append(
                 pd.DataFrame(
                     {

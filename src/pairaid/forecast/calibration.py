@@ -123,10 +123,15 @@ def shifts_for(
     if rows.empty:
         return out
     have = np.sort(rows["horizon_days"].unique())
+    by_horizon = {h: g.sort_values("quantile") for h, g in rows.groupby("horizon_days")}
+    at: dict[object, np.ndarray] = {}  # each horizon of the table interpolated once
     for i, h in enumerate(horizons):
         use = have[have <= h].max() if (have <= h).any() else have.min()
-        sub = rows.loc[rows["horizon_days"] == use].sort_values("quantile")
-        out[i] = np.interp(levels, sub["quantile"].to_numpy(float), sub["shift"].to_numpy(float))
+        if use not in at:
+            sub = by_horizon[use]
+            at[use] = np.interp(levels, sub["quantile"].to_numpy(float),
+                                sub["shift"].to_numpy(float))
+        out[i] = at[use]
     return out
 
 

@@ -14,7 +14,14 @@ from __future__ import annotations
 import numpy as np
 
 from pairaid.forecast.events import RegionSeries
-from pairaid.forecast.nb import MLFit, cached_fit, fit_ml, nb_negloglik, sample_nb
+from pairaid.forecast.nb import (
+    MLFit,
+    cached_fit,
+    fit_ml,
+    nb_negloglik,
+    nb_negloglik_rows,
+    sample_nb,
+)
 
 _LOG_K_BOUNDS = (np.log(0.5), np.log(1e4))
 #: Bounds of (a, b, log k): growth rates beyond +-0.5/day (doubling or halving in < 1.4
@@ -48,22 +55,31 @@ def fit_loglinear(t: np.ndarray, y: np.ndarray, *, trend: bool = True) -> MLFit:
         def nll(x: np.ndarray) -> float:
             return nb_negloglik(y, np.exp(x[0] + x[1] * t), float(np.exp(x[2])))
 
+        def nll_rows(xs: np.ndarray) -> np.ndarray:  # nll of each row, in one call
+            return nb_negloglik_rows(y, np.exp(xs[:, 0:1] + xs[:, 1:2] * t), np.exp(xs[:, 2]))
+
         fit = fit_ml(
             nll,
             np.array([np.log(mean), 0.0, np.log(10.0)]),
             bounds=_BOUNDS,
             max_sd=1.5,
+            rows=nll_rows,
         )
         return fit
 
     def nll_flat(x: np.ndarray) -> float:
         return nb_negloglik(y, np.full(y.shape, np.exp(x[0])), float(np.exp(x[1])))
 
+    def nll_flat_rows(xs: np.ndarray) -> np.ndarray:
+        mu = np.broadcast_to(np.exp(xs[:, 0:1]), (len(xs), y.size))
+        return nb_negloglik_rows(y, mu, np.exp(xs[:, 1]))
+
     flat = fit_ml(
         nll_flat,
         np.array([np.log(mean), np.log(10.0)]),
         bounds=[(-7.0, 15.0), _LOG_K_BOUNDS],
         max_sd=1.5,
+        rows=nll_flat_rows,
     )
     cov = np.zeros((3, 3))
     cov[np.ix_([0, 2], [0, 2])] = flat.cov

@@ -17,7 +17,14 @@ from __future__ import annotations
 import numpy as np
 
 from pairaid.forecast.events import RegionSeries
-from pairaid.forecast.nb import MLFit, cached_fit, fit_ml, nb_negloglik, sample_nb
+from pairaid.forecast.nb import (
+    MLFit,
+    cached_fit,
+    fit_ml,
+    nb_negloglik,
+    nb_negloglik_rows,
+    sample_nb,
+)
 
 _LOG_K_BOUNDS = (np.log(0.5), np.log(1e4))
 
@@ -85,12 +92,15 @@ def fit_richards(t: np.ndarray, y: np.ndarray) -> tuple[MLFit, list[tuple[float,
     def nll(x: np.ndarray) -> float:
         return nb_negloglik(y, richards_daily(t, x[:4])[0], float(np.exp(x[4])))
 
+    def nll_rows(xs: np.ndarray) -> np.ndarray:  # nll of each row, in one call
+        return nb_negloglik_rows(y, richards_daily(t, xs[:, :4]), np.exp(xs[:, 4]))
+
     lo = np.array([b[0] for b in bounds])
     hi = np.array([b[1] for b in bounds])
     best: MLFit | None = None
     for t_m, growth in ((0.0, 0.15), (-10.0, 0.2)):
         x0 = np.array([np.log(max(total, 1.0) * 2.0), np.log(growth), t_m, 0.0, np.log(10.0)])
-        fit = fit_ml(nll, np.clip(x0, lo, hi), bounds=bounds)
+        fit = fit_ml(nll, np.clip(x0, lo, hi), bounds=bounds, rows=nll_rows)
         if best is None or fit.nll < best.nll:
             best = fit
         at_bound = np.isclose(best.x, lo, atol=1e-3) | np.isclose(best.x, hi, atol=1e-3)
