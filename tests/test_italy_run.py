@@ -17,7 +17,7 @@ def italy_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("italy") / "run"
     result = CliRunner().invoke(cli, ["plan", "--dataset", "italy-2020", "--date",
                                       "2020-03-15", "--horizon", "7", "--out", str(out),
-                                      "--report"])
+                                      "--report", "--explain", "--xlsx"])
     assert result.exit_code == 0, result.output
     return out, result.output
 
@@ -75,3 +75,31 @@ def test_italian_observed_census_is_the_hospital_census(italy_run: tuple[Path, s
     # the forecast's census is patients in hospital, so the observed one shown beside it is
     # too: 6,267 in Lombardy on 2020-03-15 (not 10,043 currently positive)
     assert float(day["census"].iloc[0]) == 6267
+
+
+def test_explain_and_workbook_of_the_transfers(italy_run: tuple[Path, str]) -> None:
+    import openpyxl
+
+    out, text = italy_run
+    assert "ICU transfers: what each chosen pair moved" in text
+    assert "Why the other pairs move nobody" in text
+    why = pd.read_csv(out / "explain_transfers.csv")
+    moves = pd.read_csv(out / "transfers.csv")
+    chosen = why[why["status"] == "chosen"]
+    # the explanation's chosen pairs are the plan's pairs, with the same patients
+    assert set(zip(chosen["donor_code"], chosen["recipient_code"], strict=True)) == set(
+        zip(moves["donor_code"], moves["recipient_code"], strict=True))
+    assert chosen["patients"].sum() == moves["patients"].sum()
+    assert why.loc[why["status"] != "chosen", "reason"].notna().all()
+    assert not set(why["donor_code"]) & {"IT-25", "IT-57", "IT-TN", "IT-21"}
+    limits = json.loads((out / "explain_transfers.json").read_text(encoding="utf-8"))
+    assert limits["max_per_day"] == 10 and limits["days"] == 7
+    wb = openpyxl.load_workbook(out / "plan.xlsx", read_only=True)
+    assert {"transfers", "transfer_unserved", "transfer_comparison", "cluster_transfers",
+            "explain_transfers", "transfer_summary"} <= set(wb.sheetnames)
+    rows = {r[0]: r[1:] for r in wb["transfer_summary"].iter_rows(values_only=True)}
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["transfers"]
+    assert rows["unserved_patient_days [patient-days]"] == (
+        metrics["pairaid"]["unserved_patient_days"],
+        metrics["cluster_rule"]["unserved_patient_days"],
+        metrics["no_transfer_unserved_patient_days"])

@@ -10,7 +10,6 @@ import math
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -606,13 +605,19 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
             f"cities by {s['end']} (ratio {s['ratio_model_to_deployed']}, rank correlation "
             f"{s['spearman']}); norms {run.metrics.get('norms')}.", markup=False)
     if run.transfers is not None:
-        _print_transfers(run)
+        from pairaid.transfers_console import print_transfers
+
+        print_transfers(console, run)
     if swings is not None:
         _print_sensitivity(swings)
     for note in run.notes:
         console.print(f"note: {note}", style="yellow", markup=False)
     if why is not None:
         _print_explanation(run, why)
+        if why.transfers is not None:
+            from pairaid.transfers_console import print_transfer_explanation
+
+            print_transfer_explanation(console, run, why.transfers)
     if dispatches:
         _print_dispatch(run, dispatches)
     if report or xlsx:
@@ -624,47 +629,6 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         if xlsx:
             console.print(f"workbook: {report_xlsx(folder)}")
     console.print(f"Run written to {folder}/")
-
-
-def _print_transfers(run: Any) -> None:
-    names = run.dataset.region_names("en")
-    tp = run.transfers
-    moved = tp.plan.transfers.groupby(["recipient_code", "donor_code"], as_index=False).agg(
-        patients=("patients", "sum"), km=("distance_km", "first"), first_day=("day", "min"))
-    table = Table(title=f"ICU patient transfers (pairaid plan; ICU census at forecast "
-                        f"quantile {tp.quantile} for recipients, {tp.donor_quantile} for "
-                        f"donors; stay {tp.problem.stay_days} days)")
-    for col in ("from", "to", "patients", "km", "first transfer"):
-        table.add_column(col, justify="right" if col in ("patients", "km") else "left")
-    for row in moved.sort_values(["recipient_code", "patients"],
-                                 ascending=[True, False]).itertuples():
-        first = run.config.decision_date + timedelta(days=int(row.first_day) + 1)
-        table.add_row(f"{names.get(row.recipient_code, row.recipient_code)}",
-                      f"{names.get(row.donor_code, row.donor_code)}", f"{row.patients:,}",
-                      f"{row.km:,.0f}", first.isoformat())
-    console.print(table)
-    s = tp.summary()
-    lines = [f"patient-days without an ICU bed: {s['no_transfer_unserved_patient_days']:,.0f} "
-             f"with no transfer"]
-    for key, label in (("pairaid", "pairaid"), ("cluster_rule", "five-cluster rule (NUTS-1, "
-                                                                   "transfers only inside)")):
-        if key in s:
-            f = s[key]
-            lines.append(f"{label}: {f['unserved_patient_days']:,.0f} (peak "
-                         f"{f['peak_unserved']:,.0f} patients a day), {f['patients_moved']:,} "
-                         f"moved to {f['donors_used']} regions, {f['patient_km']:,.0f} "
-                         f"patient-km, {f['status']}")
-    console.print("; ".join(lines[:1]) + "\n  " + "\n  ".join(lines[1:]), markup=False)
-    if len(tp.comparison):
-        cmp = Table(title="Recorded transfers (CROSS, since the decision date) vs pairaid")
-        for col in ("as of", "from", "recorded (cumulative)", "recorded since decision",
-                    "pairaid", "source"):
-            cmp.add_column(col)
-        for row in tp.comparison.itertuples():
-            cmp.add_row(row.as_of_date, names.get(row.from_region_code, row.from_region_code),
-                        f"{row.recorded_cumulative:,}", f"{row.recorded_since_decision:,}",
-                        f"{row.pairaid:,}", row.source)
-        console.print(cmp)
 
 
 def _dispatch_args(dispatch_: bool, team_types: Path | None, travel_modes: Path | None,

@@ -39,6 +39,7 @@ from pairaid.pairing import (
 )
 from pairaid.pairing.changes import change_counts, plan_changes
 from pairaid.pairing.transfer import TransferOptions
+from pairaid.pairing.transfer_explain import TransferExplanation, explain_transfers
 from pairaid.parameters import parameter_values, with_overrides
 from pairaid.schemas import STAFF_RESOURCES
 from pairaid.severity import mixes_on
@@ -664,6 +665,10 @@ class Explanation:
     official_blocking_pairs : list of (donor_code, recipient_code) or None
         Pairs that would rather be matched to each other than keep the official pairing
         (empty = the official pairing is stable under those rankings).
+    transfers : TransferExplanation or None
+        Why the ICU transfer plan moves what it moves
+        (:func:`pairaid.pairing.transfer_explain.explain_transfers`), for a run with
+        transfers.
     """
 
     forbid_costs: pd.DataFrame
@@ -671,6 +676,7 @@ class Explanation:
     stable_pairs: list[tuple[str, str]]
     official_blocking_pairs: list[tuple[str, str]] | None
     team: dict[str, int]
+    transfers: TransferExplanation | None = None
 
 
 TEAM = {"doctors": 30, "nurses": 100}
@@ -702,8 +708,12 @@ def explain(run: PlanRun, *, team: dict[str, int] | None = None) -> Explanation:
         official = list(zip(run.official.pairs["donor_code"], run.official.pairs[
             "recipient_code"], strict=True))
         blocking = check_stability(run.problem, official, run.options)
+    moves = None
+    if run.transfers is not None:
+        tp = run.transfers
+        moves = explain_transfers(tp.problem, tp.options or TransferOptions(), tp.plan)
     return Explanation(forbid_costs=forbid, marginal_values=marginal, stable_pairs=stable,
-                       official_blocking_pairs=blocking, team=team)
+                       official_blocking_pairs=blocking, team=team, transfers=moves)
 
 
 def dispatch(run: PlanRun, *, official: bool = False, team_types: pd.DataFrame | None = None,

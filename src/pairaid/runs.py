@@ -29,7 +29,8 @@ RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "need
              "supplies.csv", "official_supplies.csv",
              "calendars", "needs_check.csv", "sensitivity.csv", "transfers.csv",
              "transfer_unserved.csv", "transfer_comparison.csv",
-             "cluster_transfers.csv", "explain_transfers.csv", "boundaries.geojson",
+             "cluster_transfers.csv", "explain_transfers.csv", "explain_transfers.json",
+             "boundaries.geojson",
              "LICENSE-boundaries",
              "evaluation.csv", "evaluation_summary.csv", "evaluation_pairwise.csv",
              "evaluation_vss.csv", "evaluation.json")
@@ -120,6 +121,18 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
                     if explanation.official_blocking_pairs is None
                     else [list(p) for p in explanation.official_blocking_pairs]},
                    folder / "explain_stability.json")
+        if explanation.transfers is not None:
+            origin = pd.Timestamp(run.config.decision_date)
+            pairs = explanation.transfers.pairs
+            first = origin + pd.to_timedelta(pairs["first_day"] + 1, unit="D")
+            pairs = pairs.assign(first_date=first.dt.strftime("%Y-%m-%d")).drop(
+                columns="first_day")
+            write_csv(pairs, folder / "explain_transfers.csv")
+            limits = dict(explanation.transfers.limits)
+            limits["dates_at_daily_limit"] = [
+                (origin + pd.Timedelta(days=d + 1)).date().isoformat()
+                for d in limits.pop("days_at_daily_limit")]
+            write_json(limits, folder / "explain_transfers.json")
     if dispatches:
         _save_dispatches(dispatches, folder, run)
     return folder

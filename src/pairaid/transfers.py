@@ -52,6 +52,7 @@ class TransferPlan:
     no_transfer_patient_days: float
     quantile: float
     donor_quantile: float
+    options: TransferOptions | None = None
 
     def tables(self, origin: date) -> dict[str, pd.DataFrame]:
         """Run-folder tables (``day`` turned into ISO ``date``): ``transfers``,
@@ -203,4 +204,4 @@ def plan_transfers(dataset: object, *, forecast: pd.DataFrame, params: Mapping[s
     return TransferPlan(problem=problem, plan=plan, clusters=clusters, cluster_of=groups,
                         comparison=comparison,
                         no_transfer_patient_days=float(problem.overflow["overflow"].sum()),
-                        quantile=quantile, donor_quantile=donor_quantile)
+                        quantile=quantile, donor_quantile=donor_quantile, options=options)

@@ -123,7 +123,10 @@ class TransferResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _candidates(problem: TransferProblem, options: TransferOptions) -> pd.DataFrame:
+def candidate_pairs(problem: TransferProblem, options: TransferOptions) -> pd.DataFrame:
+    """Pairs that may move patients: a donor with spare-bed rows and a recipient with an
+    overflow on some day, within ``max_km`` and ``allowed_pairs``; columns ``donor_code``,
+    ``recipient_code``, ``distance_km`` [km]."""
     pairs = problem.distances[["donor_code", "recipient_code", "distance_km"]].copy()
     donors = set(problem.spare["donor_code"])
     needy = set(problem.overflow.loc[problem.overflow["overflow"] > 0, "recipient_code"])
@@ -235,7 +238,7 @@ def solve_transfers(problem: TransferProblem,
                           f"{problem.stay_days}")
     days = int(max(problem.overflow["day"].to_numpy().max(initial=-1),
                    problem.spare["day"].to_numpy().max(initial=-1))) + 1
-    pairs = _candidates(problem, options)
+    pairs = candidate_pairs(problem, options)
     b1, _, _ = _build(problem, options, pairs, days, unserved_cap=None)
     first: MipSolution = b1.solve(time_limit=options.time_limit)
     if first.x is None:

@@ -44,6 +44,9 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("explain_marginal_values", "explain_marginal_values"),
     ("schedule", "schedule"), ("on_site", "on_site"),
     ("official_schedule", "official_schedule"), ("official_on_site", "official_on_site"),
+    ("transfers", "transfers"), ("transfer_unserved", "transfer_unserved"),
+    ("cluster_transfers", "cluster_transfers"), ("transfer_comparison", "transfer_comparison"),
+    ("explain_transfers", "explain_transfers"),
 )
 """(sheet name, CSV file stem) of the table sheets, in workbook order; the ``metrics`` and
 ``configuration`` sheets follow."""
@@ -57,6 +60,10 @@ UNITS: dict[str, str] = {
     "shortfall_change": "staff-days",
     "doctors": "persons", "nurses": "persons", "other_staff": "persons",
     "travel_days": "days", "on_site": "staff per day",
+    "patients": "patients", "overflow": "patients", "moved_out": "patients",
+    "unserved": "patients", "patient_km": "patient-km", "unserved_change": "patient-days",
+    "patient_km_change": "patient-km", "recorded_cumulative": "patients",
+    "recorded_since_decision": "patients",
 }
 """Unit of a column wherever it appears (the value columns are set per table below)."""
 TABLE_UNITS: dict[tuple[str, str], str] = {
@@ -66,7 +73,11 @@ TABLE_UNITS: dict[tuple[str, str], str] = {
     ("explain_forbid_costs", "cost"): "objective units",
     ("explain_marginal_values", "objective"): "objective units",
     ("explain_marginal_values", "value"): "objective units",
+    ("transfer_comparison", "pairaid"): "patients",
 }
+TRANSFER_UNITS = {"unserved_patient_days": "patient-days", "peak_unserved": "patients",
+                  "patients_moved": "patients", "patient_km": "patient-km",
+                  "donors_used": "regions"}
 METRIC_UNITS = {"shortfall_staff_days": "staff-days", "gap_covered_share": "fraction",
                 "max_donor_burden": "fraction", "total_distance_km": "km",
                 "solve_seconds": "s", "mip_gap": "fraction"}
@@ -201,7 +212,9 @@ def report_xlsx(run_dir: str | Path) -> Path:
 
     Sheets: the tables of :data:`SHEETS` that exist in the run folder, then ``metrics``
     (one row per metric, one column per plan; units in the metric names), ``dispatch``
-    (with ``--dispatch``: the schedule's solver status, gap and measures per plan) and
+    (with ``--dispatch``: the schedule's solver status, gap and measures per plan),
+    ``transfer_summary`` (with ``--transfer icu``: patient-days without a bed, patients
+    moved, patient-km per plan: pairaid, the five-cluster rule, no transfer) and
     ``configuration`` (``setting``, ``value``; nested settings as dotted names, lists as
     JSON text).
 
@@ -242,6 +255,19 @@ def report_xlsx(run_dir: str | Path) -> Path:
         _write_sheet(ws, ["measure", *dplans],
                      [[f"{k} [{DISPATCH_UNITS[k]}]" if k in DISPATCH_UNITS else k,
                        *(_plain(run.dispatch[p].get(k)) for p in dplans)] for k in dkeys])
+    moves = run.metrics.get("transfers")
+    if moves:
+        plans_t = [k for k in ("pairaid", "cluster_rule") if isinstance(moves.get(k), dict)]
+        rows = [[f"{k} [{TRANSFER_UNITS[k]}]" if k in TRANSFER_UNITS else k,
+                 *(_plain(moves[p].get(k)) for p in plans_t),
+                 _plain(moves.get("no_transfer_unserved_patient_days"))
+                 if k == "unserved_patient_days" else None]
+                for k in dict.fromkeys(k for p in plans_t for k in moves[p])]
+        rows += [[name, *([_plain(moves.get(name))] * len(plans_t)), None]
+                 for name in ("quantile", "donor_quantile", "stay_days") if name in moves]
+        ws = wb.create_sheet("transfer_summary")
+        _write_sheet(ws, ["measure", *("five-cluster rule" if p == "cluster_rule" else p
+                                       for p in plans_t), "no transfer"], rows)
     ws = wb.create_sheet("configuration")
     _write_sheet(ws, ["setting", "value"],
                  [[k, _config_value(v)] for k, v in flatten_config(run.config)])
