@@ -14,6 +14,7 @@ CP-SAT is available as a second solver of the same model (``method="cpsat"``).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -27,9 +28,12 @@ from pairaid.errors import ConfigError
 from pairaid.pairing.highs import INF, MipBuilder, SolveStatus, proven_status
 from pairaid.pairing.orlib import GapInstance
 
-QUICK_PHASE = 0.05
-"""Share of the time limit of the short HiGHS run that gives the neighbourhood search
-its first incumbent."""
+STALL_SECONDS = 1.0
+"""The portfolio starts the neighbourhood search when HiGHS has held the same incumbent
+(or none) for this long [s] without proving it optimal; instances HiGHS proves within
+this time run on HiGHS alone."""
+STALL_SHARE = 0.02
+"""... or for this share of the time limit, whichever is longer."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,10 +125,10 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
         Relative gap at which to stop (0 = prove the optimum).
     method : {"auto", "highs", "cpsat", "portfolio"}
         ``highs``: HiGHS alone. ``cpsat``: OR-Tools CP-SAT alone. ``portfolio``: HiGHS
-        on the whole time limit in a background thread, beside a short HiGHS run
-        (:data:`QUICK_PHASE` of the time) whose incumbent a MIP-based large
-        neighbourhood search improves until the background HiGHS ends; the best
-        assignment and HiGHS' bound are kept. ``auto`` = ``portfolio``.
+        on the whole time limit; when its incumbent stalls (see :func:`_portfolio`), a
+        MIP-based neighbourhood search on the second core that exchanges assignments
+        with the running HiGHS through its callbacks; the best assignment and HiGHS'
+        bound are kept. ``auto`` = ``portfolio``.
 
     Returns
     -------
@@ -155,54 +159,155 @@ def _better(a: float, b: float, sense: str) -> bool:
     return np.isfinite(a) and (a < b if sense == "min" else a > b)
 
 
+SEARCH_NICE = 19
+"""Nice value of the neighbourhood search's thread (Linux: per thread; 19 = lowest
+priority). The search then runs on a core HiGHS leaves idle but takes almost nothing
+from HiGHS when the cores are busy, so the portfolio is not slower than HiGHS alone where
+HiGHS alone proves the optimum (``benchmarks/bench_gap.py``)."""
+
+
+def _lower_priority() -> None:
+    """Give the calling thread the nice value :data:`SEARCH_NICE` (Linux sets it per
+    thread; where the platform refuses, the thread keeps its priority)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SEARCH_NICE)
+    except (AttributeError, OSError):
+        pass
+
+
+class _Exchange:
+    """What the running HiGHS and the neighbourhood search share (under one lock): HiGHS'
+    latest incumbent (column values, decoded only when the search asks for it), the
+    search's best value, and its assignment waiting to be handed to HiGHS through the
+    user-solution callback."""
+
+    def __init__(self, inst: GapInstance, sense: str) -> None:
+        self.inst = inst
+        self.sign = 1.0 if sense == "min" else -1.0
+        self.lock = threading.Lock()
+        self.highs_x: NDArray[np.float64] | None = None
+        self.highs_value = float("inf")  # minimisation form (sign * objective)
+        self.search_value = float("inf")
+        self.pending: NDArray[np.float64] | None = None
+        self.changed = 0.0  # HiGHS thread's CPU time at its last new incumbent [s]
+
+    def from_highs(self, x: NDArray[np.float64], objective: float, when: float) -> None:
+        with self.lock:
+            self.highs_x, self.highs_value = np.array(x), self.sign * objective
+            self.changed = when
+
+    def latest_highs(self) -> NDArray[np.int64] | None:
+        """HiGHS' incumbent as an assignment (None if it has none or it is not a
+        feasible assignment)."""
+        with self.lock:
+            x = self.highs_x
+        if x is None:
+            return None
+        m, n = self.inst.cost.shape
+        agent = np.argmax(x[: m * n].reshape(m, n), axis=0).astype(np.int64)
+        try:
+            check_assignment(self.inst, agent)
+        except ValueError:
+            return None
+        return agent
+
+    def from_search(self, agent: NDArray[np.int64]) -> None:
+        value = self.sign * check_assignment(self.inst, agent)
+        m, n = self.inst.cost.shape
+        with self.lock:
+            if value < min(self.highs_value, self.search_value) - 1e-9:
+                self.search_value = value
+                x = np.zeros(m * n)
+                x[agent * n + np.arange(n)] = 1.0
+                self.pending = x
+
+    def take_pending(self) -> NDArray[np.float64] | None:
+        with self.lock:
+            x, self.pending = self.pending, None
+            return x
+
+
 def _portfolio(inst: GapInstance, sense: str, time_limit: float,
                mip_rel_gap: float) -> GapResult:
-    """HiGHS on the whole time limit in a background thread (it releases the GIL); in this
-    thread a short HiGHS run finds an incumbent that MIP-based neighbourhood search then
-    improves until HiGHS ends. The best assignment and HiGHS' bound are kept."""
+    """HiGHS on the whole model and time limit in this thread (it releases the GIL),
+    watched through its callbacks. While it finds better incumbents, or when it proves
+    the optimum before stalling, it runs alone: no other thread is started. When it has
+    held the same incumbent for max(:data:`STALL_SECONDS`, :data:`STALL_SHARE` x limit)
+    of its running time, the MIP neighbourhood search (:mod:`pairaid.pairing.gap_lns`)
+    starts from that incumbent in a second thread (the second core); every better
+    assignment it finds is handed to the running HiGHS through HiGHS' user-solution
+    callback (HiGHS checks it and uses it as its incumbent and cutoff), and HiGHS' own
+    new incumbents are handed back to the search. The best assignment and HiGHS' bound
+    are kept; the run ends when HiGHS ends (proof or time limit)."""
     from pairaid.pairing.gap_lns import improve_gap
 
     t0 = time.perf_counter()
-    box: dict[str, object] = {}
-    done = threading.Event()
+    ex = _Exchange(inst, sense)
+    stall = max(STALL_SECONDS, STALL_SHARE * time_limit)
+    box: dict[str, NDArray[np.int64]] = {}
+    stop = threading.Event()
+    searcher: list[threading.Thread] = []
+    current: list[highspy.Highs] = []  # the neighbourhood being solved
 
-    def keep(h: highspy.Highs) -> None:
-        h.HandleUserInterrupt = True  # lets cancelSolve() from this thread stop it
-        box["highs"] = h
+    def search(start: NDArray[np.int64], seconds: float) -> None:
+        _lower_priority()
+        box["agent"] = improve_gap(inst, start, sense=sense, time_limit=seconds,
+                                   stop=stop.is_set, on_better=ex.from_search,
+                                   incoming=ex.latest_highs, on_solve=keep_current)
 
-    def run_highs() -> None:
-        try:
-            box["result"] = _highs(inst, sense, time_limit, mip_rel_gap, None, on_start=keep)
-        finally:
-            done.set()
+    def keep_current(h: highspy.Highs) -> None:
+        h.HandleUserInterrupt = True  # lets cancelSolve() from the HiGHS thread stop it
+        with ex.lock:
+            current[:] = [h]
+            if stop.is_set():
+                h.cancelSolve()
 
-    worker = threading.Thread(target=run_highs, daemon=True)
-    worker.start()
-    quick = _highs(inst, sense, min(QUICK_PHASE * time_limit, time_limit), mip_rel_gap,
-                   None)
-    agent = quick.agent
-    if quick.status.proven:
-        while worker.is_alive():  # repeat: the background run may not have started yet
-            highs = box.get("highs")
-            if highs is not None:
-                highs.cancelSolve()  # type: ignore[attr-defined]
-            worker.join(0.02)
-        return GapResult(inst.name, sense, quick.objective, quick.bound, quick.status,
-                         time.perf_counter() - t0, quick.agent, "portfolio")
-    if np.isfinite(quick.objective):
-        left = time_limit - (time.perf_counter() - t0)
-        agent = improve_gap(inst, quick.agent, sense=sense, time_limit=max(left - 0.1, 0.0),
-                            stop=done.is_set)
-    worker.join()
-    main = box["result"]
-    assert isinstance(main, GapResult)
-    objective = check_assignment(inst, agent) if np.isfinite(quick.objective) else np.nan
+    def on_improving(e: highspy.cb.HighsCallbackEvent) -> None:  # type: ignore[name-defined]
+        out = e.data_out
+        ex.from_highs(out.mip_solution, out.objective_function_value, time.thread_time())
+
+    def on_interrupt(e: highspy.cb.HighsCallbackEvent) -> None:  # type: ignore[name-defined]
+        # time.thread_time(): CPU seconds of this (the HiGHS) thread, so that the stall
+        # is measured in HiGHS' work, whatever the load of the machine
+        if searcher or ex.highs_x is None or time.thread_time() - ex.changed < stall:
+            return
+        start = ex.latest_highs()
+        left = time_limit - (time.perf_counter() - t0) - 0.1
+        if start is None or left < 0.2:
+            return
+        thread = threading.Thread(target=search, args=(start, left), daemon=True)
+        searcher.append(thread)
+        thread.start()
+
+    def on_user_solution(e: highspy.cb.HighsCallbackEvent) -> None:  # type: ignore[name-defined]
+        if ex.pending is None:
+            return
+        x = ex.take_pending()
+        if x is not None:
+            e.data_in.setSolution(x)
+            e.data_in.user_has_solution = True
+
+    def watch(h: highspy.Highs) -> None:
+        h.cbMipImprovingSolution.subscribe(on_improving)
+        h.cbMipInterrupt.subscribe(on_interrupt)
+        h.cbMipUserSolution.subscribe(on_user_solution)
+
+    main = _highs(inst, sense, time_limit, mip_rel_gap, None, on_start=watch)
+    with ex.lock:
+        stop.set()
+        for h in current:
+            h.cancelSolve()  # the search's neighbourhood solve ends now
+    for thread in searcher:
+        thread.join()
+    agent = box.get("agent")
+    if agent is None:
+        return GapResult(main.name, sense, main.objective, main.bound, main.status,
+                         time.perf_counter() - t0, main.agent, "portfolio")
+    objective = check_assignment(inst, agent)
     bound = main.bound
-    if np.isfinite(main.objective) and (not np.isfinite(objective) or (
-            main.objective <= objective if sense == "min" else main.objective >= objective)):
+    if np.isfinite(main.objective) and (
+            main.objective <= objective if sense == "min" else main.objective >= objective):
         agent, objective = main.agent, main.objective
-    if not np.isfinite(objective):
-        return main
     proven = abs(objective - bound) <= mip_rel_gap * abs(objective) + 1e-6
     status = proven_status(objective, bound) if proven else SolveStatus.TIME_LIMIT_FEASIBLE
     return GapResult(inst.name, sense, objective, bound, status, time.perf_counter() - t0,

@@ -11,12 +11,17 @@ every better assignment found and ends at the first step that finds none.
 It then draws, until the time is up, one of two neighbourhoods of the current best
 assignment and solves it the same way (cutoff row, short time limit):
 
-* **agents**: every job of :data:`AGENTS` random agents may go to any agent, and at most
-  :data:`OTHER_CHANGES` of the other jobs may change agent (local branching restricted to
-  the rest). This frees whole agents' capacity, the move that tight (Chu–Beasley type D)
-  instances need, while the rest may make room along a short chain.
-* **jobs**: :data:`JOBS` random jobs may go to any agent in the capacity the other jobs
-  leave; all other jobs stay (Shaw 1998).
+* **agents**: every job of random agents (whole agents, until about the kind's current
+  size in jobs is free) may go to any agent, and at most :data:`OTHER_CHANGES` of the
+  other jobs may change agent (local branching restricted to the rest). This frees whole
+  agents' capacity, the move that tight (Chu–Beasley type D) instances need, while the
+  rest may make room along a short chain.
+* **jobs**: the kind's current size of random jobs may go to any agent in the capacity
+  the other jobs leave; all other jobs stay (Shaw 1998).
+
+Both sizes start at :data:`START_FREE` jobs and adapt (:data:`GROWTH`): larger after a
+neighbourhood HiGHS solved to the end in its time, smaller after one it did not, so that
+they follow the instance's size and tightness instead of being tuned to a few files.
 
 A share :data:`SIDEWAYS` of these neighbourhoods asks instead for an equally good assignment
 in which at least one job moves, and moves there: a sideways step across the plateaus of
@@ -45,6 +50,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import highspy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -56,12 +62,19 @@ K = 10
 """Largest number of jobs that may change agent in a local-branching step."""
 STEP_SECONDS = 2.0
 """Time limit of one local-branching step [s]."""
-AGENTS = (3, 6)
-"""Range (inclusive) of the number of agents whose jobs are all freed together."""
 OTHER_CHANGES = (4, 8)
 """Range of the number of other jobs that may change agent in an agents neighbourhood."""
-JOBS = (15, 40)
-"""Range of the number of random jobs freed in a jobs neighbourhood."""
+START_FREE = 30
+"""Number of jobs an agents or jobs neighbourhood frees at first; each kind's size then
+adapts (see :data:`GROWTH`)."""
+MIN_FREE = 8
+"""Fewest jobs a neighbourhood frees."""
+GROWTH = 1.1
+"""Factor by which a kind's neighbourhood size grows after a neighbourhood HiGHS solved to
+the end within its time (so it held no better assignment, or HiGHS found the best in it),
+and shrinks after one that ran out of time: the sizes settle where about half the
+neighbourhoods finish, whatever the instance's size (the adaptive difficulty of OR-Tools
+CP-SAT's neighbourhood generators, ``ortools/sat/cp_model_lns.h``)."""
 NEIGHBOURHOOD_SECONDS = 1.0
 """Time limit of one agents or jobs neighbourhood [s]."""
 SIDEWAYS = 0.2
@@ -74,7 +87,9 @@ class _Search:
     neighbourhood solve."""
 
     def __init__(self, inst: GapInstance, sense: str, deadline: float,
-                 stop: Callable[[], bool] | None) -> None:
+                 stop: Callable[[], bool] | None,
+                 on_solve: Callable[[highspy.Highs], None] | None = None) -> None:
+        self.on_solve = on_solve
         self.inst = inst
         self.sign = 1.0 if sense == "min" else -1.0
         self.cost = self.sign * inst.cost.astype(float)
@@ -93,15 +108,17 @@ class _Search:
 
     def solve(self, agent: NDArray[np.int64], free: NDArray[np.bool_],
               changes: int | None, seconds: float, sideways: bool = False
-              ) -> NDArray[np.int64] | None:
+              ) -> tuple[NDArray[np.int64] | None, bool]:
         """Best assignment (found in ``seconds``) strictly better than ``agent`` in which
         the ``free`` jobs may go to any agent and, of the other jobs, at most ``changes``
-        change agent (``None``: all other jobs stay). Returns ``None`` if none was found;
-        sets :attr:`proven` when the neighbourhood is the whole problem and holds none."""
+        change agent (``None``: all other jobs stay). Returns the assignment (``None`` if
+        none was found) and whether HiGHS finished the neighbourhood (proved it optimal or
+        empty) within the time; sets :attr:`proven` when the neighbourhood is the whole
+        problem and holds none."""
         inst, m = self.inst, self.m
         jobs = np.flatnonzero(free) if changes is None else np.arange(self.n)
         if jobs.size == 0:
-            return None
+            return None, True
         stay = np.flatnonzero(~free)
         room = inst.capacity.astype(float)
         if changes is None:
@@ -122,7 +139,7 @@ class _Search:
         now = float(self.cost[agent[jobs], jobs].sum())
         left = min(seconds, self.deadline - time.perf_counter())
         if left <= 0.01:
-            return None
+            return None, False
         # the cutoff as a constraint: only strictly better assignments are feasible
         # (sideways: as good and different, at least one freed job moves)
         b.add_rows(rows=np.zeros(x.size, dtype=np.int64), cols=x,
@@ -132,21 +149,26 @@ class _Search:
             b.add_rows(rows=np.zeros(j_n, dtype=np.int64), cols=agent[jobs] * j_n
                        + np.arange(j_n), vals=1.0, lower=np.array([-INF]),
                        upper=np.array([float(j_n - 1)]))
-        sol = b.solve(time_limit=left, mip_rel_gap=0.0)
+        sol = b.solve(time_limit=left, mip_rel_gap=0.0, on_start=self.on_solve)
         whole = not sideways and ((changes is None and stay.size == 0)
                                   or (changes is not None and changes >= stay.size))
         if whole and sol.status == SolveStatus.INFEASIBLE:
             self.proven = True  # nothing better anywhere: ``agent`` is optimal
+        finished = sol.status.proven or sol.status == SolveStatus.INFEASIBLE
         if sol.x is None:
-            return None
+            return None, finished
         new = agent.copy()
         new[jobs] = np.argmax(sol.x.reshape(m, j_n), axis=0)
-        return new
+        return new, finished
 
 
 def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
                 time_limit: float, seed: int = 0,
-                stop: Callable[[], bool] | None = None) -> NDArray[np.int64]:
+                stop: Callable[[], bool] | None = None,
+                on_better: Callable[[NDArray[np.int64]], None] | None = None,
+                incoming: Callable[[], NDArray[np.int64] | None] | None = None,
+                on_solve: Callable[[highspy.Highs], None] | None = None
+                ) -> NDArray[np.int64]:
     """Improve a feasible assignment by MIP-based neighbourhood search.
 
     Parameters
@@ -162,43 +184,70 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
         timing: HiGHS stops on wall-clock limits).
     stop : callable, optional
         Polled between neighbourhoods; the search ends when it returns true.
+    on_better : callable, optional
+        Called with every strictly better assignment the search moves to.
+    incoming : callable, optional
+        Polled between neighbourhoods for an assignment found elsewhere (e.g. by a HiGHS
+        run on the whole model); the search moves to it when it is strictly better.
+    on_solve : callable, optional
+        Called with each neighbourhood's ``highspy.Highs`` object just before it is
+        solved (e.g. to keep it and cancel the solve from another thread).
 
     Returns
     -------
     int array (n,)
         An assignment at least as good, still feasible.
     """
-    search = _Search(inst, sense, time.perf_counter() + time_limit, stop)
+    search = _Search(inst, sense, time.perf_counter() + time_limit, stop, on_solve)
     rng = np.random.default_rng(seed)
     m, n = search.m, search.n
     best = agent.copy()
     value = search.value(best)
 
-    def accept(new: NDArray[np.int64] | None, sideways: bool = False) -> bool:
+    def accept(new: NDArray[np.int64] | None, sideways: bool = False,
+               report: bool = True) -> bool:
         nonlocal best, value
         if new is None:
             return False
         check_assignment(inst, new)  # raises if a neighbourhood solve broke feasibility
         v = search.value(new)
         if v < value - 1e-9 or (sideways and v <= value + 1e-9):
+            if v < value - 1e-9 and report and on_better is not None:
+                on_better(new)
             best, value = new, min(v, value)
             return True
         return False
 
+    def poll() -> None:
+        if incoming is not None:
+            accept(incoming(), report=False)
+
     nothing_free = np.zeros(n, dtype=bool)
     while not search.out_of_time():
-        if not accept(search.solve(best, nothing_free, K, STEP_SECONDS)):
+        poll()
+        if not accept(search.solve(best, nothing_free, K, STEP_SECONDS)[0]):
             break
+    # neighbourhood sizes in freed jobs, one per kind, adapted to how hard HiGHS finds
+    # them: larger after a neighbourhood solved to the end, smaller after a time-out
+    size = {"agents": float(min(START_FREE, n)), "jobs": float(min(START_FREE, n))}
     while not search.out_of_time():
-        if m > 1 and rng.random() < 0.5:
-            size = int(rng.integers(min(AGENTS[0], m), min(AGENTS[1], m) + 1))
-            free = np.isin(best, rng.choice(m, size=size, replace=False))
+        poll()
+        kind = "agents" if m > 1 and rng.random() < 0.5 else "jobs"
+        target = int(round(size[kind]))
+        if kind == "agents":
+            # whole agents, in random order, until about `target` jobs are free
+            order = rng.permutation(m)
+            load = np.bincount(best, minlength=m)[order]
+            take = max(2, int(np.searchsorted(np.cumsum(load), target)) + 1)
+            free = np.isin(best, order[:min(take, m)])
             changes: int | None = int(rng.integers(OTHER_CHANGES[0], OTHER_CHANGES[1] + 1))
         else:
             free = np.zeros(n, dtype=bool)
-            size = int(rng.integers(min(JOBS[0], n), min(JOBS[1], n) + 1))
-            free[rng.choice(n, size=size, replace=False)] = True
+            free[rng.choice(n, size=min(target, n), replace=False)] = True
             changes = None
         sideways = bool(rng.random() < SIDEWAYS)
-        accept(search.solve(best, free, changes, NEIGHBOURHOOD_SECONDS, sideways), sideways)
+        new, finished = search.solve(best, free, changes, NEIGHBOURHOOD_SECONDS, sideways)
+        accept(new, sideways)
+        grow = GROWTH if finished else 1.0 / GROWTH
+        size[kind] = float(np.clip(size[kind] * grow, MIN_FREE, n))
     return best
