@@ -188,6 +188,7 @@ class _Exchange:
         self.highs_x: NDArray[np.float64] | None = None
         self.highs_value = float("inf")  # minimisation form (sign * objective)
         self.search_value = float("inf")
+        self.search_agent: NDArray[np.int64] | None = None
         self.pending: NDArray[np.float64] | None = None
         self.changed = 0.0  # HiGHS thread's CPU time at its last new incumbent [s]
 
@@ -215,8 +216,9 @@ class _Exchange:
         value = self.sign * check_assignment(self.inst, agent)
         m, n = self.inst.cost.shape
         with self.lock:
-            if value < min(self.highs_value, self.search_value) - 1e-9:
-                self.search_value = value
+            if value < self.search_value - 1e-9:
+                self.search_value, self.search_agent = value, agent.copy()
+            if value < self.highs_value - 1e-9 and value <= self.search_value + 1e-9:
                 x = np.zeros(m * n)
                 x[agent * n + np.arange(n)] = 1.0
                 self.pending = x
@@ -244,16 +246,15 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     t0 = time.perf_counter()
     ex = _Exchange(inst, sense)
     stall = max(STALL_SECONDS, STALL_SHARE * time_limit)
-    box: dict[str, NDArray[np.int64]] = {}
     stop = threading.Event()
     searcher: list[threading.Thread] = []
     current: list[highspy.Highs] = []  # the neighbourhood being solved
 
     def search(start: NDArray[np.int64], seconds: float) -> None:
         _lower_priority()
-        box["agent"] = improve_gap(inst, start, sense=sense, time_limit=seconds,
-                                   stop=stop.is_set, on_better=ex.from_search,
-                                   incoming=ex.latest_highs, on_solve=keep_current)
+        improve_gap(inst, start, sense=sense, time_limit=seconds,
+                    stop=stop.is_set, on_better=ex.from_search, incoming=ex.latest_highs,
+                    on_solve=keep_current)
 
     def keep_current(h: highspy.Highs) -> None:
         h.HandleUserInterrupt = True  # lets cancelSolve() from the HiGHS thread stop it
@@ -298,8 +299,12 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
         for h in current:
             h.cancelSolve()  # the search's neighbourhood solve ends now
     for thread in searcher:
-        thread.join()
-    agent = box.get("agent")
+        # a short wait only: the low-priority thread may need a while to be scheduled on
+        # a busy machine; it ends by itself at its next check, and every assignment it
+        # found is already in `ex`
+        thread.join(0.05)
+    with ex.lock:
+        agent = ex.search_agent
     if agent is None:
         return GapResult(main.name, sense, main.objective, main.bound, main.status,
                          time.perf_counter() - t0, main.agent, "portfolio")

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pairaid.errors import ConfigError, InfeasibleError, PairaidError
-from pairaid.pairing import assignment, subsets, transport
+from pairaid.pairing import assignment, colgen, subsets, transport
 from pairaid.pairing.diagnose import diagnose
 from pairaid.pairing.evaluate import evaluate_plan
 from pairaid.pairing.greedy import greedy_plan
@@ -33,6 +33,12 @@ optimality, neighbourhood search (:mod:`pairaid.pairing.lns`) takes over."""
 LNS_PHASE = 0.5
 """Share of the time limit of the neighbourhood search; HiGHS has the rest, warm-started
 from the best plan, to improve the bound."""
+
+
+COLGEN_SHARE = 0.25
+"""Share of the time limit that column generation over donor sets
+(:mod:`pairaid.pairing.colgen`) may take to bound a many-to-many (m > 1) compact model
+before HiGHS solves it."""
 
 
 class SolverError(PairaidError):
@@ -167,8 +173,23 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             if (evaluate_plan(inst, options, t_pairs, t_q).objective
                     < evaluate_plan(inst, options, start_pairs, start_q).objective):
                 start_pairs, start_q = t_pairs, t_q
+        set_bound = float("-inf")
+        if (inst.m > 1).any() and colgen.applicable(inst):
+            # many-to-many: the compact model's LP bound is weak; column generation over
+            # the recipients' donor sets gives a tighter one (pairaid.pairing.colgen)
+            start_value = evaluate_plan(inst, options, start_pairs, start_q).objective
+            set_bound = colgen.set_bound(
+                inst, options, COLGEN_SHARE * options.time_limit,
+                start=(start_pairs, start_q), upper=start_value).bound
         options = replace(options, time_limit=_left(deadline))
         sol = _solve_compact(model, inst, options, start_pairs, start_q)
+        if sol.x is not None and np.isfinite(set_bound) and set_bound > sol.bound:
+            gap = max((sol.objective - set_bound) / max(abs(sol.objective), 1e-9), 0.0)
+            status = sol.status
+            if gap <= options.mip_rel_gap or abs(sol.objective - set_bound) <= 1e-6 * max(
+                    1.0, abs(sol.objective)):
+                status = proven_status(sol.objective, set_bound)
+            sol = replace(sol, status=status, bound=set_bound, mip_gap=gap)
     if sol.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(
             "the solver found the pairing model infeasible although the degree limits, "
