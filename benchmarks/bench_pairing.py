@@ -5,7 +5,9 @@ Sections (all by default; pick with ``--only hubei,county,lsap``):
 * ``hubei``: Hubei-scale synthetic problem (30 donors x 16 recipients, doctors and
   nurses, 28 days): the engine's automatic method (median of ``--repeats``), the compact
   MIP (HiGHS warm-started, then neighbourhood search) as the second model of the same
-  problem, and the greedy baseline; then the same with m = 3 (1:k and k:1 mixed).
+  problem, and the greedy baseline; then the same with m = 3 (1:k and k:1 mixed), without
+  and with the fairness term (``--fairness``, weight :data:`FAIRNESS`). Each row prints
+  the load average of the machine when it ended.
 * ``county``: county-scale synthetic problem (31 donors x 2,850 recipients, 3 resources,
   28 days, k <= 2): transportation method, greedy, and the compact MIP in HiGHS as the
   second solver of the same model (60 s limit).
@@ -19,6 +21,7 @@ Run: ``python benchmarks/bench_pairing.py [--only ...] [--time-limit S]``.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from dataclasses import replace
 
@@ -66,11 +69,18 @@ def synthetic(n_donors: int, n_recipients: int, resources: list[str], days: int,
     return PairingProblem(supply, demand, distances, {r: 1.0 for r in resources})
 
 
+FAIRNESS = 1000.0
+"""Weight of the largest donor burden in the ``--fairness`` row [objective units per unit
+of burden]: a donor sending all of a resource (burden 1) weighs as much as 1,000
+staff-days of shortfall, about a quarter of the m = 3 plans' objective."""
+
+
 def _row(label: str, method: str, seconds: float, obj: float, bound: float,
          status: str) -> None:
     gap = (obj - bound) / abs(obj) if np.isfinite(bound) and obj else float("nan")
+    load = os.getloadavg()[0]
     print(f"{label:34s} {method:22s} {seconds:9.3f} {obj:14.3f} {bound:14.3f} "
-          f"{gap:8.3%} {status}", flush=True)
+          f"{gap:8.3%} {status} (load {load:.1f})", flush=True)
 
 
 def _header(title: str) -> None:
@@ -112,6 +122,10 @@ def bench_hubei(time_limit: float, repeats: int) -> None:
     _compare("k=2, m=1", problem, base, ["compact"], 1)
     _compare("k=2, m=3", problem, replace(base, max_recipients_per_donor=3),
              ["auto", "transport"], 1)
+    # --fairness: the same with the min-max donor burden term (weight FAIRNESS)
+    _compare(f"k=2, m=3, fairness {FAIRNESS:g}", problem,
+             replace(base, max_recipients_per_donor=3, burden_max_weight=FAIRNESS),
+             ["auto"], 1, greedy=False)
 
 
 def bench_county(time_limit: float) -> None:

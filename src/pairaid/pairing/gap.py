@@ -166,6 +166,14 @@ from HiGHS when the cores are busy, so the portfolio is not slower than HiGHS al
 HiGHS alone proves the optimum (``benchmarks/bench_gap.py``)."""
 
 
+ESCALATE_SHARE = 0.25
+"""When HiGHS has worked this share of the time limit (in CPU seconds of its thread, so
+whatever the machine's load) without proving the optimum, the low-priority search is
+replaced by one at normal priority from the best assignment so far: by then the instance
+is a hard one for HiGHS, and on a busy machine a search at nice 19 would get almost no
+CPU."""
+
+
 def _lower_priority() -> None:
     """Give the calling thread the nice value :data:`SEARCH_NICE` (Linux sets it per
     thread; where the platform refuses, the thread keeps its priority)."""
@@ -239,8 +247,10 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     starts from that incumbent in a second thread (the second core); every better
     assignment it finds is handed to the running HiGHS through HiGHS' user-solution
     callback (HiGHS checks it and uses it as its incumbent and cutoff), and HiGHS' own
-    new incumbents are handed back to the search. The best assignment and HiGHS' bound
-    are kept; the run ends when HiGHS ends (proof or time limit)."""
+    new incumbents are handed back to the search. The search starts at the lowest CPU
+    priority (:data:`SEARCH_NICE`) and is replaced by one at normal priority once HiGHS
+    has used :data:`ESCALATE_SHARE` of the limit in CPU time. The best assignment and
+    HiGHS' bound are kept; the run ends when HiGHS ends (proof or time limit)."""
     from pairaid.pairing.gap_lns import improve_gap
 
     t0 = time.perf_counter()
@@ -248,13 +258,34 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     stall = max(STALL_SECONDS, STALL_SHARE * time_limit)
     stop = threading.Event()
     searcher: list[threading.Thread] = []
+    retired: list[threading.Event] = []
+    cpu0 = [0.0]  # CPU time of the HiGHS thread when its solve started [s]
     current: list[highspy.Highs] = []  # the neighbourhood being solved
 
-    def search(start: NDArray[np.int64], seconds: float) -> None:
-        _lower_priority()
+    def search(start: NDArray[np.int64], seconds: float, low: bool,
+               retire: threading.Event) -> None:
+        if low:
+            _lower_priority()
         improve_gap(inst, start, sense=sense, time_limit=seconds,
-                    stop=stop.is_set, on_better=ex.from_search, incoming=ex.latest_highs,
-                    on_solve=keep_current)
+                    stop=lambda: stop.is_set() or retire.is_set(), on_better=ex.from_search,
+                    incoming=ex.latest_highs, on_solve=keep_current)
+
+    def launch(low: bool) -> None:
+        start = ex.latest_highs()
+        with ex.lock:
+            if ex.search_agent is not None and ex.search_value < ex.highs_value:
+                start = ex.search_agent
+        left = time_limit - (time.perf_counter() - t0) - 0.1
+        if start is None or left < 0.2:
+            return
+        for old in retired:
+            old.set()  # the low-priority search ends at its next check
+        retire = threading.Event()
+        retired.append(retire)
+        thread = threading.Thread(target=search, args=(start, left, low, retire),
+                                  daemon=True)
+        searcher.append(thread)
+        thread.start()
 
     def keep_current(h: highspy.Highs) -> None:
         h.HandleUserInterrupt = True  # lets cancelSolve() from the HiGHS thread stop it
@@ -270,15 +301,12 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     def on_interrupt(e: highspy.cb.HighsCallbackEvent) -> None:  # type: ignore[name-defined]
         # time.thread_time(): CPU seconds of this (the HiGHS) thread, so that the stall
         # is measured in HiGHS' work, whatever the load of the machine
-        if searcher or ex.highs_x is None or time.thread_time() - ex.changed < stall:
-            return
-        start = ex.latest_highs()
-        left = time_limit - (time.perf_counter() - t0) - 0.1
-        if start is None or left < 0.2:
-            return
-        thread = threading.Thread(target=search, args=(start, left), daemon=True)
-        searcher.append(thread)
-        thread.start()
+        now = time.thread_time()
+        if not searcher:
+            if ex.highs_x is not None and now - ex.changed >= stall:
+                launch(low=True)
+        elif len(searcher) == 1 and now - cpu0[0] >= ESCALATE_SHARE * time_limit:
+            launch(low=False)
 
     def on_user_solution(e: highspy.cb.HighsCallbackEvent) -> None:  # type: ignore[name-defined]
         if ex.pending is None:
@@ -289,6 +317,7 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
             e.data_in.user_has_solution = True
 
     def watch(h: highspy.Highs) -> None:
+        cpu0[0] = time.thread_time()
         h.cbMipImprovingSolution.subscribe(on_improving)
         h.cbMipInterrupt.subscribe(on_interrupt)
         h.cbMipUserSolution.subscribe(on_user_solution)
