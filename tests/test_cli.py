@@ -408,3 +408,16 @@ def test_lazy_command_help_lines_match_the_commands(capsys) -> None:
     listed = capsys.readouterr().out
     for name in [*LAZY_COMMANDS, "plan", "data"]:
         assert f"\n  {name} " in listed
+
+
+def test_recipients_and_donors_by_parent_on_the_command_line(tmp_path: Path, capsys) -> None:
+    # every Italian region has parent_code IT: choosing the recipients by that parent
+    # replaces the data set's default list (defaults.toml), leaves no donor, and says so
+    assert main(["plan", "--dataset", "italy-2020", "--recipients-parent", "IT",
+                 "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "no donors: by default the donors are every row of level 'region'" in err
+    assert main(["plan", "--dataset", "italy-2020", "--donors-parent", "CN-HB",
+                 "--out", str(tmp_path / "y")]) == 2
+    assert "--donors-parent) = 'CN-HB': no region of regions.csv has parent_code" in \
+        capsys.readouterr().err

@@ -51,3 +51,20 @@ def test_example_config_in_docs_is_valid() -> None:
     assert c.m_per_donor == {"CN-SX": 3} and c.planning_quantile == 0.9
     assert c.parameters == {"covid_share_staff": 0.08}
     assert ("CN-SD", "421100") in c.fixed_pairs
+
+
+def test_a_level_or_parent_replaces_the_data_sets_default_list() -> None:
+    from pairaid.config import with_dataset_defaults
+
+    defaults = {"recipients": ["IT-25", "IT-57"], "donors_level": "region", "horizon_days": 14}
+    # no choice by the user: the data set's list stands
+    assert with_dataset_defaults(defaults, {"horizon_days": 7}) == {
+        "recipients": ["IT-25", "IT-57"], "donors_level": "region", "horizon_days": 7}
+    # a level for the recipients drops the data set's recipient list, not its donor level
+    assert with_dataset_defaults(defaults, {"recipients_level": "region"}) == {
+        "recipients_level": "region", "donors_level": "region", "horizon_days": 14}
+    # a parent for the donors drops the data set's donor level
+    assert with_dataset_defaults(defaults, {"donors_parent": "IT"}) == {
+        "recipients": ["IT-25", "IT-57"], "donors_parent": "IT", "horizon_days": 14}
+    with pytest.raises(ConfigError, match="give one or the other"):
+        with_dataset_defaults(defaults, {"recipients": ["IT-25"], "recipients_parent": "IT"})

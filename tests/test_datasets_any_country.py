@@ -112,3 +112,14 @@ def test_italy_2020_ships_one_boundary_per_region() -> None:
     assert (ds.path / "LICENSE-boundaries").read_text(encoding="utf-8").count(
         "Attribution 4.0 International") >= 1
     assert load_builtin("hubei-2020").boundaries is None
+
+
+def test_an_unknown_level_or_parent_is_refused_naming_the_known_ones(tmp_path: Path) -> None:
+    from pairaid.errors import ConfigError
+
+    ds = load_dataset(_folder(tmp_path))
+    with pytest.raises(ConfigError, match="no region of regions.csv has level 'province'; "
+                                          "known: state"):
+        select_regions(ds, PlanConfig(recipients_level="province"))
+    with pytest.raises(ConfigError, match="parent_code 'CN-HB'; known: DE"):
+        select_regions(ds, PlanConfig(recipients=["DE-BY"], donors_parent="CN-HB"))

@@ -235,6 +235,8 @@ FLAG_OF = {
     "forbidden_pairs": "--forbid", "planning_quantile": "--quantile", "model": "--model",
     "demand_file": "--demand", "time_limit": "--time-limit", "parameters": "--param",
     "norms": "--norms", "mip_rel_gap": "--mip-rel-gap",
+    "recipients_level": "--recipients-level", "donors_level": "--donors-level",
+    "recipients_parent": "--recipients-parent", "donors_parent": "--donors-parent",
 }
 """The ``pairaid plan`` flag of each setting, named in error messages."""
 
@@ -407,6 +409,11 @@ def cli() -> None:
               "of regions.csv (e.g. region), without --recipients.")
 @click.option("--donors-level", help="Default donors: every region of this level [default "
               "province], except the recipients.")
+@click.option("--recipients-parent", help="Default recipients: every region whose "
+              "parent_code is this (e.g. CN-HB), without --recipients; with "
+              "--recipients-level, both must hold.")
+@click.option("--donors-parent", help="Default donors: every region whose parent_code is "
+              "this, except the recipients.")
 @click.option("--transfer", type=click.Choice(["icu", "none"]),
               help="Also plan ICU patient transfers from recipients over their ICU beds to "
               "donors with spare beds [default: the data set's default, else none].")
@@ -495,8 +502,8 @@ def cli() -> None:
 def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          decision_date: Any, horizon_days: int | None, recipients: str | None,
          donors: str | None, recipients_level: str | None, donors_level: str | None,
-         transfer: str | None, transfer_max_per_day: int | None,
-         transfer_max_km: float | None,
+         recipients_parent: str | None, donors_parent: str | None, transfer: str | None,
+         transfer_max_per_day: int | None, transfer_max_km: float | None,
          k: int | None, m: int | None, mode: str | None,
          max_distance_km: float | None, burden_max_weight: float | None,
          previous_file: Path | None, change_cost: float | None, explain: bool,
@@ -513,7 +520,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          previous_schedule: Path | None, release_previous: bool,
          supply_stock: Sequence[str]) -> None:
     """Forecast, compute gaps and pair donors with recipients; compare with history."""
-    from pairaid.config import make_config
+    from pairaid.config import make_config, with_dataset_defaults
     from pairaid.datasets import load_builtin, load_dataset
     from pairaid.errors import ConfigError
     from pairaid.pipeline import explain as explain_plan
@@ -526,6 +533,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         "horizon_days": horizon_days, "k": k, "m": m,
         "recipients": _codes(recipients), "donors": _codes(donors), "mode": mode,
         "recipients_level": recipients_level, "donors_level": donors_level,
+        "recipients_parent": recipients_parent, "donors_parent": donors_parent,
         "transfer_max_per_day": transfer_max_per_day, "transfer_max_km": transfer_max_km,
         "max_distance_km": max_distance_km, "burden_max_weight": burden_max_weight,
         "previous_pairs": _previous_pairs(previous_file) if previous_file else None,
@@ -548,7 +556,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         raise ConfigError("give either --data DIR or --dataset NAME, not both")
     data = (load_dataset(values["data_dir"]) if values.get("data_dir")
             else load_builtin(values.get("dataset", "hubei-2020")))
-    values = {**data.defaults, **values}  # the data set's defaults.toml, then file, flags
+    values = with_dataset_defaults(data.defaults, values)
     if transfer is not None:
         values["transfer"] = None if transfer == "none" else transfer
     if no_official:

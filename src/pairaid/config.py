@@ -235,6 +235,33 @@ def _explain(err: ValidationError, origin: str, flags: Mapping[str, str]) -> Con
     return ConfigError(f"invalid configuration ({origin}):\n  " + "\n  ".join(lines))
 
 
+def with_dataset_defaults(defaults: Mapping[str, Any],
+                          values: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings of a run: the data set's ``defaults.toml`` under the user's settings.
+
+    A data set's default list of recipients (or donors) gives way when the user chooses
+    them by level or parent instead (``--recipients-level``, ``--recipients-parent``, or
+    the same in a ``--config`` file), so that the choice is not silently ignored.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        If the user gives both a list and a level or parent for the same side.
+    """
+    out = dict(defaults)
+    for side in ("recipients", "donors"):
+        by = [k for k in (f"{side}_level", f"{side}_parent") if values.get(k) is not None]
+        if by and values.get(side) is not None:
+            raise ConfigError(f"'{side}' lists the {side}; '{by[0]}' selects them by "
+                              f"{by[0].split('_')[1]}: give one or the other (--{side} or "
+                              f"--{by[0].replace('_', '-')})")
+        if by:
+            for key in (side, f"{side}_level", f"{side}_parent"):
+                out.pop(key, None)
+    out.update({k: v for k, v in values.items()})
+    return out
+
+
 def make_config(values: Mapping[str, Any], *, origin: str = "settings",
                 flags: Mapping[str, str] | None = None) -> PlanConfig:
     """Build a :class:`PlanConfig`, turning validation errors into a ConfigError.

@@ -123,6 +123,7 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
     """
     regions = dataset.regions
     known = set(regions["region_code"])
+    _check_selectors(regions, config)
     if config.recipients is not None:
         recipients = list(config.recipients)
     else:
@@ -146,12 +147,19 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
                               f"(not in the data set's regions.csv)")
         if not codes:
             flag = "--" + name
+            level = getattr(config, f"{name}_level")
+            parent = getattr(config, f"{name}_parent")
+            where = " and ".join(
+                ([f"level '{level}'"] if level else []) + ([f"parent_code '{parent}'"]
+                                                           if parent else []))
             if name == "recipients":
-                default = ("every row of level 'prefecture' in regions.csv (less "
-                           f"exclude_recipients: {list(config.exclude_recipients)})")
+                default = (f"every row of {where or 'level ' + repr('prefecture')} in "
+                           f"regions.csv (less exclude_recipients: "
+                           f"{list(config.exclude_recipients)})")
             else:
-                default = ("every row of level 'province' in regions.csv that is neither a "
-                           "recipient nor a recipient's parent_code")
+                default = (f"every row of {where or 'level ' + repr('province')} in "
+                           "regions.csv that is neither a recipient nor a recipient's "
+                           "parent_code")
             given = getattr(config, name) is not None
             raise ConfigError(
                 f"no {name}: {flag} lists no region" if given else
@@ -185,6 +193,23 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
             if why:
                 raise ConfigError(f"setting '{setting}' ({flag}): pair {d}→{r}: {why}")
     return recipients, donors
+
+
+def _check_selectors(regions: pd.DataFrame, config: PlanConfig) -> None:
+    """A level or parent that no row of ``regions.csv`` has is refused, naming those it has.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+    """
+    for side in ("recipients", "donors"):
+        for kind, column in (("level", "level"), ("parent", "parent_code")):
+            value = getattr(config, f"{side}_{kind}")
+            present = sorted(set(regions[column].dropna().astype(str)))
+            if value is not None and value not in present:
+                raise ConfigError(f"setting '{side}_{kind}' (--{side}-{kind}) = '{value}': no "
+                                  f"region of regions.csv has {column} '{value}'; known: "
+                                  f"{', '.join(present)}")
 
 
 def regions_by(regions: pd.DataFrame, *, level: str | None = None,
