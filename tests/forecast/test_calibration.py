@@ -59,22 +59,3 @@ def test_shift_hand_computed_and_table_lookup():
     got = shifts_for(table, "census", np.array([3, 7, 28]), np.array([0.5]))
     np.testing.assert_allclose(got, 0.0, atol=1e-12)  # 3 and 28 take the 7-day row
     assert (shifts_for(table, "new_confirmed", np.array([7]), LEVELS) == 0).all()
-
-
-def test_default_model_is_the_ensemble_recalibrated_by_the_shipped_table(hubei_cases):
-    from datetime import date
-
-    from pairaid.forecast import forecast_cases
-    from pairaid.forecast.calibration import default_calibration
-    from pairaid.forecast.registry import DEFAULT_MODEL
-
-    args = {"region_codes": ["420800"], "origin": date(2020, 2, 14), "horizon_days": 3}
-    raw = forecast_cases(hubei_cases, model=DEFAULT_MODEL, **args)
-    default = forecast_cases(hubei_cases, model="default", **args)
-    table = default_calibration()
-    for target in ("new_confirmed", "census"):
-        q = raw[raw.target == target].pivot(index="date", columns="quantile", values="value")
-        expect = apply_shifts(q.to_numpy(), shifts_for(table, target, np.arange(1, 4), LEVELS))
-        got = default[default.target == target].pivot(index="date", columns="quantile",
-                                                      values="value")
-        np.testing.assert_allclose(got.to_numpy(), expect)

@@ -6,11 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pairaid.forecast.quantiles import QUANTILES
 from pairaid.forecast.scoring import (
     absolute_percentage_error,
+    count_pit_bounds,
     interval_coverage,
     interval_score,
     pairwise_relative_wis,
+    pit_interval_coverage,
     weighted_interval_score,
 )
 
@@ -93,3 +96,35 @@ def test_pairwise_relative_wis_equals_ratio_of_means_when_all_forecasts_are_comm
     rel = pairwise_relative_wis(scores, baseline="B", key=["forecast"])
     assert rel["A"] == pytest.approx(3.0 / 2.0)
     assert pairwise_relative_wis(scores, baseline="Z", key=["forecast"]).isna().all()
+
+
+def test_count_pit_bounds_hand_computed():
+    levels = np.array([0.25, 0.5, 0.75])
+    # quantiles 0, 0, 4: F(x) = 0.5 on [0, 4), linear from 0.5 to 0.75 over [0, 4] above
+    # the tie: F(0.5) = 0.5 + 0.25 * 0.5 / 4 = 0.53125; P(Y < 0) = F(-0.5) = 0
+    a, b = count_pit_bounds(levels, np.array([[0.0, 0.0, 4.0]]), np.array([0.0]))
+    np.testing.assert_allclose([a[0], b[0]], [0.0, 0.53125])
+    # central 50 % interval [0.25, 0.75]: (0.53125 - 0.25) / 0.53125 of the PIT range
+    got = pit_interval_coverage(levels, np.array([[0.0, 0.0, 4.0]]), np.array([0.0]), 0.5)
+    np.testing.assert_allclose(got, [0.28125 / 0.53125])
+    # a large count between quantiles: a = b (no mass at one count), inside -> 1
+    big = np.array([[100.0, 200.0, 300.0]])
+    np.testing.assert_allclose(pit_interval_coverage(levels, big, np.array([150.0]), 0.5), [1])
+    np.testing.assert_allclose(pit_interval_coverage(levels, big, np.array([350.0]), 0.5), [0])
+
+
+def test_pit_coverage_of_a_calibrated_count_forecaster_is_nominal_where_closed_is_not():
+    # Poisson(0.8) truth, forecast = its exact quantiles: P(Y = 0) = 0.45, so the closed
+    # 90 % interval [0, q0.95] covers P(Y <= q0.95) >= 0.95; the PIT coverage is 0.9
+    from scipy import stats
+
+    levels = np.asarray(QUANTILES)
+    rng = np.random.default_rng(0)
+    y = rng.poisson(0.8, 20000).astype(float)
+    q = np.tile(stats.poisson.ppf(levels, 0.8), (y.size, 1))
+    closed = interval_coverage(levels, q, y, 0.9).mean()
+    assert closed > 0.95
+    # read as a distribution on counts by rounding, the piecewise-linear CDF of the
+    # quantiles puts mass ~ P(Y = k) on each k: the randomized PIT is close to uniform
+    pit = pit_interval_coverage(levels, q, y, 0.9).mean()
+    assert abs(pit - 0.9) < 0.03

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.errors import ConfigError, InputError, Problem
-from pairaid.forecast.calibration import apply_shifts, default_calibration, shifts_for
+from pairaid.forecast.calibration import apply_shifts, shifts_for
 from pairaid.forecast.census import LengthOfStay, project_census, starting_census
 from pairaid.forecast.discharges import fit_los_posterior
 from pairaid.forecast.events import admissions_for_census, observed_census, region_series
@@ -215,7 +215,8 @@ def forecast_cases(
         Quantile levels in (0, 1); default the 23 COVID-19 Forecast Hub levels.
     model : str
         ``"default"`` (the model :data:`pairaid.forecast.registry.DEFAULT_MODEL` with its
-        quantile recalibration, :mod:`pairaid.forecast.calibration`) or a name from
+        quantile recalibration from what is known on ``origin`` and a prior table fitted
+        on other regions, :mod:`pairaid.forecast.online`) or a name from
         :func:`pairaid.forecast.registry.model_names` (that model as it is, no
         recalibration).
     seed : int
@@ -246,9 +247,14 @@ def forecast_cases(
     origin_ts = pd.Timestamp(origin).normalize()
     levels = check_quantile_levels(quantiles)
     fn = resolve_model(model)
-    table = default_calibration() if model == "default" else None
     los = LengthOfStay.from_parameters(parameters)
     _check_inputs(cases, region_codes, origin_ts, horizon_days)
+    table = None
+    if model == "default":
+        from pairaid.forecast.online import online_calibration
+
+        table = online_calibration(cases, region_codes=list(region_codes), origin=origin,
+                                   parameters=parameters, events=events, seed=seed)
     dates = pd.date_range(origin_ts + pd.Timedelta(days=1), periods=horizon_days, freq="D")
     frames = []
     steps = np.arange(1, horizon_days + 1)

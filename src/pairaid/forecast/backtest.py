@@ -9,6 +9,7 @@ and the census (confirmed - deaths - recovered, where all three are known).
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,7 +21,7 @@ import pandas as pd
 
 from pairaid.forecast.api import N_SAMPLES, region_paths, region_rng, split_by_region
 from pairaid.forecast.baseline import LEVEL_WINDOW_DAYS, baseline_quantiles
-from pairaid.forecast.calibration import apply_shifts, default_calibration, shifts_for
+from pairaid.forecast.calibration import default_calibration
 from pairaid.forecast.census import LengthOfStay
 from pairaid.forecast.events import region_series
 from pairaid.forecast.quantiles import QUANTILES, quantiles_from_samples
@@ -30,6 +31,7 @@ from pairaid.forecast.scoring import (
     absolute_percentage_error,
     interval_coverage,
     pairwise_relative_wis,
+    pit_interval_coverage,
     weighted_interval_score,
 )
 
@@ -57,6 +59,9 @@ SCORE_COLUMNS = [
     "rel_wis_p90",
     "coverage_50",
     "coverage_90",
+    "pit_coverage_50",
+    "pit_coverage_90",
+    "zero_share",
 ]
 
 
@@ -73,7 +78,8 @@ class BacktestEntry:
     events : str
         Data-event treatment, ``"treat"`` or ``"ignore"``.
     calibrated : bool
-        Apply the shipped quantile recalibration (:mod:`pairaid.forecast.calibration`), as
+        Recalibrate the quantiles online, from the model's own errors observable at each
+        origin and the prior table (:mod:`pairaid.forecast.online`), as
         ``forecast_cases(model="default")`` does.
     """
 
@@ -127,9 +133,10 @@ def _quantile_rows(
     *,
     n_samples: int,
     seed: int,
-    los: LengthOfStay | None = None,
+    los: LengthOfStay,
 ) -> dict[str, np.ndarray]:
-    """Quantiles (levels x max horizon) per target of one entry, region and origin."""
+    """Quantiles (levels x max horizon) per target of one entry, region and origin (raw:
+    the online recalibration of calibrated entries is applied by :func:`run_backtest`)."""
     levels = np.asarray(QUANTILES)
     horizon = max(horizons)
     if entry.model == REFERENCE_MODEL:
@@ -148,20 +155,15 @@ def _quantile_rows(
         origin_ts,
         horizon,
         resolve_model(entry.model),
-        los=los or LengthOfStay(),
+        los=los,
         rng=region_rng(seed, region, origin_ts),
         n_samples=n_samples,
         events=entry.events,
     )
-    out = {
+    return {
         "new_confirmed": quantiles_from_samples(paths.new_confirmed, levels),
         "census": quantiles_from_samples(paths.census, levels),
     }
-    if entry.calibrated:
-        table = default_calibration()
-        steps = np.arange(1, horizon + 1)
-        out = {t: apply_shifts(q.T, shifts_for(table, t, steps, levels)).T for t, q in out.items()}
-    return out
 
 
 def forecast_one_origin(
@@ -175,10 +177,12 @@ def forecast_one_origin(
     seed: int = 0,
     los: LengthOfStay | None = None,
 ) -> pd.DataFrame:
-    """Forecasts of one entry at one origin, with the observed values.
+    """Forecasts of one entry at one origin, with the observed values (raw quantiles).
 
     ``los`` is the length-of-stay prior of the census (default
-    :class:`pairaid.forecast.census.LengthOfStay`, the hospital stay in China).
+    :class:`pairaid.forecast.census.LengthOfStay`, the hospital stay in China). The observed
+    values are read from ``cases`` (pass the rows known on a date to score only what was
+    known then).
 
     Returns
     -------
@@ -192,6 +196,7 @@ def forecast_one_origin(
     observed = observed_values(cases)
     records = []
     by_region = split_by_region(cases)
+    los = los or LengthOfStay()
     for region in region_codes:
         quantiles = _quantile_rows(
             entry, by_region[region], region, origin_ts, horizons, n_samples=n_samples,
@@ -224,28 +229,53 @@ def _init_worker(cases: pd.DataFrame) -> None:
     _CASES = cases
 
 
-def _task(
-    args: tuple[tuple[BacktestEntry, ...], date, tuple[str, ...], tuple[int, ...], int, int,
-                LengthOfStay | None],
-) -> pd.DataFrame:
-    entries, origin, regions, horizons, n_samples, seed, los = args
+#: One forecast job of a task: entry, horizons, regions.
+_Job = tuple[BacktestEntry, tuple[int, ...], tuple[str, ...]]
+#: Label suffix of the raw forecasts at earlier origins that feed the online recalibration.
+HISTORY_SUFFIX = "#history"
+
+
+def _task(args: tuple[tuple[_Job, ...], date, int, int, LengthOfStay | None]) -> pd.DataFrame:
+    jobs, origin, n_samples, seed, los = args
     assert _CASES is not None
-    return pd.concat(
-        [
-            forecast_one_origin(
-                _CASES,
-                entry,
-                origin,
-                region_codes=regions,
-                horizons=horizons,
-                n_samples=n_samples,
-                seed=seed,
-                los=los,
-            )
-            for entry in entries
-        ],
-        ignore_index=True,
-    )
+    frames = [
+        forecast_one_origin(
+            _CASES,
+            entry,
+            origin,
+            region_codes=regions,
+            horizons=horizons,
+            n_samples=n_samples,
+            seed=seed,
+            los=los,
+        )
+        for entry, horizons, regions in jobs
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _jobs_per_origin(
+    cases: pd.DataFrame, entries: Sequence[BacktestEntry], origins: Sequence[date],
+    region_codes: Sequence[str], horizons: Sequence[int], window: int, history: bool,
+) -> dict[date, list[_Job]]:
+    """Scored entries at the origins; raw history of calibrated entries at earlier origins."""
+    from pairaid.forecast.online import CALIBRATED_HORIZON, forecastable, history_origins
+
+    jobs: dict[date, list[_Job]] = {}
+    for o in origins:
+        jobs.setdefault(o, []).extend(
+            (e, tuple(horizons), tuple(region_codes)) for e in entries)
+    calibrated = [e for e in entries if e.calibrated]
+    if calibrated and history:
+        earlier = sorted({h.date() for o in origins for h in history_origins(pd.Timestamp(o),
+                                                                  window=window)})
+        for o in earlier:
+            regions = tuple(forecastable(cases, region_codes, pd.Timestamp(o)))
+            if regions:
+                jobs.setdefault(o, []).extend(
+                    (BacktestEntry(e.label + HISTORY_SUFFIX, e.model, e.events),
+                     tuple(range(1, CALIBRATED_HORIZON + 1)), regions) for e in calibrated)
+    return jobs
 
 
 def run_backtest(
@@ -259,9 +289,17 @@ def run_backtest(
     seed: int = 0,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    prior: pd.DataFrame | None = None,
+    keep_history: bool = False,
+    window: int | None = None,
+    prior_weight: float | None = None,
     los: LengthOfStay | None = None,
 ) -> pd.DataFrame:
     """All forecasts of a rolling-origin backtest, with observations.
+
+    Calibrated entries are recalibrated online (:mod:`pairaid.forecast.online`): at each
+    origin from their raw forecasts at the earlier origins it needs (run here too, for the
+    same regions) whose outcomes are known by then, and the prior table.
 
     Parameters
     ----------
@@ -283,7 +321,17 @@ def run_backtest(
         Worker processes (default: number of CPUs); 1 runs in this process. One task per
         origin.
     progress : callable, optional
-        ``progress(done, total)`` counting (entry, origin) forecasts, after each origin.
+        ``progress(done, total)`` counting (entry, origin) forecasts of the scored origins,
+        after each task (earlier origins run for the online recalibration are spread over
+        the count).
+    prior : pandas.DataFrame, optional
+        Prior table of the online recalibration (default the shipped one,
+        :func:`pairaid.forecast.calibration.default_calibration`).
+    keep_history : bool
+        Keep the raw earlier-origin rows (labelled ``<label>#history``) in the output.
+    window, prior_weight : optional
+        Online recalibration settings (default :data:`pairaid.forecast.online.WINDOW_DAYS`,
+        :data:`pairaid.forecast.online.PRIOR_WEIGHT`).
     los : LengthOfStay, optional
         Length-of-stay prior of the census (default: the hospital stay in China,
         :class:`pairaid.forecast.census.LengthOfStay`).
@@ -293,30 +341,48 @@ def run_backtest(
     pandas.DataFrame
         Rows of :func:`forecast_one_origin` for every entry and origin.
     """
+    from pairaid.forecast.online import PRIOR_WEIGHT, WINDOW_DAYS, recalibrate_online
+
+    window = WINDOW_DAYS if window is None else window
+    prior_weight = PRIOR_WEIGHT if prior_weight is None else prior_weight
     entries = list(entries) if entries is not None else default_entries()
+    jobs = _jobs_per_origin(cases, entries, origins, region_codes, horizons, window,
+                            history=keep_history or not math.isinf(prior_weight))
     # one task per origin: every entry of an origin runs in one process, so the ensembles
     # reuse their members' fits (see pairaid.forecast.nb.cached_fit)
-    tasks = [
-        (tuple(entries), o, tuple(region_codes), tuple(horizons), n_samples, seed, los)
-        for o in origins
-    ]
-    total = len(tasks) * len(entries)
+    tasks = [(tuple(j), o, n_samples, seed, los) for o, j in sorted(jobs.items())]
+    # progress in (entry, origin) forecasts of the scored origins, as before the history
+    total = len(entries) * len(origins)
+
+    def report(i: int) -> None:
+        if progress:
+            progress(round(i / len(tasks) * total), total)
+
     workers = workers or os.cpu_count() or 1
     frames: list[pd.DataFrame] = []
     if workers <= 1:
         _init_worker(cases)
         for i, t in enumerate(tasks, 1):
             frames.append(_task(t))
-            if progress:
-                progress(i * len(entries), total)
+            report(i)
     else:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(cases,)) as pool:
             futures = [pool.submit(_task, t) for t in tasks]
             for i, fut in enumerate(as_completed(futures), 1):
                 frames.append(fut.result())
-                if progress:
-                    progress(i * len(entries), total)
+                report(i)
     out = pd.concat(frames, ignore_index=True)
+    levels = np.asarray(QUANTILES)
+    prior = default_calibration() if prior is None else prior
+    for e in entries:
+        if not e.calibrated:
+            continue
+        mine = out["model"] == e.label
+        history = out.loc[out["model"] == e.label + HISTORY_SUFFIX]
+        out.loc[mine] = recalibrate_online(out.loc[mine], history, prior, levels,
+                                           window=window, prior_weight=prior_weight)
+    if not keep_history:
+        out = out.loc[~out["model"].str.endswith(HISTORY_SUFFIX)]
     return out.sort_values(
         ["model", "origin", "region_code", "target", "horizon_days"]
     ).reset_index(drop=True)
@@ -330,7 +396,9 @@ def scored_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         The rows of :func:`run_backtest` with ``observed`` known, plus ``wis`` [persons],
         ``ae`` [persons] and ``ape`` [-] of the median, ``in50`` and ``in90`` (bool: the
-        observation lies in the central 50 % / 90 % interval).
+        observation lies in the central 50 % / 90 % interval, bounds included), ``pit50``
+        and ``pit90`` (probability that the randomized PIT of the count lies in the
+        central interval, :func:`pairaid.forecast.scoring.pit_interval_coverage`).
     """
     levels = np.asarray(QUANTILES)
     qcols = [f"q{lv:g}" for lv in levels]
@@ -342,6 +410,8 @@ def scored_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
     df["ape"] = absolute_percentage_error(df["q0.5"].to_numpy(dtype=float), y)
     df["in50"] = interval_coverage(levels, vals, y, 0.5)
     df["in90"] = interval_coverage(levels, vals, y, 0.9)
+    df["pit50"] = pit_interval_coverage(levels, vals, y, 0.5)
+    df["pit90"] = pit_interval_coverage(levels, vals, y, 0.9)
     return df
 
 
@@ -399,7 +469,11 @@ def score_backtest(forecasts: pd.DataFrame, *, reference: str = REFERENCE_MODEL)
         ``rel_wis_median``, ``rel_wis_p10``, ``rel_wis_p90`` = median, 10th and 90th
         percentile over origins of the per-origin relative WIS; ``coverage_50``,
         ``coverage_90`` = share of observations inside the central 50 % and 90 %
-        prediction intervals [-].
+        prediction intervals, bounds included (as the Forecast Hubs count) [-];
+        ``pit_coverage_50``, ``pit_coverage_90`` = mean probability that the randomized
+        PIT of the observed count lies in the central interval (nominal for a forecaster
+        calibrated on counts, also at 0; :func:`pairaid.forecast.scoring.
+        pit_interval_coverage`) [-]; ``zero_share`` = share of observations equal to 0 [-].
     """
     df = scored_forecasts(forecasts)
     per_origin = relative_wis_by(df, "origin", reference=reference)
@@ -430,6 +504,9 @@ def score_backtest(forecasts: pd.DataFrame, *, reference: str = REFERENCE_MODEL)
                     "rel_wis_p90": float(np.quantile(po, 0.9)) if po.size else np.nan,
                     "coverage_50": gm["in50"].mean(),
                     "coverage_90": gm["in90"].mean(),
+                    "pit_coverage_50": gm["pit50"].mean(),
+                    "pit_coverage_90": gm["pit90"].mean(),
+                    "zero_share": float((gm["observed"] == 0).mean()),
                 }
             )
     out = pd.DataFrame(rows, columns=SCORE_COLUMNS)

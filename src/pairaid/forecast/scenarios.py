@@ -7,7 +7,7 @@ path per recipient over the whole horizon, drawn by the same model as the foreca
 parameters, negative-binomial observation noise, then census through the length-of-stay
 distribution with its own uncertainty). Paths of different recipients are drawn
 independently given their fits. With the default model, the forecast's quantile
-recalibration (:mod:`pairaid.forecast.calibration`) is carried to the paths by quantile
+recalibration (:mod:`pairaid.forecast.online`) is carried to the paths by quantile
 mapping (:func:`recalibrate_paths`), so that the paths' marginals are the forecast's.
 
 Reproducibility whatever the number of workers: scenarios are cut into fixed chunks
@@ -32,7 +32,7 @@ import pandas as pd
 from pairaid.errors import ConfigError
 from pairaid.forecast.api import region_paths, split_by_region
 from pairaid.forecast.backtest import observed_values
-from pairaid.forecast.calibration import default_calibration, shifts_for
+from pairaid.forecast.calibration import shifts_for
 from pairaid.forecast.census import LengthOfStay
 from pairaid.forecast.registry import resolve_model
 
@@ -133,15 +133,21 @@ def census_paths(cases: pd.DataFrame, *, region_codes: Sequence[str], origin: da
     los = LengthOfStay.from_parameters(parameters)
     by_region = split_by_region(cases)
     out = np.empty((chunk.size, len(region_codes), horizon_days))
-    # the shifts depend on the horizon and the number of paths only: once for all regions
-    shifts = (_rank_shifts(default_calibration(), chunk.size, horizon_days)
-              if model == "default" else None)
+    # the shifts depend on the table, the horizon and the number of paths only: once for
+    # all regions
+    table = None
+    if model == "default":
+        from pairaid.forecast.online import online_calibration
+
+        table = online_calibration(cases, region_codes=list(region_codes), origin=origin,
+                                   parameters=parameters, events=events)
+    shifts = _rank_shifts(table, chunk.size, horizon_days) if table is not None else None
     for j, code in enumerate(region_codes):
         rng = np.random.default_rng(chunk.seed_sequence(region_key(code)))
         paths = region_paths(by_region[code], code, origin_ts, horizon_days, fn, los=los,
                              rng=rng, n_samples=chunk.size, events=events)
-        out[:, j, :] = (recalibrate_paths(paths.census, default_calibration(), shifts=shifts)
-                        if shifts is not None else paths.census)
+        out[:, j, :] = (recalibrate_paths(paths.census, table, shifts=shifts)
+                        if table is not None and shifts is not None else paths.census)
     return out
 
 
@@ -166,7 +172,7 @@ def recalibrate_paths(census: np.ndarray, table: pd.DataFrame, *,
     census : numpy.ndarray, shape (n, H)
         Paths [persons] on days 1 .. H after the origin.
     table : pandas.DataFrame
-        Calibration table (:func:`pairaid.forecast.calibration.default_calibration`).
+        Calibration table (:func:`pairaid.forecast.online.online_calibration`).
     shifts : numpy.ndarray, shape (H, n), optional
         The table's shifts by day and rank, when already computed for paths of this shape
         (they depend on ``table``, ``n`` and ``H`` only).
