@@ -43,8 +43,8 @@ STEP_DAYS = 3
 WINDOW_DAYS = 7
 #: Weight of the prior table, in forecasts [-]. Chosen on the Hubei training set among 10,
 #: 30, 100, 300 and infinity (benchmarks/forecast_heldout.py): every finite weight gave a
-#: higher WIS and a worse 90 % PIT coverage there (recent errors of an epidemic that turns
-#: point the wrong way), so the default recalibration is the prior table alone.
+#: higher WIS and a worse 90 % PIT coverage there, so the default recalibration is the prior
+#: table alone.
 PRIOR_WEIGHT = math.inf
 #: Longest horizon with its own shifts [days]; longer horizons keep this one's.
 CALIBRATED_HORIZON = 14
