@@ -1,9 +1,11 @@
 """Size and speed of the reports: build time, file sizes, browser render time.
 
 Plans the built-in hubei-2020 data set with default settings (or uses ``--run RUN_DIR``),
-then times ``report_html``, ``report_geojson`` and ``report_xlsx`` and, when Debian's
-``/usr/bin/chromium`` and the ``playwright`` package are present, the page's load and render
-time in headless Chromium (``window.pairaidRenderMs`` = time of all ``Plotly.react`` calls).
+then times ``report_html`` (with the shared ``plotly.min.js`` and self-contained),
+``report_geojson`` and ``report_xlsx`` and, when Debian's ``/usr/bin/chromium`` and the
+``playwright`` package are present, the page's load and render time in headless Chromium
+(``window.pairaidRenderMs`` = time of all ``Plotly.react`` calls). The load average is
+printed beside each figure (the 2 cores may be shared).
 
     python benchmarks/bench_report.py [--run RUN_DIR] [--repeat 3]
 """
@@ -11,6 +13,8 @@ time in headless Chromium (``window.pairaidRenderMs`` = time of all ``Plotly.rea
 from __future__ import annotations
 
 import argparse
+import inspect
+import os
 import statistics
 import tempfile
 import time
@@ -59,16 +63,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = args.run or make_run(Path(tmp))
         print(f"run folder: {run_dir}")
-        for name, fn in [("report_html", report_html), ("report_geojson", report_geojson),
-                         ("report_xlsx", report_xlsx)]:
+        shared = "embed_plotly" in inspect.signature(report_html).parameters
+        jobs = [("report_html", lambda d: report_html(d, embed_plotly=True))] if shared \
+            else [("report_html", report_html)]  # older versions: always embedded
+        if shared:
+            jobs.insert(0, ("report_html shared", report_html))
+        jobs += [("report_geojson", report_geojson), ("report_xlsx", report_xlsx)]
+        for name, fn in jobs:
             times = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
                 path = fn(run_dir)
                 times.append(time.perf_counter() - start)
-            print(f"{name:15s} median {statistics.median(times):6.2f} s  "
+            extra = ""
+            if name == "report_html shared":
+                extra = (f" + plotly.min.js "
+                         f"{(run_dir / 'plotly.min.js').stat().st_size / 1e6:.2f} MB (shared)")
+            elif name == "report_html":
+                extra = " (self-contained)"
+            print(f"{name:18s} median {statistics.median(times):6.2f} s  "
                   f"(runs: {', '.join(f'{t:.2f}' for t in times)})  "
-                  f"{path.name}: {path.stat().st_size / 1e6:.2f} MB")
+                  f"{path.name}: {path.stat().st_size / 1e6:.2f} MB{extra}  "
+                  f"(load {os.getloadavg()[0]:.2f})")
+        if shared:
+            report_html(run_dir)  # the shared page for the browser timing
         folder = resources.files("pairaid") / "data" / "boundaries"
         size = sum(len((folder / n).read_bytes()) for n in ("provinces.geojson",
                                                              "hubei.geojson"))
@@ -76,7 +94,8 @@ def main() -> None:
         if CHROMIUM.exists():
             runs = browser_times(run_dir / "report.html", args.repeat)
             print(f"chromium load+render median {statistics.median(r[0] for r in runs):.2f} s, "
-                  f"Plotly render median {statistics.median(r[1] for r in runs):.0f} ms")
+                  f"Plotly render median {statistics.median(r[1] for r in runs):.0f} ms  "
+                  f"(load {os.getloadavg()[0]:.2f})")
         else:
             print(f"{CHROMIUM} not installed: browser timing skipped")
 

@@ -22,7 +22,7 @@ from pairaid.pipeline import Explanation, PlanRun
 RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "needs.csv",
              "gaps.csv", "donor_capacities.csv", "distances.csv", "pairs.csv", "flows.csv",
              "shortfall.csv", "official_pairs.csv", "official_flows.csv",
-             "official_shortfall.csv", "metrics.json", "report.html", "plan.xlsx",
+             "official_shortfall.csv", "metrics.json", "report.html", "plotly.min.js", "plan.xlsx",
              "pairs.geojson", "explain_forbid_costs.csv", "explain_marginal_values.csv",
              "explain_stability.json", "changes.csv", "schedule.csv", "on_site.csv",
              "official_schedule.csv", "official_on_site.csv", "dispatch.json",

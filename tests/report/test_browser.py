@@ -103,7 +103,8 @@ def test_report_renders_offline(which: str, request: pytest.FixtureRequest,
             page.screenshot(path=str(shot), full_page=True)
 
             assert errors == []
-            assert requests == [url]  # the file itself, nothing else
+            # the page and the plotly.js file beside it, nothing else
+            assert requests == [url, (report_file.parent / "plotly.min.js").resolve().as_uri()]
 
             checker = browser.new_page()
             for fid, png in pngs.items():

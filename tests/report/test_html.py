@@ -1,16 +1,18 @@
-"""The HTML report as a document: self-contained, every figure and label in both languages."""
+"""The HTML report as a document: offline, every figure and label in both languages."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from pairaid.errors import ConfigError, InputError
 from pairaid.report.boundaries import load_boundaries
-from pairaid.report.html import GEO_KEYS, build_figures, report_html
+from pairaid.report.html import GEO_KEYS, PLOTLY_FILE, build_figures, report_html
 from pairaid.report.i18n import LABELS, LANGS, t
 from pairaid.report.run import read_run
 
@@ -23,14 +25,40 @@ def page(module_run_dir: Path) -> str:
     return report_html(module_run_dir).read_text(encoding="utf-8")
 
 
-def test_self_contained(page: str) -> None:
-    # no external script, style, image or font: nothing with a src/href to the network
-    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
+def test_offline_with_the_shared_plotly_file(page: str, module_run_dir: Path) -> None:
+    # one reference to a file: plotly.min.js beside the page (relative, no network)
+    assert re.findall(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=\"([^\"]*)\"", page) \
+        == [PLOTLY_FILE]
     assert not re.search(r"url\(\s*['\"]?https?:", page)
-    # plotly.js is embedded exactly once (its version banner)
-    assert len(re.findall(r"plotly\.js v\d+\.\d+\.\d+", page)) == 1
+    assert not re.search(r"plotly\.js v\d+\.\d+\.\d+", page)  # not embedded
+    bundle = (module_run_dir / PLOTLY_FILE).read_text(encoding="utf-8")
+    assert len(re.findall(r"plotly\.js v\d+\.\d+\.\d+", bundle)) == 1
     # the base map plotly.js would download is pre-registered as empty
     assert "topojson.world_110m" in page
+
+
+def test_self_contained_page_embeds_plotly_once(module_run_dir: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(module_run_dir, run)
+    (run / PLOTLY_FILE).unlink()
+    page = report_html(run, embed_plotly=True).read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
+    assert len(re.findall(r"plotly\.js v\d+\.\d+\.\d+", page)) == 1
+    assert not (run / PLOTLY_FILE).exists()  # nothing beside it
+
+
+def test_plotly_file_is_written_once_and_repaired(module_run_dir: Path, tmp_path: Path
+                                                  ) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(module_run_dir, run)
+    bundle = run / PLOTLY_FILE
+    good = bundle.read_bytes()
+    os.utime(bundle, ns=(1_000_000_000, 1_000_000_000))
+    report_html(run)
+    assert bundle.stat().st_mtime_ns == 1_000_000_000  # the same bytes: left alone
+    bundle.write_bytes(good[:-10])  # a truncated copy is replaced
+    report_html(run)
+    assert bundle.read_bytes() == good
 
 
 def test_every_figure_has_a_container_and_both_languages(module_run_dir: Path) -> None:

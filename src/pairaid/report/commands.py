@@ -19,10 +19,14 @@ from pairaid.errors import PairaidError
               help="Also write the Excel workbook RUN_DIR/plan.xlsx.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True,
               help="Language shown when the report opens (a button switches).")
-def report(run_dir: Path, with_xlsx: bool, lang: str) -> None:
+@click.option("--self-contained", "self_contained", is_flag=True,
+              help="Put plotly.js inside report.html (one file to send, about 4.8 MB "
+              "larger) instead of the shared RUN_DIR/plotly.min.js.")
+def report(run_dir: Path, with_xlsx: bool, lang: str, self_contained: bool) -> None:
     """Write RUN_DIR/report.html (offline, maps and charts) and RUN_DIR/pairs.geojson.
 
-    RUN_DIR is a folder written by `pairaid plan`.
+    RUN_DIR is a folder written by `pairaid plan`. The page loads plotly.js from
+    RUN_DIR/plotly.min.js (written once, beside it) unless --self-contained.
     """
     from pairaid.report.geojson import report_geojson
     from pairaid.report.html import report_html
@@ -30,7 +34,8 @@ def report(run_dir: Path, with_xlsx: bool, lang: str) -> None:
 
     try:
         start = time.perf_counter()
-        written = [report_html(run_dir, lang=lang), report_geojson(run_dir)]
+        written = [report_html(run_dir, lang=lang, embed_plotly=self_contained),
+                   report_geojson(run_dir)]
         if with_xlsx:
             written.append(report_xlsx(run_dir))
     except PairaidError as exc:

@@ -1,4 +1,10 @@
-"""One self-contained, offline HTML report of a run (plotly.js embedded once, no CDN).
+"""The offline HTML report of a run (plotly.js from the plotly package, no CDN).
+
+plotly.js (4.8 MB, most of a report) is written once per output folder as
+``plotly.min.js`` beside ``report.html`` and loaded by that relative path, so the page
+itself stays small and the reports of one folder share the file; ``embed_plotly=True``
+(``pairaid report --self-contained``) puts it inside the page instead, for a single file
+to send. Either way nothing is fetched from the network.
 
 Every figure is built in both languages; the page renders the chosen language with
 ``Plotly.react`` and switches on a button. Static text carries both languages and CSS shows
@@ -34,6 +40,9 @@ from pairaid.report.run import (
     flatten_config,
     read_run,
 )
+
+PLOTLY_FILE = "plotly.min.js"
+"""File name of the shared plotly.js bundle beside ``report.html`` (a run-folder file)."""
 
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                    0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -388,7 +397,8 @@ def _div(fid: str) -> str:
     return f'<div id="{fid}" class="figure"></div>'
 
 
-def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> str:
+def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
+                plotly_src: str | None = None) -> str:
     """The report page as one HTML string (pure; see :func:`report_html` to write it).
 
     Parameters
@@ -399,13 +409,20 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
         Province and Hubei-division boundaries.
     lang : {"zh", "en"}
         Language shown when the page opens (a button switches).
+    plotly_src : str, optional
+        Relative URL of a plotly.js file the page loads (``<script src=...>``); ``None``
+        embeds plotly.js in the page.
 
     Returns
     -------
     str
-        A complete HTML document with plotly.js, the figures and the boundaries embedded.
+        A complete HTML document with the figures and the boundaries embedded, and
+        plotly.js embedded or loaded from ``plotly_src``.
     """
     lang = check_lang(lang)
+    plotly_script = (f'<script type="text/javascript" src="{html.escape(plotly_src)}"></script>'
+                     if plotly_src is not None else
+                     f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>')
     figures = build_figures(run, boundaries)
     china = uses_china_boundaries(run.tables["regions"])
     geo = {GEO_KEYS["provinces"]: boundaries.provinces,
@@ -459,7 +476,7 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
         f'data-lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(titles[lang])}</title><style>{_CSS}</style>"
-        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script></head>'
+        f"{plotly_script}</head>"
         f"<body><header><h1>{_both('title')} · {html.escape(run.run_dir.name)}</h1>"
         f"<span>{_both('decision_date')}: {decision_date(run):%Y-%m-%d}</span>"
         f'<button id="lang-switch" type="button">{_both("lang_switch")}</button></header>'
@@ -470,9 +487,26 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en") -> st
         "</body></html>\n")
 
 
+def write_plotly_bundle(folder: Path) -> Path:
+    """Write plotly.js of the installed plotly package to ``folder/plotly.min.js``, unless
+    the file there already holds exactly that (then it is left alone: written once per
+    folder, shared by its reports).
+
+    Returns
+    -------
+    Path
+        Path of the bundle file.
+    """
+    code = plotly.offline.get_plotlyjs().encode("utf-8")
+    path = folder / PLOTLY_FILE
+    if not (path.is_file() and path.stat().st_size == len(code) and path.read_bytes() == code):
+        path.write_bytes(code)
+    return path
+
+
 def report_html(run_dir: str | Path, *, lang: str = "en",
-                boundaries: Boundaries | None = None) -> Path:
-    """Write ``RUN_DIR/report.html``: the self-contained, offline report of a run.
+                boundaries: Boundaries | None = None, embed_plotly: bool = False) -> Path:
+    """Write ``RUN_DIR/report.html``: the offline report of a run.
 
     Parameters
     ----------
@@ -482,6 +516,10 @@ def report_html(run_dir: str | Path, *, lang: str = "en",
         Language shown when the page opens.
     boundaries : Boundaries, optional
         Boundaries to draw (default: the ones shipped with pairaid).
+    embed_plotly : bool
+        Put plotly.js inside the page (one self-contained file, about 4.8 MB larger)
+        instead of loading ``RUN_DIR/plotly.min.js`` (:func:`write_plotly_bundle`, written
+        only if missing or different).
 
     Returns
     -------
@@ -497,7 +535,10 @@ def report_html(run_dir: str | Path, *, lang: str = "en",
     """
     checked = check_lang(lang)
     run = read_run(run_dir)
-    page = render_html(run, boundaries or load_boundaries(), checked)
+    if not embed_plotly:
+        write_plotly_bundle(run.run_dir)
+    page = render_html(run, boundaries or load_boundaries(), checked,
+                       plotly_src=None if embed_plotly else PLOTLY_FILE)
     out = run.run_dir / "report.html"
     out.write_text(page, encoding="utf-8")
     return out

@@ -1,16 +1,21 @@
-"""Excel workbook of a run: one sheet per table, units in the headers (openpyxl).
+"""Excel workbook of a run: one sheet per table, units in the headers (XlsxWriter).
 
 Headers read ``column [unit]`` (``distance_km [km]``); :func:`column_name` strips the unit
 again. Every sheet has a bold, frozen header row with an auto-filter and column widths fitted
 to the content. Dates are real date cells (``yyyy-mm-dd``), also in the ``configuration``
 sheet; empty CSV cells stay empty.
 
-Text is always a text cell, never a formula: openpyxl turns any string that begins with ``=``
-into a formula, so a region named ``=HYPERLINK(...)`` would become a live link (spreadsheet
-formula injection, case c0016; OWASP "CSV Injection"). Every text value is written with the
-string type, and text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-also gets the "quote prefix" style, so a spreadsheet program keeps it text even when the cell
-is edited; the text itself is shown exactly as typed.
+Text is always a text cell, never a formula: every text value is written with XlsxWriter's
+``write_string`` (its generic ``write`` would turn a string that begins with ``=`` into a
+formula and one that begins with ``http://`` into a link, so a region named
+``=HYPERLINK(...)`` would become a live link: spreadsheet formula injection, case c0016;
+OWASP "CSV Injection"). Text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return also gets the "quote prefix" style, so a spreadsheet program keeps it text even when
+the cell is edited; the text itself is shown exactly as typed.
+
+XlsxWriter writes the workbook of the built-in plan several times faster than openpyxl's
+write-only mode did (``benchmarks/bench_report.py``); openpyxl stays the independent reader
+in the tests.
 """
 
 from __future__ import annotations
@@ -25,11 +30,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from pairaid.report.i18n import plan_label
 from pairaid.report.run import CODE_COLUMNS, METRICS, SOLVER, flatten_config, read_run
@@ -94,17 +97,6 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
-    """``value`` ready for ``ws.append``: text as a string cell that cannot become a formula."""
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"  # openpyxl made "=..." a formula ("f")
-    if value.startswith(FORMULA_TRIGGERS):
-        cell.quotePrefix = True
-    return cell
-
-
 def header(table: str, column: str) -> str:
     """Header text of ``column`` of ``table``: ``"name [unit]"`` or ``"name"``."""
     unit = TABLE_UNITS.get((table, column), UNITS.get(column, ""))
@@ -131,7 +123,7 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def _plain(value: Any) -> Any:
-    """A cell value openpyxl writes natively (None for missing)."""
+    """A plain cell value: number, text, bool, date or None (missing)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
@@ -181,7 +173,16 @@ def _width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _write_sheet(ws: WriteOnlyWorksheet, headers: list[str],
+class _Formats:
+    """The workbook's cell formats: bold header, ``yyyy-mm-dd`` dates, quote-prefixed text."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.bold: Format = wb.add_format({"bold": True})
+        self.date: Format = wb.add_format({"num_format": "yyyy-mm-dd"})
+        self.quoted: Format = wb.add_format({"quote_prefix": True})
+
+
+def _write_sheet(ws: Worksheet, fmt: _Formats, headers: list[str],
                  rows: Iterable[Sequence[Any]]) -> None:
     cells_rows = list(rows)
     widths = [_width(h) for h in headers]
@@ -189,22 +190,37 @@ def _write_sheet(ws: WriteOnlyWorksheet, headers: list[str],
         for i, v in enumerate(row):
             if v is not None:
                 widths[i] = max(widths[i], _width(v))
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(w + 2, MAX_WIDTH)
-    ws.freeze_panes = "A2"
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, min(w + 2, MAX_WIDTH))
+    ws.freeze_panes(1, 0)
     if headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(cells_rows) + 1}"
-    bold = Font(bold=True)
-    cells = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.data_type = "s"
-        cell.font = bold
-        cells.append(cell)
-    ws.append(cells)
-    for row in cells_rows:
-        # openpyxl gives date values the yyyy-mm-dd format
-        ws.append([_cell(ws, v) for v in row])
+        ws.autofilter(0, 0, len(cells_rows), len(headers) - 1)
+    for c, h in enumerate(headers):
+        ws.write_string(0, c, h, fmt.bold)
+    write_string, write_number = ws.write_string, ws.write_number
+    for r, row in enumerate(cells_rows, start=1):
+        for c, v in enumerate(row):
+            kind = type(v)
+            if v is None:
+                continue
+            if kind is float or kind is int:
+                write_number(r, c, v)
+            elif kind is str:
+                # never ws.write: it makes "=..." a formula and "http://..." a link
+                if v.startswith(FORMULA_TRIGGERS):
+                    write_string(r, c, v, fmt.quoted)
+                else:
+                    write_string(r, c, v)
+            elif kind is bool:
+                ws.write_boolean(r, c, v)
+            elif isinstance(v, date):  # date and datetime
+                ws.write_datetime(r, c, v, fmt.date)
+            elif isinstance(v, int | float):  # other numeric types (numpy scalars)
+                write_number(r, c, v)
+            else:
+                text = str(v)
+                write_string(r, c, text, fmt.quoted if text.startswith(FORMULA_TRIGGERS)
+                             else None)
 
 
 def report_xlsx(run_dir: str | Path) -> Path:
@@ -234,25 +250,29 @@ def report_xlsx(run_dir: str | Path) -> Path:
         If the run folder is missing files or columns or holds unparseable values.
     """
     run = read_run(run_dir)
-    wb = Workbook(write_only=True)
+    out = run.run_dir / "plan.xlsx"
+    wb = Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False,
+                             "strings_to_urls": False})
+    fmt = _Formats(wb)
     for sheet, stem in SHEETS:
         path = run.run_dir / f"{stem}.csv"
         if not path.exists():
             continue
         df = read_table(path)
-        ws = wb.create_sheet(sheet)
-        _write_sheet(ws, [header(stem, c) for c in df.columns], _rows(df))
+        ws = wb.add_worksheet(sheet)
+        _write_sheet(ws, fmt, [header(stem, c) for c in df.columns], _rows(df))
     plans = run.plans
     keys = list(dict.fromkeys([*METRICS, *SOLVER, *(k for p in plans for k in run.metrics[p])]))
-    ws = wb.create_sheet("metrics")
-    _write_sheet(ws, ["metric", *(p if p == "pairaid" else plan_label(p, "en") for p in plans)],
+    ws = wb.add_worksheet("metrics")
+    labels = [p if p == "pairaid" else plan_label(p, "en") for p in plans]
+    _write_sheet(ws, fmt, ["metric", *labels],
                  [[f"{k} [{METRIC_UNITS[k]}]" if k in METRIC_UNITS else k,
                    *(_plain(run.metrics[p].get(k)) for p in plans)] for k in keys])
     if run.dispatch:
         dplans = list(run.dispatch)
         dkeys = list(dict.fromkeys(k for p in dplans for k in run.dispatch[p]))
-        ws = wb.create_sheet("dispatch")
-        _write_sheet(ws, ["measure", *dplans],
+        ws = wb.add_worksheet("dispatch")
+        _write_sheet(ws, fmt, ["measure", *dplans],
                      [[f"{k} [{DISPATCH_UNITS[k]}]" if k in DISPATCH_UNITS else k,
                        *(_plain(run.dispatch[p].get(k)) for p in dplans)] for k in dkeys])
     moves = run.metrics.get("transfers")
@@ -265,12 +285,11 @@ def report_xlsx(run_dir: str | Path) -> Path:
                 for k in dict.fromkeys(k for p in plans_t for k in moves[p])]
         rows += [[name, *([_plain(moves.get(name))] * len(plans_t)), None]
                  for name in ("quantile", "donor_quantile", "stay_days") if name in moves]
-        ws = wb.create_sheet("transfer_summary")
-        _write_sheet(ws, ["measure", *("five-cluster rule" if p == "cluster_rule" else p
+        ws = wb.add_worksheet("transfer_summary")
+        _write_sheet(ws, fmt, ["measure", *("five-cluster rule" if p == "cluster_rule" else p
                                        for p in plans_t), "no transfer"], rows)
-    ws = wb.create_sheet("configuration")
-    _write_sheet(ws, ["setting", "value"],
+    ws = wb.add_worksheet("configuration")
+    _write_sheet(ws, fmt, ["setting", "value"],
                  [[k, _config_value(v)] for k, v in flatten_config(run.config)])
-    out = run.run_dir / "plan.xlsx"
-    wb.save(out)
+    wb.close()
     return out
