@@ -35,7 +35,8 @@ def plan_metrics(result: PairingResult, gaps: pd.DataFrame,
         capacity sent, :mod:`pairaid.burden`), ``staff_sent`` [staff], ``total_distance_km``
         (sum over pairs) and ``mean_distance_km`` (per pair) [km], ``pairs``,
         ``donors_used``, ``recipients_served`` and the solver
-        fields ``status``, ``objective``, ``bound``, ``mip_gap``, ``solve_seconds``.
+        fields ``status``, ``objective``, ``bound``, ``mip_gap``, ``bound_source`` (where
+        bound and gap come from, :class:`pairaid.pairing.PairingResult`), ``solve_seconds``.
     """
     staff_gaps = gaps[gaps["resource"].isin(STAFF_RESOURCES)]
     gap_total = float(staff_gaps["gap"].sum())
@@ -61,6 +62,7 @@ def plan_metrics(result: PairingResult, gaps: pd.DataFrame,
         "objective": _finite(result.objective),
         "bound": _finite(result.bound),
         "mip_gap": _finite(result.mip_gap),
+        "bound_source": result.bound_source,
         "solve_seconds": result.solve_seconds,
     }
 

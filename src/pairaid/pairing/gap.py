@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pairaid.errors import ConfigError
-from pairaid.pairing.highs import INF, MipBuilder, SolveStatus, proven_status
+from pairaid.pairing.highs import INF, MipBuilder, SolveStatus, consistent, proven_status
 from pairaid.pairing.orlib import GapInstance
 
 STALL_SECONDS = 1.0
@@ -107,7 +107,13 @@ def _highs(inst: GapInstance, sense: str, time_limit: float, mip_rel_gap: float,
     if sol.x is not None:
         agent = np.argmax(sol.x.reshape(m, n), axis=0).astype(np.int64)
     obj = check_assignment(inst, agent) if sol.x is not None else float("nan")
-    return GapResult(inst.name, sense, obj, sol.bound, sol.status,
+    status = sol.status
+    if sol.x is not None and not consistent(obj, sol.objective):
+        # the status HiGHS gave belongs to the value it reported, not to this assignment's:
+        # recomputed from the assignment's own value and HiGHS' bound
+        proven = abs(obj - sol.bound) <= mip_rel_gap * abs(obj) + 1e-6
+        status = proven_status(obj, sol.bound) if proven else SolveStatus.TIME_LIMIT_FEASIBLE
+    return GapResult(inst.name, sense, obj, sol.bound, status,
                      time.perf_counter() - t0, agent, "highs")
 
 

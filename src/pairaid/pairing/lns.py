@@ -20,7 +20,7 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 
-from pairaid.pairing.highs import new_highs
+from pairaid.pairing.highs import consistent, new_highs
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.model import PairingModel
 
@@ -83,8 +83,11 @@ def improve_plan(model: PairingModel, inst: Instance, x: NDArray[np.float64], *,
         info = h.getInfo()
         if info.primal_solution_status == 2:
             cand = np.asarray(h.getSolution().col_value, dtype=float)
-            v = float(info.objective_function_value)
-            if v < value - 1e-9:
+            v = float(cost @ cand) + b.offset
+            # the consistency check of MipBuilder.solve: HiGHS (seen with 1.16) can report
+            # the optimum's value with the warm start's column values; only a plan whose own
+            # value is the reported one is accepted, and at that value
+            if consistent(v, float(info.objective_function_value)) and v < value - 1e-9:
                 best, value = cand, v
         h.clearSolver()
     return best, value

@@ -13,7 +13,7 @@ from pairaid.pairing import assignment, colgen, subsets, transport
 from pairaid.pairing.diagnose import diagnose
 from pairaid.pairing.evaluate import evaluate_plan
 from pairaid.pairing.greedy import greedy_plan
-from pairaid.pairing.highs import MipSolution, SolveStatus, proven_status
+from pairaid.pairing.highs import PROVEN_GAP, MipSolution, SolveStatus, proven_status
 from pairaid.pairing.instance import Instance, build_instance
 from pairaid.pairing.lns import improve_plan
 from pairaid.pairing.model import PairingModel, build_model, extract, solve_model
@@ -127,16 +127,17 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
                               "terms")
         chosen, q, bound = transport.solve_transport(inst, options)
         plan = evaluate_plan(inst, options, chosen, q)
-        bound = min(bound, plan.objective)
-        gap = (plan.objective - bound) / max(abs(plan.objective), 1e-9)
+        check_bound(plan.objective, bound, "the transportation method's flow bound")
+        gap = relative_gap(plan.objective, bound)
         return PairingResult(
             status=proven_status(plan.objective, bound) if gap <= options.mip_rel_gap
             or proven_status(plan.objective, bound) == SolveStatus.OPTIMAL
             else SolveStatus.FEASIBLE,
-            objective=plan.objective, bound=bound, mip_gap=max(gap, 0.0),
+            objective=plan.objective, bound=bound, mip_gap=gap,
             solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
             shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
-            measures=plan.measures, formulation="transport")
+            measures=plan.measures, formulation="transport",
+            bound_source="transport bound, gap recomputed")
     use_subsets = form == "subsets"
     # the time limit covers the whole call: what checking and building took is deducted
     # from what the solver gets (never below MIN_SOLVE_SECONDS)
@@ -152,7 +153,8 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             status=SolveStatus.OPTIMAL, objective=plan.objective, bound=plan.objective,
             mip_gap=0.0, solve_seconds=time.perf_counter() - t0, pairs=plan.pairs,
             flows=plan.flows, shortfall=plan.shortfall, burden=plan.burden,
-            terms=plan.terms, measures=plan.measures, formulation="assignment")
+            terms=plan.terms, measures=plan.measures, formulation="assignment",
+            bound_source="exact method (no bound computed)")
     if use_subsets:
         if not subsets.applicable(inst, options):
             raise ConfigError("formulation='subsets' needs max_recipients_per_donor <= 1, "
@@ -198,13 +200,14 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             and start is not None:
         # the solver found nothing better in time: the start plan is the best known one
         plan = evaluate_plan(inst, options, start_pairs, start_q)
-        bound, gap = _bound_and_gap(inst, options, plan.objective, sol.bound)
+        bound, gap, source = _bound_and_gap(inst, options, plan.objective, sol.bound)
         return PairingResult(
             status=SolveStatus.TIME_LIMIT_FEASIBLE, objective=plan.objective, bound=bound,
             mip_gap=gap,
             solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
             shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
-            measures=plan.measures, formulation=f"{form}, greedy start")
+            measures=plan.measures, formulation=f"{form}, greedy start",
+            bound_source=source)
     if sol.x is None:
         if sol.status == SolveStatus.TIME_LIMIT_NO_SOLUTION:
             raise SolverError(f"no feasible plan found within the time limit "
@@ -215,30 +218,72 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     else:
         chosen, q = extract(model, inst, sol.x, integer_flows=options.integer_flows)
     plan = evaluate_plan(inst, options, chosen, q)
-    bound = min(sol.bound, plan.objective) if np.isfinite(sol.bound) else sol.bound
-    gap = sol.mip_gap
+    status: SolveStatus = sol.status
+    bound, gap = sol.bound, sol.mip_gap
+    source = "solver"
     if not np.isfinite(bound):
-        bound, gap = _bound_and_gap(inst, options, plan.objective, bound)
+        bound, gap, source = _bound_and_gap(inst, options, plan.objective, bound)
+    else:
+        check_bound(plan.objective, bound, "HiGHS' proven bound")
+        if not _same(plan.objective, sol.objective):
+            # the plan re-evaluated from its pairs and flows (integer flows snapped) is not
+            # the value HiGHS reported: its gap and status are recomputed for this plan
+            gap = relative_gap(plan.objective, bound)
+            source = "solver bound, gap recomputed"
+            if status.proven:
+                status = (proven_status(plan.objective, bound)
+                          if gap <= options.mip_rel_gap + PROVEN_GAP
+                          else SolveStatus.FEASIBLE)
     return PairingResult(
-        status=sol.status, objective=plan.objective, bound=bound, mip_gap=gap,
+        status=status, objective=plan.objective, bound=bound, mip_gap=gap,
         solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
         shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
         measures=plan.measures, diagnosis=None,
-        formulation=form,
+        formulation=form, bound_source=source,
     )
 
 
 def _bound_and_gap(inst: Instance, options: PairingOptions, objective: float,
-                   bound: float) -> tuple[float, float]:
-    """The bound (capped at ``objective``) and relative gap of a plan; when the solver
-    proved no bound in time, the transportation method's flow bound where it applies
-    (a relaxation of the same objective), else (-inf, inf)."""
+                   bound: float) -> tuple[float, float, str]:
+    """Bound, relative gap and where they come from, for a plan whose solver proved no
+    bound in time: the transportation method's flow bound where it applies (a relaxation
+    of the same objective; :func:`check_bound` raises if the plan is below it), else
+    (-inf, inf)."""
     if not np.isfinite(bound) and transport.applicable(inst, options):
         bound = transport.solve_transport(inst, options)[2]
-    if not np.isfinite(bound):
-        return float("-inf"), float("inf")
-    bound = min(bound, objective)
-    return bound, max((objective - bound) / max(abs(objective), 1e-9), 0.0)
+        check_bound(objective, bound, "the transportation method's flow bound")
+        return bound, relative_gap(objective, bound), "transport bound, gap recomputed"
+    return float("-inf"), float("inf"), "none"
+
+
+BOUND_TOLERANCE = 1e-6
+"""Largest amount, relative to max(1, |objective|), by which a re-evaluated plan may lie
+below a proven lower bound before it counts as a model error (HiGHS' default primal
+feasibility tolerance is 1e-7 per row; this leaves room for the sum over terms)."""
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= BOUND_TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def check_bound(objective: float, bound: float, what: str) -> None:
+    """Raise :class:`SolverError` if a plan's re-evaluated ``objective`` is below a proven
+    lower ``bound`` by more than :data:`BOUND_TOLERANCE`: the model the bound belongs to and
+    the evaluation of the plan disagree, so neither figure can be reported (this used to be
+    hidden by capping the bound at the objective)."""
+    if np.isfinite(bound) and objective < bound - BOUND_TOLERANCE * max(1.0, abs(objective)):
+        raise SolverError(
+            f"model error: the plan's objective re-evaluated from its pairs and flows "
+            f"({objective:.9g}) is below {what} ({bound:.9g}); the optimisation model and "
+            "the evaluation of a plan disagree (please report this with the input)")
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """``(objective - bound) / max(|objective|, 1e-9)``, 0 when the bound meets the
+    objective within :data:`BOUND_TOLERANCE` (never negative after :func:`check_bound`)."""
+    if _same(objective, bound):
+        return 0.0
+    return max((objective - bound) / max(abs(objective), 1e-9), 0.0)
 
 
 def solve_greedy(problem: PairingProblem, options: PairingOptions | None = None
@@ -262,7 +307,7 @@ def solve_greedy(problem: PairingProblem, options: PairingOptions | None = None
         status=SolveStatus.FEASIBLE, objective=plan.objective, bound=float("nan"),
         mip_gap=float("nan"), solve_seconds=time.perf_counter() - t0, pairs=plan.pairs,
         flows=plan.flows, shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
-        measures=plan.measures, formulation="greedy")
+        measures=plan.measures, formulation="greedy", bound_source="none")
 
 
 def _solve_compact(model: PairingModel, inst: Instance, options: PairingOptions,

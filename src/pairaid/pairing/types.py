@@ -200,6 +200,14 @@ class PairingResult:
     formulation : str
         The method used: ``"assignment"``, ``"subsets"``, ``"transport"`` or
         ``"compact"``.
+    bound_source : str
+        Where ``bound`` and ``mip_gap`` come from: ``"solver"`` (HiGHS' own bound and gap,
+        for the plan HiGHS returned), ``"solver bound, gap recomputed"`` (HiGHS' bound; the
+        gap recomputed for the plan re-evaluated from its pairs and flows, which differed
+        from HiGHS' value), ``"transport bound, gap recomputed"`` (the transportation
+        method's flow bound), ``"exact method (no bound computed)"`` (the one-to-one
+        assignment algorithm, optimal by construction: bound = objective, gap 0),
+        ``"none"`` (no bound) or ``"not solved"`` (a plan given, not optimised).
     """
 
     status: SolveStatus
@@ -215,3 +223,4 @@ class PairingResult:
     measures: dict[str, float]
     diagnosis: str | None = None
     formulation: str = "compact"
+    bound_source: str = "solver"
