@@ -69,3 +69,9 @@ class InfeasibleError(PairaidError):
 
 class OutputExistsError(PairaidError):
     """An output folder already holds a run and ``--force`` was not given."""
+
+
+class FallbackWarning(UserWarning):
+    """A figure was computed on a fallback (incomplete donor case counts, a non-finite
+    forecast mean, a failed Hessian): shown as a warning on the terminal and kept as a flag
+    in the run folder (``metrics.json`` ``flags``) and the report, never silent."""

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pairaid.config import PlanConfig
 from pairaid.datasets import Dataset, load_builtin
-from pairaid.errors import ConfigError, InfeasibleError, InputError, Problem
+from pairaid.errors import ConfigError, FallbackWarning, InfeasibleError, InputError, Problem
 from pairaid.forecast import forecast_cases
 from pairaid.forecast.backtest import observed_values
 from pairaid.forecast.occupancy import forecast_occupancy, has_occupancy
@@ -496,6 +496,28 @@ def run_parameters(dataset: Dataset, config: PlanConfig) -> dict[str, float]:
 
 def plan(dataset: Dataset, config: PlanConfig, *,
          forecast: pd.DataFrame | None = None) -> PlanRun:
+    """Run the whole planning pipeline (see :func:`_plan`), with every fallback it took
+    (:class:`pairaid.errors.FallbackWarning`: a donor without complete case counts, a
+    non-finite forecast mean, a failed Hessian) kept in ``metrics["flags"]`` (written to
+    ``metrics.json`` and shown in the report) and shown as a warning, once each.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FallbackWarning)
+        run = _plan(dataset, config, forecast=forecast)
+    flags: list[str] = []
+    for w in caught:
+        if issubclass(w.category, FallbackWarning):
+            if str(w.message) not in flags:
+                flags.append(str(w.message))
+                warnings.warn(w.message, stacklevel=2)
+        else:  # every other warning as it would have been shown
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    run.metrics["flags"] = flags
+    return run
+
+
+def _plan(dataset: Dataset, config: PlanConfig, *,
+          forecast: pd.DataFrame | None = None) -> PlanRun:
     """Run the whole planning pipeline.
 
     Parameters
@@ -644,6 +666,12 @@ def pair_on_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, flo
     caps = donor_capacities(dataset.capacities, dataset.cases, donors=donors,
                             decision_date=config.decision_date, parameters=params,
                             norm_set=config.norms)
+    unknown = sorted(set(caps.loc[~caps["own_need_known"].astype(bool), "donor_code"]))
+    if unknown:
+        warnings.warn(FallbackWarning(
+            f"donor(s) {', '.join(unknown)} have no complete case counts on "
+            f"{config.decision_date:%Y-%m-%d} (cases.csv): their own COVID-19 need is taken "
+            "as 0, so all their deployable staff count as free to send"), stacklevel=2)
     if dataset.distances is not None:
         dist = dataset.distances[dataset.distances["donor_code"].isin(donors)
                                  & dataset.distances["recipient_code"].isin(recipients)]

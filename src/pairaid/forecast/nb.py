@@ -8,6 +8,7 @@ mu**2 / k``), the usual over-dispersed count model for reported cases (e.g. Chow
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,13 @@ from typing import Any, TypeVar
 
 import numpy as np
 from scipy import optimize, special
+
+from pairaid.errors import FallbackWarning
+
+MAX_MEAN = 1e9
+"""Largest daily mean [cases] :func:`sample_nb` draws from; larger or infinite means are
+capped here (with a :class:`pairaid.errors.FallbackWarning`): a trillion-case day is a
+diverged fit, not a forecast, and numpy's Poisson sampler refuses means near 2**63."""
 
 
 def nb_negloglik(y: np.ndarray, mu: np.ndarray, size: float) -> float:
@@ -94,9 +102,20 @@ def sample_nb(rng: np.random.Generator, mu: np.ndarray, size: np.ndarray | float
     Returns
     -------
     numpy.ndarray
-        Counts, same shape as ``mu`` (float dtype).
+        Counts, same shape as ``mu`` (float dtype). NaN means are drawn as 0 and means above
+        :data:`MAX_MEAN` as :data:`MAX_MEAN`, each with a
+        :class:`pairaid.errors.FallbackWarning`.
     """
-    mu = np.clip(np.nan_to_num(mu, nan=0.0, posinf=1e9), 0.0, 1e9)
+    mu = np.asarray(mu, dtype=float)
+    if np.isnan(mu).any():
+        warnings.warn(FallbackWarning(
+            "forecast: the negative-binomial model gave NaN means; those draws were taken "
+            "as 0 cases (the forecast may be too low)"), stacklevel=2)
+    if (mu > MAX_MEAN).any():
+        warnings.warn(FallbackWarning(
+            f"forecast: the negative-binomial model gave means above {MAX_MEAN:.0e} cases "
+            f"a day (or infinite); those draws were capped at {MAX_MEAN:.0e}"), stacklevel=2)
+    mu = np.clip(np.nan_to_num(mu, nan=0.0, posinf=MAX_MEAN), 0.0, MAX_MEAN)
     size = np.broadcast_to(np.asarray(size, dtype=float), mu.shape)
     lam = rng.gamma(size, np.divide(mu, size, out=np.zeros_like(mu), where=size > 0))
     return rng.poisson(lam).astype(float)
@@ -216,7 +235,11 @@ def fit_ml(
             raise np.linalg.LinAlgError("non-finite Hessian")
         var = 1.0 / np.clip(w, 1.0 / max_sd**2, None)
         cov = (v * var) @ v.T
-    except np.linalg.LinAlgError:
+    except np.linalg.LinAlgError as exc:
+        warnings.warn(FallbackWarning(
+            f"forecast: the likelihood's Hessian at the fitted parameters could not be used "
+            f"({exc}); the parameter uncertainty is the broad default (sd {max_sd:g} on each "
+            "transformed parameter), so the forecast's intervals are wide"), stacklevel=2)
         cov = np.eye(x.size) * max_sd**2
     return MLFit(x=x, cov=cov, nll=float(res.fun))
 

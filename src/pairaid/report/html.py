@@ -448,7 +448,10 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
         if run.boundaries_licence:
             sources += ("<details><summary>LICENSE-boundaries</summary>"
                         f"<pre>{html.escape(run.boundaries_licence)}</pre></details>")
-    sections = [
+    sections = [("flags", "<ul>" + "".join(f'<li class="flag">{html.escape(f)}</li>'
+                                            for f in run.flags) + "</ul>")] \
+        if run.flags else []
+    sections += [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
         ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),
         ("compare", compare),

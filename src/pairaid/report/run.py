@@ -114,7 +114,7 @@ OFFICIAL_PREFIX = "official_"
 METRICS = ("shortfall_staff_days", "gap_covered_share", "max_donor_burden",
            "total_distance_km")
 """Plan metrics of ``metrics.json`` compared in the reports."""
-SOLVER = ("status", "objective", "bound", "mip_gap", "solve_seconds")
+SOLVER = ("status", "objective", "bound", "mip_gap", "bound_source", "solve_seconds")
 """Solver fields of ``metrics.json``."""
 
 
@@ -135,6 +135,9 @@ class RunTables:
         (``pairaid``, ``official_<round>``) -> metric name -> value.
     sources : list of str
         Data sources named in ``metrics.json`` (may be empty).
+    flags : list of str
+        Fallbacks the run took (``metrics.json`` ``flags``: a donor without complete case
+        counts, a non-finite forecast mean, a failed Hessian), in words; empty if none.
     config : dict
         ``config.toml`` as read (empty when the file is absent).
     stability : dict
@@ -161,6 +164,7 @@ class RunTables:
     dispatch: dict[str, Any] = field(default_factory=dict)
     boundaries: dict[str, Any] | None = None
     boundaries_licence: str | None = None
+    flags: list[str] = field(default_factory=list)
 
     @property
     def official(self) -> str | None:
@@ -287,8 +291,9 @@ def read_run(run_dir: str | Path) -> RunTables:
     if problems:
         raise InputError(problems)
     sources = [str(s) for s in metrics.pop("sources", [])]
+    flags = [str(s) for s in metrics.pop("flags", [])]
     return RunTables(run, tables, {k: v for k, v in metrics.items() if isinstance(v, dict)},
-                     sources, config, stability, dispatch, boundaries, licence)
+                     sources, config, stability, dispatch, boundaries, licence, flags)
 
 
 def _read_boundaries(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
