@@ -205,10 +205,10 @@ def test_explain_writes_its_tables(tmp_path: Path, capsys) -> None:
     # shortens travel, as the table it comes from does
     marginal = pd.read_csv(out / "explain_marginal_values.csv", dtype={"recipient_code": str})
     top = marginal[marginal["value"] > 1e-9]
-    if not top.empty:
-        said = ("shortfall −" if top["shortfall_change"].iloc[0] < -0.5
-                else "shorter travel only")
-        assert said in printed.split("helps most:")[1].split(")")[0]
+    assert not top.empty  # the default plan has a team that helps
+    said = ("shortfall −" if top["shortfall_change"].iloc[0] < -0.5
+            else "shorter travel only")
+    assert said in printed.split("helps most:")[1].split(")")[0]
     forbid = pd.read_csv(out / "explain_forbid_costs.csv", dtype={"recipient_code": str})
     pairs = pd.read_csv(out / "pairs.csv", dtype={"recipient_code": str})
     assert len(forbid) == len(pairs)

@@ -49,7 +49,7 @@ def test_default_sense_rule():
 @pytest.mark.parametrize("sense", ["max", "min"])
 def test_gap1_reaches_known_optima_both_senses(sense):
     for inst in read_orlib(DATA / "gap1.txt"):
-        res = solve_gap(inst, sense=sense, time_limit=30, method="highs")
+        res = solve_gap(inst, sense=sense, time_limit=600, method="highs")
         assert res.status.value == "optimal"
         assert res.objective == optimum(inst.name, sense)
         assert check_assignment(inst, res.agent) == res.objective
@@ -57,14 +57,14 @@ def test_gap1_reaches_known_optima_both_senses(sense):
 
 def test_gapa_small_instances_reach_optima_with_the_portfolio():
     for inst in read_orlib(DATA / "gapa.txt")[:3]:
-        res = solve_gap(inst, sense="min", time_limit=30)
+        res = solve_gap(inst, sense="min", time_limit=600)
         assert res.objective == optimum(inst.name, "min")
         assert res.bound == pytest.approx(res.objective)
 
 
 def test_cpsat_second_solver_agrees_on_gap1():
     inst = read_orlib(DATA / "gap1.txt")[0]
-    res = solve_gap(inst, sense="max", time_limit=20, method="cpsat")
+    res = solve_gap(inst, sense="max", time_limit=600, method="cpsat")
     assert res.objective == optimum("gap1-1", "max")
 
 
@@ -72,9 +72,10 @@ def test_lns_keeps_assignments_feasible_and_never_worse():
     from pairaid.pairing.gap_lns import improve_gap
 
     inst = read_orlib(DATA / "gapa.txt")[0]
-    start = solve_gap(inst, sense="min", time_limit=0.05, method="highs")
-    if not np.isfinite(start.objective):
-        pytest.skip("no incumbent within the tiny limit on this machine")
+    # a feasible start that does not depend on the machine's speed: the most expensive
+    # assignment (the max-sense optimum)
+    start = solve_gap(inst, sense="max", time_limit=600, method="highs")
+    assert start.status.value == "optimal"
     better = improve_gap(inst, start.agent, sense="min", time_limit=1.0)
     assert check_assignment(inst, better) <= start.objective
 
@@ -86,16 +87,18 @@ def test_neighbourhood_search_reaches_a_known_optimum_from_a_poor_start():
     from pairaid.pairing.gap_lns import improve_gap
 
     inst = read_orlib(DATA / "gap1.txt")[0]
-    worst = solve_gap(inst, sense="max", time_limit=30, method="highs")
+    worst = solve_gap(inst, sense="max", time_limit=600, method="highs")
     assert worst.objective == optimum("gap1-1", "max")
     start_cost = check_assignment(inst, worst.agent)
     assert start_cost > optimum("gap1-1", "min")
-    better = improve_gap(inst, worst.agent, sense="min", time_limit=2.0)
+    # the search stops as soon as a neighbourhood that frees every job proves the optimum,
+    # so a long budget costs nothing on a fast machine and a slow one still gets there
+    better = improve_gap(inst, worst.agent, sense="min", time_limit=300.0)
     assert check_assignment(inst, better) == optimum("gap1-1", "min")
 
 
 def test_cli_prints_five_fields_in_file_order():
-    result = CliRunner().invoke(solve_orlib, [str(DATA / "gap1.txt"), "--time-limit", "30"])
+    result = CliRunner().invoke(solve_orlib, [str(DATA / "gap1.txt"), "--time-limit", "600"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 5
@@ -236,7 +239,7 @@ def test_c0011_single_instance_gap_files_are_read(name):
     (reference,) = read_orlib(DATA / "gap1.txt")[:1]
     assert (inst.cost == reference.cost).all() and (inst.weight == reference.weight).all()
     assert (inst.capacity == reference.capacity).all()
-    res = solve_gap(inst, sense="max", time_limit=30, method="highs")
+    res = solve_gap(inst, sense="max", time_limit=600, method="highs")
     assert res.status.value == "optimal" and res.objective == 336
 
 

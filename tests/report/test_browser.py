@@ -51,7 +51,8 @@ def test_report_renders_offline(which: str, request: pytest.FixtureRequest,
                                 tmp_path_factory: pytest.TempPathFactory,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     """The hand-made fixture run and the built-in plan (hubei-2020, default settings)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # a test dependency: missing is an error, not a skip
+
     report_file: Path = request.getfixturevalue(which)
     n_recipients = pd.read_csv(report_file.parent / "gaps.csv", dtype=str)[
         "region_code"].nunique()

@@ -55,7 +55,8 @@ def _free_port() -> int:
 def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live]:
     """The service with the dashboard on a free local port (uvicorn in a thread); the
     board refreshes every 0.5 s."""
-    uvicorn = pytest.importorskip("uvicorn")
+    import uvicorn  # a dependency of pairaid: missing is an error, not a skip
+
     settings = Settings(db_url=make_db_url("sqlite", request, tmp_path), board_refresh_s=0.5)
     db = Database(settings)
     out = Live(base="")
@@ -83,7 +84,8 @@ def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live]:
 def test_whole_cycle_by_role_in_chromium(live: Live,
                                          tmp_path_factory: pytest.TempPathFactory,
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # a test dependency: missing is an error, not a skip
+
     requests: list[str] = []
     errors: list[str] = []
     shots = tmp_path_factory.getbasetemp()
