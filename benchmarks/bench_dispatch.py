@@ -105,4 +105,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from versions import print_versions
+
+    print_versions()
     main()

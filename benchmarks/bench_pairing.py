@@ -181,4 +181,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from versions import print_versions
+
+    print_versions()
     main()

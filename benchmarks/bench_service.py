@@ -206,4 +206,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from versions import print_versions
+
+    print_versions()
     main()

@@ -1,0 +1,185 @@
+"""Mutation testing of the modules that compute what a planner reads (issue 18).
+
+Runs mutmut (https://mutmut.readthedocs.io, ``pip install -e ".[mutation]"``) on one module
+at a time, each with its own short list of tests, so a run fits on a shared two-core machine.
+Every module is mutated in its own scratch folder ``build/mutation/<name>/`` (a copy of
+``src/`` and ``tests/`` plus a ``pyproject.toml`` that carries the module's mutmut settings),
+so the work tree is never touched and modules never share a cache.
+
+Usage::
+
+    .venv/bin/python scripts/mutation.py                 # every module, one after the other
+    .venv/bin/python scripts/mutation.py metrics burden  # some of them
+    .venv/bin/python scripts/mutation.py --list          # the modules and their tests
+    .venv/bin/python scripts/mutation.py --report        # scores of the last runs only
+
+Prints, per module, mutants killed / total, those argued equivalent in
+``scripts/mutation_equivalent.md`` (one line each: the mutant's name, then why no test can
+tell it apart) and the survivors still to review; writes the same table to
+``build/mutation/scores.json``. Not part of CI's time budget: a full run takes tens of minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "build" / "mutation"
+EQUIVALENT = ROOT / "scripts" / "mutation_equivalent.md"
+
+# module name -> (file to mutate, tests that exercise it: fast, targeted)
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "metrics": ("src/pairaid/metrics.py",
+                ["tests/test_metrics.py::test_plan_metrics_of_a_plan_worked_by_hand",
+                 "tests/test_metrics.py::test_plan_metrics_edge_cases_by_hand",
+                 "tests/test_metrics.py::test_plan_metrics_small_figures_by_hand",
+                 "tests/test_properties.py::"
+                 "test_covered_share_and_max_burden_hold_on_every_plan"]),
+    "burden": ("src/pairaid/burden.py",
+               ["tests/pairing/test_burden.py::test_dominant_burden_is_the_largest_share",
+                "tests/pairing/test_burden.py::test_burden_table_names_the_dominant_resource",
+                "tests/pairing/test_burden.py::test_deviation_term_per_resource"]),
+    "rounding": ("src/pairaid/rounding.py", ["tests/test_rounding.py"]),
+    "gaps": ("src/pairaid/gaps.py",
+             ["tests/test_needs_gaps.py", "tests/test_metrics.py::"
+              "test_gaps_are_read_at_the_planning_quantile", "tests/test_properties.py"]),
+    "needs": ("src/pairaid/needs.py",
+              ["tests/test_needs.py", "tests/test_needs_gaps.py", "tests/test_properties.py"]),
+    "scoring": ("src/pairaid/forecast/scoring.py", ["tests/forecast/test_scoring.py"]),
+    "pairing_evaluate": ("src/pairaid/pairing/evaluate.py", ["tests/pairing/test_terms.py"]),
+    "dispatch": ("src/pairaid/schedule/dispatch.py", ["tests/schedule/test_dispatch.py"]),
+    "evaluation_summary": ("src/pairaid/evaluation/summary.py",
+                           ["tests/evaluation/test_summary.py"]),
+}
+
+KILLED = {"killed", "caught by type check", "timeout", "segfault"}
+
+
+def equivalents() -> dict[str, str]:
+    """Mutant name -> one-line argument, from ``scripts/mutation_equivalent.md``."""
+    out: dict[str, str] = {}
+    if EQUIVALENT.exists():
+        for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+            m = re.match(r"^- `([^`]+)`:\s*(.+)$", line)
+            if m:
+                out[m.group(1)] = m.group(2)
+    return out
+
+
+def prepare(name: str) -> Path:
+    source, tests = MODULES[name]
+    work = WORK / name
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    shutil.copytree(ROOT / "src", work / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(ROOT / "tests", work / "tests",
+                    ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
+    for extra in ("README.md", "scripts", "benchmarks", "docs"):
+        p = ROOT / extra
+        if p.is_dir():
+            shutil.copytree(p, work / extra, ignore=shutil.ignore_patterns("__pycache__"))
+        elif p.exists():
+            shutil.copy2(p, work / extra)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    listed = ", ".join(json.dumps(t) for t in tests)
+    text += (
+        "\n[tool.mutmut]\n"
+        f'source_paths = ["src"]\n'
+        f"only_mutate = [{json.dumps(source)}]\n"
+        f"pytest_add_cli_args_test_selection = [{listed}]\n"
+        'pytest_add_cli_args = ["-p", "no:randomly", "-q", "-x", "-p", "no:cacheprovider"]\n'
+        'also_copy = ["README.md", "scripts", "benchmarks", "docs"]\n'
+        "timeout_multiplier = 5.0\n"
+        "timeout_constant = 20.0\n"
+    )
+    (work / "pyproject.toml").write_text(text, encoding="utf-8")
+    return work
+
+
+def results(work: Path) -> dict[str, str]:
+    mutmut = Path(sys.executable).with_name("mutmut")
+    proc = subprocess.run([str(mutmut), "results", "--all", "true"], cwd=work,
+                          capture_output=True, text=True, check=True)
+    out: dict[str, str] = {}
+    for line in proc.stdout.splitlines():
+        m = re.match(r"^\s+(\S+): (.+)$", line)
+        if m:
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+def score(name: str, status: dict[str, str], equiv: dict[str, str]) -> dict[str, object]:
+    counts = Counter(status.values())
+    killed = sum(v for k, v in counts.items() if k in KILLED)
+    equivalent = sorted(k for k, v in status.items() if v not in KILLED and k in equiv)
+    survivors = sorted(k for k, v in status.items() if v not in KILLED and k not in equiv)
+    total = len(status)
+    return {"module": name, "total": total, "killed": killed,
+            "equivalent": len(equivalent), "survived": len(survivors),
+            "score": killed / total if total else None,
+            "score_without_equivalent": (killed / (total - len(equivalent))
+                                         if total - len(equivalent) else None),
+            "statuses": dict(counts), "survivors": survivors}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("modules", nargs="*", help=f"some of: {', '.join(MODULES)}")
+    ap.add_argument("--list", action="store_true", help="print modules and their tests")
+    ap.add_argument("--report", action="store_true", help="scores of the last runs only")
+    ap.add_argument("--max-children", type=int, default=1,
+                    help="parallel mutants (default 1: the machine is shared)")
+    args = ap.parse_args()
+    if args.list:
+        for name, (source, tests) in MODULES.items():
+            print(f"{name:20s} {source}\n{'':20s} tests: {' '.join(tests)}")
+        return 0
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        ap.error(f"unknown module(s) {unknown}; choose from {list(MODULES)}")
+    names = args.modules or list(MODULES)
+    equiv = equivalents()
+    rows = []
+    for name in names:
+        work = WORK / name
+        if not args.report:
+            work = prepare(name)
+            mutmut = Path(sys.executable).with_name("mutmut")
+            t0 = time.perf_counter()
+            env = dict(os.environ, PYTHONHASHSEED="0")
+            subprocess.run([str(mutmut), "run", "--max-children", str(args.max_children)],
+                           cwd=work, env=env, stdout=subprocess.DEVNULL, check=False)
+            print(f"{name}: mutmut run took {time.perf_counter() - t0:.0f} s", flush=True)
+        if not (work / "mutants").exists():
+            print(f"{name}: no run found in {work}")
+            continue
+        row = score(name, results(work), equiv)
+        rows.append(row)
+        print(f"{name:20s} killed {row['killed']}/{row['total']}"
+              f"  equivalent {row['equivalent']}  survived {row['survived']}"
+              f"  statuses {row['statuses']}", flush=True)
+        for s in row["survivors"]:
+            print(f"    survivor {s}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    old = {}
+    scores = WORK / "scores.json"
+    if scores.exists():
+        old = {r["module"]: r for r in json.loads(scores.read_text())}
+    old.update({r["module"]: r for r in rows})
+    scores.write_text(json.dumps(list(old.values()), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
