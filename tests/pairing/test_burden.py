@@ -104,3 +104,32 @@ def test_c0018_fairness_does_not_drain_a_donor_of_one_resource(
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairaid"]
     assert metrics["max_donor_burden"] == pytest.approx(burden)
     assert metrics["objective"] == pytest.approx(objective)
+
+
+def test_burden_table_in_flow_order_with_missing_rows_by_hand() -> None:
+    """Donors in the flows' order (not sorted), resources in the order asked, a resource a
+    donor sends none of (no flow row: 0 sent), a resource it has no capacity row for (no
+    share) and a donor with no capacity at all (no burden, no dominant resource)."""
+    flows = pd.DataFrame({"donor_code": ["C", "B", "A", "B"], "recipient_code": "X",
+                          "resource": ["nurses", "nurses", "doctors", "doctors"],
+                          "quantity": [3.0, 4.0, 6.0, 1.0]})
+    caps = pd.DataFrame({"donor_code": ["A", "B", "B"],
+                         "resource": ["doctors", "doctors", "nurses"],
+                         "capacity": [12.0, 10.0, 5.0]})
+    t = burden_table(flows, caps, ["nurses", "doctors"])
+    assert t["donor_code"].tolist() == ["C", "B", "A"]
+    assert t["sent"].tolist() == [3.0, 5.0, 6.0]
+    assert t["capacity"].tolist() == [0.0, 15.0, 12.0]
+    # B: nurses 4/5 = 0.8, doctors 1/10; A: doctors 6/12 (no nurse capacity: no share)
+    assert np.isnan(t["burden"].iloc[0]) and t["burden"].iloc[1:].tolist() == [0.8, 0.5]
+    assert pd.isna(t["dominant_resource"].iloc[0])
+    assert t["dominant_resource"].iloc[1:].tolist() == ["nurses", "doctors"]
+    # the order of the resources asked for does not change a donor's burden
+    t2 = burden_table(flows, caps, ["doctors", "nurses"])
+    assert t2["burden"].iloc[1:].tolist() == [0.8, 0.5]
+    assert t2["dominant_resource"].iloc[1:].tolist() == ["nurses", "doctors"]
+    # B sends no nurses: its share of nurses is 0, not a missing row taken as sent
+    t3 = burden_table(flows[flows["resource"] == "doctors"], caps, ["nurses", "doctors"])
+    assert t3.set_index("donor_code")["burden"].to_dict() == {"B": 0.1, "A": 0.5}
+    assert t3.set_index("donor_code")["dominant_resource"].to_dict() == {"B": "doctors",
+                                                                         "A": "doctors"}
