@@ -71,3 +71,108 @@ def test_kind_every_resource_with_need_and_capacity_gets_a_gap(size):
                            "covid_share_staff"]
             assert np.allclose(grp["available"], 50.0 * share)
             assert np.allclose(grp["gap"], grp["need"] - 50.0 * share)
+
+
+def _needs_table() -> pd.DataFrame:
+    rows = []
+    for region, scale in (("Y", 1.0), ("X", 2.0)):
+        for day in (pd.Timestamp("2020-02-12"), pd.Timestamp("2020-02-11")):
+            for res, v in (("nurses", 100.0), ("icu_beds", 30.0), ("beds", 500.0),
+                           ("doctors", 40.0)):
+                for q, k in ((0.5, 1.0), (0.9, 1.5)):
+                    rows.append({"region_code": region, "date": day, "resource": res,
+                                 "quantile": q, "value": v * scale * k,
+                                 "estimated": region == "Y" and res == "doctors"})
+    return pd.DataFrame(rows)
+
+
+def test_gaps_by_hand_with_their_own_icu_share_order_and_flags() -> None:
+    """X: twice Y's need; ICU beds at their own share when given; rows sorted by region,
+    resource, date; a need or a capacity estimated marks the gap estimated; a region without
+    a capacity figure gets no row; a level not in the forecast is refused."""
+    caps = pd.DataFrame({"region_code": ["X", "X", "X", "X", "Y", "Y"],
+                         "resource": ["nurses", "icu_beds", "beds", "doctors", "nurses",
+                                      "doctors"],
+                         "quantity": [600.0, 100.0, 1000.0, 300.0, 400.0, 100.0],
+                         "estimated": [False, False, False, True, False, False]})
+    params = dict(SHARES, covid_share_icu_beds=0.5)
+    g = compute_gaps(_needs_table(), caps, quantile=0.9, parameters=params)
+    assert list(zip(g["region_code"], g["resource"], g["date"].dt.day, strict=True))[:3] == [
+        ("X", "beds", 11), ("X", "beds", 12), ("X", "doctors", 11)]
+    x = g[g["date"] == pd.Timestamp("2020-02-11")].set_index(["region_code", "resource"])
+    # X at 0.9: need = value x 2 x 1.5; available = share x capacity
+    assert x.loc[("X", "nurses"), ["need", "available", "gap"]].tolist() == [300, 60, 240]
+    assert x.loc[("X", "icu_beds"), ["need", "available", "gap"]].tolist() == [90, 50, 40]
+    assert x.loc[("X", "beds"), ["need", "available", "gap"]].tolist() == [1500, 200, 1300]
+    assert x.loc[("X", "doctors"), "gap"] == 120 - 30
+    assert x.loc[("Y", "nurses"), "gap"] == 150 - 40 and x.loc[("Y", "doctors"), "gap"] == 50
+    assert bool(x.loc[("X", "doctors"), "estimated"]) and bool(x.loc[("Y", "doctors"),
+                                                                     "estimated"])
+    assert not x.loc[("X", "nurses"), "estimated"]
+    assert set(x.loc["Y"].index) == {"nurses", "doctors"}  # Y has no bed capacity figure
+    # without their own share ICU beds take the beds' share: 90 - 0.2 x 100
+    g2 = compute_gaps(_needs_table(), caps, quantile=0.9, parameters=SHARES)
+    icu = g2[(g2["resource"] == "icu_beds") & (g2["region_code"] == "X")]
+    assert icu["gap"].tolist() == [70, 70]
+    # only the resources asked for; the median level gives the median need
+    g3 = compute_gaps(_needs_table(), caps, quantile=0.5, parameters=SHARES,
+                      resources=["nurses"])
+    assert set(g3["resource"]) == {"nurses"} and g3["need"].tolist() == [200, 200, 100, 100]
+    with pytest.raises(ValueError, match="quantile 0.75 not among"):
+        compute_gaps(_needs_table(), caps, quantile=0.75, parameters=SHARES)
+
+
+def test_census_on_prefers_the_reported_hospital_stock() -> None:
+    from datetime import date
+
+    from pairaid.gaps import census_on
+
+    day = pd.Timestamp("2020-02-10")
+    cases = pd.DataFrame({"date": [day] * 4 + [day - pd.Timedelta(days=1)],
+                          "region_code": ["A", "B", "C", "D", "E"],
+                          "confirmed_cum": pd.array([100, None, 50, 10, 7], "Int64"),
+                          "deaths_cum": pd.array([10, 1, 5, 20, 0], "Int64"),
+                          "recovered_cum": pd.array([20, 1, 5, 0, 0], "Int64"),
+                          "hospitalised": pd.array([None, 33, 12, None, 5], "Int64")})
+    c = census_on(cases, date(2020, 2, 10)).set_index("region_code")["census"]
+    # A: 100 - 10 - 20; B: its stock although confirmed is missing; C: the stock, not 40;
+    # D: 10 - 20 - 0 is below 0: 0 patients; E: not on the day
+    assert c.to_dict() == {"A": 70.0, "B": 33.0, "C": 12.0, "D": 0.0}
+
+
+def test_donor_capacities_by_hand_unknown_own_need_and_whole_staff() -> None:
+    from datetime import date
+
+    from pairaid.gaps import donor_capacities
+
+    caps = pd.DataFrame({"region_code": ["D", "D", "E", "E", "R"],
+                         "resource": ["doctors", "beds", "doctors", "nurses", "doctors"],
+                         "quantity": [12_345.0, 9_999.0, 1_000.0, 2_000.0, 5_000.0],
+                         "estimated": [True, False, False, False, False]})
+    cases = pd.DataFrame({"date": pd.to_datetime(["2020-02-10"]), "region_code": ["E"],
+                          "confirmed_cum": pd.array([400], "Int64"),
+                          "deaths_cum": pd.array([0], "Int64"),
+                          "recovered_cum": pd.array([0], "Int64")})
+    params = {"deployable_share": 0.01, "covid_share_staff": 0.1, "share_mild": 0.8,
+              "share_severe": 0.15, "share_critical": 0.05, "los_mild_days": 10.0,
+              "los_severe_days": 10.0, "los_critical_days": 10.0,
+              "share_ventilated_of_critical": 0.5, "beds_per_patient": 1.0}
+    out = donor_capacities(caps, cases, donors=["E", "D"], decision_date=date(2020, 2, 10),
+                           parameters=params, norm_set="ordinary")
+    assert list(zip(out["donor_code"], out["resource"], strict=True)) == [
+        ("D", "doctors"), ("E", "doctors"), ("E", "nurses")]  # staff of donors only
+    d = out.set_index(["donor_code", "resource"])
+    # D: no case counts: own need 0, flagged; 1 % of 12,345 = 123.45 -> 123 whole staff
+    assert d.loc[("D", "doctors"), ["own_census", "own_need", "capacity"]].tolist() == [
+        0, 0, 123]
+    assert not d.loc[("D", "doctors"), "own_need_known"]
+    assert bool(d.loc[("D", "doctors"), "estimated"])
+    # E: 400 patients (380 ward, 20 ICU): doctors 380 x 0.2 + 20 x 0.8 = 92 against 100 of
+    # its own (10 %): nothing kept back, 10 sent; nurses 380 x 0.4 + 20 x 3 = 212 against
+    # 200: 12 kept back of the deployable 20 -> 8
+    assert d.loc[("E", "doctors"), ["own_need", "own_available", "capacity"]].tolist() == [
+        92, 100, 10]
+    assert d.loc[("E", "nurses"), ["own_need", "own_available", "capacity"]].tolist() == [
+        212, 200, 8]
+    assert d.loc[("E", "nurses"), "own_need_known"] and d.loc[("E", "nurses"),
+                                                              "deployable"] == 20
