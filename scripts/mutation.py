@@ -48,6 +48,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "burden": ("src/pairaid/burden.py",
                ["tests/pairing/test_burden.py::test_dominant_burden_is_the_largest_share",
                 "tests/pairing/test_burden.py::test_burden_deviation_by_hand_on_whole_numbers",
+                "tests/pairing/test_burden.py::test_one_staff_capacity_counts",
                 "tests/pairing/test_burden.py::test_burden_table_names_the_dominant_resource",
                 "tests/pairing/test_burden.py::"
                 "test_burden_table_in_flow_order_with_missing_rows_by_hand"]),

@@ -145,3 +145,12 @@ def test_burden_deviation_by_hand_on_whole_numbers() -> None:
     assert burden_deviation(sent, cap) == pytest.approx(expected)
     assert burden_deviation(sent.astype(float), cap.astype(float)) == pytest.approx(expected)
     assert dominant_burden(sent, cap).tolist() == [0.75, 1 / 12]
+
+
+def test_one_staff_capacity_counts() -> None:
+    """A donor with one doctor who sends him is at share 1; the deviation from the overall
+    share (1 of 1) is 0, not 1."""
+    sent, cap = np.array([[1.0]]), np.array([[1.0]])
+    assert dominant_burden(sent, cap).tolist() == [1.0]
+    assert burden_deviation(sent, cap) == 0.0
+    assert burden_deviation(np.array([[1.0], [0.0]]), np.array([[1.0], [1.0]])) == 1.0
