@@ -126,3 +126,25 @@ def test_c0013_capacity_equal_to_the_gap_is_not_floored_away(
     short = pd.read_csv(out / "shortfall.csv")
     doctors = short[short["resource"] == "doctors"]
     assert (doctors["gap"] == 5).all() and (short["shortfall"] == 0).all()
+
+
+def test_tolerance_edges_signs_and_types_by_hand() -> None:
+    """The tolerance is WHOLE_TOL relative to max(1, |x|): 1e-9 below 1, 1e-2 at ten million;
+    exactly at the tolerance a value snaps; -0.0 never comes out (it would print as "-0");
+    a number gives a Python float, an array an array."""
+    import math
+
+    from pairaid.rounding import snap_whole, whole_ceil, whole_floor
+
+    assert whole_floor(1e7 - 1e-3) == 1e7  # within 1e-9 x 1e7 of a whole number
+    assert whole_ceil(1e7 + 1e-3) == 1e7
+    assert whole_floor(1 - 1.5e-9) == 0.0  # 1.5e-9 short of 1 is more than 1e-9 x 1
+    assert whole_ceil(1.5e-9) == 1.0
+    assert snap_whole(1e-9) == 0.0 and snap_whole(1.5e-9) == 1.5e-9  # at, past the tolerance
+    assert math.copysign(1.0, snap_whole(-1e-14)) == 1.0  # +0.0, not -0.0
+    for f in (whole_floor, whole_ceil, snap_whole):
+        assert type(f(4.5)) is float
+        out = f(np.array([4.5, 2.0]))
+        assert isinstance(out, np.ndarray) and out.shape == (2,)
+    assert whole_floor(np.array([4.5, 2.0])).tolist() == [4.0, 2.0]
+    assert whole_ceil(np.array([4.5, 2.0])).tolist() == [5.0, 2.0]
