@@ -139,6 +139,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             measures=plan.measures, formulation="transport",
             bound_source="transport bound, gap recomputed")
     use_subsets = form == "subsets"
+    bound_from = "solver"  # where the final bound and gap come from (bound_source)
     # the time limit covers the whole call: what checking and building took is deducted
     # from what the solver gets (never below MIN_SOLVE_SECONDS)
     deadline = t0 + options.time_limit
@@ -192,6 +193,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
                     1.0, abs(sol.objective)):
                 status = proven_status(sol.objective, set_bound)
             sol = replace(sol, status=status, bound=set_bound, mip_gap=gap)
+            bound_from = "column-generation bound, gap recomputed"
     if sol.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(
             "the solver found the pairing model infeasible although the degree limits, "
@@ -218,24 +220,24 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     else:
         chosen, q = extract(model, inst, sol.x, integer_flows=options.integer_flows)
     plan = evaluate_plan(inst, options, chosen, q)
-    status: SolveStatus = sol.status
+    final: SolveStatus = sol.status
     bound, gap = sol.bound, sol.mip_gap
-    source = "solver"
+    source = bound_from
     if not np.isfinite(bound):
         bound, gap, source = _bound_and_gap(inst, options, plan.objective, bound)
     else:
-        check_bound(plan.objective, bound, "HiGHS' proven bound")
+        check_bound(plan.objective, bound, f"the proven bound ({source})")
         if not _same(plan.objective, sol.objective):
             # the plan re-evaluated from its pairs and flows (integer flows snapped) is not
             # the value HiGHS reported: its gap and status are recomputed for this plan
             gap = relative_gap(plan.objective, bound)
             source = "solver bound, gap recomputed"
-            if status.proven:
-                status = (proven_status(plan.objective, bound)
-                          if gap <= options.mip_rel_gap + PROVEN_GAP
-                          else SolveStatus.FEASIBLE)
+            if final.proven:
+                final = (proven_status(plan.objective, bound)
+                         if gap <= options.mip_rel_gap + PROVEN_GAP
+                         else SolveStatus.FEASIBLE)
     return PairingResult(
-        status=status, objective=plan.objective, bound=bound, mip_gap=gap,
+        status=final, objective=plan.objective, bound=bound, mip_gap=gap,
         solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
         shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
         measures=plan.measures, diagnosis=None,
