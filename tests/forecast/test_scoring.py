@@ -128,3 +128,55 @@ def test_pit_coverage_of_a_calibrated_count_forecaster_is_nominal_where_closed_i
     # quantiles puts mass ~ P(Y = k) on each k: the randomized PIT is close to uniform
     pit = pit_interval_coverage(levels, q, y, 0.9).mean()
     assert abs(pit - 0.9) < 0.03
+
+
+def test_scores_by_hand_on_unsigned_counts_and_messages():
+    """Counts may come as unsigned integers: the interval score is computed in floats (no
+    wrap-around of lower − y). Errors say what is wrong in the words of the docs."""
+    from pairaid.forecast.scoring import interval_score
+
+    u = np.uint64
+    # lower 2, upper 4, y 5, alpha 0.5: width 2 + 2/0.5 x (5 - 4) = 6
+    got = interval_score(np.array([2], u), np.array([4], u), np.array([5], u), 0.5)
+    assert got.tolist() == [6.0]
+    got = interval_score(np.array([6], u), np.array([8], u), np.array([5], u), 0.5)
+    assert got.tolist() == [2.0 + 4.0 * 1]
+    with pytest.raises(ValueError, match="^WIS needs the median plus symmetric pairs"):
+        weighted_interval_score(np.array([0.1, 0.5, 0.8]), np.zeros(3), np.array(1.0))
+
+
+def test_coverage_picks_the_exact_interval_bounds():
+    """An 80 % interval among nine levels is 0.1-0.9 (not the nearest of another rule); a
+    level set without the upper bound of the interval is refused."""
+    levels = np.array([0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975])
+    values = np.arange(1.0, 10.0)  # q0.1 = 3, q0.9 = 7
+    y = np.array([2.5, 3.0, 7.0, 7.5])
+    got = interval_coverage(levels, np.tile(values, (4, 1)), y, 0.8)
+    assert got.tolist() == [False, True, True, False]
+    with pytest.raises(ValueError, match="central 90% interval"):
+        interval_coverage(np.array([0.05, 0.25, 0.5, 0.7]), np.zeros(4), np.array(1.0), 0.9)
+
+
+def test_pairwise_relative_wis_with_partial_overlap_by_hand():
+    """A made f1, f2; the baseline C only f1; D only f2 (C and D share nothing).
+    theta_AC = 2/4, theta_AD = 6/3: theta_A = (1 x 1/2 x 2)^(1/3) = 1;
+    theta_CA = 2: theta_C = (2 x 1)^(1/2) = sqrt 2 (no pair with D);
+    theta_DA = 1/2: theta_D = (1/2 x 1)^(1/2) = 1/sqrt 2.
+    Relative to C: A = 1/sqrt 2, D = 1/2, C = 1."""
+    scores = pd.DataFrame({"model": ["A", "A", "C", "D"], "forecast": ["f1", "f2", "f1", "f2"],
+                           "wis": [2.0, 6.0, 4.0, 3.0]})
+    rel = pairwise_relative_wis(scores, baseline="C", key=["forecast"])
+    assert rel["A"] == pytest.approx(2 ** -0.5)
+    assert rel["D"] == pytest.approx(0.5)
+
+
+def test_pairwise_relative_wis_leaves_out_zero_means_and_keeps_models_without_baseline():
+    """Z scored 0 (a perfect forecast): its pairs are left out, so theta_A = (1 x 2/4)^(1/2),
+    theta_B = (4/2 x 1)^(1/2), theta_Z = 1 (only its own pair): relative to B, A = 1/2 and
+    Z = 1/sqrt 2. Without the baseline every model is NaN, each under its name."""
+    scores = pd.DataFrame({"model": ["A", "B", "Z"], "forecast": ["f1"] * 3,
+                           "wis": [2.0, 4.0, 0.0]})
+    rel = pairwise_relative_wis(scores, baseline="B", key=["forecast"])
+    assert rel["A"] == pytest.approx(0.5) and rel["Z"] == pytest.approx(2 ** -0.5)
+    none = pairwise_relative_wis(scores, baseline="Y", key=["forecast"])
+    assert sorted(none.index) == ["A", "B", "Z"] and none.isna().all()
