@@ -65,6 +65,11 @@ def test_report_of_an_italian_run_contains_no_chinese_boundary(
     assert "openpolis/geojson-italy" in page and "Attribution 4.0 International" in page
     shapes = json.loads((out / "boundaries.geojson").read_text(encoding="utf-8"))
     assert len(shapes["features"]) == 21
+    # the ICU census that drives the transfers has its own fan chart, beside the reported
+    # values (cases.csv: Lombardy 767 in ICU on 2020-03-15)
+    assert 'id="fan-icu_census"' in page
+    observed = pd.read_csv(out / "observed.csv").set_index(["region_code", "date"])
+    assert observed.loc[("IT-25", "2020-03-15"), "icu_census"] == 767
     assert "Lombardy" in page
 
 

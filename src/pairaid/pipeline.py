@@ -345,22 +345,25 @@ def observed_series(cases: pd.DataFrame, region_codes: list[str], *,
     """Observed daily new confirmed cases and census of ``region_codes``.
 
     With ``stock``, the census is the reported patients in hospital (``cases.csv``
-    ``hospitalised``), as the forecast of such a run is.
+    ``hospitalised``), as the forecast of such a run is, and ``icu_census`` the reported
+    patients in ICU (``icu``).
 
     Returns
     -------
     pandas.DataFrame
         ``region_code``, ``date``, ``new_confirmed`` [persons/day], ``census`` [persons],
         as :func:`pairaid.forecast.backtest.observed_values` defines them (reported
-        increments, negative on re-count days; NaN where unknown).
+        increments, negative on re-count days; NaN where unknown); with ``stock`` also
+        ``icu_census`` [persons].
     """
     rows = cases[cases["region_code"].isin(region_codes)]
     out = observed_values(rows).reset_index()
     out = out.rename(columns={"level_0": "region_code", "level_1": "date"})
     if stock:
-        held = rows.set_index(["region_code", "date"])["hospitalised"].astype(float)
         keys = pd.MultiIndex.from_arrays([out["region_code"], out["date"]])
-        out["census"] = held.reindex(keys).to_numpy()
+        for column, target in (("hospitalised", "census"), ("icu", "icu_census")):
+            held = rows.set_index(["region_code", "date"])[column].astype(float)
+            out[target] = held.reindex(keys).to_numpy()
     return out
 
 

@@ -68,8 +68,8 @@ def fan_chart(run: RunTables, target: str, lang: Lang) -> go.Figure:
     run : RunTables
         Uses ``forecast`` (``region_code``, ``date``, ``target``, ``quantile``, ``value``
         [persons]), ``observed`` (``new_confirmed``, ``census`` [persons]) and ``regions``.
-    target : {"new_confirmed", "census"}
-        Forecast target.
+    target : {"new_confirmed", "census", "icu_census"}
+        Forecast target (a column of ``observed`` of the same name).
     lang : {"zh", "en"}
         Language of the labels.
 

@@ -348,7 +348,8 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
     dict
         Figure id (the HTML element id) -> language -> plotly figure spec (``data``,
         ``layout``); map traces reference the boundaries by the keys of :data:`GEO_KEYS`.
-        Ids: ``map-pairaid``, ``fan-new_confirmed``, ``fan-census``, ``heat-<resource>``,
+        Ids: ``map-pairaid``, ``fan-new_confirmed``, ``fan-census``, ``fan-icu_census``
+        (runs that forecast the reported ICU census), ``heat-<resource>``,
         ``burden``, ``cmp-pairaid``, ``cmp-official`` when the run holds the official
         pairing, ``needs-check`` and ``tornado`` when it holds ``needs_check.csv`` and
         ``sensitivity.csv``, ``gantt`` and ``on-site`` when it holds a
@@ -361,8 +362,9 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         else (lambda lang: points_map(run, "pairaid", lang, height=600)),
     }
     targets = set(run.tables["forecast"]["target"].unique())
-    for target in ("new_confirmed", "census"):
-        if target in targets:
+    observed = set(run.tables["observed"].columns)
+    for target in ("new_confirmed", "census", "icu_census"):
+        if target in targets and target in observed:
             makers[f"fan-{target}"] = lambda lang, tg=target: fan_chart(run, tg, lang)
     order = ["beds", "icu_beds", "doctors", "nurses"]
     resources = sorted(run.tables["gaps"]["resource"].unique(),

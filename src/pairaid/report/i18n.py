@@ -113,6 +113,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "fan_title_new_confirmed": ("每日新增确诊预测 [人/日]",
                                 "Forecast of new confirmed cases [persons/day]"),
     "fan_title_census": ("在院患者数预测 [人]", "Forecast of patient census [persons]"),
+    "fan_title_icu_census": ("ICU 患者数预测 [人]",
+                             "Forecast of patients in intensive care [persons]"),
     "median": ("中位数", "Median"),
     "band50": ("50% 区间", "50% interval"),
     "band90": ("90% 区间", "90% interval"),

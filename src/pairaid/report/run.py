@@ -263,6 +263,14 @@ def read_run(run_dir: str | Path) -> RunTables:
     problems: list[Problem] = []
     tables = {name: _read_csv(run / f"{name}.csv", spec, problems)
               for name, spec in TABLES.items()}
+    observed = tables["observed"]
+    if "icu_census" in observed:  # runs that forecast the reported ICU census
+        parsed = pd.to_numeric(observed["icu_census"], errors="coerce")
+        for i in observed.index[parsed.isna() & observed["icu_census"].notna()][:10]:
+            problems.append(Problem(str(run / "observed.csv"), "expected a number, got "
+                                    f"{observed.at[i, 'icu_census']!r}", row=int(i) + 2,
+                                    column="icu_census"))
+        observed["icu_census"] = parsed.astype(float)
     metrics: dict[str, Any] = {}
     path = run / "metrics.json"
     try:
