@@ -195,12 +195,15 @@ def test_c0009_day0_census_anchors_the_forecast(tmp_path):
     # 15.1 d; SciPy's gammaincc, in the case README). The day-1 census must stay between
     # the steady-state residual 4,000 x (1 - 1/15.6) = 3,744 and 4,000 plus new cases
     # (none forecast here), never near 0 (CHIME#187); the 5-95 % band holds the hand values
-    # (to one patient: departures are drawn as whole patients)
+    # (to one patient: departures are drawn as whole patients). The hand values are the
+    # cohort arithmetic of the model itself, so the raw ensemble is checked: the default
+    # model's recalibration (a table learnt from other regions' errors, issue 11) moves the
+    # quantiles by a few per cent a day on purpose.
     from pairaid.cli import main
 
     out = tmp_path / "run"
     assert main(["plan", "--data", str(CASES / "c0009" / "data"), "--date", "2020-02-10",
-                 "--horizon", "7", *EZHOU, "--out", str(out)]) == 0
+                 "--horizon", "7", *EZHOU, "--model", "ensemble", "--out", str(out)]) == 0
     fc = pd.read_csv(out / "forecast.csv", dtype={"region_code": str})
     census = fc[fc["target"] == "census"].pivot(index="date", columns="quantile",
                                                   values="value")
