@@ -35,10 +35,11 @@ LNS_PHASE = 0.5
 from the best plan, to improve the bound."""
 
 
-COLGEN_SHARE = 0.25
+COLGEN_SHARE = 0.1
 """Share of the time limit that column generation over donor sets
 (:mod:`pairaid.pairing.colgen`) may take to bound a many-to-many (m > 1) compact model
-before HiGHS solves it."""
+before HiGHS solves it (the bound of its last finished round is valid; on the synthetic
+30 x 16 instance it converges in 13 rounds, 3-7 s on the shared 2-core machine)."""
 
 
 class SolverError(PairaidError):
