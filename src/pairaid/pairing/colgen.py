@@ -162,7 +162,6 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
     h.addRows(n_rows, lower, upper_r, 0, np.zeros(0, np.int32), np.zeros(0, np.int32),
               np.zeros(0))
     # sent[d, s] in [0, cap]
-    sent_col = 0
     h.addCols(DS, np.zeros(DS), np.zeros(DS), cap.reshape(-1).astype(float), DS,
               np.arange(DS, dtype=np.int32), (R + np.arange(DS)).astype(np.int32),
               -np.ones(DS))
@@ -197,7 +196,9 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
         ks = keys % S
         for sign in (1.0, -1.0):
             # dev - sign * (sent[d,s]/raw[d,s] - sum_d' sent[d',s]/ctot[s]) >= 0
-            starts, idx_l, val_l = [], [], []
+            starts: list[int] = []
+            idx_l: list[int] = []
+            val_l: list[float] = []
             for i, key in enumerate(keys):
                 s = ks[i]
                 same = np.arange(D) * S + s
@@ -221,7 +222,9 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
         (C, kmax, S) staff per member and resource, costs (C,)."""
         nonlocal n_cols, n_columns
         C = members.shape[0]
-        starts, idx_l, val_l = [], [], []
+        starts: list[int] = []
+        idx_l: list[int] = []
+        val_l: list[float] = []
         for c in range(C):
             starts.append(len(idx_l))
             idx_l.append(r)
@@ -324,6 +327,9 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
 
     bound = -INF
     lp_value = INF
+    hint: NDArray[np.bool_] | None = None
+    extra: list[tuple[int, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64],
+                      NDArray[np.float64]]] = []
     rounds = 0
     converged = False
     while True:
@@ -362,13 +368,11 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
             break
         if upper is not None and bound >= upper - 1e-6 * max(1.0, abs(upper)):
             break
-    if rounds:
+    if rounds and hint is not None:
         lam = np.asarray(h.getSolution().col_value)[first_set_col:first_set_col + n_columns]
-        for c in np.flatnonzero(lam > 1e-6):
-            mem = col_members[c]
+        for used in np.flatnonzero(lam > 1e-6):
+            mem = col_members[int(used)]
             hint[mem[mem >= 0]] = True
-    else:
-        hint = None
     plan = None
     if plan_seconds > 0 and n_columns:
         if rounds:
@@ -386,8 +390,8 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
             lam = np.asarray(h.getSolution().col_value)[cols]
             chosen = np.zeros(pd_.size, dtype=bool)
             q = np.zeros((pd_.size, S))
-            for c in np.flatnonzero(lam > 0.5):
-                for slot, p in enumerate(col_members[c]):
+            for used in np.flatnonzero(lam > 0.5):
+                for slot, p in enumerate(col_members[int(used)]):
                     if p >= 0:
                         chosen[p] = True
                         q[p] = col_flows[c][slot]
