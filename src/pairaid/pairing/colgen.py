@@ -89,7 +89,7 @@ class _Sets:
             fixed = ps[inst.fixed[ps]]
             free = ps[~inst.fixed[ps]]
             rows = []
-            width = max(int(inst.k[r]), 1)
+            width = max(min(int(inst.k[r]), ps.size), 1)  # k may exceed the candidates
             for j in _sizes(inst, r, free.size, fixed.size):
                 for combo in combinations(free.tolist(), j - fixed.size):
                     row = np.full(width, -1, dtype=np.int64)
