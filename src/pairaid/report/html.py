@@ -30,6 +30,7 @@ import plotly.offline
 from pairaid.report.boundaries import Boundaries, load_boundaries
 from pairaid.report.charts import burden_bars, decision_date, fan_chart, gap_heatmap
 from pairaid.report.dispatch import dispatch_section, gantt_chart, on_site_chart
+from pairaid.report.evaluation import ecdf_chart, evaluation_section, has_evaluation
 from pairaid.report.evidence import needs_check_bars, tornado
 from pairaid.report.i18n import LABELS, LANGS, Lang, check_lang, plan_label, t
 from pairaid.report.maps import pairing_map, points_map, uses_china_boundaries
@@ -353,7 +354,7 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         ``burden``, ``cmp-pairaid``, ``cmp-official`` when the run holds the official
         pairing, ``needs-check`` and ``tornado`` when it holds ``needs_check.csv`` and
         ``sensitivity.csv``, ``gantt`` and ``on-site`` when it holds a
-        dispatch schedule.
+        dispatch schedule, ``evaluation`` when it holds ``evaluation.csv``.
     """
     china = uses_china_boundaries(run.tables["regions"])
     makers: dict[str, Any] = {
@@ -376,6 +377,8 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         makers["needs-check"] = lambda lang: needs_check_bars(run, lang)
     if not run.tables.get("sensitivity", pd.DataFrame()).empty:
         makers["tornado"] = lambda lang: tornado(run, lang)
+    if has_evaluation(run):
+        makers["evaluation"] = lambda lang: ecdf_chart(run, lang)
     if not run.tables["schedule"].empty:
         makers["gantt"] = lambda lang: gantt_chart(run, lang)
         makers["on-site"] = lambda lang: on_site_chart(run, lang)
@@ -468,6 +471,8 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
     if "gantt" in figures:
         sections.append(("dispatch", dispatch_section(run.dispatch) + _div("gantt")
                          + _div("on-site")))
+    if "evaluation" in figures:
+        sections.append(("evaluation", _div("evaluation") + evaluation_section(run)))
     explain = _explain_section(run)
     if explain is not None:
         sections.append(("explain", explain))

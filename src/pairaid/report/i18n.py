@@ -33,6 +33,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec_explain": ("方案解释", "Why these pairs"),
     "sec_needs_check": ("与2020年实际派出人员对照", "Check against the staff sent in 2020"),
     "sec_sensitivity": ("参数敏感性", "Sensitivity to the parameters"),
+    "sec_evaluation": ("多情景评估", "Evaluation on scenarios"),
+    # evaluation (pairaid evaluate --run)
+    "eval_title": ("各方案未满足的人员·日数的经验分布（相同派出总人数，每个情景重新优化派遣）",
+                   "Unmet staff-days of each plan over the scenarios (empirical CDF; same "
+                   "total staff, flows optimised per scenario)"),
+    "eval_x": ("未满足的人员·日", "Unmet staff-days"),
+    "eval_y": ("情景比例（不超过该值）", "Share of scenarios with at most this many"),
+    "eval_realised": ("实际情景", "realised"),
+    "eval_note": ("情景为独立于制定方案所用随机数的新样本路径；×标记为实际发生的情景。",
+                  "Scenarios are fresh sample paths (a seed apart from the one the plans "
+                  "were made with); × marks the realised path."),
+    "eval_plan": ("方案", "Plan"),
+    "eval_shortfall_mean": ("均值", "Mean"),
+    "eval_shortfall_p10": ("第10百分位", "P10"),
+    "eval_shortfall_p50": ("中位数", "Median"),
+    "eval_shortfall_p90": ("第90百分位", "P90"),
+    "eval_shortfall_cvar90": ("最差10%情景均值", "CVaR 90%"),
+    "eval_gap_covered_share_mean": ("缺口覆盖率（均值）", "Gap covered (mean)"),
+    "eval_realised_shortfall_staff_days": ("实际情景", "Realised path"),
+    "eval_share_better_than_reference": ("优于官方方案的情景比例",
+                                         "Scenarios better than official"),
+    "eval_median_reduction_vs_reference": ("相对官方的中位数变化",
+                                           "Median change vs official"),
+    "eval_pairwise": ("两两比较：行方案未满足人员·日少于列方案的情景比例",
+                      "Pairwise: share of scenarios in which the row plan leaves fewer unmet "
+                      "staff-days than the column plan"),
     # needs check and sensitivity
     "check_title": ("按实际在院人数高峰：模型需要的外援人员与实际派出人员",
                     "At the peak of the observed census: external staff the model needs vs "

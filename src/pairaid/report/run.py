@@ -96,6 +96,20 @@ TABLES: dict[str, TableSpec] = {
     "explain_marginal_values": TableSpec(
         ("recipient_code", "objective", "value", "shortfall_change", "status"),
         numbers=("objective", "value", "shortfall_change"), required=False),
+    # written by `pairaid evaluate --run` only
+    "evaluation": TableSpec(("plan", "scenario", "shortfall_staff_days", "gap_covered_share"),
+                            numbers=("shortfall_staff_days", "gap_covered_share"),
+                            required=False),
+    "evaluation_summary": TableSpec(
+        ("plan", "shortfall_mean", "shortfall_p10", "shortfall_p50", "shortfall_p90",
+         "shortfall_cvar90", "gap_covered_share_mean", "realised_shortfall_staff_days"),
+        numbers=("shortfall_mean", "shortfall_p10", "shortfall_p50", "shortfall_p90",
+                 "shortfall_cvar90", "gap_covered_share_mean",
+                 "realised_shortfall_staff_days"), required=False),
+    "evaluation_pairwise": TableSpec(("plan", "other", "share_better"),
+                                     numbers=("share_better",), required=False),
+    "evaluation_vss": TableSpec(("measure", "value", "unit", "note"), numbers=("value",),
+                                required=False),
     # written by `pairaid plan --dispatch` only
     "schedule": TableSpec(("team_id", "donor_code", "recipient_code", "team_type", "doctors",
                            "nurses", "depart", "arrive", "tour_end", "quarantine_end"),
