@@ -72,7 +72,8 @@ def two_stage_pairs(run: Any, ctx: EvaluationContext, scenarios: int, *,
                     cvar_alpha: float | None = None, reduce_to: int | None = None,
                     client: Any = None) -> TwoStageResult:
     """pairaid's two-stage plan of ``run`` on ``scenarios`` planning scenarios (seed: the
-    run's forecast seed), under the plan's constraints and the same total staff.
+    run's forecast seed), under the plan's constraints and the same total staff, started
+    from the run's (median) plan.
 
     Parameters
     ----------
@@ -93,11 +94,14 @@ def two_stage_pairs(run: Any, ctx: EvaluationContext, scenarios: int, *,
     if reduce_to is not None and reduce_to < scenarios:
         idx, prob = reduce_scenarios(gaps, reduce_to, seed=cfg.seed)
         gaps = gaps[idx]
+    start = list(zip(run.plan.pairs["donor_code"].astype(str),
+                     run.plan.pairs["recipient_code"].astype(str), strict=True))
     return solve_two_stage_instance(inst, gaps, probabilities=prob,
                                     total_staff=ctx.total_staff,
                                     distance_weight=cfg.distance_weight,
                                     cvar_alpha=cvar_alpha, time_limit=cfg.time_limit,
-                                    mip_rel_gap=max(cfg.mip_rel_gap, 1e-4))
+                                    mip_rel_gap=max(cfg.mip_rel_gap, 1e-4),
+                                    start_pairs=start)
 
 
 def _reorder(gaps: NDArray[np.float64], src: Instance, dst: Instance) -> NDArray[np.float64]:

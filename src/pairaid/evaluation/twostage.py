@@ -90,8 +90,8 @@ def solve_two_stage_instance(inst: Instance, gaps: NDArray[np.float64], *,
                              total_staff: float | None = None,
                              distance_weight: float = 1e-3,
                              cvar_alpha: float | None = None, cvar_weight: float = 1.0,
-                             time_limit: float = 60.0,
-                             mip_rel_gap: float = 1e-4) -> TwoStageResult:
+                             time_limit: float = 60.0, mip_rel_gap: float = 1e-4,
+                             start_pairs: Sequence[Pair] | None = None) -> TwoStageResult:
     """Pairs of ``inst``'s candidates minimising the expected unmet staff-days (module).
 
     Parameters
@@ -111,6 +111,9 @@ def solve_two_stage_instance(inst: Instance, gaps: NDArray[np.float64], *,
         Add ``cvar_weight`` x CVaR at this level (e.g. 0.9) to the objective.
     time_limit, mip_rel_gap : float
         HiGHS settings [s], [-].
+    start_pairs : sequence of pairs, optional
+        A feasible pairing to start from (e.g. the median plan), so that a time limit
+        still returns a plan at least as good; HiGHS completes the flows.
 
     Returns
     -------
@@ -119,7 +122,8 @@ def solve_two_stage_instance(inst: Instance, gaps: NDArray[np.float64], *,
     Raises
     ------
     pairaid.errors.InfeasibleError
-        If no pairing meets the limits.
+        If no pairing meets the limits (or none was found in the time limit without a
+        start).
     """
     t0 = time.perf_counter()
     n_scen = gaps.shape[0]
@@ -201,7 +205,13 @@ def solve_two_stage_instance(inst: Instance, gaps: NDArray[np.float64], *,
             b.add_rows(rows=np.zeros(cols.size, dtype=np.int64), cols=cols, vals=vals,
                        lower=[loss_offset[w]], upper=[INF])
     nnz = int(sum(c.size for c in b._coo_c))
-    sol = b.solve(time_limit=time_limit, mip_rel_gap=mip_rel_gap)
+    start = None
+    if start_pairs is not None:
+        want = set(start_pairs)
+        start = np.full(b.n_cols, np.nan)
+        start[y] = [float((inst.donors[d], inst.recipients[r]) in want)
+                    for d, r in zip(pd_, pr_, strict=True)]
+    sol = b.solve(time_limit=time_limit, mip_rel_gap=mip_rel_gap, start=start)
     if sol.x is None:
         raise InfeasibleError(f"two-stage pairing: no plan found (HiGHS: {sol.status.value})")
     x = sol.x
