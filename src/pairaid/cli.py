@@ -564,6 +564,12 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     config = make_config(values, origin=str(config_file) if config_file else "flags",
                          flags=FLAG_OF)
     _refuse_flags_that_mode_overrides(config.mode, k, m, m_donor)
+    if (cvar_alpha is not None or reduce_to is not None) and scenarios is None:
+        raise ConfigError("--cvar-alpha and --reduce-to apply to the two-stage plan: give "
+                          "--scenarios N")
+    if scenarios is not None and config.demand_file is not None:
+        raise ConfigError("--scenarios draws scenarios from pairaid's own forecast models; "
+                          "it cannot be used with --demand")
     if config.demand_file is not None and model is not None:
         raise ConfigError("--model has no effect with --demand (the given forecast is used)")
     if config.change_cost and not config.previous_pairs:
@@ -577,12 +583,6 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         from pairaid.forecast.external import read_forecast_hub
 
         forecast = read_forecast_hub(config.demand_file, regions=data.regions)
-    if (cvar_alpha is not None or reduce_to is not None) and scenarios is None:
-        raise ConfigError("--cvar-alpha and --reduce-to apply to the two-stage plan: give "
-                          "--scenarios N")
-    if scenarios is not None and config.demand_file is not None:
-        raise ConfigError("--scenarios draws scenarios from pairaid's own forecast models; "
-                          "it cannot be used with --demand")
     run = run_plan(data, config, forecast=forecast)
     if scenarios is not None:
         from pairaid.evaluation.api import plan_with_scenarios

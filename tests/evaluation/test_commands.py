@@ -21,7 +21,8 @@ def test_evaluate_writes_the_tables(tmp_path: Path, capsys: pytest.CaptureFixtur
     config.write_text(SMALL, encoding="utf-8")
     out = tmp_path / "ev"
     code = main(["evaluate", "--config", str(config), "--scenarios", "2", "--chunk-size", "1",
-                 "--workers", "1", "--no-random", "--two-stage", "3", "--out", str(out)])
+                 "--workers", "1", "--no-random", "--two-stage", "3", "--evpi", "1",
+                 "--out", str(out)])
     text = capsys.readouterr().out
     assert code == 0, text
     table = pd.read_csv(out / "evaluation.csv", dtype={"scenario": str})
@@ -32,6 +33,11 @@ def test_evaluate_writes_the_tables(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (out / "evaluation_pairwise.csv").is_file() and (out / "evaluation.json").is_file()
     assert "Unmet staff-days over 2 scenarios" in text
     assert "two-stage plan on 3 planning scenarios" in text
+    values = pd.read_csv(out / "evaluation_vss.csv").set_index("measure")
+    mean = table[table["scenario"] != "realised"].groupby("plan")["shortfall_staff_days"].mean()
+    assert values.loc["VSS", "value"] == pytest.approx(mean["pairaid"] - mean["pairaid-2stage"])
+    assert values.loc["EVPI", "value"] >= -1e-6  # perfect information never hurts
+    assert "VSS:" in text and "EVPI:" in text
     # a second time into the same folder needs --force
     again = main(["evaluate", "--config", str(config), "--scenarios", "2", "--out", str(out)])
     assert again == 2
@@ -59,3 +65,26 @@ def test_run_folder_without_config_is_named(tmp_path: Path,
 def test_cvar_needs_two_stage(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "--cvar-alpha", "0.9", "--scenarios", "2"]) == 2
     assert "--two-stage" in capsys.readouterr().err
+
+
+def test_plan_with_scenarios_writes_the_two_stage_record(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    config = tmp_path / "small.toml"
+    config.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "run"
+    code = main(["plan", "--config", str(config), "--scenarios", "3",
+                 "--forbid", "CN-JS:420900", "--out", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0, text
+    assert "two-stage MIP" in text
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["two_stage"]["planning_scenarios"] == 3
+    pairs = pd.read_csv(out / "pairs.csv", dtype=str)
+    assert not ((pairs["donor_code"] == "CN-JS") & (pairs["recipient_code"] == "420900")).any()
+
+
+def test_plan_cvar_needs_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--cvar-alpha", "0.9", "--no-official"]) == 2
+    assert "--scenarios" in capsys.readouterr().err
