@@ -88,7 +88,9 @@ def map_chunks(fn: Callable[[Any, Any], _T], context: Any, chunks: Sequence[Any]
 
     if not chunks:
         return []
-    ctx = client.scatter(context, broadcast=True)
+    # a fresh key each time (hash=False): scattering an equal context again while the
+    # previous copy is being released would otherwise reuse a key the scheduler drops
+    ctx = client.scatter(context, broadcast=True, hash=False)
     futures = client.map(fn, [ctx] * len(chunks), list(chunks), pure=False)
     index = {f.key: i for i, f in enumerate(futures)}
     out: list[Any] = [None] * len(chunks)
