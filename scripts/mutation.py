@@ -12,7 +12,6 @@ Usage::
     .venv/bin/python scripts/mutation.py metrics burden  # some of them
     .venv/bin/python scripts/mutation.py --list          # the modules and their tests
     .venv/bin/python scripts/mutation.py --report        # scores of the last runs only
-    .venv/bin/python scripts/mutation.py --survivors gaps  # re-check survivors after new tests
 
 Prints, per module, mutants killed / total, those argued equivalent in
 ``scripts/mutation_equivalent.md`` (one line each: the mutant's name, then why no test can
@@ -86,29 +85,19 @@ def equivalents() -> dict[str, str]:
     return out
 
 
-def prepare(name: str, *, again: bool = False) -> Path:
-    """The module's scratch folder, new; with ``again`` only its tests and settings are
-    refreshed (the source and mutmut's results are kept, to re-check survivors)."""
+def prepare(name: str) -> Path:
+    """The module's scratch folder, new: copies of ``src/`` and ``tests/`` and its settings."""
     source, tests = MODULES[name]
     work = WORK / name
-    if again:
-        shutil.rmtree(work / "tests")
-    else:
-        if work.exists():
-            shutil.rmtree(work)
-        work.mkdir(parents=True)
-        shutil.copytree(ROOT / "src", work / "src",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    shutil.copytree(ROOT / "src", work / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copytree(ROOT / "tests", work / "tests",
                     ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
-    if again:
-        if (work / "mutants" / "tests").exists():
-            shutil.rmtree(work / "mutants" / "tests")
-        shutil.copytree(work / "tests", work / "mutants" / "tests")
     for extra in ("README.md", "scripts", "benchmarks", "docs"):
         p = ROOT / extra
-        if again:
-            break
         if p.is_dir():
             shutil.copytree(p, work / extra, ignore=shutil.ignore_patterns("__pycache__"))
         elif p.exists():
@@ -160,8 +149,6 @@ def main() -> int:
     ap.add_argument("modules", nargs="*", help=f"some of: {', '.join(MODULES)}")
     ap.add_argument("--list", action="store_true", help="print modules and their tests")
     ap.add_argument("--report", action="store_true", help="scores of the last runs only")
-    ap.add_argument("--survivors", action="store_true",
-                    help="re-check only the last run's survivors with the current tests")
     ap.add_argument("--max-children", type=int, default=1,
                     help="parallel mutants (default 1: the machine is shared)")
     args = ap.parse_args()
@@ -177,26 +164,13 @@ def main() -> int:
     rows = []
     for name in names:
         work = WORK / name
-        rerun = not args.report
-        if args.survivors and not (work / "mutants").exists():
-            print(f"{name}: no earlier run to re-check")
-            rerun = False
-        if rerun:
-            again: list[str] = []
-            if args.survivors and (work / "mutants").exists():
-                last = results(work)
-                again = sorted(k for k, v in last.items() if v not in KILLED)
-                if not again:
-                    print(f"{name}: no survivors to re-check")
-                    rerun = False
-        if rerun:
-            work = prepare(name, again=bool(again))
+        if not args.report:
+            work = prepare(name)
             mutmut = Path(sys.executable).with_name("mutmut")
             t0 = time.perf_counter()
             env = dict(os.environ, PYTHONHASHSEED="0")
-            subprocess.run([str(mutmut), "run", "--max-children", str(args.max_children),
-                            *again], cwd=work, env=env, stdout=subprocess.DEVNULL,
-                           check=False)
+            subprocess.run([str(mutmut), "run", "--max-children", str(args.max_children)],
+                           cwd=work, env=env, stdout=subprocess.DEVNULL, check=False)
             print(f"{name}: mutmut run took {time.perf_counter() - t0:.0f} s", flush=True)
         if not (work / "mutants").exists():
             print(f"{name}: no run found in {work}")
