@@ -215,3 +215,23 @@ def test_c0009_day0_census_anchors_the_forecast(tmp_path):
     flows = pd.read_csv(out / "flows.csv").groupby("resource")["quantity"].sum()
     assert flows["doctors"] == pytest.approx(np.ceil(0.23 * census[0.5].iloc[0] - 300), abs=1)
     assert flows["nurses"] == pytest.approx(1500)
+
+
+def test_c0009_default_model_keeps_the_day0_census(tmp_path):
+    # c0009 kind with the default model (recalibrated): the shift learnt from other regions
+    # may move the band, but the census must still start from the 4,000 in care, between
+    # the steady-state residual 3,744 and 4,000 (no new cases), and never collapse: with the
+    # mean LOS of 15.1 d, about 376 of the cohort leave within 7 days (4,000 x P(LOS <= 7),
+    # scipy.special.gammainc(4.71, 7 x 4.71 / 15.1) = 0.094); a floor of 2,000 on the 5 %
+    # quantile leaves room for any recalibration shift and still catches a collapse
+    from pairaid.cli import main
+
+    out = tmp_path / "run"
+    assert main(["plan", "--data", str(CASES / "c0009" / "data"), "--date", "2020-02-10",
+                 "--horizon", "7", *EZHOU, "--out", str(out)]) == 0
+    fc = pd.read_csv(out / "forecast.csv", dtype={"region_code": str})
+    census = fc[fc["target"] == "census"].pivot(index="date", columns="quantile",
+                                                  values="value")
+    assert 3744 <= census[0.5].iloc[0] <= 4000 + 1e-6
+    assert (census[0.05] >= 2000).all()
+    assert (census[0.5].diff().dropna() <= 1e-6).all()  # no new cases: the census only falls
