@@ -176,3 +176,37 @@ def test_donor_capacities_by_hand_unknown_own_need_and_whole_staff() -> None:
         212, 200, 8]
     assert d.loc[("E", "nurses"), "own_need_known"] and d.loc[("E", "nurses"),
                                                               "deployable"] == 20
+
+
+def test_gap_and_donor_tables_have_their_documented_columns_and_flags() -> None:
+    """Columns exactly as documented (no stray index column); a capacity figure not marked
+    estimated stays unmarked; a donor whose own need exceeds what it may deploy sends 0."""
+    from datetime import date
+
+    from pairaid.gaps import donor_capacities
+
+    caps = pd.DataFrame({"region_code": ["X", "X"], "resource": ["nurses", "doctors"],
+                         "quantity": [600.0, 300.0], "estimated": [False, False]})
+    g = compute_gaps(_needs_table(), caps, quantile=0.5, parameters=SHARES)
+    assert list(g.columns) == ["region_code", "date", "resource", "need", "available", "gap",
+                               "estimated"]
+    assert g.index.tolist() == list(range(len(g)))
+    assert not g.loc[g["resource"] == "nurses", "estimated"].any()
+    cases = pd.DataFrame({"date": pd.to_datetime(["2020-02-10"]), "region_code": ["E"],
+                          "confirmed_cum": pd.array([400], "Int64"),
+                          "deaths_cum": pd.array([0], "Int64"),
+                          "recovered_cum": pd.array([0], "Int64")})
+    dcaps = pd.DataFrame({"region_code": ["E"], "resource": ["doctors"],
+                          "quantity": [1_000.0], "estimated": [False]})
+    params = {"deployable_share": 0.01, "covid_share_staff": 0.0, "share_mild": 0.8,
+              "share_severe": 0.15, "share_critical": 0.05, "los_mild_days": 10.0,
+              "los_severe_days": 10.0, "los_critical_days": 10.0,
+              "share_ventilated_of_critical": 0.5, "beds_per_patient": 1.0}
+    out = donor_capacities(dcaps, cases, donors=["E"], decision_date=date(2020, 2, 10),
+                           parameters=params, norm_set="ordinary")
+    assert list(out.columns) == ["donor_code", "resource", "deployable", "own_census",
+                                 "own_need", "own_available", "own_need_known", "capacity",
+                                 "estimated"]
+    # own need 92 doctors, none of its own staff for COVID-19: all 10 deployable kept
+    assert out["capacity"].tolist() == [0.0] and out["estimated"].tolist() == [False]
+    assert out.index.tolist() == [0]
