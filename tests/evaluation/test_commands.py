@@ -32,6 +32,9 @@ def test_evaluate_writes_the_tables(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert summary["plan"].tolist()[:2] == ["pairaid", "pairaid-2stage"]
     assert (out / "evaluation_pairwise.csv").is_file() and (out / "evaluation.json").is_file()
     assert "Unmet staff-days over 2 scenarios" in text
+    assert "…" not in text  # no plan name or figure folded into an ellipsis (80-column pipe)
+    row = next(line for line in text.splitlines() if "pairaid-2stage" in line)
+    assert f"{summary.set_index('plan').loc['pairaid-2stage', 'shortfall_mean']:,.0f}" in row
     assert "two-stage plan on 3 planning scenarios" in text
     values = pd.read_csv(out / "evaluation_vss.csv").set_index("measure")
     mean = table[table["scenario"] != "realised"].groupby("plan")["shortfall_staff_days"].mean()

@@ -11,7 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-console = Console()
+console = Console(highlight=False)
+# pipes and 80-column terminals: the summary has 11 columns and must not fold plan names
+# or figures into ellipses (as cli.py does for plan)
+console.width = max(console.width, 150)
 
 
 @click.command()
@@ -170,7 +173,7 @@ def _print_summary(summary: Any, scenarios: int) -> None:
     if has_ref:
         cols += ["better than official", "median cut vs official"]
     for col in cols:
-        table.add_column(col, justify="left" if col == "plan" else "right")
+        table.add_column(col, justify="left" if col == "plan" else "right", no_wrap=True)
     for row in summary.itertuples():
         cells = [escape(str(row.plan)), f"{row.shortfall_mean:,.0f}",
                  f"{row.shortfall_p10:,.0f}", f"{row.shortfall_p50:,.0f}",
