@@ -46,7 +46,7 @@ from pairaid.errors import InfeasibleError
 from pairaid.pairing import PairingOptions, PairingProblem
 from pairaid.pairing.highs import INF, MipBuilder, SolveStatus
 from pairaid.pairing.instance import Instance, build_instance
-from pairaid.pairing.model import add_shortfall_segments
+from pairaid.pairing.model import add_flow_links, add_shortfall_segments
 from pairaid.pairing.types import Pair
 
 
@@ -152,26 +152,10 @@ def solve_two_stage_instance(inst: Instance, gaps: NDArray[np.float64], *,
         g = gaps[w]
         peak = g.max(axis=2, initial=0.0)  # (R, S)
         ub = np.minimum(cap[pd_], peak[pr_])  # (P, S)
-        qp, qs = np.nonzero(ub > 0)
         keys = np.flatnonzero(peak.reshape(-1) > 0)
-        if qp.size:
-            qub = ub[qp, qs]
-            q = b.add_vars(qp.size, lower=0.0, upper=qub)
+        if (ub > 0).any():
+            q, qp, qs = add_flow_links(b, y, pd_, ub, cap)
             n_q = qp.size
-            rows = np.arange(n_q)
-            b.add_rows(rows=np.concatenate([rows, rows]), cols=np.concatenate([q, y[qp]]),
-                       vals=np.concatenate([np.ones(n_q), -qub]), lower=np.full(n_q, -INF),
-                       upper=np.zeros(n_q))
-            ds = pd_[qp] * S + qs
-            ub_sum = np.bincount(ds, weights=qub, minlength=D * S)
-            binding = np.flatnonzero(ub_sum > cap.reshape(-1) + 1e-9)
-            if binding.size:
-                local = -np.ones(D * S, dtype=np.int64)
-                local[binding] = np.arange(binding.size)
-                sel = local[ds] >= 0
-                b.add_rows(rows=local[ds[sel]], cols=q[sel], vals=1.0,
-                           lower=np.full(binding.size, -INF),
-                           upper=cap.reshape(-1)[binding])
             if total_staff is not None:
                 b.add_rows(rows=np.zeros(n_q, dtype=np.int64), cols=q, vals=1.0,
                            lower=[-INF], upper=[float(total_staff)])

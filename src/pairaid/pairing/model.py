@@ -94,6 +94,59 @@ class PairingModel:
     q: NDArray[np.int64]  # columns of the flows
 
 
+def add_flow_links(b: MipBuilder, y: NDArray[np.int64], pair_donor: NDArray[np.int64],
+                   ub: NDArray[np.float64], cap: NDArray[np.float64], *,
+                   integer: bool = False
+                   ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Add the staff-flow columns of the pairs and the rows that tie them to the pairs.
+
+    For every pair ``p`` and resource ``s`` with ``ub[p, s] > 0`` one column
+    ``q[p, s]`` in ``[0, ub[p, s]]`` (staff sent) is added, with the row
+    ``q[p, s] - ub[p, s] y[p] <= 0`` (nothing flows over an unchosen pair) and, for each
+    donor and resource whose flow bounds together could exceed its capacity, the row
+    ``sum_p q[p, s] <= cap[d, s]`` (rows that cannot bind are left out).
+
+    Parameters
+    ----------
+    b : MipBuilder
+        The model being built (columns and rows are appended).
+    y : numpy.ndarray of int, shape (P,)
+        Column indices of the pair variables.
+    pair_donor : numpy.ndarray of int, shape (P,)
+        Donor index of each pair.
+    ub : numpy.ndarray, shape (P, S)
+        Upper bound of each flow [staff].
+    cap : numpy.ndarray, shape (D, S)
+        What each donor can send of each resource [staff].
+    integer : bool
+        Whether the flows are whole staff.
+
+    Returns
+    -------
+    (q, qp, qs) : three numpy.ndarray of int, shape (n,)
+        Column index, pair index and resource index of each flow column added.
+    """
+    D, S = cap.shape
+    qp, qs = np.nonzero(ub > 0)
+    qub = ub[qp, qs]
+    q = b.add_vars(qp.size, lower=0.0, upper=qub, integer=integer)
+    n_q = qp.size
+    rows = np.arange(n_q)
+    b.add_rows(rows=np.concatenate([rows, rows]), cols=np.concatenate([q, y[qp]]),
+               vals=np.concatenate([np.ones(n_q), -qub]), lower=np.full(n_q, -INF),
+               upper=np.zeros(n_q))
+    ds = pair_donor[qp] * S + qs
+    ub_sum = np.bincount(ds, weights=qub, minlength=D * S)
+    binding = np.flatnonzero(ub_sum > cap.reshape(-1) + 1e-9)
+    if binding.size:
+        local = -np.ones(D * S, dtype=np.int64)
+        local[binding] = np.arange(binding.size)
+        sel = local[ds] >= 0
+        b.add_rows(rows=local[ds[sel]], cols=q[sel], vals=1.0,
+                   lower=np.full(binding.size, -INF), upper=cap.reshape(-1)[binding])
+    return q, qp, qs
+
+
 def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
     """Build the pairing MIP for a validated instance (no solving)."""
     b = MipBuilder()
@@ -112,26 +165,9 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
     peak = inst.gaps.max(axis=2, initial=0.0)  # (R, S)
     cap = whole_floor(inst.capacity) if options.integer_flows else inst.capacity
     ub = np.minimum(cap[pd_], whole_ceil(peak[pr_]))  # (P, S)
-    qp, qs = np.nonzero(ub > 0)
-    qub = ub[qp, qs]
-    q = b.add_vars(qp.size, lower=0.0, upper=qub, integer=options.integer_flows)
+    q, qp, qs = add_flow_links(b, y, pd_, ub, cap, integer=options.integer_flows)
     n_q = qp.size
-
-    # q - U y <= 0
-    rows = np.arange(n_q)
-    b.add_rows(rows=np.concatenate([rows, rows]), cols=np.concatenate([q, y[qp]]),
-               vals=np.concatenate([np.ones(n_q), -qub]), lower=np.full(n_q, -INF),
-               upper=np.zeros(n_q))
-    # donor capacity, only where the flow bounds could exceed it
-    ds = pd_[qp] * S + qs
-    ub_sum = np.bincount(ds, weights=qub, minlength=D * S)
-    binding = np.flatnonzero(ub_sum > cap.reshape(-1) + 1e-9)
-    if binding.size:
-        local = -np.ones(D * S, dtype=np.int64)
-        local[binding] = np.arange(binding.size)
-        sel = local[ds] >= 0
-        b.add_rows(rows=local[ds[sel]], cols=q[sel], vals=1.0,
-                   lower=np.full(binding.size, -INF), upper=cap.reshape(-1)[binding])
+    ds = pd_[qp] * S + qs  # donor-resource of each flow
     # received staff Q[r,s] = sum q, for (r,s) with a positive peak gap
     rs_keys = np.flatnonzero(peak.reshape(-1) > 0)
     if rs_keys.size:
