@@ -565,7 +565,10 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
                                       horizon_days=config.horizon_days, parameters=params,
                                       model=config.model, seed=config.seed)
         notes.append("census = patients in hospital and in ICU as the data set reports them "
-                     "(cases.csv hospitalised, icu), each forecast from its observed value")
+                     "(cases.csv hospitalised, icu), each forecast from its observed value"
+                     + ("; the default model forecasts these stocks without its "
+                        "recalibration table, which was learnt on the census derived from "
+                        "confirmed cases" if config.model == "default" else ""))
     else:
         forecast = forecast_cases(dataset.cases, region_codes=recipients,
                                   origin=config.decision_date,

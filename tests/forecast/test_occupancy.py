@@ -8,7 +8,12 @@ import numpy as np
 import pandas as pd
 
 from pairaid.datasets import load_builtin
-from pairaid.forecast.occupancy import forecast_occupancy, has_occupancy, stock_as_flows
+from pairaid.forecast.occupancy import (
+    forecast_occupancy,
+    has_occupancy,
+    stock_as_flows,
+    stock_model,
+)
 
 
 def test_stock_as_flows_keeps_the_stock_as_census() -> None:
@@ -38,6 +43,29 @@ def test_hospitalised_census_forecast_starts_from_the_observed_value() -> None:
     assert abs(hosp - 6267) <= 1000
     assert abs(icu - 767) <= 100
     assert hosp < 10043
+
+
+def test_default_model_forecasts_stocks_without_the_case_census_table() -> None:
+    # the recalibration table of the default model is learnt on the census derived from
+    # confirmed cases; reported stocks are forecast by the uncalibrated ensemble, so the
+    # default's stock quantiles equal the ensemble's exactly (same seed), while the
+    # new-case rows keep the default model's recalibration
+    assert stock_model("default") == "ensemble"
+    assert stock_model("richards") == "richards"
+    ds = load_builtin("italy-2020")
+    kw = {"region_codes": ["IT-25", "IT-42"], "origin": date(2020, 3, 15), "horizon_days": 7,
+          "parameters": {"icu_los_days": 7}}
+    default = forecast_occupancy(ds.cases, model="default", **kw)
+    raw = forecast_occupancy(ds.cases, model="ensemble", **kw)
+    stocks = ["census", "icu_census"]
+    a = default[default["target"].isin(stocks)].reset_index(drop=True)
+    b = raw[raw["target"].isin(stocks)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+    # Lombardy's ICU median a week on stays above the 767 of the decision date while the
+    # census rose (823, 879, 924, 1,006 on the next four days, cases.csv)
+    week = a[(a["region_code"] == "IT-25") & (a["target"] == "icu_census")
+             & np.isclose(a["quantile"], 0.5)]
+    assert float(week["value"].iloc[-1]) > 767
 
 
 def test_occupancy_backtest_scores_the_reported_stocks_against_persistence() -> None:

@@ -12,11 +12,18 @@ observed on the decision date. Admissions and discharges are reconstructed from 
 with its mean stay (:func:`stock_as_flows`). The length-of-stay prior is the hospital stay
 (``los_mean_days``) for the hospital stock and the ICU stay (``icu_los_days``) for the ICU
 stock; either is refitted to the series as for the case census.
+
+The default model's quantile recalibration is a table learnt on one target, the census
+derived from confirmed cases (``pairaid/data/forecast/calibration.csv``, fitted on the 30
+Chinese provinces in February 2020, docs/forecasting.md). A reported stock is another
+target for which no table has been learnt, so the default model forecasts stocks with its
+uncalibrated ensemble (:func:`stock_model`), in ``plan`` and in ``backtest`` alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,10 +31,20 @@ import numpy as np
 import pandas as pd
 
 from pairaid.forecast.api import forecast_cases
-from pairaid.forecast.backtest import run_backtest
+from pairaid.forecast.backtest import default_entries, run_backtest
 from pairaid.forecast.census import LengthOfStay
 
 OCCUPANCY_TARGETS = {"hospitalised": "census", "icu": "icu_census"}
+
+
+def stock_model(model: str) -> str:
+    """The model that forecasts a reported stock when ``model`` is asked for.
+
+    ``"default"`` (the ensemble plus the recalibration table learnt on the case-derived
+    census) becomes ``"ensemble"``: the table was not learnt on stocks and is not applied to
+    them. Every other model name is returned unchanged.
+    """
+    return "ensemble" if model == "default" else model
 """``cases.csv`` column -> forecast target it becomes."""
 
 
@@ -142,7 +159,7 @@ def forecast_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str], orig
         flows = stock_as_flows(cases, column, stay_days=los.mean_days)
         fc = forecast_cases(flows, region_codes=region_codes,
                             origin=origin, horizon_days=horizon_days, parameters=p,
-                            model=model, seed=seed)
+                            model=stock_model(model), seed=seed)
         parts.append(fc[fc["target"] == "census"].assign(target=target))
     return pd.concat(parts, ignore_index=True)
 
@@ -181,6 +198,11 @@ def backtest_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str],
     """
     frames = []
     columns = list(OCCUPANCY_TARGETS)
+    # calibrated entries (the default model) are scored as plan forecasts stocks: without
+    # the table learnt on the case-derived census (stock_model)
+    stock_options = dict(options)
+    stock_options["entries"] = [replace(e, calibrated=False)
+                                for e in (options.get("entries") or default_entries())]
     for i, column in enumerate(columns):
         los = stock_stay(column, parameters)
         flows = stock_as_flows(cases, column, stay_days=los.mean_days)
@@ -190,6 +212,6 @@ def backtest_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str],
                 progress(i * total + done, len(columns) * total)
 
         fc = run_backtest(flows, region_codes=region_codes, los=los, progress=step,
-                          **options)
+                          **stock_options)
         frames.append(fc[fc["target"] == "census"].assign(target=column))
     return pd.concat(frames, ignore_index=True)
