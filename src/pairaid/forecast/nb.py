@@ -43,15 +43,8 @@ def nb_negloglik(y: np.ndarray, mu: np.ndarray, size: float) -> float:
     float
         Sum of ``-log P(y | mu, k)``.
     """
-    mu = np.maximum(mu, 1e-9)
-    ll = (
-        special.gammaln(y + size)
-        - special.gammaln(size)
-        - special.gammaln(y + 1.0)
-        + size * np.log(size / (size + mu))
-        + y * np.log(mu / (size + mu))
-    )
-    return float(-np.sum(ll))
+    return float(nb_negloglik_rows(y, np.asarray(mu, dtype=float)[None, :],
+                                   np.array([size], dtype=float))[0])
 
 
 def nb_negloglik_rows(y: np.ndarray, mu: np.ndarray, size: np.ndarray) -> np.ndarray:

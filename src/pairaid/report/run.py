@@ -318,14 +318,22 @@ def read_run(run_dir: str | Path) -> RunTables:
                      sources, config, stability, dispatch, boundaries, licence, flags)
 
 
-def _read_boundaries(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
-    """``boundaries.geojson`` (the data set's region boundaries), or ``None`` if absent."""
+def _load_json(path: Path, problems: list[Problem]) -> tuple[bool, Any]:
+    """An optional JSON file of a run: ``(True, content)``, or ``(False, None)`` if it is
+    absent or not valid JSON (then a Problem naming the file is recorded)."""
     if not path.exists():
-        return None
+        return False, None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return True, json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         problems.append(Problem(str(path), f"not valid JSON ({exc})"))
+        return False, None
+
+
+def _read_boundaries(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    """``boundaries.geojson`` (the data set's region boundaries), or ``None`` if absent."""
+    found, data = _load_json(path, problems)
+    if not found:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("features"), list) or not all(
             isinstance(f, dict) and isinstance(f.get("properties"), dict)
@@ -338,12 +346,8 @@ def _read_boundaries(path: Path, problems: list[Problem]) -> dict[str, Any] | No
 
 def _read_dispatch(path: Path, problems: list[Problem]) -> dict[str, Any]:
     """``dispatch.json`` (``pairaid plan --dispatch``): plan -> measures (empty if absent)."""
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), f"not valid JSON ({exc})"))
+    found, data = _load_json(path, problems)
+    if not found:
         return {}
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         problems.append(Problem(str(path), "expected an object of objects (plan -> "
@@ -354,12 +358,8 @@ def _read_dispatch(path: Path, problems: list[Problem]) -> dict[str, Any]:
 
 def _read_stability(path: Path, problems: list[Problem]) -> dict[str, Any]:
     """``explain_stability.json`` checked for its three keys (empty dict if absent)."""
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), f"not valid JSON ({exc})"))
+    found, data = _load_json(path, problems)
+    if not found:
         return {}
 
     def pair_list(value: Any) -> bool:
