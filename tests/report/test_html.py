@@ -115,6 +115,12 @@ def test_run_without_official_pairing(run_dir: Path) -> None:
     assert not {"cmp-pairaid", "cmp-official"} & set(build_figures(run, load_boundaries()))
     page = report_html(run_dir).read_text(encoding="utf-8")
     assert t("no_official", "en") in page and 'id="cmp-official"' not in page
+    # the navigation and the heading name what the section holds (Italy 2020 had no
+    # official pairing): the plan's figures, not a comparison that is not there
+    nav = page.split("<nav>", 1)[1].split("</nav>", 1)[0]
+    for lang in LANGS:
+        assert t("sec_plan", lang) in nav and t("sec_compare", lang) not in page
+    assert 'href="#sec-plan"' in nav and 'id="sec-plan"' in page
 
 
 def test_other_official_round(run_dir: Path) -> None:

@@ -438,11 +438,14 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
           .replace("%TITLES%", script_json(titles)))
     heat = "".join(_div(f) for f in figures if f.startswith("heat-"))
     fans = "".join(_div(f) for f in figures if f.startswith("fan-"))
+    # the section compares with the official pairing only where the run holds one (Hubei
+    # 2020); elsewhere (Italy 2020 had none) it holds the plan's own figures and says so
     if "cmp-official" in figures:
-        compare = (_plan_table(run, METRICS) + '<div class="row">' + _div("cmp-pairaid")
-                   + _div("cmp-official") + "</div>")
+        compare = ("compare", _plan_table(run, METRICS) + '<div class="row">'
+                   + _div("cmp-pairaid") + _div("cmp-official") + "</div>")
     else:
-        compare = _plan_table(run, METRICS) + f'<p class="note">{_both("no_official")}</p>'
+        compare = ("plan", _plan_table(run, METRICS)
+                   + f'<p class="note">{_both("no_official")}</p>')
     sources = _sources_html(run.sources) or f"<p>{_both('no_sources')}</p>"
     if china:
         sources += (f"<p>{_both('boundary_source')}</p><details><summary>{_both('licence')}"
@@ -459,7 +462,7 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
     sections += [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
         ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),
-        ("compare", compare),
+        compare,
     ]
     if "needs-check" in figures:
         sections.append(("needs_check", _div("needs-check") + _check_note(run)))

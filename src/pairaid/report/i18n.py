@@ -26,6 +26,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec_heat": ("缺口热力图", "Gap heat maps"),
     "sec_burden": ("支援方负担", "Donor burden"),
     "sec_compare": ("与官方对口方案比较", "Comparison with the official pairing"),
+    "sec_plan": ("方案指标（无官方对口方案）", "Plan figures (no official pairing)"),
     "sec_config": ("配置", "Configuration"),
     "sec_sources": ("数据来源", "Data sources"),
     "sec_flags": ("回退与警示（本运行用了替代值）", "Fallbacks taken (read first)"),
