@@ -380,6 +380,11 @@ def test_help_imports_no_heavy_package(argv: list[str], tmp_path: Path) -> None:
     assert not loaded & {"pandas", "scipy", "pandera"}, "help text needs no data stack"
 
 
+PLAN_UNUSED = ("ortools",)
+"""Packages the default plan does not use, besides :data:`HEAVY`: OR-Tools' min-cost flow
+(the transportation method is not the one chosen for the default instance)."""
+
+
 def test_plan_imports_no_service_report_or_evaluation_stack(tmp_path: Path) -> None:
     out = tmp_path / "run"
     loaded = _modules_loaded_by(
@@ -387,6 +392,7 @@ def test_plan_imports_no_service_report_or_evaluation_stack(tmp_path: Path) -> N
         tmp_path)
     assert (out / "pairs.csv").is_file() and "pandas" in loaded
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    assert not loaded & set(PLAN_UNUSED), sorted(loaded & set(PLAN_UNUSED))
 
 
 def test_lazy_command_help_lines_match_the_commands(capsys) -> None:

@@ -9,7 +9,13 @@ import pytest
 
 from pairaid.datasets import load_builtin
 from pairaid.needs import compute_needs, per_patient_needs
-from pairaid.severity import REPORT_VALID_DAYS, mix_on, mixes_on, reported_mixes
+from pairaid.severity import (
+    REPORT_VALID_DAYS,
+    mix_on,
+    mixes_during,
+    mixes_on,
+    reported_mixes,
+)
 
 
 def _cases(rows: list[tuple]) -> pd.DataFrame:
@@ -44,6 +50,23 @@ def test_a_report_is_used_for_a_length_of_stay_then_the_model() -> None:
     assert mix_on(mixes, "A", date(2020, 2, 10 + REPORT_VALID_DAYS)) is not None
     assert mix_on(mixes, "A", date(2020, 2, 11 + REPORT_VALID_DAYS)) is None
     assert mix_on(mixes, "B", date(2020, 2, 10)) is None
+
+
+def test_mixes_during_takes_the_latest_report_of_each_day() -> None:
+    # reports on 02-10 (15 % severe) and 02-20 (a quarter of 800 = 200 severe, 40 critical)
+    cases = _cases([("2020-02-10", "A", 1000, 50, 150, 120, 40),
+                    ("2020-02-20", "A", 1000, 50, 150, 200, 40),
+                    ("2020-02-15", "B", 100, 0, 0, 10, 10)])
+    mixes = reported_mixes(cases)
+    days = [date(2020, 2, 9), date(2020, 2, 19), date(2020, 2, 20),
+            date(2020, 3, 5), date(2020, 3, 6), date(2020, 2, 10)]  # any order
+    got = mixes_during(mixes, "A", days)
+    assert got[0] is None and got[4] is None  # before any report; 02-20 + 15 days
+    assert got[1]["severe"] == pytest.approx(0.15)  # the 02-10 report, 9 days old
+    assert got[2]["severe"] == pytest.approx(0.25) and got[3] == got[2]  # 02-20's, 14 days
+    assert got[5]["severe"] == pytest.approx(0.15)  # on the day of the first report
+    assert got == [mix_on(mixes, "A", d) for d in days]
+    assert mixes_during(mixes, "C", days) == [None] * len(days)
 
 
 def test_needs_use_a_region_s_reported_mix() -> None:

@@ -18,7 +18,7 @@ from pairaid.errors import InputError, Problem
 from pairaid.forecast.backtest import observed_values
 from pairaid.needs import per_patient_needs
 from pairaid.schemas import STAFF_RESOURCES
-from pairaid.severity import mix_on, reported_mixes
+from pairaid.severity import mixes_during, reported_mixes
 
 CHECK_COLUMNS = (
     "recipient_code", "peak_date", "peak_census", "need_doctors", "need_nurses", "need_staff",
@@ -205,6 +205,17 @@ def check_needs(cases: pd.DataFrame, capacities: pd.DataFrame, deployments: pd.D
     observed: pd.DataFrame = observed_values(
         cases[cases["region_code"].isin(list(recipients))])
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    by_mix: dict[tuple[float, ...], dict[str, float]] = {}
+
+    def _ratios_of(mix: Mapping[str, float]) -> dict[str, float]:
+        # staff per patient under a reported mix; a report holds for days, so each mix
+        # is worked out once
+        key = tuple(mix.values())
+        if key not in by_mix:
+            by_mix[key] = per_patient_needs(parameters, norms=norms, norm_set=norm_set,
+                                            mix=mix)
+        return by_mix[key]
+
     problems: list[Problem] = []
     rows: list[dict[str, object]] = []
     for code in recipients:
@@ -221,9 +232,8 @@ def check_needs(cases: pd.DataFrame, capacities: pd.DataFrame, deployments: pd.D
                                     None, "recovered_cum"))
             continue
         census = series.to_numpy(dtype=float)
-        own = reported[reported["region_code"] == code]  # mix_on selects the same rows
-        per_day = [_ratios_on(parameters, own, code, day, ratios, norms, norm_set)
-                   for day in series.index] if len(own) else [ratios] * len(series)
+        per_day = [ratios if mix is None else _ratios_of(mix)
+                   for mix in mixes_during(reported, code, list(series.index))]
         need = {r: census * np.array([d[r] for d in per_day]) for r in STAFF_RESOURCES}
         avail = {r: float(cap.loc[(code, r)]) * share  # type: ignore[arg-type]
                  for r in STAFF_RESOURCES}
@@ -256,17 +266,6 @@ def check_needs(cases: pd.DataFrame, capacities: pd.DataFrame, deployments: pd.D
                       spearman_need=_rank_correlation(known["need_staff"],
                                                       known["deployed_staff"]),
                       start=start, end=end)
-
-
-def _ratios_on(parameters: Mapping[str, float], reported: pd.DataFrame, code: str,
-              day: pd.Timestamp, model: dict[str, float], norms: pd.DataFrame | None,
-              norm_set: str | None) -> dict[str, float]:
-    """Staff per patient of ``code`` on ``day``: from its reported mix when one is valid
-    (:func:`pairaid.severity.mix_on`), else the model's."""
-    mix = mix_on(reported, code, day)
-    if mix is None:
-        return model
-    return per_patient_needs(parameters, norms=norms, norm_set=norm_set, mix=mix)
 
 
 def _census_of(observed: pd.DataFrame, code: str) -> pd.Series:

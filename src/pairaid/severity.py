@@ -61,14 +61,42 @@ def mix_on(mixes: pd.DataFrame, code: str, day: date | pd.Timestamp,
            *, valid_days: int = REPORT_VALID_DAYS) -> dict[str, float] | None:
     """The latest reported mix of ``code`` on or before ``day`` and at most ``valid_days``
     old, or ``None`` (then the model mix applies)."""
-    day = pd.Timestamp(day)
-    sel = mixes[(mixes["region_code"] == code) & (mixes["date"] <= day)
-                & (mixes["date"] >= day - pd.Timedelta(days=valid_days))]
-    if sel.empty:
-        return None
-    last = sel.sort_values("date").iloc[-1]
-    return {"mild": float(last["mild"]), "severe": float(last["severe"]),
-            "critical": float(last["critical"])}
+    return mixes_during(mixes, code, [day], valid_days=valid_days)[0]
+
+
+def mixes_during(mixes: pd.DataFrame, code: str, days: Sequence[date | pd.Timestamp],
+                 *, valid_days: int = REPORT_VALID_DAYS) -> list[dict[str, float] | None]:
+    """:func:`mix_on` of ``code`` for each of ``days``, the region's reports selected once.
+
+    Parameters
+    ----------
+    mixes : pandas.DataFrame
+        As returned by :func:`reported_mixes` (one row per region and date).
+    code : str
+        Region code.
+    days : sequence of date or pandas.Timestamp
+        Days to look up, in any order.
+    valid_days : int
+        Age limit of a report [days].
+
+    Returns
+    -------
+    list of (dict of str to float, or None)
+        Per day, ``mild``, ``severe``, ``critical`` [fraction of the census] of the latest
+        report on or before that day and at most ``valid_days`` old; ``None`` without one.
+    """
+    own = mixes[mixes["region_code"] == code].sort_values("date", kind="stable")
+    dates = pd.DatetimeIndex(own["date"])
+    shares = {k: own[k].to_numpy(dtype=float) for k in ("mild", "severe", "critical")}
+    out: list[dict[str, float] | None] = []
+    for day in days:
+        day = pd.Timestamp(day)
+        i = int(dates.searchsorted(day, side="right")) - 1  # the latest report <= day
+        if i < 0 or dates[i] < day - pd.Timedelta(days=valid_days):
+            out.append(None)
+        else:
+            out.append({k: float(v[i]) for k, v in shares.items()})
+    return out
 
 
 def mixes_on(cases: pd.DataFrame, codes: Sequence[str],

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from ortools.graph.python import min_cost_flow
 
 from pairaid.pairing.greedy import _cover, _State
 from pairaid.pairing.instance import Instance
@@ -112,6 +111,10 @@ def pair_flows(inst: Instance, options: PairingOptions, pairs: NDArray[np.int64]
                             np.full(seg_key.size, sink)])
     caps = np.concatenate([[total, limit], cap.reshape(-1), arc_cap[ps, ss], seg_len])
     costs = np.concatenate([[0, 0], np.zeros(D * S, np.int64), arc_cost, seg_cost])
+    # imported here: OR-Tools' graph module costs about 0.05 s, and a plan that is not
+    # solved by this method (the default one) never needs it
+    from ortools.graph.python import min_cost_flow
+
     net = min_cost_flow.SimpleMinCostFlow()
     net.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
                                              caps.astype(np.int64), costs.astype(np.int64))
