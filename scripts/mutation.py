@@ -12,6 +12,8 @@ Usage::
     .venv/bin/python scripts/mutation.py metrics burden  # some of them
     .venv/bin/python scripts/mutation.py --list          # the modules and their tests
     .venv/bin/python scripts/mutation.py --report        # scores of the last runs only
+    .venv/bin/python scripts/mutation.py dispatch --functions on_site_table measures
+                                                   # only these functions' mutants
 
 Prints, per module, mutants killed / total, those argued equivalent in
 ``scripts/mutation_equivalent.md`` (one line each: the mutant's name, then why no test can
@@ -22,6 +24,7 @@ tell it apart) and the survivors still to review; writes the same table to
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -133,6 +136,14 @@ def results(work: Path) -> dict[str, str]:
     return out
 
 
+def patterns(name: str, functions: list[str]) -> list[str]:
+    """mutmut's name globs for some functions of a module (mutants are named
+    ``<module>.x_<function>__mutmut_<n>``; a method's ``<class>.<method>`` reads
+    ``xǁ<class>ǁ<method>``, matched by ``*<method>__mutmut_*``)."""
+    module = MODULES[name][0].removeprefix("src/").removesuffix(".py").replace("/", ".")
+    return [f"{module}.*{f}__mutmut_*" for f in functions]
+
+
 def score(name: str, status: dict[str, str], equiv: dict[str, str]) -> dict[str, object]:
     counts = Counter(status.values())
     killed = sum(v for k, v in counts.items() if k in KILLED)
@@ -152,6 +163,10 @@ def main() -> int:
     ap.add_argument("modules", nargs="*", help=f"some of: {', '.join(MODULES)}")
     ap.add_argument("--list", action="store_true", help="print modules and their tests")
     ap.add_argument("--report", action="store_true", help="scores of the last runs only")
+    ap.add_argument("--functions", nargs="+", metavar="FUNCTION", default=[],
+                    help="mutate only these functions of the (one) module named: for a "
+                         "module whose whole run is too long for a session; the score then "
+                         "counts these functions' mutants only")
     ap.add_argument("--max-children", type=int, default=1,
                     help="parallel mutants (default 1: the machine is shared)")
     args = ap.parse_args()
@@ -163,6 +178,8 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown module(s) {unknown}; choose from {list(MODULES)}")
     names = args.modules or list(MODULES)
+    if args.functions and len(names) != 1:
+        ap.error("--functions needs exactly one module")
     equiv = equivalents()
     rows = []
     for name in names:
@@ -171,14 +188,23 @@ def main() -> int:
             work = prepare(name)
             mutmut = Path(sys.executable).with_name("mutmut")
             t0 = time.perf_counter()
-            env = dict(os.environ, PYTHONHASHSEED="0")
-            subprocess.run([str(mutmut), "run", "--max-children", str(args.max_children)],
+            # the scratch folder on the path: tests import their helpers as ``tests.x.y``
+            env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(work))
+            subprocess.run([str(mutmut), "run", "--max-children", str(args.max_children),
+                            *patterns(name, args.functions)],
                            cwd=work, env=env, stdout=subprocess.DEVNULL, check=False)
             print(f"{name}: mutmut run took {time.perf_counter() - t0:.0f} s", flush=True)
         if not (work / "mutants").exists():
             print(f"{name}: no run found in {work}")
             continue
-        row = score(name, results(work), equiv)
+        status = results(work)
+        if args.functions:
+            globs = patterns(name, args.functions)
+            status = {k: v for k, v in status.items()
+                      if any(fnmatch.fnmatch(k, g) for g in globs)}
+        row = score(name, status, equiv)
+        if args.functions:
+            row["functions"] = list(args.functions)
         rows.append(row)
         print(f"{name:20s} killed {row['killed']}/{row['total']}"
               f"  equivalent {row['equivalent']}  survived {row['survived']}"
