@@ -72,7 +72,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "scoring": ("src/pairaid/forecast/scoring.py", ["tests/forecast/test_scoring.py"]),
     "pairing_evaluate": ("src/pairaid/pairing/evaluate.py",
                          ["tests/pairing/test_evaluate.py", "tests/pairing/test_terms.py"]),
-    "dispatch": ("src/pairaid/schedule/dispatch.py", ["tests/schedule/test_dispatch.py"]),
+    "dispatch": ("src/pairaid/schedule/dispatch.py",
+                 ["tests/schedule/test_dispatch_tables.py", "tests/schedule/test_dispatch.py"]),
     "evaluation_summary": ("src/pairaid/evaluation/summary.py",
                            ["tests/evaluation/test_summary.py"]),
 }
