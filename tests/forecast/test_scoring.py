@@ -180,3 +180,47 @@ def test_pairwise_relative_wis_leaves_out_zero_means_and_keeps_models_without_ba
     assert rel["A"] == pytest.approx(0.5) and rel["Z"] == pytest.approx(2 ** -0.5)
     none = pairwise_relative_wis(scores, baseline="Y", key=["forecast"])
     assert sorted(none.index) == ["A", "B", "Z"] and none.isna().all()
+
+
+def test_count_pit_bounds_at_the_ends_and_ties_by_hand():
+    # F interpolates (2, 0.25), (4, 0.5), (6, 0.75); 0 below 2, 1 above 6, 0.75 at 6
+    levels = np.array([0.25, 0.5, 0.75])
+    values = np.tile([2.0, 4.0, 6.0], (4, 1))
+    y = np.array([2.5, 5.5, 6.5, 1.0])
+    a, b = count_pit_bounds(levels, values, y)
+    # y = 2.5: F(2) = 0.25 (at the lowest quantile, not below it), F(3) = 0.375;
+    # y = 5.5: F(5) = 0.625, F(6) = 0.75 (at the highest); y = 6.5: F(6), F(7) = 1;
+    # y = 1: F(0.5) = F(1.5) = 0
+    np.testing.assert_allclose(a, [0.25, 0.625, 0.75, 0.0])
+    np.testing.assert_allclose(b, [0.375, 0.75, 1.0, 0.0])
+    # tied quantiles 4, 4 at levels 0.4, 0.6: F jumps to 0.6 at 4 (the last level whose
+    # quantile is <= 4), then rises to 0.8 at 6
+    a, b = count_pit_bounds(np.array([0.2, 0.4, 0.6, 0.8]), np.array([[2.0, 4.0, 4.0, 6.0]]),
+                            np.array([4.5]))
+    np.testing.assert_allclose([a[0], b[0]], [0.6, 0.7])
+    # one row per forecast: each observation is read against its own quantiles
+    a, b = count_pit_bounds(levels, np.array([[2.0, 4.0, 6.0], [12.0, 14.0, 16.0]]),
+                            np.array([4.0, 4.0]))
+    np.testing.assert_allclose(a, [0.4375, 0.0])
+    np.testing.assert_allclose(b, [0.5625, 0.0])
+
+
+def test_pit_interval_coverage_by_hand():
+    levels = np.array([0.25, 0.5, 0.75])
+    values = np.array([[2.0, 4.0, 6.0]])
+    # y = 4: PIT range [F(3.5), F(4.5)] = [0.4375, 0.5625]; the central 10 % interval
+    # [0.45, 0.55] holds 0.1 / 0.125 = 0.8 of it, the central 50 % all of it
+    np.testing.assert_allclose(pit_interval_coverage(levels, values, np.array([4.0]), 0.1),
+                               [0.8])
+    np.testing.assert_allclose(pit_interval_coverage(levels, values, np.array([4.0]), 0.5),
+                               [1.0])
+    # y = 2.5: [0.25, 0.375] against [0.45, 0.55]: no overlap
+    np.testing.assert_allclose(pit_interval_coverage(levels, values, np.array([2.5]), 0.1),
+                               [0.0])
+    # the whole interval (coverage 1) holds every PIT, also a point mass at 0 or 1
+    far = np.tile(values, (3, 1))
+    np.testing.assert_allclose(
+        pit_interval_coverage(levels, far, np.array([-10.0, 4.0, 50.0]), 1.0), [1, 1, 1])
+    # a point mass at 0 lies outside the central 50 % interval [0.25, 0.75]
+    np.testing.assert_allclose(
+        pit_interval_coverage(levels, far, np.array([-10.0, 4.0, 50.0]), 0.5), [0, 1, 0])
