@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pairaid.pairing.gap import GapResult, solve_gap
+from pairaid.pairing.formulations.gap import GapResult, solve_gap
 from pairaid.pairing.orlib import GapInstance, default_sense, read_orlib
 
 ROOT = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib"

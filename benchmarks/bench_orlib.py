@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pairaid.pairing.assignment import solve_assignment
-from pairaid.pairing.gap import solve_gap
+from pairaid.pairing.formulations.assignment import solve_assignment
+from pairaid.pairing.formulations.gap import solve_gap
 from pairaid.pairing.orlib import AssignmentInstance, default_sense, read_orlib
 
 ROOT = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib"

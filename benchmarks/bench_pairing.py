@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 
 from pairaid.pairing import PairingOptions, PairingProblem, solve
-from pairaid.pairing.assignment import solve_assignment
-from pairaid.pairing.evaluate import evaluate_plan
-from pairaid.pairing.greedy import greedy_plan
+from pairaid.pairing.analysis.evaluate import evaluate_plan
+from pairaid.pairing.formulations.assignment import solve_assignment
 from pairaid.pairing.instance import build_instance
+from pairaid.pairing.search.greedy import greedy_plan
 
 
 def synthetic(n_donors: int, n_recipients: int, resources: list[str], days: int,

@@ -70,7 +70,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
               ["tests/test_needs.py", "tests/test_needs_gaps.py", "tests/test_needs_by_hand.py",
                "tests/test_invariants.py::test_higher_quantile_never_lowers_a_need_or_a_gap"]),
     "scoring": ("src/pairaid/forecast/scoring.py", ["tests/forecast/test_scoring.py"]),
-    "pairing_evaluate": ("src/pairaid/pairing/evaluate.py",
+    "pairing_evaluate": ("src/pairaid/pairing/analysis/evaluate.py",
                          ["tests/pairing/test_evaluate.py", "tests/pairing/test_terms.py"]),
     "dispatch": ("src/pairaid/schedule/dispatch.py",
                  ["tests/schedule/test_dispatch_tables.py", "tests/schedule/test_dispatch.py"]),

@@ -37,9 +37,9 @@ from pairaid.pairing import (
     solve,
     stable_pairs,
 )
-from pairaid.pairing.changes import change_counts, plan_changes
-from pairaid.pairing.transfer import TransferOptions
-from pairaid.pairing.transfer_explain import TransferExplanation, explain_transfers
+from pairaid.pairing.analysis.changes import change_counts, plan_changes
+from pairaid.pairing.analysis.transfer_explain import TransferExplanation, explain_transfers
+from pairaid.pairing.formulations.transfer import TransferOptions
 from pairaid.parameters import parameter_values, with_overrides
 from pairaid.schemas import STAFF_RESOURCES
 from pairaid.severity import mixes_on
@@ -78,7 +78,7 @@ class PlanRun:
         (:func:`pairaid.needs_check.check_needs`), when the data set has ``deployments.csv``.
     changes : pandas.DataFrame or None
         With a plan in force (``previous_pairs``): every pair kept, dropped or added, and
-        why (:func:`pairaid.pairing.changes.plan_changes`); None otherwise.
+        why (:func:`pairaid.pairing.analysis.changes.plan_changes`); None otherwise.
     transfers : TransferPlan or None
         The ICU patient-transfer plan, its fixed-cluster baseline and the comparison with
         the recorded transfers (``config.transfer == "icu"``; :mod:`pairaid.transfers`).
@@ -726,7 +726,7 @@ class Explanation:
         (empty = the official pairing is stable under those rankings).
     transfers : TransferExplanation or None
         Why the ICU transfer plan moves what it moves
-        (:func:`pairaid.pairing.transfer_explain.explain_transfers`), for a run with
+        (:func:`pairaid.pairing.analysis.transfer_explain.explain_transfers`), for a run with
         transfers.
     """
 
@@ -744,7 +744,7 @@ of 130 (the Chongqing team of 2020-02-12 had 46 doctors and 96 nurses, medical_t
 
 
 def explain(run: PlanRun, *, team: dict[str, int] | None = None) -> Explanation:
-    """Explain a plan by re-solving the same model (see :mod:`pairaid.pairing.explain`).
+    """Explain a plan by re-solving the same model (see :mod:`pairaid.pairing.analysis.explain`).
 
     Parameters
     ----------

@@ -4,7 +4,7 @@ Capacity of a region for COVID-19 ICU patients = ``icu_beds`` × ``covid_share_i
 A recipient's *overflow* is its forecast ICU census above that (at the planning quantile,
 rounded up to whole patients); a donor's *spare* beds are its capacity × (1 −
 ``icu_reserve_share``) − its own forecast ICU census at the same quantile (rounded down).
-The model is :mod:`pairaid.pairing.transfer`; a moved patient stays ``icu_los_days``.
+The model is :mod:`pairaid.pairing.formulations.transfer`; a moved patient stays ``icu_los_days``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.forecast.occupancy import forecast_occupancy, has_occupancy
-from pairaid.pairing.transfer import (
+from pairaid.pairing.formulations.transfer import (
     TransferOptions,
     TransferProblem,
     TransferResult,

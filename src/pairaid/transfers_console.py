@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pairaid.pairing.transfer_explain import TransferExplanation
+from pairaid.pairing.analysis.transfer_explain import TransferExplanation
 
 
 def print_transfers(console: Console, run: Any) -> None:

@@ -10,7 +10,7 @@ from scipy.optimize import linear_sum_assignment
 
 from pairaid.errors import ConfigError
 from pairaid.pairing import PairingOptions, solve
-from pairaid.pairing.assignment import solve_assignment
+from pairaid.pairing.formulations.assignment import solve_assignment
 from pairaid.pairing.orlib import read_orlib
 
 from .helpers import make_problem, pair_set

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pairaid.pairing import PairingOptions, solve
-from pairaid.pairing.changes import CHANGE_COLUMNS, change_counts, plan_changes
+from pairaid.pairing.analysis.changes import CHANGE_COLUMNS, change_counts, plan_changes
 
 from .helpers import make_problem
 

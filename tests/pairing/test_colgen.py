@@ -1,4 +1,5 @@
-"""Column generation over donor sets (pairaid.pairing.colgen): a valid and tighter bound."""
+"""Column generation over donor sets (pairaid.pairing.formulations.colgen): a valid and
+tighter bound."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from hypothesis import HealthCheck, assume, given, settings
 
 from pairaid.errors import InfeasibleError
 from pairaid.pairing import PairingOptions, solve
-from pairaid.pairing.colgen import applicable, set_bound
+from pairaid.pairing.formulations.colgen import applicable, set_bound
+from pairaid.pairing.formulations.model import build_model
 from pairaid.pairing.instance import build_instance
-from pairaid.pairing.model import build_model
 
 from .helpers import make_problem
 from .test_properties import instances

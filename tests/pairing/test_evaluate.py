@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pairaid.pairing import PairingOptions, PairingProblem
-from pairaid.pairing.evaluate import evaluate_plan
+from pairaid.pairing.analysis.evaluate import evaluate_plan
 from pairaid.pairing.instance import build_instance
 
 DAY0 = pd.Timestamp("2020-02-11")

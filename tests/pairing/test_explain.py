@@ -8,7 +8,7 @@ import pytest
 
 from pairaid.errors import ConfigError, InfeasibleError
 from pairaid.pairing import PairingOptions, solve
-from pairaid.pairing.explain import forbid_costs, marginal_values, what_if
+from pairaid.pairing.analysis.explain import forbid_costs, marginal_values, what_if
 
 from .helpers import make_problem
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pairaid.errors import ConfigError, InputError
 from pairaid.pairing.commands import solve_orlib
-from pairaid.pairing.gap import check_assignment, solve_gap
+from pairaid.pairing.formulations.gap import check_assignment, solve_gap
 from pairaid.pairing.orlib import AssignmentInstance, default_sense, read_orlib
 
 DATA = Path(__file__).parent / "data"
@@ -69,7 +69,7 @@ def test_cpsat_second_solver_agrees_on_gap1():
 
 
 def test_lns_keeps_assignments_feasible_and_never_worse():
-    from pairaid.pairing.gap_lns import improve_gap
+    from pairaid.pairing.search.gap_lns import improve_gap
 
     inst = read_orlib(DATA / "gapa.txt")[0]
     # a feasible start that does not depend on the machine's speed: the most expensive
@@ -84,7 +84,7 @@ def test_neighbourhood_search_reaches_a_known_optimum_from_a_poor_start():
     """gap1-1 (5 agents x 15 jobs): start from the optimum of the opposite sense (the most
     expensive assignment, feasible); the search must reach the published min optimum 261
     (fontanf data set, shared/benchmarks/orlib/optima.csv) and never break a capacity."""
-    from pairaid.pairing.gap_lns import improve_gap
+    from pairaid.pairing.search.gap_lns import improve_gap
 
     inst = read_orlib(DATA / "gap1.txt")[0]
     worst = solve_gap(inst, sense="max", time_limit=600, method="highs")

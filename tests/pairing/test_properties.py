@@ -12,9 +12,9 @@ from scipy.optimize import linear_sum_assignment
 
 from pairaid.errors import InfeasibleError
 from pairaid.pairing import PairingOptions, solve
-from pairaid.pairing.evaluate import evaluate_plan
-from pairaid.pairing.greedy import greedy_plan
+from pairaid.pairing.analysis.evaluate import evaluate_plan
 from pairaid.pairing.instance import build_instance
+from pairaid.pairing.search.greedy import greedy_plan
 
 from .helpers import make_problem
 

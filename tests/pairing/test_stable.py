@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from pairaid.errors import ConfigError
 from pairaid.pairing import PairingOptions, solve
-from pairaid.pairing.stable import (
+from pairaid.pairing.analysis.stable import (
     blocking_pairs,
     check_stability,
     deferred_acceptance,

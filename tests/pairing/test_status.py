@@ -235,13 +235,13 @@ def test_solver_bound_is_labelled_as_the_solvers() -> None:
 
 def test_every_warm_started_value_is_checked_against_its_plan(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The neighbourhood search (pairing/lns.py) warm-starts HiGHS; a HiGHS that reports a
+    """The neighbourhood search (pairing/search/lns.py) warm-starts HiGHS; a HiGHS that reports a
     value 10 below the columns it returns (the HiGHS 1.16 warm-start bug) must not make it
     accept that value: started at the optimum, it keeps the optimum at its true value."""
-    from pairaid.pairing import lns
+    from pairaid.pairing.formulations.model import build_model, solve_model
     from pairaid.pairing.highs import consistent, new_highs
     from pairaid.pairing.instance import build_instance
-    from pairaid.pairing.model import build_model, solve_model
+    from pairaid.pairing.search import lns
 
     assert consistent(100.0, 100.0 + 5e-5) and not consistent(100.0, 100.01)
     assert consistent(0.0, 5e-7) and not consistent(0.0, 2e-6)

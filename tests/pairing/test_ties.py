@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from pairaid.pairing import PairingOptions, PairingProblem
-from pairaid.pairing.stable import (
+from pairaid.pairing.analysis.stable import (
     blocking_pairs,
     check_stability,
     ranking_levels,

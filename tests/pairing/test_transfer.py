@@ -1,4 +1,5 @@
-"""Patient-transfer pairing (pairaid.pairing.transfer): hand-solved cases and invariants."""
+"""Patient-transfer pairing (pairaid.pairing.formulations.transfer): hand-solved cases and
+invariants."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pairaid.pairing.highs import SolveStatus
-from pairaid.pairing.transfer import (
+from pairaid.pairing.formulations.transfer import (
     TransferOptions,
     TransferProblem,
     pairs_within,
     solve_transfers,
 )
+from pairaid.pairing.highs import SolveStatus
 
 
 def _three_regions(spare_a: int = 1, spare_b: int = 5) -> TransferProblem:

@@ -1,12 +1,13 @@
-"""Explanations of a transfer plan (pairaid.pairing.transfer_explain), on hand-solved cases."""
+"""Explanations of a transfer plan (pairaid.pairing.analysis.transfer_explain), on
+hand-solved cases."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from pairaid.pairing.transfer import TransferOptions, TransferProblem
-from pairaid.pairing.transfer_explain import explain_transfers
+from pairaid.pairing.analysis.transfer_explain import explain_transfers
+from pairaid.pairing.formulations.transfer import TransferOptions, TransferProblem
 
 
 def _problem(donors: dict[str, tuple[float, int]]) -> TransferProblem:

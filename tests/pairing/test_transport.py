@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from pairaid.pairing import PairingOptions, solve
-from pairaid.pairing.evaluate import evaluate_plan
+from pairaid.pairing.analysis.evaluate import evaluate_plan
 from pairaid.pairing.instance import build_instance
-from pairaid.pairing.transport import solve_transport
+from pairaid.pairing.search.transport import solve_transport
 
 from .helpers import make_problem
 

@@ -1,10 +1,10 @@
 """Fast replay: the best flows of fixed pairs on many scenarios, by min-cost flow.
 
-With its pairs fixed, the pairing model of a plan (:mod:`pairaid.pairing.model` with
+With its pairs fixed, the pairing model of a plan (:mod:`pairaid.pairing.formulations.model` with
 ``exact_pairs``) is a min-cost flow: staff go from (donor, resource) along the plan's pairs
 to (recipient, resource) and are priced by the convex piecewise-linear shortfall of each
 recipient, in whole-staff segments; the distance term is a constant. This is the network
-of the transportation method (:func:`pairaid.pairing.transport.pair_flows`), solved by
+of the transportation method (:func:`pairaid.pairing.search.transport.pair_flows`), solved by
 OR-Tools' network simplex, with its integer flows (so the shortfall equals the compact
 MIP's optimum with integer flows up to the cost scaling, 2^-24 of the largest benefit).
 
@@ -31,7 +31,7 @@ from pairaid.gaps import _share
 from pairaid.needs import per_patient_needs
 from pairaid.pairing import PairingOptions, PairingProblem
 from pairaid.pairing.instance import Instance, build_instance
-from pairaid.pairing.transport import pair_flows, shortfall_segments
+from pairaid.pairing.search.transport import pair_flows, shortfall_segments
 from pairaid.pairing.types import Pair
 from pairaid.rounding import snap_whole
 

@@ -38,7 +38,7 @@ from pairaid.forecast.scenarios import (
 from pairaid.gaps import compute_gaps
 from pairaid.needs import compute_needs
 from pairaid.pairing import PairingOptions, PairingProblem, PairingResult, solve
-from pairaid.pairing.transport import shortfall_segments
+from pairaid.pairing.search.transport import shortfall_segments
 from pairaid.pairing.types import Pair
 from pairaid.schemas import STAFF_RESOURCES
 

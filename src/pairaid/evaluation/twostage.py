@@ -15,11 +15,11 @@ or the weights of a reduced set, :func:`reduce_scenarios`), on the plan's candid
     y binary (fixed pairs at 1), q >= 0 (continuous: the plan is the pairs)
 
 ``F`` is the convex piecewise-linear shortfall of a recipient over the days, priced by the
-plan's own segments (:func:`pairaid.pairing.model.add_shortfall_segments`), so a scenario
-adds one row per recipient and resource in need rather than one per day. The model is
-built with the plan's :class:`pairaid.pairing.highs.MipBuilder` and solved as one MIP by
-HiGHS. CVaR by Rockafellar & Uryasev (2000): ``CVaR = eta + 1/(1 - alpha) sum_w pi_w v_w``
-with ``v_w >= L_w - eta``, ``v >= 0``.
+plan's own segments (:func:`pairaid.pairing.formulations.model.add_shortfall_segments`), so
+a scenario adds one row per recipient and resource in need rather than one per day. The
+model is built with the plan's :class:`pairaid.pairing.highs.MipBuilder` and solved as one
+MIP by HiGHS. CVaR by Rockafellar & Uryasev (2000):
+``CVaR = eta + 1/(1 - alpha) sum_w pi_w v_w`` with ``v_w >= L_w - eta``, ``v >= 0``.
 
 References
 ----------
@@ -44,9 +44,9 @@ from numpy.typing import NDArray
 
 from pairaid.errors import InfeasibleError
 from pairaid.pairing import PairingOptions, PairingProblem
+from pairaid.pairing.formulations.model import add_flow_links, add_shortfall_segments
 from pairaid.pairing.highs import INF, MipBuilder, SolveStatus
 from pairaid.pairing.instance import Instance, build_instance
-from pairaid.pairing.model import add_flow_links, add_shortfall_segments
 from pairaid.pairing.types import Pair
 
 

@@ -14,20 +14,20 @@ OR-Library and assignment modes: :func:`read_orlib`, :func:`solve_gap`,
 :func:`solve_assignment`; CLI command :data:`pairaid.pairing.commands.solve_orlib`.
 """
 
-from pairaid.pairing.assignment import solve_assignment
-from pairaid.pairing.explain import compare, forbid_costs, marginal_values, what_if
-from pairaid.pairing.gap import solve_gap
-from pairaid.pairing.highs import SolveStatus
-from pairaid.pairing.instance import UnknownCodeError
-from pairaid.pairing.orlib import read_orlib
-from pairaid.pairing.solve import SolverError, solve, solve_greedy
-from pairaid.pairing.stable import (
+from pairaid.pairing.analysis.explain import compare, forbid_costs, marginal_values, what_if
+from pairaid.pairing.analysis.stable import (
     blocking_pairs,
     check_stability,
     deferred_acceptance,
     rankings,
     stable_pairs,
 )
+from pairaid.pairing.formulations.assignment import solve_assignment
+from pairaid.pairing.formulations.gap import solve_gap
+from pairaid.pairing.highs import SolveStatus
+from pairaid.pairing.instance import UnknownCodeError
+from pairaid.pairing.orlib import read_orlib
+from pairaid.pairing.solve import SolverError, solve, solve_greedy
 from pairaid.pairing.types import Pair, PairingOptions, PairingProblem, PairingResult
 
 __all__ = [

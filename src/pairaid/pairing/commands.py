@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from pairaid.errors import PairaidError
-from pairaid.pairing.assignment import solve_assignment
-from pairaid.pairing.gap import solve_gap
+from pairaid.pairing.formulations.assignment import solve_assignment
+from pairaid.pairing.formulations.gap import solve_gap
 from pairaid.pairing.orlib import AssignmentInstance, default_sense, read_orlib
 
 

@@ -9,14 +9,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pairaid.errors import ConfigError, InfeasibleError, PairaidError
-from pairaid.pairing import assignment, colgen, subsets, transport
-from pairaid.pairing.diagnose import diagnose
-from pairaid.pairing.evaluate import evaluate_plan
-from pairaid.pairing.greedy import greedy_plan
+from pairaid.pairing.analysis.diagnose import diagnose
+from pairaid.pairing.analysis.evaluate import evaluate_plan
+from pairaid.pairing.formulations import assignment, colgen, subsets
+from pairaid.pairing.formulations.model import PairingModel, build_model, extract, solve_model
 from pairaid.pairing.highs import PROVEN_GAP, MipSolution, SolveStatus, proven_status
 from pairaid.pairing.instance import Instance, build_instance
-from pairaid.pairing.lns import improve_plan
-from pairaid.pairing.model import PairingModel, build_model, extract, solve_model
+from pairaid.pairing.search import transport
+from pairaid.pairing.search.greedy import greedy_plan
+from pairaid.pairing.search.lns import improve_plan
 from pairaid.pairing.types import PairingOptions, PairingProblem, PairingResult
 
 LARGE = 60_000
@@ -29,7 +30,7 @@ MIN_SOLVE_SECONDS = 0.5
 
 FIRST_PHASE = 0.3
 """Share of the time limit HiGHS has on the compact model before, if it has not proven
-optimality, neighbourhood search (:mod:`pairaid.pairing.lns`) takes over."""
+optimality, neighbourhood search (:mod:`pairaid.pairing.search.lns`) takes over."""
 LNS_PHASE = 0.5
 """Share of the time limit of the neighbourhood search; HiGHS has the rest, warm-started
 from the best plan, to improve the bound."""
@@ -37,7 +38,7 @@ from the best plan, to improve the bound."""
 
 COLGEN_SHARE = 0.1
 """Share of the time limit that column generation over donor sets
-(:mod:`pairaid.pairing.colgen`) may take to bound a many-to-many (m > 1) compact model
+(:mod:`pairaid.pairing.formulations.colgen`) may take to bound a many-to-many (m > 1) compact model
 before HiGHS solves it (the bound of its last finished round is valid; on the synthetic
 30 x 16 instance it converges in 13 rounds, 3-7 s on the shared 2-core machine)."""
 
@@ -180,7 +181,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
         set_bound = float("-inf")
         if (inst.m > 1).any() and colgen.applicable(inst):
             # many-to-many: the compact model's LP bound is weak; column generation over
-            # the recipients' donor sets gives a tighter one (pairaid.pairing.colgen)
+            # the recipients' donor sets gives a tighter one (pairaid.pairing.formulations.colgen)
             start_value = evaluate_plan(inst, options, start_pairs, start_q).objective
             set_bound = colgen.set_bound(
                 inst, options, COLGEN_SHARE * options.time_limit,
@@ -294,7 +295,7 @@ def solve_greedy(problem: PairingProblem, options: PairingOptions | None = None
     """The greedy baseline as a :class:`PairingResult` (status ``feasible``, bound NaN).
 
     Same validation, diagnosis and objective as :func:`solve`; see
-    :mod:`pairaid.pairing.greedy` for the rule.
+    :mod:`pairaid.pairing.search.greedy` for the rule.
 
     Raises
     ------

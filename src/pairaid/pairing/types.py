@@ -206,7 +206,7 @@ class PairingResult:
         gap recomputed for the plan re-evaluated from its pairs and flows, which differed
         from HiGHS' value), ``"transport bound, gap recomputed"`` (the transportation
         method's flow bound), ``"column-generation bound, gap recomputed"`` (the donor-set
-        bound of :mod:`pairaid.pairing.colgen`, tighter than HiGHS' own),
+        bound of :mod:`pairaid.pairing.formulations.colgen`, tighter than HiGHS' own),
         ``"exact method (no bound computed)"`` (the one-to-one assignment algorithm,
         optimal by construction: bound = objective, gap 0),
         ``"none"`` (no bound) or ``"not solved"`` (a plan given, not optimised).

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
-from pairaid.pairing.gap import GapResult, check_assignment
+from pairaid.pairing.formulations.gap import GapResult, check_assignment
 from pairaid.pairing.highs import SolveStatus, proven_status
 from pairaid.pairing.orlib import GapInstance
 

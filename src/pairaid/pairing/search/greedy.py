@@ -84,7 +84,7 @@ def greedy_plan(inst: Instance, options: PairingOptions
     Parameters
     ----------
     inst : Instance
-        A validated problem for which :func:`pairaid.pairing.diagnose.diagnose` found no
+        A validated problem for which :func:`pairaid.pairing.analysis.diagnose.diagnose` found no
         conflict.
     options : PairingOptions
 

@@ -1,7 +1,7 @@
 """A tighter lower bound for the many-to-many pairing (m > 1): column generation over each
 recipient's donor sets.
 
-The compact model (:mod:`pairaid.pairing.model`) links flows to pairs by
+The compact model (:mod:`pairaid.pairing.formulations.model`) links flows to pairs by
 ``q[p,s] <= U y_p``; in its LP relaxation a recipient can take small fractions of many
 donors and the convex shortfall is priced on the average staff received, so with scarce
 capacity its bound stays far below the plans (about 9 % on the synthetic 30 x 16 instance
@@ -41,9 +41,9 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
+from pairaid.pairing.formulations.subsets import _sizes, count_columns
 from pairaid.pairing.highs import INF, new_highs
 from pairaid.pairing.instance import Instance
-from pairaid.pairing.subsets import _sizes, count_columns
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
 

@@ -1,7 +1,7 @@
 """Patient-transfer pairing: move patients from regions over capacity to paired donors.
 
-A second pairing model next to staff pairing (:mod:`pairaid.pairing.model`), built with the
-same HiGHS bridge (:class:`pairaid.pairing.highs.MipBuilder`) and reporting the same
+A second pairing model next to staff pairing (:mod:`pairaid.pairing.formulations.model`),
+built with the same HiGHS bridge (:class:`pairaid.pairing.highs.MipBuilder`) and reporting the same
 certificates (status, objective, bound, gap).
 
 Model (days ``t = 0 … H−1``, candidate pairs ``p = (d, r)`` within the distance limit)::

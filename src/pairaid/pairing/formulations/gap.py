@@ -8,7 +8,7 @@ agent, using ``a_ij`` of the agent's capacity at cost (or profit) ``c_ij``::
 
 Solved by HiGHS. Tightly constrained instances (Chu–Beasley type D) are where HiGHS alone
 stalls with a poor incumbent, so the default portfolio (see :func:`solve_gap`) runs a
-MIP-based neighbourhood search (:mod:`pairaid.pairing.gap_lns`) beside HiGHS. OR-Tools
+MIP-based neighbourhood search (:mod:`pairaid.pairing.search.gap_lns`) beside HiGHS. OR-Tools
 CP-SAT is available as a second solver of the same model (``method="cpsat"``).
 """
 
@@ -151,7 +151,7 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
         raise ConfigError(f"method must be auto, highs, cpsat or portfolio, got {method!r}")
     if method == "highs":
         return _highs(inst, sense, time_limit, mip_rel_gap, None)
-    from pairaid.pairing.gap_cpsat import solve_gap_cpsat
+    from pairaid.pairing.search.gap_cpsat import solve_gap_cpsat
 
     if method == "cpsat":
         return solve_gap_cpsat(inst, sense=sense, time_limit=time_limit,
@@ -249,7 +249,7 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     watched through its callbacks. While it finds better incumbents, or when it proves
     the optimum before stalling, it runs alone: no other thread is started. When it has
     held the same incumbent for max(:data:`STALL_SECONDS`, :data:`STALL_SHARE` x limit)
-    of its running time, the MIP neighbourhood search (:mod:`pairaid.pairing.gap_lns`)
+    of its running time, the MIP neighbourhood search (:mod:`pairaid.pairing.search.gap_lns`)
     starts from that incumbent in a second thread (the second core); every better
     assignment it finds is handed to the running HiGHS through HiGHS' user-solution
     callback (HiGHS checks it and uses it as its incumbent and cutoff), and HiGHS' own
@@ -257,7 +257,7 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     priority (:data:`SEARCH_NICE`) and is replaced by one at normal priority once HiGHS
     has used :data:`ESCALATE_SHARE` of the limit in CPU time. The best assignment and
     HiGHS' bound are kept; the run ends when HiGHS ends (proof or time limit)."""
-    from pairaid.pairing.gap_lns import improve_gap
+    from pairaid.pairing.search.gap_lns import improve_gap
 
     t0 = time.perf_counter()
     ex = _Exchange(inst, sense)

@@ -1,4 +1,4 @@
-"""Explanations of a patient-transfer plan, in the style of :mod:`pairaid.pairing.explain`.
+"""Explanations of a patient-transfer plan, in the style of :mod:`pairaid.pairing.analysis.explain`.
 
 For every donor-recipient pair that could move patients (a donor with spare-bed rows, a
 recipient with an overflow on some day):
@@ -12,7 +12,7 @@ recipient with an overflow on some day):
 and the plan's limits: the days on which the daily limit is used in full, the value of one
 more patient a day (a re-solve with the limit + 1), the donor-days whose spare beds are all
 taken. Every figure is the difference of two solves of the same model
-(:func:`pairaid.pairing.transfer.solve_transfers`), so it inherits their status.
+(:func:`pairaid.pairing.formulations.transfer.solve_transfers`), so it inherits their status.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pairaid.pairing.transfer import (
+from pairaid.pairing.formulations.transfer import (
     TransferOptions,
     TransferProblem,
     TransferResult,
@@ -79,7 +79,7 @@ def explain_transfers(problem: TransferProblem, options: TransferOptions,
     Parameters
     ----------
     problem, options
-        As given to :func:`pairaid.pairing.transfer.solve_transfers`.
+        As given to :func:`pairaid.pairing.formulations.transfer.solve_transfers`.
     result : TransferResult, optional
         The plan to explain (solved here if not given).
 

@@ -28,9 +28,9 @@ in which at least one job moves, and moves there: a sideways step across the pla
 equal cost that tight instances have.
 
 Every accepted move is a feasible assignment checked by
-:func:`pairaid.pairing.gap.check_assignment`; the result is never worse than the start. When
-a neighbourhood that is the whole problem (n <= K, or every job freed) is proven to hold
-no better assignment, the search stops early: the assignment is optimal.
+:func:`pairaid.pairing.formulations.gap.check_assignment`; the result is never worse than
+the start. When a neighbourhood that is the whole problem (n <= K, or every job freed)
+is proven to hold no better assignment, the search stops early: the assignment is optimal.
 
 Measured on OR-Library d20100 (best known 6185, ``benchmarks/bench_orlib.py``): the
 previous search (random agent/job neighbourhoods without cutoff) ended 0.74-1.07 % above
@@ -54,7 +54,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from pairaid.pairing.gap import check_assignment
+from pairaid.pairing.formulations.gap import check_assignment
 from pairaid.pairing.highs import INF, MipBuilder, SolveStatus
 from pairaid.pairing.orlib import GapInstance
 

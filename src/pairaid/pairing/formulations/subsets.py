@@ -6,10 +6,11 @@ recipient, of one subset of at most k candidate donors, with every donor in at m
 chosen subset. Each column (recipient, donor subset) carries its exact cost: the shortfall
 left when the subset sends all it usefully can, plus distance and stability costs of its
 pairs. This is the Dantzig–Wolfe reformulation of the compact model
-(:mod:`pairaid.pairing.model`): the same optimum, a much tighter LP relaxation, since the
-convex shortfall is priced on whole subsets instead of on fractions of pairs. When
-``max_total_sent`` is set, what a recipient receives becomes a variable bounded by its
-chosen subset's capacity and the shortfall is priced per day as in the compact model.
+(:mod:`pairaid.pairing.formulations.model`): the same optimum, a much tighter LP
+relaxation, since the convex shortfall is priced on whole subsets instead of on fractions
+of pairs. When ``max_total_sent`` is set, what a recipient receives becomes a variable
+bounded by its chosen subset's capacity and the shortfall is priced per day as in the
+compact model.
 
 It is used when it is exact (m <= 1, no burden terms) and the number of columns stays
 below :data:`MAX_COLUMNS`; otherwise the compact model is solved.
@@ -24,9 +25,9 @@ from math import comb
 import numpy as np
 from numpy.typing import NDArray
 
+from pairaid.pairing.formulations.model import add_shortfall_segments
 from pairaid.pairing.highs import INF, MipBuilder, MipSolution
 from pairaid.pairing.instance import Instance
-from pairaid.pairing.model import add_shortfall_segments
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
 

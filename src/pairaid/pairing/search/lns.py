@@ -20,9 +20,9 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 
+from pairaid.pairing.formulations.model import PairingModel
 from pairaid.pairing.highs import consistent, new_highs
 from pairaid.pairing.instance import Instance
-from pairaid.pairing.model import PairingModel
 
 SUB_TIME_LIMIT = 1.0
 """Time limit of one neighbourhood [s]."""

@@ -9,10 +9,10 @@ plan with a *certified* gap instead:
    (donor, resource) arcs of the donor's capacity -> (recipient, resource) arcs along
    candidate pairs -> sink by one arc per shortfall segment (the shortfall is convex and
    piecewise linear in the staff received, see
-   :func:`pairaid.pairing.model.add_shortfall_segments`), plus a zero-cost bypass for staff
-   not sent. Solved exactly by OR-Tools' network simplex (``SimpleMinCostFlow``). Its
-   optimum plus the distance each recipient in need must at least travel (its nearest
-   candidate donor) is a lower bound of the pairing objective.
+   :func:`pairaid.pairing.formulations.model.add_shortfall_segments`), plus a zero-cost
+   bypass for staff not sent. Solved exactly by OR-Tools' network simplex
+   (``SimpleMinCostFlow``). Its optimum plus the distance each recipient in need must at
+   least travel (its nearest candidate donor) is a lower bound of the pairing objective.
 2. **Repair.** Keep each recipient's k largest flows, then every donor's m largest pairs,
    give every recipient still without a donor one by linear assignment (as the greedy
    baseline does), and re-optimise the flows on the chosen pairs by the same min-cost
@@ -35,8 +35,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from pairaid.pairing.greedy import _cover, _State
 from pairaid.pairing.instance import Instance
+from pairaid.pairing.search.greedy import _cover, _State
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
 
