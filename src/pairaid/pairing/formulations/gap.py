@@ -19,12 +19,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from pairaid.errors import ConfigError
+from pairaid.errors import ConfigError, PairaidError
 from pairaid.pairing.highs import INF, MipBuilder, SolveStatus, consistent, proven_status
 from pairaid.pairing.orlib import GapInstance
 
@@ -60,6 +61,53 @@ class GapResult:
         if not np.isfinite(self.objective):
             return float("inf")
         return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
+
+class GapCpsat(Protocol):
+    """Signature of :func:`pairaid.pairing.search.gap_cpsat.solve_gap_cpsat`."""
+
+    def __call__(self, inst: GapInstance, *, sense: str, time_limit: float,
+                 mip_rel_gap: float = ..., hint: NDArray[np.int64] | None = ...
+                 ) -> GapResult: ...
+
+
+class GapImprove(Protocol):
+    """Signature of :func:`pairaid.pairing.search.gap_lns.improve_gap`."""
+
+    def __call__(self, inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
+                 time_limit: float, stop: Callable[[], bool] | None = ...,
+                 on_better: Callable[[NDArray[np.int64]], None] | None = ...,
+                 incoming: Callable[[], NDArray[np.int64] | None] | None = ...,
+                 on_solve: Callable[[highspy.Highs], None] | None = ...
+                 ) -> NDArray[np.int64]: ...
+
+
+@dataclass
+class GapSearches:
+    """The searches that the methods ``cpsat`` and ``portfolio`` of :func:`solve_gap` run.
+
+    A formulation never imports a search (the searches depend on the model): the modules
+    :mod:`pairaid.pairing.search.gap_cpsat` and :mod:`pairaid.pairing.search.gap_lns`
+    register themselves here when imported, and :mod:`pairaid.pairing.search` imports both,
+    so any import of :mod:`pairaid.pairing` fills this in.
+    """
+
+    cpsat: GapCpsat | None = None
+    improve: GapImprove | None = None
+
+    def get_cpsat(self) -> GapCpsat:
+        if self.cpsat is None:
+            raise PairaidError("pairaid.pairing.search.gap_cpsat is not imported")
+        return self.cpsat
+
+    def get_improve(self) -> GapImprove:
+        if self.improve is None:
+            raise PairaidError("pairaid.pairing.search.gap_lns is not imported")
+        return self.improve
+
+
+SEARCHES = GapSearches()
+"""Where the GAP searches register (see :class:`GapSearches`)."""
 
 
 def build_gap_model(inst: GapInstance, sense: str) -> MipBuilder:
@@ -151,11 +199,9 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
         raise ConfigError(f"method must be auto, highs, cpsat or portfolio, got {method!r}")
     if method == "highs":
         return _highs(inst, sense, time_limit, mip_rel_gap, None)
-    from pairaid.pairing.search.gap_cpsat import solve_gap_cpsat
-
     if method == "cpsat":
-        return solve_gap_cpsat(inst, sense=sense, time_limit=time_limit,
-                               mip_rel_gap=mip_rel_gap, hint=None)
+        return SEARCHES.get_cpsat()(inst, sense=sense, time_limit=time_limit,
+                                     mip_rel_gap=mip_rel_gap, hint=None)
     return _portfolio(inst, sense, time_limit, mip_rel_gap)
 
 
@@ -257,8 +303,7 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     priority (:data:`SEARCH_NICE`) and is replaced by one at normal priority once HiGHS
     has used :data:`ESCALATE_SHARE` of the limit in CPU time. The best assignment and
     HiGHS' bound are kept; the run ends when HiGHS ends (proof or time limit)."""
-    from pairaid.pairing.search.gap_lns import improve_gap
-
+    improve_gap = SEARCHES.get_improve()
     t0 = time.perf_counter()
     ex = _Exchange(inst, sense)
     stall = max(STALL_SECONDS, STALL_SHARE * time_limit)

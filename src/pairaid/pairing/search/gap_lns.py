@@ -54,7 +54,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from pairaid.pairing.formulations.gap import check_assignment
+from pairaid.pairing.formulations.gap import SEARCHES, check_assignment
 from pairaid.pairing.highs import INF, MipBuilder, SolveStatus
 from pairaid.pairing.orlib import GapInstance
 
@@ -251,3 +251,6 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
         grow = GROWTH if finished else 1.0 / GROWTH
         size[kind] = float(np.clip(size[kind] * grow, MIN_FREE, n))
     return best
+
+
+SEARCHES.improve = improve_gap
