@@ -167,6 +167,7 @@ def test_needs_per_region_mix_and_other_targets_by_hand() -> None:
     assert list(needs.columns) == ["region_code", "date", "resource", "quantile", "value",
                                    "estimated"]
     assert len(needs) == 2 * 6  # deaths make no needs
+    assert needs.index.equals(pd.RangeIndex(len(needs)))  # a fresh table, 0..n-1
     got = _by(needs, "region_code", "resource")
     # A: 100 in care, 80 on wards and 20 in ICU (10 ventilated);
     # doctors 80 x 0.2 + 20 x 0.8 = 32, nurses 80 x 0.4 + 20 x 3 = 92, ICU nurses 20 x 3
@@ -204,6 +205,12 @@ def test_occupancy_needs_split_hospital_and_icu_by_hand() -> None:
     assert list(needs.columns) == ["region_code", "date", "resource", "quantile", "value",
                                    "estimated"]
     assert len(needs) == 3 * 6
+    # rows in the order of the plain path: resources as the norm set lists them, each over
+    # regions and levels in the forecast's order; a fresh 0..n-1 index
+    assert list(dict.fromkeys(needs["resource"])) == list(need_resources(NORMS, "t"))
+    assert list(zip(needs["region_code"], needs["quantile"], strict=True))[:3] == [
+        ("A", 0.5), ("A", 0.9), ("B", 0.5)]
+    assert needs.index.equals(pd.RangeIndex(len(needs)))
     got = _by(needs, "region_code", "quantile", "resource")
     # A at 0.5: 880 on wards = 640 mild + 240 severe, 120 in ICU (60 ventilated);
     # doctors 64 + 120 + 120 = 304, nurses 128 + 240 + 360 = 728, ICU nurses 240
@@ -240,13 +247,24 @@ def test_norms_file_names_the_line_of_each_problem(tmp_path: Path) -> None:
     table = read_norms()
     raw = table.astype(str).replace("nan", "")
     raw.loc[3, "staff_per_patient"] = "0.5"  # fourth row (line 5) gives both values
-    with pytest.raises(InputError, match=r"line 5, column 'hours_per_patient_day'.*"
-                                         r"exactly one"):
-        read_norms(_write(tmp_path, raw))
+    path = _write(tmp_path, raw)
+    with pytest.raises(InputError) as err:
+        read_norms(path)
+    assert str(err.value) == (f"invalid input: {path}, line 5, column "
+                              "'hours_per_patient_day': give exactly one of "
+                              "hours_per_patient_day and staff_per_patient")
     cut = read_norms().iloc[:-1]  # ordinary / icu_nurses without 'critical'
     with pytest.raises(InputError, match=r"line 17, column 'severity'.*"
                                          r"'ordinary', cadre 'icu_nurses'.*'critical'"):
         read_norms(_write(tmp_path, cut))
+    # two cadres lacking a row: reported in the file's order (nurses on line 5 before
+    # icu_nurses on line 7 once rows 7 and 10 are gone), not in alphabetical order
+    two = read_norms().drop(index=[5, 8])
+    with pytest.raises(InputError) as err:
+        read_norms(_write(tmp_path, two))
+    assert [(p.row, p.message) for p in err.value.problems] == [
+        (5, "norm set 'covid-2020', cadre 'nurses': no row for severity ['critical']"),
+        (7, "norm set 'covid-2020', cadre 'icu_nurses': no row for severity ['critical']")]
 
 
 def test_norms_file_read_back_as_floats(tmp_path: Path) -> None:
