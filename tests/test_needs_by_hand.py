@@ -168,6 +168,10 @@ def test_needs_per_region_mix_and_other_targets_by_hand() -> None:
                                    "estimated"]
     assert len(needs) == 2 * 6  # deaths make no needs
     assert needs.index.equals(pd.RangeIndex(len(needs)))  # a fresh table, 0..n-1
+    # resources in the norm set's order (beds first, cadres as the norms list them)
+    assert list(dict.fromkeys(needs["resource"])) == list(need_resources(norm_set="ordinary"))
+    assert list(per_patient_needs(EQUAL, norm_set="ordinary")) == list(
+        need_resources(norm_set="ordinary"))
     got = _by(needs, "region_code", "resource")
     # A: 100 in care, 80 on wards and 20 in ICU (10 ventilated);
     # doctors 80 x 0.2 + 20 x 0.8 = 32, nurses 80 x 0.4 + 20 x 3 = 92, ICU nurses 20 x 3
