@@ -380,10 +380,9 @@ def test_help_imports_no_heavy_package(argv: list[str], tmp_path: Path) -> None:
     assert not loaded & {"pandas", "scipy", "pandera"}, "help text needs no data stack"
 
 
-PLAN_UNUSED = ("ortools", "hypothesis")
+PLAN_UNUSED = ("ortools",)
 """Packages the default plan does not use, besides :data:`HEAVY`: OR-Tools' min-cost flow
-(the transportation method is not the one chosen for the default instance) and hypothesis
-(pandera's data synthesis, kept out by :func:`pairaid.schemas._load_pandera_checks`)."""
+(the transportation method is not the one chosen for the default instance)."""
 
 
 def test_plan_imports_no_service_report_or_evaluation_stack(tmp_path: Path) -> None:

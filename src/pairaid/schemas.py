@@ -20,32 +20,6 @@ import pandera.pandas as pa
 
 from pairaid.errors import InputError, Problem
 
-
-def _load_pandera_checks() -> None:
-    """Load pandera's pandas checks without hypothesis.
-
-    pandera's built-in checks import hypothesis, where it is installed, to offer data
-    synthesis from a schema (``schema.example()``), which pairaid never uses; hypothesis is
-    one of pairaid's test tools, and importing it cost about 0.1 s of every ``pairaid plan``
-    run in a development install. Blocking the import (a ``None`` entry in ``sys.modules``
-    is how Python marks a module as unavailable) takes pandera's own path for an install
-    without hypothesis. A process that has already imported hypothesis (a test run) is left
-    as it is.
-    """
-    import sys
-
-    if "hypothesis" in sys.modules:
-        import pandera.backends.pandas.builtin_checks  # noqa: F401
-        return
-    sys.modules["hypothesis"] = None  # type: ignore[assignment]
-    try:
-        import pandera.backends.pandas.builtin_checks  # noqa: F401
-    finally:
-        del sys.modules["hypothesis"]
-
-
-_load_pandera_checks()
-
 DType = Literal["str", "int", "float", "date", "bool"]
 
 _PANDERA_DTYPE: dict[str, Any] = {
