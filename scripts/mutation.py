@@ -78,7 +78,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                            ["tests/evaluation/test_summary.py"]),
 }
 
-KILLED = {"killed", "caught by type check", "timeout", "segfault"}
+KILLED = {"killed", "caught by type check", "segfault"}
+"""Statuses that count as killed. A timeout does not: on a loaded shared machine a mutant
+whose tests all pass can outrun mutmut's limit (pairing_evaluate, 2026-11-30: six mutants
+'timed out' at 111 s that were two survivors and four equivalents), so a timeout is listed
+with the survivors, to be killed by a test or argued equivalent like them."""
 
 
 def equivalents() -> dict[str, str]:
@@ -156,7 +160,8 @@ def score(name: str, status: dict[str, str], equiv: dict[str, str]) -> dict[str,
             "score": killed / total if total else None,
             "score_without_equivalent": (killed / (total - len(equivalent))
                                          if total - len(equivalent) else None),
-            "statuses": dict(counts), "survivors": survivors}
+            "statuses": dict(counts), "survivors": survivors,
+            "survivor_status": {k: status[k] for k in survivors}}
 
 
 def main() -> int:
@@ -211,7 +216,7 @@ def main() -> int:
               f"  equivalent {row['equivalent']}  survived {row['survived']}"
               f"  statuses {row['statuses']}", flush=True)
         for s in row["survivors"]:
-            print(f"    survivor {s}")
+            print(f"    survivor {s} ({row['survivor_status'][s]})")
     WORK.mkdir(parents=True, exist_ok=True)
     old = {}
     scores = WORK / "scores.json"

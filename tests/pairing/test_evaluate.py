@@ -111,3 +111,23 @@ def test_a_plan_sending_nothing_has_zero_burden_and_the_whole_gap_short() -> Non
     assert plan.measures["max_burden"] == 0.0 and plan.measures["staff_sent"] == 0.0
     assert plan.measures["changed_pairs"] == 3.0  # the three pairs in force dropped
     assert plan.pairs.empty and plan.flows.empty
+
+
+def test_one_pair_in_force_counts_its_changes() -> None:
+    # only A-X in force, kept; A-Y and B-X added: 2 changes
+    options = PairingOptions(change_cost=1.0, previous_pairs=[("A", "X")],
+                             keep_previous=False)
+    plan = _plan(options)
+    assert plan.measures["changed_pairs"] == 2.0 and plan.terms["stability"] == 2.0
+
+
+def test_donors_without_staff_have_no_burden_and_the_largest_is_0() -> None:
+    # every donor's capacity 0: no burden anywhere, and the plan's largest burden is 0
+    supply = PROBLEM.supply.assign(capacity=0.0)
+    problem = PairingProblem(supply=supply, demand=PROBLEM.demand,
+                             distances=PROBLEM.distances, weights=PROBLEM.weights)
+    inst = build_instance(problem, OPTIONS)
+    plan = evaluate_plan(inst, OPTIONS, np.zeros(5, dtype=bool), np.zeros((5, 2)))
+    assert plan.burden["burden"].isna().all()
+    assert plan.measures["max_burden"] == 0.0 and plan.terms["burden_max"] == 0.0
+    assert plan.measures["burden_deviation"] == 0.0
