@@ -99,6 +99,42 @@ def test_online_recalibration_restores_coverage_from_past_errors_only():
         np.testing.assert_array_equal(a[QCOLS].to_numpy(), b[QCOLS].to_numpy())
 
 
+def widening_forecasts(rng: np.random.Generator, n: int, horizons: range) -> pd.DataFrame:
+    """Truth log-normal(mu, 0.05 h) at horizon ``h``; forecaster log-normal(mu + 0.01 h,
+    0.2): too narrow and too high, more so the longer the horizon."""
+    rows = []
+    for h in horizons:
+        mu = rng.uniform(3.0, 8.0, n)
+        y = np.round(np.exp(mu + 0.05 * h * rng.standard_normal(n)))
+        q = np.exp(mu[:, None] + 0.01 * h + 0.2 * stats.norm.ppf(LEVELS)[None, :])
+        rows.append(pd.DataFrame({"origin": T0, "region_code": "R", "target": "census",
+                                  "horizon_days": h, "observed": y,
+                                  **dict(zip(QCOLS, q.T, strict=True))}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_long_horizons_get_shifts_of_their_own_and_nominal_coverage():
+    from pairaid.forecast.calibration import fit_calibration
+    from pairaid.forecast.online import CALIBRATED_HORIZON
+
+    assert CALIBRATED_HORIZON >= 28  # the plan's default horizon
+    rng = np.random.default_rng(5)
+    fit = widening_forecasts(rng, 2000, range(1, 29))
+    new = widening_forecasts(rng, 2000, range(1, 29))  # not used to fit
+    long = new[new["horizon_days"].isin([21, 28])]
+    assert coverage(long, "q0.05", "q0.95") < 0.5  # badly calibrated before
+    table = fit_calibration(fit, LEVELS)
+    fixed = recalibrate_online(long, pd.DataFrame(), table, LEVELS)
+    for h in (21, 28):
+        at = fixed[fixed["horizon_days"] == h]
+        assert abs(coverage(at, "q0.05", "q0.95") - 0.9) < 0.03
+        assert abs(coverage(at, "q0.25", "q0.75") - 0.5) < 0.04
+    # a table that stops at 14 days (the fault this guards against) stays too narrow at 28
+    short = recalibrate_online(long, pd.DataFrame(), table[table["horizon_days"] <= 14],
+                               LEVELS)
+    assert coverage(short[short["horizon_days"] == 28], "q0.05", "q0.95") < 0.75
+
+
 def test_default_forecast_is_the_ensemble_recalibrated_online(hubei_cases):
     from pairaid.forecast import forecast_cases
     from pairaid.forecast.registry import DEFAULT_MODEL

@@ -259,7 +259,7 @@ def _jobs_per_origin(
     region_codes: Sequence[str], horizons: Sequence[int], window: int, history: bool,
 ) -> dict[date, list[_Job]]:
     """Scored entries at the origins; raw history of calibrated entries at earlier origins."""
-    from pairaid.forecast.online import CALIBRATED_HORIZON, forecastable, history_origins
+    from pairaid.forecast.online import OWN_HORIZON, forecastable, history_origins
 
     jobs: dict[date, list[_Job]] = {}
     for o in origins:
@@ -274,7 +274,7 @@ def _jobs_per_origin(
             if regions:
                 jobs.setdefault(o, []).extend(
                     (BacktestEntry(e.label + HISTORY_SUFFIX, e.model, e.events),
-                     tuple(range(1, CALIBRATED_HORIZON + 1)), regions) for e in calibrated)
+                     tuple(range(1, OWN_HORIZON + 1)), regions) for e in calibrated)
     return jobs
 
 

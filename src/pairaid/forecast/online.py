@@ -15,8 +15,10 @@ each forecast origin** ``T`` from two sources:
    are few: the shift is ``(n d_own + n0 d_prior) / (n + n0)`` with ``n`` the number of own
    errors at that target and horizon and ``n0`` = :data:`PRIOR_WEIGHT`.
 
-Horizons beyond :data:`CALIBRATED_HORIZON` days keep the shift of that horizon (the longer
-errors would be older than the window allows and few).
+The prior table has shifts of its own for every horizon up to :data:`CALIBRATED_HORIZON`
+days (the plan's horizon); own errors are learnt only up to :data:`OWN_HORIZON` days (the
+longer errors would be older than the window allows and few), so beyond it the prior
+alone applies. Horizons beyond :data:`CALIBRATED_HORIZON` keep the shift of that horizon.
 
 Constants (:data:`WINDOW_DAYS`, :data:`PRIOR_WEIGHT`) were chosen on the Hubei training
 set (``benchmarks/forecast_heldout.py``), never on the held-out provinces; the choice was an
@@ -46,15 +48,20 @@ WINDOW_DAYS = 7
 #: higher WIS and a worse 90 % PIT coverage there, so the default recalibration is the prior
 #: table alone.
 PRIOR_WEIGHT = math.inf
-#: Longest horizon with its own shifts [days]; longer horizons keep this one's.
-CALIBRATED_HORIZON = 14
+#: Longest horizon with its own shifts in the table [days]; longer horizons keep this
+#: one's. The plan's default horizon (``pairaid.config.PlanConfig.horizon_days``, 28 days), so every
+#: day a plan reads is recalibrated with shifts learnt at that horizon.
+CALIBRATED_HORIZON = 28
+#: Longest horizon learnt from the model's own earlier errors [days]; beyond it the prior
+#: alone applies (a 28-day error would be older than any window).
+OWN_HORIZON = 14
 #: Days of known counts a region needs at an earlier origin to be forecast there [days].
 MIN_HISTORY_DAYS = 7
 
 
 def history_origins(
     origin: pd.Timestamp, *, step: int = STEP_DAYS, window: int = WINDOW_DAYS,
-    max_horizon: int = CALIBRATED_HORIZON,
+    max_horizon: int = OWN_HORIZON,
 ) -> list[pd.Timestamp]:
     """Earlier origins whose forecasts have an outcome inside the window.
 
@@ -246,7 +253,7 @@ def online_calibration(
         if regions:
             frames.append(forecast_one_origin(
                 known, entry, o.date(), region_codes=regions,
-                horizons=tuple(range(1, CALIBRATED_HORIZON + 1)), n_samples=n_samples,
+                horizons=tuple(range(1, OWN_HORIZON + 1)), n_samples=n_samples,
                 seed=seed, los=LengthOfStay.from_parameters(parameters)))
     history = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     table = online_table(history, origin_ts, prior, np.asarray(QUANTILES),
@@ -272,7 +279,7 @@ def recalibrate_online(
         model.
     history : pandas.DataFrame
         Raw rows of the same model at earlier origins, horizons ``1 ..``
-        :data:`CALIBRATED_HORIZON` (may include every origin: only what is known at each
+        :data:`OWN_HORIZON` (may include every origin: only what is known at each
         origin is used, :func:`own_shifts`).
     prior : pandas.DataFrame or mapping of str to pandas.DataFrame
         Prior calibration table, or one per region code (for leave-one-region-out priors).
