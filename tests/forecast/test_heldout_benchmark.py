@@ -1,0 +1,52 @@
+"""The PIT-space alternative of benchmarks/forecast_heldout.py on known answers."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+from scipy import stats
+
+from pairaid.forecast.quantiles import QUANTILES
+
+LEVELS = np.asarray(QUANTILES)
+
+
+def heldout() -> ModuleType:
+    path = Path(__file__).parents[2] / "benchmarks" / "forecast_heldout.py"
+    spec = importlib.util.spec_from_file_location("forecast_heldout", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pit_levels_of_a_too_narrow_forecaster_match_the_normal_answer():
+    # forecaster log-normal(8, 0.25), truth log-normal(8, 0.5): PIT = Phi(2 Z), so
+    # H^-1(tau) = Phi(2 Phi^-1(tau)); at tau = 0.25: Phi(-1.349) = 0.0887, at 0.5: 0.5
+    bench = heldout()
+    n = 4000
+    q = np.tile(np.exp(8.0 + 0.25 * stats.norm.ppf(LEVELS)), (n, 1))
+    # the truth's quantiles at (i + 1/2) / n: a sample without sampling noise
+    y = np.round(np.exp(8.0 + 0.5 * stats.norm.ppf((np.arange(n) + 0.5) / n)))
+    c = bench.pit_levels(q, y)
+    for tau in (0.25, 0.5, 0.75):
+        expect = stats.norm.cdf(2.0 * stats.norm.ppf(tau))
+        assert abs(c[LEVELS == tau][0] - expect) < 0.01
+    # a calibrated forecaster maps every level (0.1 .. 0.9) to itself
+    calibrated = bench.pit_levels(np.tile(np.exp(8.0 + 0.5 * stats.norm.ppf(LEVELS)), (n, 1)),
+                                  y)
+    inner = (LEVELS >= 0.1) & (LEVELS <= 0.9)
+    np.testing.assert_allclose(calibrated[inner], LEVELS[inner], atol=0.02)
+
+
+def test_at_levels_reads_the_forecast_back_and_extrapolates_log_normal_tails():
+    bench = heldout()
+    q = np.exp(3.0 + 0.4 * stats.norm.ppf(LEVELS))[None, :] - 1.0
+    np.testing.assert_allclose(bench.at_levels(q, LEVELS), q, rtol=1e-9)
+    # log(1 + q) is linear in the normal score, so the tail beyond 0.99 is exact
+    far = np.array([0.001, 0.5, 0.999])
+    np.testing.assert_allclose(bench.at_levels(q, far)[0],
+                               np.exp(3.0 + 0.4 * stats.norm.ppf(far)) - 1.0, rtol=1e-9)
