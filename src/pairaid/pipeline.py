@@ -568,7 +568,8 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
                      "(cases.csv hospitalised, icu), each forecast from its observed value"
                      + ("; the default model forecasts these stocks without its "
                         "recalibration table, which was learnt on the census derived from "
-                        "confirmed cases" if config.model == "default" else ""))
+                        "confirmed cases, and pools a small stock's growth with the total's "
+                        "(docs/forecasting.md)" if config.model == "default" else ""))
     else:
         forecast = forecast_cases(dataset.cases, region_codes=recipients,
                                   origin=config.decision_date,

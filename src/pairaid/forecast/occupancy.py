@@ -17,7 +17,10 @@ The default model's quantile recalibration is a table learnt on one target, the 
 derived from confirmed cases (``pairaid/data/forecast/calibration.csv``, fitted on the 30
 Chinese provinces in February 2020, docs/forecasting.md). A reported stock is another
 target for which no table has been learnt, so the default model forecasts stocks with its
-uncalibrated ensemble (:func:`stock_model`), in ``plan`` and in ``backtest`` alike.
+uncalibrated ensemble (:func:`stock_model`), in ``plan`` and in ``backtest`` alike, and
+pools each region's growth partly with the growth of the data set's total stock, the more
+the smaller the region's stock (:mod:`pairaid.forecast.pooling`): a small stock's own
+growth rests on a handful of patients. Named models run as they are.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ import numpy as np
 import pandas as pd
 
 from pairaid.forecast.api import forecast_cases
-from pairaid.forecast.backtest import default_entries, run_backtest
+from pairaid.forecast.backtest import REFERENCE_MODEL, default_entries, run_backtest
 from pairaid.forecast.census import LengthOfStay
+from pairaid.forecast.pooling import POOL_CODE, pool_rows, total_stock
 
 OCCUPANCY_TARGETS = {"hospitalised": "census", "icu": "icu_census"}
 
@@ -45,7 +49,19 @@ def stock_model(model: str) -> str:
     them. Every other model name is returned unchanged.
     """
     return "ensemble" if model == "default" else model
-"""``cases.csv`` column -> forecast target it becomes."""
+
+
+def pools_growth(model: str) -> bool:
+    """Whether the stock forecasts of ``model`` pool each region's growth with the total's
+    (:mod:`pairaid.forecast.pooling`): the default model does, named models do not."""
+    return model == "default"
+
+
+def with_total(flows: pd.DataFrame, cases: pd.DataFrame, column: str, *,
+               stay_days: float) -> pd.DataFrame:
+    """``flows`` plus the flows of the data set's total stock (region :data:`POOL_CODE`)."""
+    total = stock_as_flows(total_stock(cases, column), column, stay_days=stay_days)
+    return pd.concat([flows, total], ignore_index=True)
 
 
 def stock_stay(column: str, parameters: Mapping[str, float] | None) -> LengthOfStay:
@@ -157,11 +173,51 @@ def forecast_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str], orig
         los = stock_stay(column, params)
         p = params | {"los_mean_days": los.mean_days, "los_shape": los.shape}
         flows = stock_as_flows(cases, column, stay_days=los.mean_days)
-        fc = forecast_cases(flows, region_codes=region_codes,
+        codes = list(region_codes)
+        if pools_growth(model):
+            flows = with_total(flows, cases, column, stay_days=los.mean_days)
+            known = flows[(flows["region_code"] == POOL_CODE)
+                          & (flows["date"] == pd.Timestamp(origin))]
+            codes += [POOL_CODE] if len(known) else []
+        fc = forecast_cases(flows, region_codes=codes,
                             origin=origin, horizon_days=horizon_days, parameters=p,
                             model=stock_model(model), seed=seed)
-        parts.append(fc[fc["target"] == "census"].assign(target=target))
-    return pd.concat(parts, ignore_index=True)
+        fc = fc[fc["target"] == "census"]
+        if POOL_CODE in codes:
+            fc = _pooled(fc, cases, column, origin)
+        parts.append(fc.assign(target=target))
+    out = pd.concat(parts, ignore_index=True)
+    return _icu_within_hospital(out)
+
+
+def _pooled(fc: pd.DataFrame, cases: pd.DataFrame, column: str, origin: date
+            ) -> pd.DataFrame:
+    """Long forecast rows of one stock, pooled (:func:`pairaid.forecast.pooling.pool_rows`)."""
+    wide = fc.pivot_table(index=["region_code", "date"], columns="quantile", values="value",
+                          sort=True)
+    levels = list(wide.columns)
+    wide = wide.reset_index().assign(origin=pd.Timestamp(origin))
+    wide = pool_rows(wide, cases, column, keys=["origin", "date"], value_columns=levels)
+    long = wide.melt(id_vars=["region_code", "date"], value_vars=levels,
+                     var_name="quantile", value_name="pooled")
+    out = fc[fc["region_code"] != POOL_CODE].merge(
+        long, on=["region_code", "date", "quantile"], how="left")
+    return out.assign(value=out["pooled"]).drop(columns="pooled")
+
+
+def _icu_within_hospital(forecast: pd.DataFrame) -> pd.DataFrame:
+    """ICU quantiles capped by the hospital quantiles of the same level: the patients in
+    ICU are among those in hospital (pcm-dpc ``totale_ospedalizzati`` includes
+    ``terapia_intensiva``), so every quantile of the ICU census is at most the same
+    quantile of the hospital census."""
+    keys = ["region_code", "date", "quantile"]
+    hosp = forecast.loc[forecast["target"] == "census", keys + ["value"]]
+    is_icu = forecast["target"] == "icu_census"
+    cap = forecast.loc[is_icu, keys].merge(hosp, on=keys, how="left")["value"].to_numpy()
+    out = forecast.copy()
+    icu = out.loc[is_icu, "value"].to_numpy(dtype=float)
+    out.loc[is_icu, "value"] = np.where(np.isfinite(cap), np.minimum(icu, cap), icu)
+    return out
 
 
 def backtest_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str],
@@ -200,18 +256,47 @@ def backtest_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str],
     columns = list(OCCUPANCY_TARGETS)
     # calibrated entries (the default model) are scored as plan forecasts stocks: without
     # the table learnt on the case-derived census (stock_model)
+    # and with their growth pooled with the total's (pools_growth)
+    entries = options.get("entries") or default_entries()
+    pooled = [e.label for e in entries if e.calibrated]
     stock_options = dict(options)
-    stock_options["entries"] = [replace(e, calibrated=False)
-                                for e in (options.get("entries") or default_entries())]
+    stock_options["entries"] = [replace(e, calibrated=False) for e in entries]
+    codes = list(region_codes) + ([POOL_CODE] if pooled else [])
     for i, column in enumerate(columns):
         los = stock_stay(column, parameters)
         flows = stock_as_flows(cases, column, stay_days=los.mean_days)
+        if pooled:
+            flows = with_total(flows, cases, column, stay_days=los.mean_days)
 
         def step(done: int, total: int, i: int = i) -> None:
             if progress is not None:
                 progress(i * total + done, len(columns) * total)
 
-        fc = run_backtest(flows, region_codes=region_codes, los=los, progress=step,
+        fc = run_backtest(flows, region_codes=codes, los=los, progress=step,
                           **stock_options)
-        frames.append(fc[fc["target"] == "census"].assign(target=column))
-    return pd.concat(frames, ignore_index=True)
+        fc = fc[fc["target"] == "census"].assign(target=column)
+        if pooled:
+            levels = [c for c in fc.columns if c.startswith("q")]
+            mine = fc["model"].isin(pooled)
+            fc = pd.concat([fc[~mine & (fc["region_code"] != POOL_CODE)],
+                            pool_rows(fc[mine], cases, column,
+                                      keys=["model", "origin", "horizon_days"],
+                                      value_columns=levels)], ignore_index=True)
+        frames.append(fc)
+    out = pd.concat(frames, ignore_index=True)
+    return _icu_within_hospital_rows(out)
+
+
+def _icu_within_hospital_rows(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_icu_within_hospital` on backtest rows (one column per level), every entry
+    but the persistence baseline (the reference, no model ``plan`` can use)."""
+    keys = ["model", "origin", "region_code", "horizon_days"]
+    levels = [c for c in forecasts.columns if c.startswith("q")]
+    is_icu = (forecasts["target"] == "icu") & (forecasts["model"] != REFERENCE_MODEL)
+    hosp = forecasts.loc[forecasts["target"] == "hospitalised", keys + levels]
+    cap = forecasts.loc[is_icu, keys].merge(hosp, on=keys, how="left")[levels].to_numpy(
+        dtype=float)
+    out = forecasts.copy()
+    icu = out.loc[is_icu, levels].to_numpy(dtype=float)
+    out.loc[is_icu, levels] = np.where(np.isfinite(cap), np.minimum(icu, cap), icu)
+    return out
