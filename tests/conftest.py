@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -52,3 +55,19 @@ def run_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
         return code, out, captured.out + captured.err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def load_script() -> Callable[[str], ModuleType]:
+    """Loads a script outside the package (``scripts/``, ``benchmarks/``) as a module, by
+    its path relative to the repository root."""
+
+    def load(relative: str) -> ModuleType:
+        path = Path(__file__).resolve().parents[1] / relative
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("readme_example",
-                                                  ROOT / "scripts" / "readme_example.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_readme_plan_output_and_first_scenario_are_current():
-    gen = _generator()
+def test_readme_plan_output_and_first_scenario_are_current(load_script):
+    gen = load_script("scripts/readme_example.py")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     printed, folder = gen.run_plan()
     assert gen.normalise(gen.block(readme, "plan")) == gen.normalise(
@@ -30,8 +20,8 @@ def test_readme_plan_output_and_first_scenario_are_current():
     assert len(rows) == 2 + len(gen.SCENARIOS)
 
 
-def test_readme_generator_rewrites_only_its_blocks():
-    gen = _generator()
+def test_readme_generator_rewrites_only_its_blocks(load_script):
+    gen = load_script("scripts/readme_example.py")
     text = ("intro\n<!-- BEGIN generated: plan -->\nold\n<!-- END generated: plan -->\n"
             "middle 12,215\n<!-- BEGIN generated: summary -->\nold\n"
             "<!-- END generated: summary -->\nend\n")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 from scipy import stats
 
@@ -14,19 +10,13 @@ from pairaid.forecast.quantiles import QUANTILES
 LEVELS = np.asarray(QUANTILES)
 
 
-def heldout() -> ModuleType:
-    path = Path(__file__).parents[2] / "benchmarks" / "forecast_heldout.py"
-    spec = importlib.util.spec_from_file_location("forecast_heldout", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+HELDOUT = "benchmarks/forecast_heldout.py"
 
 
-def test_pit_levels_of_a_too_narrow_forecaster_match_the_normal_answer():
+def test_pit_levels_of_a_too_narrow_forecaster_match_the_normal_answer(load_script):
     # forecaster log-normal(8, 0.25), truth log-normal(8, 0.5): PIT = Phi(2 Z), so
     # H^-1(tau) = Phi(2 Phi^-1(tau)); at tau = 0.25: Phi(-1.349) = 0.0887, at 0.5: 0.5
-    bench = heldout()
+    bench = load_script(HELDOUT)
     n = 4000
     q = np.tile(np.exp(8.0 + 0.25 * stats.norm.ppf(LEVELS)), (n, 1))
     # the truth's quantiles at (i + 1/2) / n: a sample without sampling noise
@@ -42,8 +32,8 @@ def test_pit_levels_of_a_too_narrow_forecaster_match_the_normal_answer():
     np.testing.assert_allclose(calibrated[inner], LEVELS[inner], atol=0.02)
 
 
-def test_at_levels_reads_the_forecast_back_and_extrapolates_log_normal_tails():
-    bench = heldout()
+def test_at_levels_reads_the_forecast_back_and_extrapolates_log_normal_tails(load_script):
+    bench = load_script(HELDOUT)
     q = np.exp(3.0 + 0.4 * stats.norm.ppf(LEVELS))[None, :] - 1.0
     np.testing.assert_allclose(bench.at_levels(q, LEVELS), q, rtol=1e-9)
     # log(1 + q) is linear in the normal score, so the tail beyond 0.99 is exact
