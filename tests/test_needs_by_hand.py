@@ -94,6 +94,11 @@ def test_norms_for_adds_the_ratio_set_once() -> None:
     both = norms_for({**EQUAL, **RATIOS})
     assert norm_sets(both) == ["covid-2020", "ordinary", "parameters.csv"]
     assert len(both) == len(builtin) + 9  # three cadres x three severities
+    assert both.index.equals(pd.RangeIndex(len(both)))
+    with pytest.raises(ConfigError) as err:
+        roster_per_patient({**EQUAL, **RATIOS}, norm_set="nope")
+    assert str(err.value) == ("setting 'norms' (--norms) = 'nope': no such norm set; known: "
+                              "covid-2020, ordinary, parameters.csv")
     # a table that already has a parameters.csv set keeps its own
     mine = parameter_norms({**EQUAL, **{k: 9.0 for k in RATIOS}})
     assert mine is not None
@@ -138,8 +143,13 @@ def test_hours_a_staff_member_works_per_day_by_hand() -> None:
 
 def test_hours_norms_need_the_shift_parameters() -> None:
     p = {k: v for k, v in EQUAL.items() if k not in ("shifts_per_week", "icu_shift_hours")}
-    with pytest.raises(ConfigError, match=r"\['icu_shift_hours', 'shifts_per_week'\]"):
+    with pytest.raises(ConfigError) as err:
         roster_per_patient(p, norm_set="covid-2020")
+    assert str(err.value) == (
+        "norm set 'covid-2020' counts staff-hours and needs the parameter(s) "
+        "['icu_shift_hours', 'shifts_per_week'] (hours per shift, shifts per week, share "
+        "absent) to turn them into staff; add them to parameters.csv or choose --norms "
+        "ordinary")
     # ratio norms do not need them, and no absence share means nobody absent
     got = roster_per_patient({k: v for k, v in p.items() if k != "staff_absence_share"},
                              norm_set="ordinary")
