@@ -3,7 +3,7 @@
 A region's stock forecast (:mod:`pairaid.forecast.occupancy`) extrapolates the region's
 own recent growth. For a small stock that growth rests on a handful of patients: P.A.
 Trento went from 2 to 19 patients in ICU in the week to 2020-03-15, and the ensemble's 0.9
-quantile for 2020-03-29 was 1,155 where 75 were observed. The counts cannot tell a
+quantile for 2020-03-29 was 1,184 where 75 were observed. The counts cannot tell a
 sustained doubling every two days from the noise of a few admissions, and the members that
 extrapolate a trend (``loglinear``, ``richards``) carry that growth, with its wide
 parametric uncertainty, over 14 days; the linear pool keeps the widest member's tail.
