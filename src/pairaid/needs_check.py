@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -113,44 +114,52 @@ def deployed_by(deployments: pd.DataFrame, *, recipients: Sequence[str],
     ``confidence``, then the larger), so two sources never count one team twice.
     """
     cut = deployments[(deployments["date"] <= pd.Timestamp(as_of))
-                      & deployments["recipient_code"].isin(list(recipients))].copy()
-    if "confidence" not in cut:
-        cut["confidence"] = None
-    for col in ("doctors", "nurses"):
-        if col not in cut:
-            cut[col] = np.nan
-    cut["_conf"] = cut["confidence"].map(CONFIDENCE_ORDER).fillna(3)
-    used = []
-    for _, grp in cut.groupby(["donor_code", "recipient_code"], sort=True):
-        batches = (grp[grp["figure_type"] == "batch"]
-                   .sort_values(["date", "_conf", "staff"], ascending=[True, True, False])
-                   .drop_duplicates("date", keep="first"))
-        cum = grp[grp["figure_type"] == "cumulative"]
-        if len(cum):
-            best = cum.sort_values(["date", "_conf", "staff"],
-                                   ascending=[False, True, False]).iloc[[0]]
-            later = batches[batches["date"] > best["date"].iloc[0]]
-            used.append(pd.concat([best, later]))
+                      & deployments["recipient_code"].isin(list(recipients))]
+    figures: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in cut.to_dict("records"):  # a few dozen rows: plain Python beats pandas here
+        rec = {str(k): v for k, v in row.items()}
+        rec.setdefault("confidence", None)
+        for col in ("doctors", "nurses"):
+            rec.setdefault(col, np.nan)
+        figures.setdefault((rec["donor_code"], rec["recipient_code"]), []).append(rec)
+
+    def conf(rec: dict[str, Any]) -> int:
+        return CONFIDENCE_ORDER.get(rec["confidence"], 3) \
+            if isinstance(rec["confidence"], str) else 3
+
+    by_recipient: dict[str, list[dict[str, Any]]] = {}
+    for key in sorted(figures):  # each list in file order: ties keep it (stable sorts)
+        grp = figures[key]
+        batches = sorted((r for r in grp if r["figure_type"] == "batch"),
+                         key=lambda r: (r["date"], conf(r), -r["staff"]))
+        batches = [r for i, r in enumerate(batches)  # one per date: the first in that order
+                   if i == 0 or r["date"] != batches[i - 1]["date"]]
+        cum = [r for r in grp if r["figure_type"] == "cumulative"]
+        if cum:
+            best = min(cum, key=lambda r: (-r["date"].value, conf(r), -r["staff"]))
+            used = [best] + [r for r in batches if r["date"] > best["date"]]
         else:
-            used.append(batches)
+            used = batches
+        by_recipient.setdefault(key[1], []).extend(used)
     rows = []
-    picked = pd.concat(used) if used else cut.iloc[0:0]
     for code in recipients:
-        sel = picked[picked["recipient_code"] == code]
-        if sel.empty:
+        sel = by_recipient.get(code, [])
+        if not sel:
             rows.append({"recipient_code": code, "deployed_staff": np.nan,
                          "deployed_doctors": np.nan, "deployed_nurses": np.nan,
                          "deployed_as_of": pd.NaT, "deployment_rows": 0, "donors": ""})
             continue
-        split = sel["doctors"].notna().all() and sel["nurses"].notna().all()
+        split = all(pd.notna(r["doctors"]) and pd.notna(r["nurses"]) for r in sel)
         rows.append({
             "recipient_code": code,
-            "deployed_staff": float(sel["staff"].astype(float).sum()),
-            "deployed_doctors": float(sel["doctors"].astype(float).sum()) if split else np.nan,
-            "deployed_nurses": float(sel["nurses"].astype(float).sum()) if split else np.nan,
-            "deployed_as_of": sel["date"].max(),
+            "deployed_staff": float(sum(float(r["staff"]) for r in sel)),
+            "deployed_doctors": float(sum(float(r["doctors"]) for r in sel)) if split
+            else np.nan,
+            "deployed_nurses": float(sum(float(r["nurses"]) for r in sel)) if split
+            else np.nan,
+            "deployed_as_of": max(r["date"] for r in sel),
             "deployment_rows": len(sel),
-            "donors": ";".join(sorted(set(sel["donor_code"]))),
+            "donors": ";".join(sorted({r["donor_code"] for r in sel})),
         })
     return pd.DataFrame(rows)
 
