@@ -6,9 +6,10 @@ Prints, with the load average of the machine beside each figure (the 2 cores may
   each wall time, the median, and the CPU time (user + system) of each run, which moves
   less than the wall time when other processes compete for the cores;
 - ``pairaid --help``, whole process, ``--repeat`` times;
-- the breakdown of one run in a fresh process: imports, load (data set and settings),
-  forecast, needs (needs, gaps, donor capacities and the needs check against deployments),
-  pairing (both solves), other pipeline work, writing the run folder.
+- the breakdown of one run in a fresh process, wall and CPU time (the forecast's forked
+  worker included): imports, load (data set and settings), forecast, needs (needs, gaps,
+  donor capacities and the needs check against deployments), pairing (both solves), other
+  pipeline work, writing the run folder.
 
     python benchmarks/bench_plan.py [--repeat 5]
 """
@@ -30,15 +31,21 @@ from pathlib import Path
 # Runs in a fresh interpreter: times the stages of one `pairaid plan` by wrapping the
 # pipeline's stage functions (the same calls the CLI makes).
 BREAKDOWN = r"""
-import json, sys, time
-t0 = time.perf_counter()
+import json, resource, sys, time
+def cpu():  # this process and its finished children (the forecast's forked worker)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+def now():
+    return time.perf_counter(), cpu()
+t0 = now()
 from pairaid.cli import main  # noqa: F401  (what the console script imports first)
 from pairaid.config import make_config
 from pairaid.datasets import load_builtin
+from pairaid.forecast.workers import available_cores
 from pairaid import pipeline
 from pairaid.runs import save_run
-t1 = time.perf_counter()
-spent = {"forecast": 0.0, "needs": 0.0, "pairing": 0.0}
+t1 = now()
+spent = {"forecast": [0.0, 0.0], "needs": [0.0, 0.0], "pairing": [0.0, 0.0]}
 STAGE = {"forecast_cases": "forecast", "forecast_occupancy": "forecast",
          "compute_needs": "needs", "compute_gaps": "needs", "donor_capacities": "needs",
          "check_needs": "needs", "check_window": "needs",
@@ -46,27 +53,32 @@ STAGE = {"forecast_cases": "forecast", "forecast_occupancy": "forecast",
 depth = [0]  # a stage function called inside another (solve in solve_in_plan_terms)
 def timed(fn, stage):  # counts once, in the outer one
     def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start = now()
         depth[0] += 1
         try:
             return fn(*args, **kwargs)
         finally:
             depth[0] -= 1
             if depth[0] == 0:
-                spent[stage] += time.perf_counter() - start
+                end = now()
+                spent[stage][0] += end[0] - start[0]
+                spent[stage][1] += end[1] - start[1]
     return wrapper
 for name, stage in STAGE.items():
     setattr(pipeline, name, timed(getattr(pipeline, name), stage))
 data = load_builtin("hubei-2020")
 config = make_config({})
-t2 = time.perf_counter()
-run = pipeline.plan(data, config)
-t3 = time.perf_counter()
+t2 = now()
+workers = min(2, available_cores()) if sys.argv[2] == "cli" else int(sys.argv[2])
+run = pipeline.plan(data, config, workers=workers)
+t3 = now()
 save_run(run, sys.argv[1])
-t4 = time.perf_counter()
-print(json.dumps({"imports": t1 - t0, "load": t2 - t1, **spent,
-                  "other pipeline": (t3 - t2) - sum(spent.values()), "writing": t4 - t3,
-                  "total": t4 - t0}))
+t4 = now()
+def span(a, b):
+    return [b[0] - a[0], b[1] - a[1]]
+other = [(t3[i] - t2[i]) - sum(s[i] for s in spent.values()) for i in (0, 1)]
+print(json.dumps({"imports": span(t0, t1), "load": span(t1, t2), **spent,
+                  "other pipeline": other, "writing": span(t3, t4), "total": span(t0, t4)}))
 """
 
 
@@ -107,12 +119,17 @@ def main() -> None:
                timed_runs([exe, "plan", "--out", str(Path(tmp) / "run"), "--force"],
                           args.repeat))
         report("pairaid --help (whole process)", timed_runs([exe, "--help"], args.repeat))
-        proc = subprocess.run([sys.executable, "-c", BREAKDOWN, str(Path(tmp) / "one")],
-                              check=True, capture_output=True, text=True)
-    stages = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"breakdown of one run in a fresh process ({load()}):")
-    for name, secs in stages.items():
-        print(f"  {name:15s} {secs:6.2f} s")
+        runs = {}
+        for workers in ("cli", "1"):  # as the CLI runs it, then the forecast on one core
+            proc = subprocess.run([sys.executable, "-c", BREAKDOWN, str(Path(tmp) / workers),
+                                   workers], check=True, capture_output=True, text=True)
+            runs[workers] = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"breakdown of one run in a fresh process, as the CLI runs it (forecast on "
+          f"{min(2, os.cpu_count() or 1)} processes), then with the forecast on one ({load()}):")
+    print(f"  {'':15s} {'wall':>6s}   {'CPU':>6s}     {'wall':>6s}   {'CPU':>6s}")
+    for name, (wall, cpu) in runs["cli"].items():
+        wall1, cpu1 = runs["1"][name]
+        print(f"  {name:15s} {wall:6.2f} s {cpu:6.2f} s   {wall1:6.2f} s {cpu1:6.2f} s")
 
 
 if __name__ == "__main__":

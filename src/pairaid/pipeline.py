@@ -498,7 +498,7 @@ def run_parameters(dataset: Dataset, config: PlanConfig) -> dict[str, float]:
 
 
 def plan(dataset: Dataset, config: PlanConfig, *,
-         forecast: pd.DataFrame | None = None) -> PlanRun:
+         forecast: pd.DataFrame | None = None, workers: int = 1) -> PlanRun:
     """Run the whole planning pipeline (see :func:`_plan`), with every fallback it took
     (:class:`pairaid.errors.FallbackWarning`: a donor without complete case counts, a
     non-finite forecast mean, a failed Hessian) kept in ``metrics["flags"]`` (written to
@@ -506,7 +506,7 @@ def plan(dataset: Dataset, config: PlanConfig, *,
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FallbackWarning)
-        run = _plan(dataset, config, forecast=forecast)
+        run = _plan(dataset, config, forecast=forecast, workers=workers)
     flags: list[str] = []
     for w in caught:
         if issubclass(w.category, FallbackWarning):
@@ -520,7 +520,7 @@ def plan(dataset: Dataset, config: PlanConfig, *,
 
 
 def _plan(dataset: Dataset, config: PlanConfig, *,
-          forecast: pd.DataFrame | None = None) -> PlanRun:
+          forecast: pd.DataFrame | None = None, workers: int = 1) -> PlanRun:
     """Run the whole planning pipeline.
 
     Parameters
@@ -532,6 +532,9 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
     forecast : pandas.DataFrame, optional
         A ``forecast`` table to use instead of pairaid's own (for example read from a
         Forecast Hub file); it must have census rows at the planning quantile.
+    workers : int
+        Processes that draw the case forecast's paths (``forecast_cases(workers=...)``);
+        the run is the same with any number.
 
     Returns
     -------
@@ -574,7 +577,7 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
         forecast = forecast_cases(dataset.cases, region_codes=recipients,
                                   origin=config.decision_date,
                                   horizon_days=config.horizon_days, parameters=params,
-                                  model=config.model, seed=config.seed)
+                                  model=config.model, seed=config.seed, workers=workers)
     levels = forecast["quantile"].astype(float).unique()
     if not np.isclose(levels, config.planning_quantile).any():
         raise ConfigError(f"setting 'planning_quantile' (--quantile) = "

@@ -18,6 +18,7 @@ from pairaid.forecast.events import admissions_for_census, observed_census, regi
 from pairaid.forecast.models import ModelFn
 from pairaid.forecast.quantiles import QUANTILES, check_quantile_levels, quantiles_from_samples
 from pairaid.forecast.registry import DEFAULT_MODEL, model_names, resolve_model
+from pairaid.forecast.workers import paths_by_region
 
 #: Sample paths drawn per region [-]; 23 quantile levels down to 0.01 need >= ~500.
 N_SAMPLES = 1000
@@ -183,6 +184,7 @@ def forecast_cases(
     model: str = "default",
     seed: int = 0,
     events: str = "treat",
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Forecast daily new confirmed cases and hospital census with quantiles.
 
@@ -223,6 +225,9 @@ def forecast_cases(
         Random seed; equal inputs and seed give equal output.
     events : {"treat", "ignore"}
         Data-event treatment (:mod:`pairaid.forecast.events`).
+    workers : int
+        Processes that draw the regions' paths, 1 or 2 (one forked process, see
+        :func:`pairaid.forecast.workers.paths_by_region`); the forecast is the same.
 
     Returns
     -------
@@ -261,8 +266,9 @@ def forecast_cases(
     shifts = {target: shifts_for(table, target, steps, levels)
               for target in ("new_confirmed", "census")} if table is not None else {}
     by_region = split_by_region(cases)
-    for code in region_codes:
-        paths = region_paths(
+
+    def job(code: str) -> RegionPaths:
+        return region_paths(
             by_region[code],
             code,
             origin_ts,
@@ -272,6 +278,10 @@ def forecast_cases(
             rng=region_rng(seed, code, origin_ts),
             events=events,
         )
+
+    drawn = paths_by_region(job, list(region_codes), workers=workers)
+    for code in region_codes:
+        paths = drawn[code]
         for target, samples, est in (
             ("new_confirmed", paths.new_confirmed, False),
             ("census", paths.census, paths.census_estimated),

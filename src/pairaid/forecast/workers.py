@@ -1,0 +1,94 @@
+"""Sample paths of many regions on more than one core.
+
+Regions are forecast independently (each has its own random source,
+:func:`pairaid.forecast.api.region_rng`), so the paths do not depend on which process draws
+them: :func:`paths_by_region` gives the same arrays with one worker or several. With more
+than one worker, a forked process (the parent's imports and data already in place, so no
+start-up cost beyond the fork) draws every second region while the calling process draws the
+others. Warnings raised while a region is drawn (e.g. :class:`pairaid.errors.FallbackWarning`)
+are re-raised in the calling process in region order, as one worker would raise them.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pairaid.forecast.api import RegionPaths
+
+Job = Callable[[str], "RegionPaths"]
+"""Draws one region's paths from its code (a closure over the cases and options)."""
+
+_JOB: Job | None = None
+"""The job of the pool being run, inherited by the forked worker."""
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, where the system reports it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - platforms without affinity
+        return os.cpu_count() or 1
+
+
+def _drawn(job: Job, code: str) -> tuple[RegionPaths, list[Warning]]:
+    """``job(code)`` and the warnings it raised (picklable, to leave a worker)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths = job(code)
+    return paths, [w.message if isinstance(w.message, Warning) else w.category(w.message)
+                   for w in caught]
+
+
+def _in_worker(codes: Sequence[str]) -> list[tuple[RegionPaths, list[Warning]]]:
+    assert _JOB is not None
+    return [_drawn(_JOB, code) for code in codes]
+
+
+def paths_by_region(job: Job, codes: Sequence[str], *, workers: int = 1
+                    ) -> dict[str, RegionPaths]:
+    """``job(code)`` of every code, on up to ``workers`` processes (at most 2: one fork).
+
+    Parameters
+    ----------
+    job : callable
+        ``job(code) -> RegionPaths``; it must depend on nothing but its argument and what
+        the closure holds (the forked process sees the objects as they are at the call).
+    codes : sequence of str
+        Region codes, in the order their warnings are raised.
+    workers : int
+        Processes to use; 1 (or a platform without ``fork``, or fewer than 2 codes) runs
+        every job here, warnings raised as they come.
+
+    Returns
+    -------
+    dict of str to RegionPaths
+        By region code.
+    """
+    global _JOB
+    if workers < 2 or len(codes) < 2 or not hasattr(os, "fork"):
+        return {code: job(code) for code in codes}
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    _JOB = job
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
+            future = pool.submit(_in_worker, list(codes[1::2]))
+            here = {code: _drawn(job, code) for code in codes[0::2]}
+            there = dict(zip(codes[1::2], future.result(), strict=True))
+    finally:
+        _JOB = None
+    out = {}
+    for code in codes:  # warnings in region order, as one worker raises them
+        paths, raised = here[code] if code in here else there[code]
+        for message in raised:
+            warnings.warn(message, stacklevel=2)
+        out[code] = paths
+    return out
+
+
+__all__ = ["available_cores", "paths_by_region"]
