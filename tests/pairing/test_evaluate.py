@@ -78,6 +78,8 @@ def test_tables_of_a_plan_by_hand() -> None:
         "resource": ["doctors", "nurses"] * 3,
         "quantity": [2.0, 4.0, 0.0, 3.0, 0.0, 1.0]}
     assert not np.signbit(plan.flows["quantity"]).any()  # no -0.0 in a written table
+    for table in (plan.pairs, plan.flows, plan.shortfall, plan.burden):  # fresh 0..n-1
+        assert table.index.equals(pd.RangeIndex(len(table)))
     short = plan.shortfall
     assert list(short.columns) == ["recipient_code", "resource", "date", "gap", "received",
                                    "shortfall"]
