@@ -7,9 +7,10 @@ Prints, with the load average of the machine beside each figure (the 2 cores may
   less than the wall time when other processes compete for the cores;
 - ``pairaid --help``, whole process, ``--repeat`` times;
 - the breakdown of one run in a fresh process, wall and CPU time (the forecast's forked
-  worker included): imports, load (data set and settings), forecast, needs (needs, gaps,
-  donor capacities and the needs check against deployments), pairing (both solves), other
-  pipeline work, writing the run folder.
+  worker included), with the forecast on one process and on two (the CLI uses two when a
+  core is idle, :func:`pairaid.forecast.workers.spare_workers`): imports, load (data set
+  and settings), forecast, needs (needs, gaps, donor capacities and the needs check against
+  deployments), pairing (both solves), other pipeline work, writing the run folder.
 
     python benchmarks/bench_plan.py [--repeat 5]
 """
@@ -41,7 +42,6 @@ t0 = now()
 from pairaid.cli import main  # noqa: F401  (what the console script imports first)
 from pairaid.config import make_config
 from pairaid.datasets import load_builtin
-from pairaid.forecast.workers import available_cores
 from pairaid import pipeline
 from pairaid.runs import save_run
 t1 = now()
@@ -69,8 +69,7 @@ for name, stage in STAGE.items():
 data = load_builtin("hubei-2020")
 config = make_config({})
 t2 = now()
-workers = min(2, available_cores()) if sys.argv[2] == "cli" else int(sys.argv[2])
-run = pipeline.plan(data, config, workers=workers)
+run = pipeline.plan(data, config, workers=int(sys.argv[2]))
 t3 = now()
 save_run(run, sys.argv[1])
 t4 = now()
@@ -120,16 +119,18 @@ def main() -> None:
                           args.repeat))
         report("pairaid --help (whole process)", timed_runs([exe, "--help"], args.repeat))
         runs = {}
-        for workers in ("cli", "1"):  # as the CLI runs it, then the forecast on one core
+        for workers in ("1", "2"):  # the forecast on one process, then on two
             proc = subprocess.run([sys.executable, "-c", BREAKDOWN, str(Path(tmp) / workers),
                                    workers], check=True, capture_output=True, text=True)
             runs[workers] = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"breakdown of one run in a fresh process, as the CLI runs it (forecast on "
-          f"{min(2, os.cpu_count() or 1)} processes), then with the forecast on one ({load()}):")
+    from pairaid.forecast.workers import spare_workers
+
+    print(f"breakdown of one run in a fresh process, the forecast on one process and on two "
+          f"(the CLI would use {spare_workers()} now; {load()}):")
     print(f"  {'':15s} {'wall':>6s}   {'CPU':>6s}     {'wall':>6s}   {'CPU':>6s}")
-    for name, (wall, cpu) in runs["cli"].items():
-        wall1, cpu1 = runs["1"][name]
-        print(f"  {name:15s} {wall:6.2f} s {cpu:6.2f} s   {wall1:6.2f} s {cpu1:6.2f} s")
+    for name, (wall, cpu) in runs["1"].items():
+        wall2, cpu2 = runs["2"][name]
+        print(f"  {name:15s} {wall:6.2f} s {cpu:6.2f} s   {wall2:6.2f} s {cpu2:6.2f} s")
 
 
 if __name__ == "__main__":

@@ -585,10 +585,10 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         from pairaid.forecast.external import read_forecast_hub
 
         forecast = read_forecast_hub(config.demand_file, regions=data.regions)
-    from pairaid.forecast.workers import available_cores
+    from pairaid.forecast.workers import spare_workers
 
-    # the regions' forecasts on two cores where there are two (the same forecast)
-    run = run_plan(data, config, forecast=forecast, workers=min(2, available_cores()))
+    # the regions' forecasts on two cores when a second one is idle (the same forecast)
+    run = run_plan(data, config, forecast=forecast, workers=spare_workers())
     if scenarios is not None:
         from pairaid.evaluation.api import plan_with_scenarios
 

@@ -52,3 +52,14 @@ def test_forecast_on_two_workers_is_the_forecast_on_one(hubei_cases) -> None:
                                origin=date(2020, 2, 14), horizon_days=7, workers=w)
                 for w in (1, 2))
     assert one.equals(two)  # bit for bit: each region has its own random source
+
+
+@pytest.mark.parametrize(("cores", "load", "expected"), [
+    (2, 0.2, 2), (2, 1.4, 2), (2, 1.6, 1), (2, 16.0, 1), (1, 0.0, 1), (8, 3.0, 2)])
+def test_a_second_process_only_when_a_core_is_idle(monkeypatch, cores, load,
+                                                   expected) -> None:
+    import pairaid.forecast.workers as workers
+
+    monkeypatch.setattr(workers, "available_cores", lambda: cores)
+    monkeypatch.setattr(workers.os, "getloadavg", lambda: (load, load, load))
+    assert workers.spare_workers() == expected
