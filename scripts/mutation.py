@@ -14,6 +14,8 @@ Usage::
     .venv/bin/python scripts/mutation.py --report        # scores of the last runs only
     .venv/bin/python scripts/mutation.py dispatch --functions on_site_table measures
                                                    # only these functions' mutants
+    .venv/bin/python scripts/mutation.py needs --recheck pairaid.needs.x_cadres__mutmut_3
+                                                   # some mutants again, after new tests
 
 Prints, per module, mutants killed / total, those argued equivalent in
 ``scripts/mutation_equivalent.md`` (one line each: the mutant's name, then why no test can
@@ -96,10 +98,10 @@ def equivalents() -> dict[str, str]:
     return out
 
 
-def prepare(name: str) -> Path:
+def prepare(name: str, folder: str | None = None) -> Path:
     """The module's scratch folder, new: copies of ``src/`` and ``tests/`` and its settings."""
     source, tests = MODULES[name]
-    work = WORK / name
+    work = WORK / (folder or name)
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -164,6 +166,21 @@ def score(name: str, status: dict[str, str], equiv: dict[str, str]) -> dict[str,
             "survivor_status": {k: status[k] for k in survivors}}
 
 
+def recheck(name: str, mutants: list[str], max_children: int) -> int:
+    """Run only ``mutants`` of module ``name`` in a fresh folder; print their statuses."""
+    work = prepare(name, f"{name}-recheck")
+    mutmut = Path(sys.executable).with_name("mutmut")
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(work))
+    subprocess.run([str(mutmut), "run", "--max-children", str(max_children), *mutants],
+                   cwd=work, env=env, stdout=subprocess.DEVNULL, check=False)
+    status = {k: v for k, v in results(work).items() if k in set(mutants)}
+    counts = Counter(status.values())
+    print(f"{name} re-check of {len(mutants)} mutants: {dict(counts)}")
+    for k in mutants:
+        print(f"    {k}: {status.get(k, 'not run')}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("modules", nargs="*", help=f"some of: {', '.join(MODULES)}")
@@ -173,6 +190,11 @@ def main() -> int:
                     help="mutate only these functions of the (one) module named: for a "
                          "module whose whole run is too long for a session; the score then "
                          "counts these functions' mutants only")
+    ap.add_argument("--recheck", nargs="+", metavar="MUTANT", default=[],
+                    help="run only these mutants (full names, e.g. the survivors of the "
+                         "last whole run after new tests) in a fresh folder "
+                         "build/mutation/<module>-recheck/, leaving the whole run's results "
+                         "in place; prints their statuses")
     ap.add_argument("--max-children", type=int, default=1,
                     help="parallel mutants (default 1: the machine is shared)")
     args = ap.parse_args()
@@ -184,8 +206,10 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown module(s) {unknown}; choose from {list(MODULES)}")
     names = args.modules or list(MODULES)
-    if args.functions and len(names) != 1:
-        ap.error("--functions needs exactly one module")
+    if (args.functions or args.recheck) and len(names) != 1:
+        ap.error("--functions and --recheck need exactly one module")
+    if args.recheck:
+        return recheck(names[0], args.recheck, args.max_children)
     equiv = equivalents()
     rows = []
     for name in names:
