@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,29 @@ from numpy.typing import ArrayLike, NDArray
 
 INF = highspy.kHighsInf
 _banner_shown = False
+_scheduler = threading.local()  # .threads: what pairaid last set this thread's scheduler up for
+
+
+def scheduler_set_for(threads: int | None) -> bool:
+    """Whether pairaid last set HiGHS' scheduler up for ``threads`` threads (see
+    :func:`set_scheduler_threads`)."""
+    return getattr(_scheduler, "threads", "unset") == threads
+
+
+def set_scheduler_threads(threads: int | None) -> None:
+    """Have the calling thread's HiGHS task scheduler run ``threads`` threads from its
+    next solve on (``None``: HiGHS' default, one per core).
+
+    HiGHS (1.16) sets a scheduler up per calling thread, at its first solve, for that
+    solve's ``threads`` option, and refuses a later solve in the thread asking for another
+    number; this resets it (``Highs.resetGlobalScheduler``, waiting for its worker threads
+    to end) when pairaid last set this thread's up for another number or never did. No
+    HiGHS solve may be running on this scheduler while it resets.
+    """
+    if scheduler_set_for(threads):
+        return
+    highspy.Highs.resetGlobalScheduler(True)
+    _scheduler.threads = threads
 
 
 def new_highs() -> highspy.Highs:

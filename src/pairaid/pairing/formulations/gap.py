@@ -26,7 +26,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pairaid.errors import ConfigError, PairaidError
-from pairaid.pairing.highs import INF, MipBuilder, SolveStatus, consistent, proven_status
+from pairaid.pairing.highs import (
+    INF,
+    MipBuilder,
+    SolveStatus,
+    consistent,
+    proven_status,
+    scheduler_set_for,
+    set_scheduler_threads,
+)
 from pairaid.pairing.orlib import GapInstance
 
 STALL_SECONDS = 1.0
@@ -78,8 +86,8 @@ class GapImprove(Protocol):
                  time_limit: float, stop: Callable[[], bool] | None = ...,
                  on_better: Callable[[NDArray[np.int64]], None] | None = ...,
                  incoming: Callable[[], NDArray[np.int64] | None] | None = ...,
-                 on_solve: Callable[[highspy.Highs], None] | None = ...
-                 ) -> NDArray[np.int64]: ...
+                 on_solve: Callable[[highspy.Highs], None] | None = ...,
+                 threads: int | None = ...) -> NDArray[np.int64]: ...
 
 
 @dataclass
@@ -141,7 +149,8 @@ def check_assignment(inst: GapInstance, agent: NDArray[np.int64]) -> float:
 
 def _highs(inst: GapInstance, sense: str, time_limit: float, mip_rel_gap: float,
            start: NDArray[np.int64] | None,
-           on_start: Callable[[highspy.Highs], None] | None = None) -> GapResult:
+           on_start: Callable[[highspy.Highs], None] | None = None,
+           threads: int | None = None) -> GapResult:
     t0 = time.perf_counter()
     m, n = inst.cost.shape
     b = build_gap_model(inst, sense)
@@ -150,7 +159,7 @@ def _highs(inst: GapInstance, sense: str, time_limit: float, mip_rel_gap: float,
         x0 = np.zeros(m * n)
         x0[start * n + np.arange(n)] = 1.0
     sol = b.solve(time_limit=time_limit, mip_rel_gap=mip_rel_gap, start=x0,
-                  on_start=on_start)
+                  on_start=on_start, threads=threads)
     agent = -np.ones(n, dtype=np.int64)
     if sol.x is not None:
         agent = np.argmax(sol.x.reshape(m, n), axis=0).astype(np.int64)
@@ -235,6 +244,29 @@ def _lower_priority() -> None:
         pass
 
 
+HIGHS_THREADS = 1
+"""Threads of HiGHS' task scheduler in the portfolio. HiGHS' MIP solver works in the
+calling thread; its default scheduler adds a worker per further core that, on the
+type-D instances, took 20-70 % of the second core (spinning for tasks, measured with
+``/proc/<pid>/task/*/stat``) without a better incumbent or bound in the same time (d10100
+and d20100, 25 s, both ways). With one thread that core is left to the neighbourhood
+search; the proofs of types C and gapc took the same CPU time either way."""
+
+_SEARCHES: list[threading.Thread] = []  # search threads of earlier portfolio runs
+
+
+def use_scheduler(threads: int | None) -> None:
+    """Set the calling thread's HiGHS scheduler up for ``threads`` threads (``None``:
+    HiGHS' default; :func:`pairaid.pairing.highs.set_scheduler_threads`), after the search
+    threads of earlier portfolio runs (told to stop when their run ended) have ended."""
+    if scheduler_set_for(threads):
+        return
+    for earlier in _SEARCHES:
+        earlier.join()
+    _SEARCHES.clear()
+    set_scheduler_threads(threads)
+
+
 class _Exchange:
     """What the running HiGHS and the neighbourhood search share (under one lock): HiGHS'
     latest incumbent (column values, decoded only when the search asks for it), the
@@ -302,8 +334,12 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     new incumbents are handed back to the search. The search starts at the lowest CPU
     priority (:data:`SEARCH_NICE`) and is replaced by one at normal priority once HiGHS
     has used :data:`ESCALATE_SHARE` of the limit in CPU time. The best assignment and
-    HiGHS' bound are kept; the run ends when HiGHS ends (proof or time limit)."""
+    HiGHS' bound are kept; the run ends when HiGHS ends (proof or time limit). HiGHS
+    runs with one scheduler thread (:data:`HIGHS_THREADS`), so that the second core is the
+    search's."""
     improve_gap = SEARCHES.get_improve()
+
+    use_scheduler(HIGHS_THREADS)
     t0 = time.perf_counter()
     ex = _Exchange(inst, sense)
     stall = max(STALL_SECONDS, STALL_SHARE * time_limit)
@@ -317,9 +353,10 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
                retire: threading.Event) -> None:
         if low:
             _lower_priority()
+        set_scheduler_threads(HIGHS_THREADS)  # this thread's own HiGHS scheduler
         improve_gap(inst, start, sense=sense, time_limit=seconds,
                     stop=lambda: stop.is_set() or retire.is_set(), on_better=ex.from_search,
-                    incoming=ex.latest_highs, on_solve=keep_current)
+                    incoming=ex.latest_highs, on_solve=keep_current, threads=HIGHS_THREADS)
 
     def launch(low: bool) -> None:
         start = ex.latest_highs()
@@ -334,8 +371,9 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
         retire = threading.Event()
         retired.append(retire)
         thread = threading.Thread(target=search, args=(start, left, low, retire),
-                                  daemon=True)
+                                  daemon=False)
         searcher.append(thread)
+        _SEARCHES.append(thread)
         thread.start()
 
     def keep_current(h: highspy.Highs) -> None:
@@ -373,15 +411,18 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
         h.cbMipInterrupt.subscribe(on_interrupt)
         h.cbMipUserSolution.subscribe(on_user_solution)
 
-    main = _highs(inst, sense, time_limit, mip_rel_gap, None, on_start=watch)
+    main = _highs(inst, sense, time_limit, mip_rel_gap, None, on_start=watch,
+                  threads=HIGHS_THREADS)
     with ex.lock:
         stop.set()
         for h in current:
             h.cancelSolve()  # the search's neighbourhood solve ends now
     for thread in searcher:
         # a short wait only: the low-priority thread may need a while to be scheduled on
-        # a busy machine; it ends by itself at its next check, and every assignment it
-        # found is already in `ex`
+        # a busy machine; it ends by itself at its next check (it is not a daemon thread,
+        # so the process waits for it before tearing HiGHS down: a daemon thread still
+        # inside HiGHS at exit crashed the interpreter), and every assignment it found is
+        # already in `ex`
         thread.join(0.05)
     with ex.lock:
         agent = ex.search_agent

@@ -19,6 +19,13 @@ assignment and solves it the same way (cutoff row, short time limit):
 * **jobs**: the kind's current size of random jobs may go to any agent in the capacity
   the other jobs leave; all other jobs stay (Shaw 1998).
 
+Before the descent and before each of these neighbourhoods, the search runs a burst of
+:data:`TABU_SECONDS` of the shift/swap tabu search of :mod:`pairaid.pairing.search.gap_tabu`,
+which keeps its own trajectory from burst to burst and restarts from the current best
+only when a neighbourhood or the caller found a better one; its best assignment is
+accepted like any other. The MIP neighbourhoods then change many jobs at once around the
+assignments the tabu search reaches one move at a time.
+
 Both sizes start at :data:`START_FREE` jobs and adapt (:data:`GROWTH`): larger after a
 neighbourhood HiGHS solved to the end in its time, smaller after one it did not, so that
 they follow the instance's size and tightness instead of being tuned to a few files.
@@ -57,6 +64,7 @@ from numpy.typing import NDArray
 from pairaid.pairing.formulations.gap import SEARCHES, check_assignment
 from pairaid.pairing.highs import INF, MipBuilder, SolveStatus
 from pairaid.pairing.orlib import GapInstance
+from pairaid.pairing.search.gap_tabu import TabuSearch
 
 K = 10
 """Largest number of jobs that may change agent in a local-branching step."""
@@ -77,6 +85,11 @@ neighbourhoods finish, whatever the instance's size (the adaptive difficulty of 
 CP-SAT's neighbourhood generators, ``ortools/sat/cp_model_lns.h``)."""
 NEIGHBOURHOOD_SECONDS = 1.0
 """Time limit of one agents or jobs neighbourhood [s]."""
+TABU_SECONDS = 1.0
+"""Length of one burst of the tabu search (:mod:`pairaid.pairing.search.gap_tabu`) between two
+MIP neighbourhoods [s]."""
+TABU_CHECK = 50
+"""Tabu iterations between two checks of the clock and the stop request."""
 SIDEWAYS = 0.2
 """Share of agents/jobs neighbourhoods that look for an equally good, different assignment
 (a sideways move across a plateau) instead of a strictly better one."""
@@ -88,8 +101,10 @@ class _Search:
 
     def __init__(self, inst: GapInstance, sense: str, deadline: float,
                  stop: Callable[[], bool] | None,
-                 on_solve: Callable[[highspy.Highs], None] | None = None) -> None:
+                 on_solve: Callable[[highspy.Highs], None] | None = None,
+                 threads: int | None = None) -> None:
         self.on_solve = on_solve
+        self.threads = threads
         self.inst = inst
         self.sign = 1.0 if sense == "min" else -1.0
         self.cost = self.sign * inst.cost.astype(float)
@@ -149,7 +164,8 @@ class _Search:
             b.add_rows(rows=np.zeros(j_n, dtype=np.int64), cols=agent[jobs] * j_n
                        + np.arange(j_n), vals=1.0, lower=np.array([-INF]),
                        upper=np.array([float(j_n - 1)]))
-        sol = b.solve(time_limit=left, mip_rel_gap=0.0, on_start=self.on_solve)
+        sol = b.solve(time_limit=left, mip_rel_gap=0.0, on_start=self.on_solve,
+                      threads=self.threads)
         whole = not sideways and ((changes is None and stay.size == 0)
                                   or (changes is not None and changes >= stay.size))
         if whole and sol.status == SolveStatus.INFEASIBLE:
@@ -167,8 +183,8 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
                 stop: Callable[[], bool] | None = None,
                 on_better: Callable[[NDArray[np.int64]], None] | None = None,
                 incoming: Callable[[], NDArray[np.int64] | None] | None = None,
-                on_solve: Callable[[highspy.Highs], None] | None = None
-                ) -> NDArray[np.int64]:
+                on_solve: Callable[[highspy.Highs], None] | None = None,
+                tabu: bool = True, threads: int | None = None) -> NDArray[np.int64]:
     """Improve a feasible assignment by MIP-based neighbourhood search.
 
     Parameters
@@ -198,7 +214,7 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
     int array (n,)
         An assignment at least as good, still feasible.
     """
-    search = _Search(inst, sense, time.perf_counter() + time_limit, stop, on_solve)
+    search = _Search(inst, sense, time.perf_counter() + time_limit, stop, on_solve, threads)
     rng = np.random.default_rng(seed)
     m, n = search.m, search.n
     best = agent.copy()
@@ -222,6 +238,22 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
         if incoming is not None:
             accept(incoming(), report=False)
 
+    ts = TabuSearch(inst, sense, seed) if tabu else None
+    if ts is not None:
+        ts.reset(best)
+
+    def tabu_burst() -> None:
+        if ts is None:
+            return
+        if value < ts.best_value - 1e-9:
+            ts.reset(best)  # a better assignment came from elsewhere: restart there
+        end = min(time.perf_counter() + TABU_SECONDS, search.deadline)
+        while time.perf_counter() < end and not search.out_of_time():
+            ts.run(TABU_CHECK)
+        if ts.best is not None:
+            accept(ts.best)
+
+    tabu_burst()
     nothing_free = np.zeros(n, dtype=bool)
     while not search.out_of_time():
         poll()
@@ -232,6 +264,7 @@ def improve_gap(inst: GapInstance, agent: NDArray[np.int64], *, sense: str,
     size = {"agents": float(min(START_FREE, n)), "jobs": float(min(START_FREE, n))}
     while not search.out_of_time():
         poll()
+        tabu_burst()
         kind = "agents" if m > 1 and rng.random() < 0.5 else "jobs"
         target = int(round(size[kind]))
         if kind == "agents":
