@@ -1,7 +1,7 @@
 """Generalized assignment: pairaid's portfolio side by side with plain HiGHS on the same
 model, and type-D instances generated over several seeds. Prints tables; asserts nothing.
 
-Sections (``--only orlib,typed``):
+Sections (``--only orlib,typed,search``; default ``orlib,typed``):
 
 * ``orlib``: every instance of the OR-Library files matching ``--files`` (default gap1-12
   and types A and C, as found under ``--root``), solved by plain HiGHS
@@ -18,6 +18,11 @@ Sections (``--only orlib,typed``):
   exist for generated instances); the table gives each run's gap to it and, per size, the
   distribution over seeds (min, median, max) and how many are within ``--goal`` (0.3 %).
 
+* ``search``: the neighbourhood search alone (:func:`improve_gap`) on the same generated
+  instances, from plain HiGHS' incumbent after ``--start-seconds``, ``--search-seconds``
+  with its tabu bursts and as many without (MIP neighbourhoods only), one after the other
+  (order alternating): what the tabu search adds for the same wall time and load.
+
 The load average (``os.getloadavg``) is printed before and after each section: the
 machine is shared, and both solvers of a row see the same load.
 
@@ -33,8 +38,14 @@ from pathlib import Path
 
 import numpy as np
 
-from pairaid.pairing.formulations.gap import GapResult, solve_gap, use_scheduler
+from pairaid.pairing.formulations.gap import (
+    GapResult,
+    check_assignment,
+    solve_gap,
+    use_scheduler,
+)
 from pairaid.pairing.orlib import GapInstance, default_sense, read_orlib
+from pairaid.pairing.search.gap_lns import improve_gap
 
 ROOT = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib"
 ORLIB_FILES = "gap[0-9]*.txt,gapa.txt,gapb.txt,gapc.txt"
@@ -130,6 +141,34 @@ def bench_typed(sizes: list[tuple[int, int]], seeds: list[int], time_limit: floa
               f"{int((g <= goal).sum())}/{g.size}; {_load()}", flush=True)
 
 
+def bench_search(sizes: list[tuple[int, int]], seeds: list[int], start_seconds: float,
+                 seconds: float) -> None:
+    print(f"\n## The neighbourhood search alone, with and without the tabu bursts, "
+          f"{seconds:g} s each from HiGHS' incumbent after {start_seconds:g} s; {_load()}")
+    print(f"{'instance':14s} {'start':>8s} {'bound':>9s} {'MIP only':>8s} {'with tabu':>9s} "
+          f"{'change':>7s}")
+    turn = 0
+    for n, m in sizes:
+        changes = []
+        for seed in seeds:
+            inst = chu_beasley_d(m, n, seed)
+            start = _run(inst, "min", "highs", start_seconds)
+            found: dict[bool, float] = {}
+            for tabu in ((False, True) if turn % 2 == 0 else (True, False)):
+                agent = improve_gap(inst, start.agent, sense="min", time_limit=seconds,
+                                    tabu=tabu)
+                found[tabu] = check_assignment(inst, agent)
+            turn += 1
+            change = (found[True] - found[False]) / found[False]
+            changes.append(change)
+            print(f"{inst.name:14s} {start.objective:8.0f} {start.bound:9.1f} "
+                  f"{found[False]:8.0f} {found[True]:9.0f} {change:7.2%}", flush=True)
+        c = np.asarray(changes)
+        print(f"  n={n} m={m}: with tabu against MIP only over {c.size} seeds: min "
+              f"{c.min():.2%}, median {np.median(c):.2%}, max {c.max():.2%}; {_load()}",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="orlib,typed")
@@ -143,6 +182,8 @@ def main() -> None:
                         help="comma-separated NxM (jobs x agents)")
     parser.add_argument("--with-highs", action="store_true")
     parser.add_argument("--goal", type=float, default=0.003)
+    parser.add_argument("--search-seconds", type=float, default=20.0)
+    parser.add_argument("--start-seconds", type=float, default=3.0)
     args = parser.parse_args()
     parts = set(args.only.split(","))
     if "orlib" in parts:
@@ -151,6 +192,10 @@ def main() -> None:
         sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
         bench_typed(sizes, [int(s) for s in args.seeds.split(",")],  # type: ignore[misc]
                     args.time_limit, args.with_highs, args.goal)
+    if "search" in parts:
+        sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
+        bench_search(sizes, [int(s) for s in args.seeds.split(",")],  # type: ignore[arg-type]
+                     args.start_seconds, args.search_seconds)
 
 
 if __name__ == "__main__":

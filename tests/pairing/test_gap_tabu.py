@@ -91,3 +91,20 @@ def test_scheduler_reset_lets_a_thread_change_its_thread_count():
     assert sol.status.value == "optimal" and sol.objective == -1.0
     set_scheduler_threads(None)
     assert solve(None).objective == -1.0
+
+
+def test_portfolio_after_plain_highs_in_the_same_thread():
+    """Plain HiGHS sets this thread's scheduler up with HiGHS' default; the portfolio then
+    asks for one thread (which HiGHS alone would refuse) and must still reach gap1-1's
+    published min optimum 261 (fontanf data set, shared/benchmarks/orlib/optima.csv), and
+    plain HiGHS after it as well."""
+    from pathlib import Path
+
+    from pairaid.pairing.formulations.gap import solve_gap
+    from pairaid.pairing.orlib import read_orlib
+
+    inst = read_orlib(Path(__file__).parent / "data" / "gap1.txt")[0]
+    set_scheduler_threads(None)
+    for method in ("highs", "auto", "highs"):
+        res = solve_gap(inst, sense="min", time_limit=600, method=method)
+        assert res.objective == 261 and res.status.value == "optimal"
