@@ -7,28 +7,29 @@ check that passes whatever it reads).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("check_tests", ROOT / "scripts" / "check_tests.py")
-assert _spec is not None and _spec.loader is not None
-check_tests = importlib.util.module_from_spec(_spec)
-sys.modules["check_tests"] = check_tests
-_spec.loader.exec_module(check_tests)
 
 
-def _kinds(source: str, extra: dict[str, str] | None = None) -> list[tuple[str, str]]:
+@pytest.fixture
+def check_tests(load_script: Callable[[str], ModuleType]) -> ModuleType:
+    return load_script("scripts/check_tests.py")
+
+
+def _kinds(check_tests: ModuleType, source: str,
+           extra: dict[str, str] | None = None) -> list[tuple[str, str]]:
     files = {"tests/test_planted.py": textwrap.dedent(source)}
     files.update({p: textwrap.dedent(t) for p, t in (extra or {}).items()})
     return [(f.test, f.kind) for f in check_tests.scan(files)]
 
 
-def test_the_suite_has_no_test_that_cannot_fail() -> None:
+def test_the_suite_has_no_test_that_cannot_fail(check_tests: ModuleType) -> None:
     files = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8")
              for p in sorted((ROOT / "tests").rglob("*.py"))}
     found = check_tests.scan(files)
@@ -53,9 +54,9 @@ def test_the_suite_has_no_test_that_cannot_fail() -> None:
     ("@pytest.mark.skip\ndef test_a(f):\n    assert f() == 1\n", [("test_a", "skipped")]),
     ("class TestX:\n    def test_a(self):\n        print(1)\n", [("TestX.test_a", "no-check")]),
 ])
-def test_planted_tests_that_cannot_fail_are_found(source: str,
+def test_planted_tests_that_cannot_fail_are_found(check_tests: ModuleType, source: str,
                                                    expected: list[tuple[str, str]]) -> None:
-    assert _kinds(source) == expected
+    assert _kinds(check_tests, source) == expected
 
 
 @pytest.mark.parametrize("source", [
@@ -73,15 +74,16 @@ def test_planted_tests_that_cannot_fail_are_found(source: str,
     "        raise\n",
     "def test_a(f):\n    if f() is None:\n        pytest.skip('no solver')\n    assert f() == 1\n",
 ])
-def test_tests_that_can_fail_are_not_found(source: str) -> None:
-    assert _kinds(source) == []
+def test_tests_that_can_fail_are_not_found(check_tests: ModuleType, source: str) -> None:
+    assert _kinds(check_tests, source) == []
 
 
-def test_a_helper_counts_only_where_it_is_reachable() -> None:
+def test_a_helper_counts_only_where_it_is_reachable(check_tests: ModuleType) -> None:
     # ``check`` asserts in another test file that this one does not import: calling a
     # function of that name here proves nothing
     other = {"tests/test_other.py": "def check(x):\n    assert x\n"}
-    assert _kinds("def test_a(f):\n    check(f())\n", other) == [("test_a", "no-check")]
+    assert _kinds(check_tests, "def test_a(f):\n    check(f())\n", other) == [
+        ("test_a", "no-check")]
     helpers = {"tests/helpers.py": "def check(x):\n    assert x\n"}
-    assert _kinds("from tests.helpers import check\n\ndef test_a(f):\n    check(f())\n",
-                  helpers) == []
+    source = "from tests.helpers import check\n\ndef test_a(f):\n    check(f())\n"
+    assert _kinds(check_tests, source, helpers) == []
