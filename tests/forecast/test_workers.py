@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from pairaid.errors import FallbackWarning
+from pairaid.errors import FallbackWarning, InputError, Problem
 from pairaid.forecast import forecast_cases
 from pairaid.forecast.api import RegionPaths
 from pairaid.forecast.workers import paths_by_region
@@ -38,6 +38,27 @@ def test_two_workers_draw_every_region_and_raise_warnings_in_region_order() -> N
     assert pids["B"] == pids["D"] != os.getpid()
     assert [str(w.message) for w in caught] == ["region B fell back", "region C fell back"]
     assert all(w.category is FallbackWarning for w in caught)
+
+
+def _failing_job(bad: str):
+    def job(code: str) -> RegionPaths:
+        if code == bad:
+            raise InputError([Problem("cases", f"region {code} cannot be drawn", 3, "date")])
+        return _job(code)
+    return job
+
+
+@needs_fork
+@pytest.mark.parametrize("bad", ["D", "E"])  # drawn by the worker, then here
+def test_the_first_failing_region_raises_its_own_error_after_the_earlier_warnings(
+        bad: str) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(InputError) as err:
+            paths_by_region(_failing_job(bad), ["A", "B", "C", "D", "E"], workers=2)
+    # the error itself (an InputError does not survive pickling: redrawn here)
+    assert err.value.problems == [Problem("cases", f"region {bad} cannot be drawn", 3, "date")]
+    assert [str(w.message) for w in caught] == ["region B fell back", "region C fell back"]
 
 
 def test_one_worker_runs_here() -> None:

@@ -60,9 +60,26 @@ def _drawn(job: Job, code: str) -> tuple[RegionPaths, list[Warning]]:
                    for w in caught]
 
 
-def _in_worker(codes: Sequence[str]) -> list[tuple[RegionPaths, list[Warning]]]:
+Drawn = tuple["RegionPaths", list[Warning]]
+
+
+def _draw_each(job: Job, codes: Sequence[str]) -> list[Drawn | Exception]:
+    """:func:`_drawn` of each code in turn, up to and including the first that fails."""
+    out: list[Drawn | Exception] = []
+    for code in codes:
+        try:
+            out.append(_drawn(job, code))
+        except Exception as err:  # raised again in region order by paths_by_region
+            out.append(err)
+            break
+    return out
+
+
+def _in_worker(codes: Sequence[str]) -> list[Drawn | None]:
+    # a failed region comes back as None (an exception may not survive pickling): the
+    # calling process draws it again and raises the error itself
     assert _JOB is not None
-    return [_drawn(_JOB, code) for code in codes]
+    return [None if isinstance(d, Exception) else d for d in _draw_each(_JOB, codes)]
 
 
 def paths_by_region(job: Job, codes: Sequence[str], *, workers: int = 1
@@ -84,6 +101,13 @@ def paths_by_region(job: Job, codes: Sequence[str], *, workers: int = 1
     -------
     dict of str to RegionPaths
         By region code.
+
+    Raises
+    ------
+    Exception
+        The error of the first region (in ``codes`` order) whose job fails, after the
+        warnings of the regions before it, as with one process. A region the worker could
+        not draw (it failed, or the worker died) is drawn again in the calling process.
     """
     global _JOB
     if workers < 2 or len(codes) < 2 or not hasattr(os, "fork"):
@@ -91,17 +115,28 @@ def paths_by_region(job: Job, codes: Sequence[str], *, workers: int = 1
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
+    theirs: list[Drawn | None] = []
     _JOB = job
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
             future = pool.submit(_in_worker, list(codes[1::2]))
-            here = {code: _drawn(job, code) for code in codes[0::2]}
-            there = dict(zip(codes[1::2], future.result(), strict=True))
+            mine = dict(zip(codes[0::2], _draw_each(job, codes[0::2]), strict=False))
+            try:
+                theirs = future.result()
+            except Exception:  # the worker died (e.g. out of memory): drawn here below
+                theirs = []
     finally:
         _JOB = None
+    drawn: dict[str, Drawn | Exception | None] = {
+        **dict(zip(codes[1::2], theirs, strict=False)), **mine}
     out = {}
-    for code in codes:  # warnings in region order, as one worker raises them
-        paths, raised = here[code] if code in here else there[code]
+    for code in codes:  # warnings in region order, as one process raises them
+        got = drawn.get(code)
+        if got is None:
+            got = _draw_each(job, [code])[0]
+        if isinstance(got, Exception):
+            raise got
+        paths, raised = got
         for message in raised:
             warnings.warn(message, stacklevel=2)
         out[code] = paths
