@@ -6,7 +6,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pairaid.forecast.occupancy import forecast_occupancy
@@ -24,6 +24,7 @@ def test_pooled_growth_worked_by_hand() -> None:
     assert np.allclose(pooled_growth(own, 19, own * 50, 1672, weight=0), own)
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.floats(0, 1e5), min_size=2, max_size=23),
        st.lists(st.floats(0, 1e5), min_size=2, max_size=23),
        st.floats(0, 1e4), st.floats(1, 1e5), st.floats(0, 1e3))

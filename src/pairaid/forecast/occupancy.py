@@ -284,12 +284,15 @@ def backtest_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str],
                                       value_columns=levels)], ignore_index=True)
         frames.append(fc)
     out = pd.concat(frames, ignore_index=True)
-    return _icu_within_hospital_rows(out)
+    return icu_within_hospital_rows(out)
 
 
-def _icu_within_hospital_rows(forecasts: pd.DataFrame) -> pd.DataFrame:
-    """:func:`_icu_within_hospital` on backtest rows (one column per level), every entry
-    but the persistence baseline (the reference, no model ``plan`` can use)."""
+def icu_within_hospital_rows(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """ICU quantiles capped by the hospital quantiles of the same level and forecast, on
+    backtest rows (``model``, ``origin``, ``region_code``, ``horizon_days``, ``target``
+    ``hospitalised`` / ``icu``, one column ``q<level>`` per level [persons]), for every
+    entry but the persistence baseline (the reference, no model ``plan`` can use); the
+    rule of :func:`_icu_within_hospital`."""
     keys = ["model", "origin", "region_code", "horizon_days"]
     levels = [c for c in forecasts.columns if c.startswith("q")]
     is_icu = (forecasts["target"] == "icu") & (forecasts["model"] != REFERENCE_MODEL)
