@@ -210,3 +210,34 @@ def test_gap_and_donor_tables_have_their_documented_columns_and_flags() -> None:
     # own need 92 doctors, none of its own staff for COVID-19: all 10 deployable kept
     assert out["capacity"].tolist() == [0.0] and out["estimated"].tolist() == [False]
     assert out.index.tolist() == [0]
+
+
+def test_donor_capacity_without_an_estimated_mark_is_not_estimated_and_no_donor_no_rows(
+) -> None:
+    """A capacity whose ``estimated`` cell is empty is a reported figure (not estimated);
+    donors without staff figures give an empty table with the documented columns."""
+    from datetime import date
+
+    from pairaid.gaps import donor_capacities
+
+    caps = pd.DataFrame({"region_code": ["E", "E"], "resource": ["doctors", "nurses"],
+                         "quantity": [1_000.0, 2_000.0],
+                         "estimated": pd.array([pd.NA, True], "boolean")})
+    cases = pd.DataFrame({"date": pd.to_datetime(["2020-02-10"]), "region_code": ["E"],
+                          "confirmed_cum": pd.array([0], "Int64"),
+                          "deaths_cum": pd.array([0], "Int64"),
+                          "recovered_cum": pd.array([0], "Int64")})
+    params = {"deployable_share": 0.01, "covid_share_staff": 0.1, "share_mild": 0.8,
+              "share_severe": 0.15, "share_critical": 0.05, "los_mild_days": 10.0,
+              "los_severe_days": 10.0, "los_critical_days": 10.0,
+              "share_ventilated_of_critical": 0.5, "beds_per_patient": 1.0}
+    out = donor_capacities(caps, cases, donors=["E"], decision_date=date(2020, 2, 10),
+                           parameters=params, norm_set="ordinary")
+    assert out["estimated"].tolist() == [False, True]
+    assert out["capacity"].tolist() == [10.0, 20.0]  # 1 % of 1,000 and of 2,000
+    none = donor_capacities(caps, cases, donors=["nobody"], decision_date=date(2020, 2, 10),
+                            parameters=params, norm_set="ordinary")
+    assert none.empty
+    assert list(none.columns) == ["donor_code", "resource", "deployable", "own_census",
+                                  "own_need", "own_available", "own_need_known", "capacity",
+                                  "estimated"]
