@@ -223,7 +223,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     ``\r`` would otherwise split the row when the file is read back.
     """
     text = frame.select_dtypes(include=["object", "string"])
-    has_cr = any(text[c].astype(str).str.contains("\r", regex=False).any() for c in text)
+    # each distinct value once (a long table repeats a few codes and names)
+    has_cr = any("\r" in str(v) for c in text for v in pd.unique(text[c]))
     frame.to_csv(path, index=False, date_format="%Y-%m-%d",
                  quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
 
