@@ -88,15 +88,12 @@ def mixes_during(mixes: pd.DataFrame, code: str, days: Sequence[date | pd.Timest
     own = mixes[mixes["region_code"] == code].sort_values("date", kind="stable")
     dates = pd.DatetimeIndex(own["date"])
     shares = {k: own[k].to_numpy(dtype=float) for k in ("mild", "severe", "critical")}
-    out: list[dict[str, float] | None] = []
-    for day in days:
-        day = pd.Timestamp(day)
-        i = int(dates.searchsorted(day, side="right")) - 1  # the latest report <= day
-        if i < 0 or dates[i] < day - pd.Timedelta(days=valid_days):
-            out.append(None)
-        else:
-            out.append({k: float(v[i]) for k, v in shares.items()})
-    return out
+    when = pd.DatetimeIndex([pd.Timestamp(day) for day in days])
+    latest = np.asarray(dates.searchsorted(when, side="right"), dtype=int) - 1  # <= day
+    fresh = latest >= 0
+    fresh[fresh] = dates[latest[fresh]] >= when[fresh] - pd.Timedelta(days=valid_days)
+    return [{k: float(v[i]) for k, v in shares.items()} if ok else None
+            for i, ok in zip(latest, fresh, strict=True)]
 
 
 def mixes_on(cases: pd.DataFrame, codes: Sequence[str],
