@@ -246,10 +246,10 @@ def _lower_priority() -> None:
 
 HIGHS_THREADS = 1
 """Threads of HiGHS' task scheduler in the portfolio. HiGHS' MIP solver works in the
-calling thread; its default scheduler adds a worker per further core that, on the
-type-D instances, took 20-70 % of the second core (spinning for tasks, measured with
-``/proc/<pid>/task/*/stat``) without a better incumbent or bound in the same time (d10100
-and d20100, 25 s, both ways). With one thread that core is left to the neighbourhood
+calling thread; its default scheduler adds a worker per further core that, on d10100 and
+d20100, used 0.7-3.8 s of CPU beside 6.8-11.2 s of the main thread in 25 s runs (measured
+with ``/proc/<pid>/task/*/stat``; 65-70 % of the second core on a quiet machine) without a
+better incumbent or bound than one thread reached in the same time. With one thread that core is left to the neighbourhood
 search; the proofs of types C and gapc took the same CPU time either way."""
 
 _SEARCHES: list[threading.Thread] = []  # search threads of earlier portfolio runs
