@@ -249,8 +249,9 @@ HIGHS_THREADS = 1
 calling thread; its default scheduler adds a worker per further core that, on d10100 and
 d20100, used 0.7-3.8 s of CPU beside 6.8-11.2 s of the main thread in 25 s runs (measured
 with ``/proc/<pid>/task/*/stat``; 65-70 % of the second core on a quiet machine) without a
-better incumbent or bound than one thread reached in the same time. With one thread that core is left to the neighbourhood
-search; the proofs of types C and gapc took the same CPU time either way."""
+better incumbent or bound than one thread reached in the same time. With one thread that
+core is left to the neighbourhood search; the proofs of types C and gapc took the same CPU
+time either way."""
 
 _SEARCHES: list[threading.Thread] = []  # search threads of earlier portfolio runs
 
