@@ -8,22 +8,18 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from pairaid.errors import ConfigError, InfeasibleError, PairaidError
+from pairaid.errors import InfeasibleError, PairaidError
 from pairaid.pairing.analysis.diagnose import diagnose
 from pairaid.pairing.analysis.evaluate import evaluate_plan
 from pairaid.pairing.formulations import assignment, colgen, subsets
 from pairaid.pairing.formulations.model import PairingModel, build_model, extract, solve_model
 from pairaid.pairing.highs import PROVEN_GAP, MipSolution, SolveStatus, proven_status
 from pairaid.pairing.instance import Instance, build_instance
+from pairaid.pairing.method import Method, MethodChoice, choose_method
 from pairaid.pairing.search import transport
 from pairaid.pairing.search.greedy import greedy_plan
 from pairaid.pairing.search.lns import improve_plan
 from pairaid.pairing.types import PairingOptions, PairingProblem, PairingResult
-
-LARGE = 60_000
-"""Above this many (candidate pair, resource) flow variables, ``formulation="auto"`` uses
-the transportation method instead of the compact MIP (where it applies)."""
-
 
 MIN_SOLVE_SECONDS = 0.5
 """Least time the solver is given even when building the model used up the time limit [s]."""
@@ -115,18 +111,9 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     options = options or PairingOptions()
     t0 = time.perf_counter()
     inst = _checked_instance(problem, options)
-    form = options.formulation
-    if form == "auto":
-        large = inst.pair_d.size * len(inst.resources) > LARGE
-        form = ("assignment" if assignment.applicable(inst, options)
-                else "subsets" if subsets.applicable(inst, options)
-                else "transport" if large and transport.applicable(inst, options)
-                else "compact")
-    if form == "transport":
-        if not transport.applicable(inst, options):
-            raise ConfigError("formulation='transport' needs integer flows, at most one "
-                              "required donor per recipient, no exact_pairs and no burden "
-                              "terms")
+    choice = choose_method(inst, options)
+    form = choice.method
+    if form is Method.TRANSPORT:
         chosen, q, bound = transport.solve_transport(inst, options)
         plan = evaluate_plan(inst, options, chosen, q)
         check_bound(plan.objective, bound, "the transportation method's flow bound")
@@ -140,16 +127,13 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
             measures=plan.measures, formulation="transport",
             bound_source="transport bound, gap recomputed")
-    use_subsets = form == "subsets"
+    use_subsets = form is Method.SUBSETS
     bound_from = "solver"  # where the final bound and gap come from (bound_source)
     # the time limit covers the whole call: what checking and building took is deducted
     # from what the solver gets (never below MIN_SOLVE_SECONDS)
     deadline = t0 + options.time_limit
     options = replace(options, time_limit=_left(deadline))
-    if form == "assignment":
-        if not assignment.applicable(inst, options):
-            raise ConfigError("formulation='assignment' needs k <= 1, m <= 1, no "
-                              "max_total_sent, no exact_pairs and no burden terms")
+    if form is Method.ASSIGNMENT:
         chosen, q, _ = assignment.solve_one_to_one(inst, options)
         plan = evaluate_plan(inst, options, chosen, q)
         return PairingResult(
@@ -159,10 +143,6 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             terms=plan.terms, measures=plan.measures, formulation="assignment",
             bound_source="exact method (no bound computed)")
     if use_subsets:
-        if not subsets.applicable(inst, options):
-            raise ConfigError("formulation='subsets' needs max_recipients_per_donor <= 1, "
-                              "no exact_pairs, no burden terms and at most "
-                              f"{subsets.MAX_COLUMNS} donor subsets")
         smodel = subsets.build_subset_model(inst, options)
         # a feasible start, so that a short time limit still returns a plan (c0014)
         start_pairs, start_q = greedy_plan(inst, options)
@@ -173,15 +153,13 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     else:
         model = build_model(inst, options)
         start_pairs, start_q = greedy_plan(inst, options)
-        if transport.applicable(inst, options):
+        if choice.transport_applies:
             t_pairs, t_q, _ = transport.solve_transport(inst, options)
             if (evaluate_plan(inst, options, t_pairs, t_q).objective
                     < evaluate_plan(inst, options, start_pairs, start_q).objective):
                 start_pairs, start_q = t_pairs, t_q
         set_bound = float("-inf")
-        if (inst.m > 1).any() and colgen.applicable(inst):
-            # many-to-many: the compact model's LP bound is weak; column generation over
-            # the recipients' donor sets gives a tighter one (pairaid.pairing.formulations.colgen)
+        if choice.colgen_bound:
             start_value = evaluate_plan(inst, options, start_pairs, start_q).objective
             set_bound = colgen.set_bound(
                 inst, options, COLGEN_SHARE * options.time_limit,
@@ -204,13 +182,14 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
             and start is not None:
         # the solver found nothing better in time: the start plan is the best known one
         plan = evaluate_plan(inst, options, start_pairs, start_q)
-        bound, gap, source = _bound_and_gap(inst, options, plan.objective, sol.bound)
+        bound, gap, source = _bound_and_gap(inst, options, choice, plan.objective,
+                                            sol.bound)
         return PairingResult(
             status=SolveStatus.TIME_LIMIT_FEASIBLE, objective=plan.objective, bound=bound,
             mip_gap=gap,
             solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
             shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
-            measures=plan.measures, formulation=f"{form}, greedy start",
+            measures=plan.measures, formulation=f"{form.value}, greedy start",
             bound_source=source)
     if sol.x is None:
         if sol.status == SolveStatus.TIME_LIMIT_NO_SOLUTION:
@@ -226,7 +205,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     bound, gap = sol.bound, sol.mip_gap
     source = bound_from
     if not np.isfinite(bound):
-        bound, gap, source = _bound_and_gap(inst, options, plan.objective, bound)
+        bound, gap, source = _bound_and_gap(inst, options, choice, plan.objective, bound)
     else:
         check_bound(plan.objective, bound, f"the proven bound ({source})")
         if not _same(plan.objective, sol.objective):
@@ -243,17 +222,17 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
         solve_seconds=time.perf_counter() - t0, pairs=plan.pairs, flows=plan.flows,
         shortfall=plan.shortfall, burden=plan.burden, terms=plan.terms,
         measures=plan.measures, diagnosis=None,
-        formulation=form, bound_source=source,
+        formulation=form.value, bound_source=source,
     )
 
 
-def _bound_and_gap(inst: Instance, options: PairingOptions, objective: float,
-                   bound: float) -> tuple[float, float, str]:
+def _bound_and_gap(inst: Instance, options: PairingOptions, choice: MethodChoice,
+                   objective: float, bound: float) -> tuple[float, float, str]:
     """Bound, relative gap and where they come from, for a plan whose solver proved no
     bound in time: the transportation method's flow bound where it applies (a relaxation
     of the same objective; :func:`check_bound` raises if the plan is below it), else
     (-inf, inf)."""
-    if not np.isfinite(bound) and transport.applicable(inst, options):
+    if not np.isfinite(bound) and choice.transport_applies:
         bound = transport.solve_transport(inst, options)[2]
         check_bound(objective, bound, "the transportation method's flow bound")
         return bound, relative_gap(objective, bound), "transport bound, gap recomputed"
