@@ -241,3 +241,20 @@ def test_donor_capacity_without_an_estimated_mark_is_not_estimated_and_no_donor_
     assert list(none.columns) == ["donor_code", "resource", "deployable", "own_census",
                                   "own_need", "own_available", "own_need_known", "capacity",
                                   "estimated"]
+
+
+def test_gap_without_an_estimated_mark_is_not_estimated() -> None:
+    """An empty ``estimated`` cell, in the needs or in the capacities, marks nothing: only a
+    figure marked estimated makes its gap estimated."""
+    needs = _needs(["nurses", "doctors"]).query("region_code == 'A'")
+    needs["estimated"] = pd.array([pd.NA if r == "doctors" else True
+                                   for r in needs["resource"]], "boolean")
+    caps = pd.DataFrame({"region_code": "A", "resource": ["doctors", "nurses"],
+                         "quantity": 50.0, "estimated": pd.array([pd.NA, pd.NA], "boolean")})
+    gaps = compute_gaps(needs, caps, quantile=0.5, parameters=SHARES)
+    flags = gaps.groupby("resource")["estimated"].agg(set).to_dict()
+    assert flags == {"doctors": {False}, "nurses": {True}}
+    caps["estimated"] = pd.array([True, pd.NA], "boolean")
+    gaps = compute_gaps(needs, caps, quantile=0.5, parameters=SHARES)
+    assert gaps.groupby("resource")["estimated"].agg(set).to_dict() == {
+        "doctors": {True}, "nurses": {True}}
