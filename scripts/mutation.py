@@ -101,9 +101,10 @@ def equivalents() -> dict[str, str]:
     return out
 
 
-def prepare(name: str, folder: str | None = None) -> Path:
+def prepare(name: str, folder: str | None = None, tests: list[str] | None = None) -> Path:
     """The module's scratch folder, new: copies of ``src/`` and ``tests/`` and its settings."""
-    source, tests = MODULES[name]
+    source, selected = MODULES[name]
+    tests = tests or selected
     work = WORK / (folder or name)
     if work.exists():
         shutil.rmtree(work)
@@ -193,6 +194,11 @@ def main() -> int:
                     help="mutate only these functions of the (one) module named: for a "
                          "module whose whole run is too long for a session; the score then "
                          "counts these functions' mutants only")
+    ap.add_argument("--tests", nargs="+", metavar="TEST", default=[],
+                    help="a narrower test selection than the module's own (its fastest "
+                         "tests, when the whole selection is too slow): a mutant only the "
+                         "left-out tests kill then counts as a survivor, so the score is a "
+                         "lower bound")
     ap.add_argument("--recheck", nargs="+", metavar="MUTANT", default=[],
                     help="run only these mutants (full names, e.g. the survivors of the "
                          "last whole run after new tests) in a fresh folder "
@@ -218,7 +224,7 @@ def main() -> int:
     for name in names:
         work = WORK / name
         if not args.report:
-            work = prepare(name)
+            work = prepare(name, tests=args.tests or None)
             mutmut = Path(sys.executable).with_name("mutmut")
             t0 = time.perf_counter()
             # the scratch folder on the path: tests import their helpers as ``tests.x.y``
