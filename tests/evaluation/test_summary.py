@@ -115,3 +115,35 @@ def test_cvar_rounds_the_tail_size_before_taking_its_ceiling() -> None:
     # a tail of 2.5 values takes 3: mean of 8, 9, 10 of 1..10 at level 0.75
     assert cvar(np.arange(1.0, 11.0), 0.75) == pytest.approx(9.0)
     assert cvar(np.array([5.0, 1.0, 3.0]), 0.9) == 5.0  # unsorted input
+
+
+def test_a_difference_of_exactly_the_tie_is_a_tie() -> None:
+    # TIE_STAFF_DAYS = 1e-6: a plan leaving 0 against one leaving 1e-6 ties (1e-6 - 0 is
+    # exactly 1e-6 in floating point); against 2e-6 it is better
+    table = pd.DataFrame(_rows("a", [0.0, 0.0]) + _rows("b", [1e-6, 2e-6]))
+    p = pairwise(table).set_index(["plan", "other"])
+    assert p.loc[("a", "b")].tolist() == [0.5, 0.0, 0.5]
+    assert p.loc[("b", "a")].tolist() == [0.0, 0.5, 0.5]
+    s = summarise(table, reference="b").set_index("plan")
+    assert s.loc["a", "share_better_than_reference"] == 0.5
+    # a reference leaving just the tie (1e-6) leaves nothing to reduce: only scenario 1
+    # (2e-6) counts, where a plan leaving 0 reduces by 1 (scenario 0 would add 1 - 0.5)
+    half = pd.DataFrame(_rows("a", [5e-7, 0.0]) + _rows("b", [1e-6, 2e-6]))
+    s = summarise(half, reference="b").set_index("plan")
+    assert s.loc["a", "median_reduction_vs_reference"] == 1.0
+    # one row per plan in the order of the file, not alphabetical
+    assert summarise(pd.DataFrame(_rows("z", [1.0]) + _rows("a", [2.0])))["plan"].tolist() \
+        == ["z", "a"]
+
+
+def test_pairwise_of_a_single_plan_is_empty_with_its_columns() -> None:
+    alone = pairwise(pd.DataFrame(_rows("a", [1.0, 2.0])))
+    assert alone.empty
+    assert list(alone.columns) == ["plan", "other", "share_better", "share_worse",
+                                   "share_tied"]
+
+
+def test_cvar_tail_of_a_million_scenarios() -> None:
+    # (1 - 0.7) x 10**6 is 300000.00000000006 in floating point: the tail is 300,000 values
+    # (700,000 .. 999,999 of 0 .. 999,999: mean 849,999.5), not 300,001
+    assert cvar(np.arange(1_000_000.0), 0.7) == pytest.approx(849_999.5, abs=1e-6)

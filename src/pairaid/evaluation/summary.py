@@ -12,7 +12,7 @@ CVAR_LEVEL = 0.9
 10 % of scenarios (Rockafellar & Uryasev 2000, J. Risk 2(3):21-41)."""
 
 TIE_STAFF_DAYS = 1e-6
-"""Two plans whose unmet staff-days differ by less than this tie [staff-days]."""
+"""Two plans whose unmet staff-days differ by at most this tie [staff-days]."""
 
 
 def cvar(values: np.ndarray, level: float = CVAR_LEVEL) -> float:
@@ -44,6 +44,7 @@ def summarise(evaluation: pd.DataFrame, *, reference: str | None = None) -> pd.D
     Returns
     -------
     pandas.DataFrame
+        One row per plan, in the order the plans first appear in ``evaluation``:
         ``plan``, ``scenarios``, ``shortfall_mean``, ``shortfall_p10``, ``shortfall_p50``,
         ``shortfall_p90``, ``shortfall_cvar90`` [staff-days], ``gap_covered_share_mean``,
         ``worst_city_covered_share_mean`` [-], ``max_donor_burden_mean`` [-],
