@@ -9,7 +9,8 @@ import pytest
 from pairaid.config import PlanConfig
 from pairaid.datasets import load_builtin, load_dataset
 from pairaid.errors import InputError
-from pairaid.pipeline import regions_by, run_parameters, select_regions
+from pairaid.pipeline import run_parameters
+from pairaid.selection import regions_by, select_regions
 
 REGIONS = """region_code,name_en,level,parent_code,latitude,longitude,population
 DE-BY,Bavaria,state,DE,48.14,11.58,13124737

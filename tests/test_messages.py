@@ -56,7 +56,7 @@ def test_kind_default_donors_leave_out_the_chosen_recipients(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     from pairaid.config import make_config
     from pairaid.datasets import load_dataset
-    from pairaid.pipeline import select_regions
+    from pairaid.selection import select_regions
 
     dataset = load_dataset(data)
     recipients, donors = select_regions(dataset, make_config({"recipients": ["CN-AA"]}))

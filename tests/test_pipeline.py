@@ -106,7 +106,7 @@ def test_pairs_outside_the_run_say_why(pair: tuple[str, str], said: str) -> None
     reason (default exclusion, own province, unknown code), before any forecast."""
     from pairaid.config import make_config
     from pairaid.errors import ConfigError
-    from pairaid.pipeline import select_regions
+    from pairaid.selection import select_regions
 
     for setting in ("fixed_pairs", "forbidden_pairs"):
         config = make_config({setting: [list(pair)]})

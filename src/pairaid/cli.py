@@ -523,7 +523,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     from pairaid.config import make_config, with_dataset_defaults
     from pairaid.datasets import load_builtin, load_dataset
     from pairaid.errors import ConfigError
-    from pairaid.pipeline import explain as explain_plan
+    from pairaid.explanation import explain as explain_plan
     from pairaid.pipeline import plan as run_plan
     from pairaid.runs import check_out, default_out, save_run
 

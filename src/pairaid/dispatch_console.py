@@ -58,7 +58,7 @@ def dispatch_args(dispatch_: bool, team_types: Path | None, travel_modes: Path |
 
 
 def run_dispatch(run: Any, args: dict[str, Any]) -> dict[str, Any]:
-    from pairaid.pipeline import dispatch
+    from pairaid.run_dispatch import dispatch
 
     out = {"pairaid": dispatch(run, **args)}
     if run.official is not None:

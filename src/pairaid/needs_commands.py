@@ -44,7 +44,8 @@ def check_needs_command(data_dir: Path | None, dataset: str | None, recipients: 
     from pairaid.io import prepare_run_folder, write_csv, write_json
     from pairaid.needs import default_norm_set, norms_for
     from pairaid.needs_check import check_needs, check_window
-    from pairaid.pipeline import run_parameters, select_regions
+    from pairaid.pipeline import run_parameters
+    from pairaid.selection import select_regions
 
     if data_dir is not None and dataset is not None:
         raise ConfigError("give either --data DIR or --dataset NAME, not both")

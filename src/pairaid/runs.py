@@ -16,8 +16,9 @@ from typing import Any
 
 import pandas as pd
 
+from pairaid.explanation import Explanation
 from pairaid.io import check_run_folder, prepare_run_folder, write_csv, write_json
-from pairaid.pipeline import Explanation, PlanRun
+from pairaid.pipeline import PlanRun
 
 RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "needs.csv",
              "gaps.csv", "donor_capacities.csv", "distances.csv", "pairs.csv", "flows.csv",

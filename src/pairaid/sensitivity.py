@@ -14,8 +14,9 @@ import pandas as pd
 from pairaid.errors import PairaidError
 from pairaid.needs import norms_for
 from pairaid.parameters import parameter_ranges
-from pairaid.pipeline import PlanRun, official_pairs, pair_on_forecast, run_parameter_table
+from pairaid.pipeline import PlanRun, pair_on_forecast, run_parameter_table
 from pairaid.schemas import STAFF_RESOURCES
+from pairaid.selection import official_pairs
 from pairaid.severity import mixes_on
 
 SENSITIVITY_COLUMNS = (

@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pairaid.config import PlanConfig
 from pairaid.forecast.occupancy import forecast_occupancy, has_occupancy
 from pairaid.pairing.formulations.transfer import (
     TransferOptions,
@@ -205,3 +206,32 @@ def plan_transfers(dataset: object, *, forecast: pd.DataFrame, params: Mapping[s
                         comparison=comparison,
                         no_transfer_patient_days=float(problem.overflow["overflow"].sum()),
                         quantile=quantile, donor_quantile=donor_quantile, options=options)
+
+
+NO_ICU_CENSUS = ("--transfer icu: no transfer plan, because the data set does not report the "
+                 "ICU census (cases.csv icu) of every recipient and donor on the decision date")
+"""The run's note when :func:`run_transfers` finds no ICU census to plan transfers on."""
+
+
+def run_transfers(dataset: object, config: PlanConfig, *, forecast: pd.DataFrame,
+                  params: Mapping[str, float], recipients: Sequence[str],
+                  donors: Sequence[str], distances: pd.DataFrame
+                  ) -> tuple[TransferPlan | None, str]:
+    """:func:`plan_transfers` with a plan run's settings (``config.transfer == "icu"``).
+
+    Returns
+    -------
+    transfers : TransferPlan or None
+    note : str
+        :data:`NO_ICU_CENSUS` when ``transfers`` is None (the note the run shows), else "".
+    """
+    transfers = plan_transfers(
+        dataset, forecast=forecast, params=params, recipients=recipients, donors=donors,
+        origin=config.decision_date, horizon_days=config.horizon_days,
+        quantile=config.planning_quantile, distances=distances,
+        options=TransferOptions(max_per_day=config.transfer_max_per_day,
+                                max_km=config.transfer_max_km,
+                                time_limit=config.time_limit),
+        donor_quantile=config.transfer_donor_quantile, model=config.model,
+        seed=config.seed)
+    return transfers, NO_ICU_CENSUS if transfers is None else ""

@@ -12,7 +12,7 @@ from pairaid.schedule import DispatchOptions, read_team_types
 
 @pytest.fixture(scope="module")
 def dispatched(hubei_run):  # noqa: ANN001, ANN201
-    from pairaid.pipeline import dispatch
+    from pairaid.run_dispatch import dispatch
 
     options = DispatchOptions(max_teams_away=4, max_departures_per_day=2)
     return dispatch(hubei_run, options=options), options

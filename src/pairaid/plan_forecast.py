@@ -1,0 +1,171 @@
+"""The forecast a plan run works on: pairaid's own or a given one, and what was observed.
+
+:func:`run_forecast` chooses between a given forecast (checked and cut to the decision
+window), a forecast of the reported hospital and ICU occupancy (where the data set reports
+it) and one from the case counts; :func:`observed_series` is the observed side of the run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pairaid.config import PlanConfig
+from pairaid.datasets import Dataset
+from pairaid.errors import ConfigError
+from pairaid.forecast import forecast_cases
+from pairaid.forecast.backtest import observed_values
+from pairaid.forecast.occupancy import forecast_occupancy, has_occupancy
+
+
+def run_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float],
+                 recipients: list[str], forecast: pd.DataFrame | None = None, *,
+                 workers: int = 1) -> tuple[pd.DataFrame, bool, list[str]]:
+    """The forecast of a run's recipients over its horizon.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    config : PlanConfig
+    params : dict of str to float
+        Model parameters of the run.
+    recipients : list of str
+    forecast : pandas.DataFrame, optional
+        A given ``forecast`` table (checked by :func:`check_forecast`, cut by
+        :func:`decision_window`); else pairaid forecasts the reported occupancy where the
+        data set has it (:func:`pairaid.forecast.occupancy.has_occupancy`), the census from
+        case counts otherwise.
+    workers : int
+        Processes that draw the case forecast's paths (``forecast_cases(workers=...)``);
+        the run is the same with any number.
+
+    Returns
+    -------
+    forecast : pandas.DataFrame
+    occupancy : bool
+        Whether the census is the reported occupancy (hospital and ICU stocks).
+    notes : list of str
+        What the user should know about the forecast, in their terms.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        A given forecast misses recipients or days, or ``planning_quantile`` is not one
+        of its quantile levels.
+    """
+    notes: list[str] = []
+    occupancy = forecast is None and has_occupancy(dataset.cases, recipients,
+                                                   config.decision_date)
+    if forecast is not None:
+        check_forecast(forecast, config, recipients)
+        forecast, note = decision_window(forecast, config, recipients)
+        notes += [note] if note else []
+    elif occupancy:
+        forecast = forecast_occupancy(dataset.cases, region_codes=recipients,
+                                      origin=config.decision_date,
+                                      horizon_days=config.horizon_days, parameters=params,
+                                      model=config.model, seed=config.seed)
+        notes.append("census = patients in hospital and in ICU as the data set reports them "
+                     "(cases.csv hospitalised, icu), each forecast from its observed value"
+                     + ("; the default model forecasts these stocks without its "
+                        "recalibration table, which was learnt on the census derived from "
+                        "confirmed cases, and pools a small stock's growth with the total's "
+                        "(docs/forecasting.md)" if config.model == "default" else ""))
+    else:
+        forecast = forecast_cases(dataset.cases, region_codes=recipients,
+                                  origin=config.decision_date,
+                                  horizon_days=config.horizon_days, parameters=params,
+                                  model=config.model, seed=config.seed, workers=workers)
+    levels = forecast["quantile"].astype(float).unique()
+    if not np.isclose(levels, config.planning_quantile).any():
+        raise ConfigError(f"setting 'planning_quantile' (--quantile) = "
+                          f"{config.planning_quantile}: not a forecast quantile level; use "
+                          f"one of {sorted(levels.tolist())}")
+    return forecast, occupancy, notes
+
+
+def check_forecast(forecast: pd.DataFrame, config: PlanConfig,
+                   recipients: list[str]) -> None:
+    """Check that a given (external) forecast covers every recipient and day of the horizon.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        Naming the recipients or days without census rows.
+    """
+    census = forecast[forecast["target"] == "census"]
+    start = pd.Timestamp(config.decision_date) + pd.Timedelta(days=1)
+    days = pd.date_range(start, periods=config.horizon_days, freq="D")
+    missing = [c for c in recipients if c not in set(census["region_code"])]
+    if missing:
+        raise ConfigError(f"the forecast has no census rows for recipients {missing}")
+    inside = census[census["date"].isin(days)]
+    short = sorted(c for c, g in inside.groupby("region_code")
+                   if g["date"].nunique() < len(days) and c in recipients)
+    short += sorted(set(recipients) - set(inside["region_code"]))
+    if short:
+        raise ConfigError(f"the forecast does not cover every day {days[0].date()} … "
+                          f"{days[-1].date()} (decision date + 1 … + horizon) for "
+                          f"recipients {sorted(set(short))}")
+
+
+def decision_window(forecast: pd.DataFrame, config: PlanConfig, recipients: list[str]
+                    ) -> tuple[pd.DataFrame, str | None]:
+    """Keep only the rows of a given forecast that the plan is about.
+
+    The plan covers the recipients on the days decision date + 1 … + horizon. A Forecast
+    Hub file often holds more (other horizons, other locations, or rows dated before the
+    forecast: reichlab/covid19-forecast-hub#280, case c0002); planning for them would send
+    staff for days already past or not asked about.
+
+    Returns
+    -------
+    forecast : pandas.DataFrame
+        The rows for ``recipients`` dated inside the window.
+    note : str or None
+        How many rows were left out and why, or None when none was.
+    """
+    start = pd.Timestamp(config.decision_date) + pd.Timedelta(days=1)
+    end = pd.Timestamp(config.decision_date) + pd.Timedelta(days=config.horizon_days)
+    dates = pd.to_datetime(forecast["date"])
+    early, late = dates < start, dates > end
+    other = ~forecast["region_code"].isin(recipients)
+    keep = ~(early | late | other)
+    if keep.all():
+        return forecast, None
+    parts = [f"{int(n)} {what}" for n, what in (
+        ((early & ~other).sum(), f"dated on or before the decision date {config.decision_date}"),
+        ((late & ~other).sum(), f"dated after the horizon ({end.date()}, --horizon "
+                                f"{config.horizon_days})"),
+        (other.sum(), "for regions that are not recipients of this plan")) if n]
+    note = (f"{int((~keep).sum())} of {len(forecast)} rows of the given forecast are outside "
+            f"the plan and were ignored: {'; '.join(parts)}. The plan uses "
+            f"{start.date()} … {end.date()}.")
+    return forecast[keep].reset_index(drop=True), note
+
+
+def observed_series(cases: pd.DataFrame, region_codes: list[str], *,
+                    stock: bool = False) -> pd.DataFrame:
+    """Observed daily new confirmed cases and census of ``region_codes``.
+
+    With ``stock``, the census is the reported patients in hospital (``cases.csv``
+    ``hospitalised``), as the forecast of such a run is, and ``icu_census`` the reported
+    patients in ICU (``icu``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region_code``, ``date``, ``new_confirmed`` [persons/day], ``census`` [persons],
+        as :func:`pairaid.forecast.backtest.observed_values` defines them (reported
+        increments, negative on re-count days; NaN where unknown); with ``stock`` also
+        ``icu_census`` [persons].
+    """
+    rows = cases[cases["region_code"].isin(region_codes)]
+    out = observed_values(rows).reset_index()
+    out = out.rename(columns={"level_0": "region_code", "level_1": "date"})
+    if stock:
+        keys = pd.MultiIndex.from_arrays([out["region_code"], out["date"]])
+        for column, target in (("hospitalised", "census"), ("icu", "icu_census")):
+            held = rows.set_index(["region_code", "date"])[column].astype(float)
+            out[target] = held.reindex(keys).to_numpy()
+    return out
