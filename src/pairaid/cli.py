@@ -25,6 +25,40 @@ if not console.is_terminal:
     console.width = max(console.width, 110)  # pipes and files: no wrapping of region names
 
 
+def two_stage_options(needs: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--cvar-alpha`` and ``--reduce-to`` options of the two-stage plan, which a
+    command takes only with its flag ``needs`` (``--scenarios`` of plan, ``--two-stage`` of
+    evaluate; see :func:`refuse_without_two_stage`)."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--reduce-to", type=click.IntRange(min=1),
+            help=f"With {needs}: solve on this many representative scenarios (scenario "
+            "reduction) [default: all].")(command)
+        return click.option(
+            "--cvar-alpha", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+            help=f"With {needs}: add the CVaR at this level (e.g. 0.9) to the "
+            "objective.")(command)
+
+    return add
+
+
+def refuse_without_two_stage(needs: str, given: bool, used: dict[str, bool]) -> None:
+    """Refuse the two-stage flags ``used`` (flag -> given) without the flag ``needs``.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        Naming every two-stage flag, when one of them is given and ``needs`` is not.
+    """
+    from pairaid.errors import ConfigError
+
+    if any(used.values()) and not given:
+        *first, last = used
+        listed = f"{', '.join(first)} and {last}" if first else last
+        raise ConfigError(f"{listed} apply to the two-stage plan: give {needs} N")
+
+
 def _pair(text: str, option: str) -> tuple[str, str]:
     parts = text.replace("->", ":").split(":")
     if len(parts) != 2 or not all(p.strip() for p in parts):
@@ -457,12 +491,7 @@ def cli() -> None:
               help="Choose the pairs by the two-stage model on N planning scenarios "
               "(expected unmet staff-days; flows per scenario as recourse) instead of the "
               "forecast quantile alone.")
-@click.option("--cvar-alpha", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
-              help="With --scenarios: add the CVaR at this level (e.g. 0.9) to the "
-              "objective.")
-@click.option("--reduce-to", type=click.IntRange(min=1),
-              help="With --scenarios: solve on this many representative scenarios "
-              "(scenario reduction) [default: all].")
+@two_stage_options("--scenarios")
 @click.option("--model", help="Forecast model (see `pairaid backtest`).")
 @click.option("--demand", "demand_file", type=click.Path(path_type=Path),
               help="Forecast Hub quantile file to use instead of pairaid's forecast.")
@@ -564,9 +593,9 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     config = make_config(values, origin=str(config_file) if config_file else "flags",
                          flags=FLAG_OF)
     _refuse_flags_that_mode_overrides(config.mode, k, m, m_donor)
-    if (cvar_alpha is not None or reduce_to is not None) and scenarios is None:
-        raise ConfigError("--cvar-alpha and --reduce-to apply to the two-stage plan: give "
-                          "--scenarios N")
+    refuse_without_two_stage("--scenarios", scenarios is not None,
+                             {"--cvar-alpha": cvar_alpha is not None,
+                              "--reduce-to": reduce_to is not None})
     if scenarios is not None and config.demand_file is not None:
         raise ConfigError("--scenarios draws scenarios from pairaid's own forecast models; "
                           "it cannot be used with --demand")

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pairaid.cli import refuse_without_two_stage, two_stage_options
+
 console = Console(highlight=False)
 # pipes and 80-column terminals: the summary has 11 columns and must not fold plan names
 # or figures into ellipses (as cli.py does for plan)
@@ -44,12 +46,7 @@ console.width = max(console.width, 150)
 @click.option("--two-stage", "two_stage", type=click.IntRange(min=1),
               help="Also plan pairs by the two-stage MIP on N planning scenarios "
                    "(plan pairaid-2stage).")
-@click.option("--cvar-alpha", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
-              help="With --two-stage: add the CVaR at this level (e.g. 0.9) to its "
-                   "objective.")
-@click.option("--reduce-to", type=click.IntRange(min=1),
-              help="With --two-stage: solve on this many representative scenarios "
-                   "(scenario reduction) [default: all].")
+@two_stage_options("--two-stage")
 @click.option("--evpi", "evpi_scenarios", type=click.IntRange(min=0), default=0,
               show_default=True,
               help="With --two-stage: the expected value of perfect information on this "
@@ -92,10 +89,10 @@ def evaluate(run_dir: Path | None, config_file: Path | None, dataset: str | None
              "horizon_days": horizon_days}
     values.update({k: v for k, v in flags.items() if v is not None})
     config = make_config(values, origin=str(config_file) if config_file else "flags")
-    if (cvar_alpha is not None or reduce_to is not None or evpi_scenarios) \
-            and two_stage is None:
-        raise ConfigError("--cvar-alpha, --reduce-to and --evpi apply to the two-stage "
-                          "plan: give --two-stage N")
+    refuse_without_two_stage("--two-stage", two_stage is not None,
+                             {"--cvar-alpha": cvar_alpha is not None,
+                              "--reduce-to": reduce_to is not None,
+                              "--evpi": bool(evpi_scenarios)})
     if config.demand_file is not None:
         raise ConfigError("evaluate draws scenarios from pairaid's own forecast models; a "
                           "run with --demand (an external forecast) cannot be evaluated")

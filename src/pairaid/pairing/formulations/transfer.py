@@ -167,34 +167,30 @@ def _build(problem: TransferProblem, options: TransferOptions, pairs: pd.DataFra
     def window(t: int) -> range:
         return range(max(0, t - L + 1), t + 1)
 
-    rows: list[int] = []
-    cols: list[int] = []
-    lo: list[float] = []
-    for ri in range(len(recips)):
-        ps = np.flatnonzero(r_of == ri)
-        for t in range(days):
-            k = len(lo)
-            for p in ps:
-                for s in window(t):
-                    rows.append(k)
-                    cols.append(xi[p, s])
-            rows.append(k)
-            cols.append(u[ri * days + t])
-            lo.append(over[ri, t])
-    b.add_rows(rows=rows, cols=cols, vals=1.0, lower=lo, upper=INF)
-    rows, cols = [], []
-    up: list[float] = []
-    for di in range(len(donors)):
-        ps = np.flatnonzero(d_of == di)
-        for t in range(days):
-            k = len(up)
-            for p in ps:
-                for s in window(t):
-                    rows.append(k)
-                    cols.append(xi[p, s])
-            up.append(spare[di, t])
-    if up:
-        b.add_rows(rows=rows, cols=cols, vals=1.0, lower=np.full(len(up), -INF), upper=up)
+    def in_bed(of: np.ndarray, n: int) -> tuple[list[int], list[int]]:
+        """COO triplets of one row per (region i, day t), row i * days + t: the patients
+        moved along region i's pairs on the days they are still in bed on day t."""
+        rows: list[int] = []
+        cols: list[int] = []
+        for i in range(n):
+            ps = np.flatnonzero(of == i)
+            for t in range(days):
+                for p in ps:
+                    for s in window(t):
+                        rows.append(i * days + t)
+                        cols.append(xi[p, s])
+        return rows, cols
+
+    # a recipient's overflow is moved out or left unserved (u), every day
+    rows, cols = in_bed(r_of, len(recips))
+    n_r = len(recips) * days
+    b.add_rows(rows=rows + list(range(n_r)), cols=cols + list(u[:n_r]), vals=1.0,
+               lower=over.ravel(), upper=INF)
+    # a donor's spare beds hold the patients moved in, every day
+    rows, cols = in_bed(d_of, len(donors))
+    if len(donors) * days:
+        b.add_rows(rows=rows, cols=cols, vals=1.0, lower=np.full(len(donors) * days, -INF),
+                   upper=spare.ravel())
     if options.max_per_day is not None and n_p:
         b.add_rows(rows=np.tile(np.arange(days), n_p), cols=xi.ravel(), vals=1.0,
                    lower=np.full(days, -INF), upper=float(options.max_per_day))

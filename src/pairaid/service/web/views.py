@@ -297,24 +297,18 @@ def page(request: Request, actor: Actor, which: str, *, error: str | None = None
                   form=form or {}, **context)
 
 
-@router.get("/recipient")
-def recipient_page(request: Request) -> HTMLResponse:
-    return page(request, _signed_in(request), "recipient")
+def _page_view(which: str) -> Callable[[Request], HTMLResponse]:
+    """The GET view of page ``which`` for the signed-in user (named ``<which>_page``)."""
+
+    def view(request: Request) -> HTMLResponse:
+        return page(request, _signed_in(request), which)
+
+    view.__name__ = view.__qualname__ = f"{which}_page"
+    return view
 
 
-@router.get("/donor")
-def donor_page(request: Request) -> HTMLResponse:
-    return page(request, _signed_in(request), "donor")
-
-
-@router.get("/coordinator")
-def coordinator_page(request: Request) -> HTMLResponse:
-    return page(request, _signed_in(request), "coordinator")
-
-
-@router.get("/audit")
-def audit_page(request: Request) -> HTMLResponse:
-    return page(request, _signed_in(request), "audit")
+for _which in PAGES:  # /ui/recipient, /ui/donor, /ui/coordinator, /ui/audit
+    router.add_api_route(f"/{_which}", _page_view(_which), methods=["GET"])
 
 
 # --- forms -------------------------------------------------------------------------------
