@@ -147,6 +147,93 @@ def add_flow_links(b: MipBuilder, y: NDArray[np.int64], pair_donor: NDArray[np.i
     return q, qp, qs
 
 
+@dataclass(frozen=True, eq=False)
+class BurdenColumns:
+    """Columns added by :func:`add_burden_terms` (empty arrays where a term is off)."""
+
+    big_b: NDArray[np.int64]  # (0 or 1,) largest burden B
+    total: NDArray[np.int64]  # (0 or S,) staff sent per resource
+    dev: NDArray[np.int64]  # (0 or K,) deviation per (donor, resource) key
+    keys: NDArray[np.int64]  # (K,) donor * S + resource of each key (capacity > 0)
+
+    def fill(self, x: NDArray[np.float64], sent: NDArray[np.float64],
+             raw: NDArray[np.float64]) -> None:
+        """Write into the solution vector ``x`` the least values of these columns for
+        the staff ``sent`` (D, S) [staff] out of the raw capacities ``raw`` (D, S)."""
+        share = sent.reshape(-1)[self.keys] / raw.reshape(-1)[self.keys]
+        x[self.big_b] = share.max(initial=0.0)
+        if self.total.size:
+            x[self.total] = sent.sum(axis=0)
+            overall = sent.sum(axis=0) / raw.sum(axis=0)
+            x[self.dev] = np.abs(share - overall[self.keys % sent.shape[1]])
+
+
+def add_burden_terms(b: MipBuilder, inst: Instance, options: PairingOptions,
+                     q: NDArray[np.int64], q_ds: NDArray[np.int64]) -> BurdenColumns:
+    """Add the donor-burden terms of the objective (min-max burden B and the deviation
+    from the overall share, each only when its weight is positive) over flow columns.
+
+    Parameters
+    ----------
+    b : MipBuilder
+        The model being built.
+    inst : Instance
+        Gives the donors' raw capacities ``raw_capacity`` (D, S) [staff] that shares are
+        taken of (burden as defined in :mod:`pairaid.burden`).
+    options : PairingOptions
+        ``burden_max_weight`` and ``burden_deviation_weight``.
+    q : numpy.ndarray of int, shape (n,)
+        Columns of staff flows [staff].
+    q_ds : numpy.ndarray of int, shape (n,)
+        ``donor * S + resource`` of each flow column.
+
+    Returns
+    -------
+    BurdenColumns
+    """
+    D, S = inst.raw_capacity.shape
+    n_q = q.size
+    qs = q_ds % S
+    raw = inst.raw_capacity.reshape(-1)  # (D * S,)
+    keys = np.flatnonzero(raw > 0)  # (d, s) with a capacity
+    none = np.zeros(0, dtype=np.int64)
+    if not (n_q and keys.size and (options.burden_max_weight > 0
+                                   or options.burden_deviation_weight > 0)):
+        return BurdenColumns(none, none, none, none)
+    big_b, total, dev = none, none, none
+    nk = keys.size
+    loc = -np.ones(D * S, dtype=np.int64)
+    loc[keys] = np.arange(nk)
+    sel = loc[q_ds] >= 0
+    share_rows, share_cols = loc[q_ds[sel]], q[sel]
+    share_vals = -1.0 / raw[q_ds[sel]]  # -q / cap[d, s]
+    if options.burden_max_weight > 0:
+        # B - sum_{p of d} q[p, s] / cap[d, s] >= 0
+        big_b = b.add_vars(1, cost=options.burden_max_weight, lower=0.0)
+        b.add_rows(rows=np.concatenate([share_rows, np.arange(nk)]),
+                   cols=np.concatenate([share_cols, np.repeat(big_b, nk)]),
+                   vals=np.concatenate([share_vals, np.ones(nk)]),
+                   lower=np.zeros(nk), upper=np.full(nk, INF))
+    if options.burden_deviation_weight > 0:
+        # total[s] = sum of q of resource s; overall share[s] = total[s] / ctot[s]
+        total = b.add_vars(S, lower=0.0)
+        b.add_rows(rows=np.concatenate([qs, np.arange(S)]),
+                   cols=np.concatenate([q, total]),
+                   vals=np.concatenate([np.ones(n_q), -np.ones(S)]),
+                   lower=np.zeros(S), upper=np.zeros(S))
+        ctot = inst.raw_capacity.sum(axis=0)  # (S,)
+        ks = keys % S
+        dev = b.add_vars(nk, cost=options.burden_deviation_weight, lower=0.0)
+        for sign in (1.0, -1.0):
+            # dev[d, s] - sign * (sent[d, s] / cap[d, s] - total[s] / ctot[s]) >= 0
+            b.add_rows(
+                rows=np.concatenate([share_rows, np.arange(nk), np.arange(nk)]),
+                cols=np.concatenate([share_cols, total[ks], dev]),
+                vals=np.concatenate([sign * share_vals, sign / ctot[ks], np.ones(nk)]),
+                lower=np.zeros(nk), upper=np.full(nk, INF))
+    return BurdenColumns(big_b, total, dev, keys)
+
+
 def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
     """Build the pairing MIP for a validated instance (no solving)."""
     b = MipBuilder()
@@ -192,41 +279,7 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
     if options.max_total_sent is not None and n_q:
         b.add_rows(rows=np.zeros(n_q, dtype=np.int64), cols=q, vals=1.0, lower=[-INF],
                    upper=[float(options.max_total_sent)])
-    # fairness, per donor and resource (burden = largest share, see pairaid.burden)
-    raw = inst.raw_capacity.reshape(-1)  # (D * S,)
-    keys = np.flatnonzero(raw > 0)  # (d, s) with a capacity
-    if n_q and keys.size and (options.burden_max_weight > 0
-                              or options.burden_deviation_weight > 0):
-        nk = keys.size
-        loc = -np.ones(D * S, dtype=np.int64)
-        loc[keys] = np.arange(nk)
-        sel = loc[ds] >= 0
-        share_rows, share_cols = loc[ds[sel]], q[sel]
-        share_vals = -1.0 / raw[ds[sel]]  # -q / cap[d, s]
-        if options.burden_max_weight > 0:
-            # B - sum_{p of d} q[p, s] / cap[d, s] >= 0
-            big_b = b.add_vars(1, cost=options.burden_max_weight, lower=0.0)
-            b.add_rows(rows=np.concatenate([share_rows, np.arange(nk)]),
-                       cols=np.concatenate([share_cols, np.repeat(big_b, nk)]),
-                       vals=np.concatenate([share_vals, np.ones(nk)]),
-                       lower=np.zeros(nk), upper=np.full(nk, INF))
-        if options.burden_deviation_weight > 0:
-            # total[s] = sum of q of resource s; overall share[s] = total[s] / ctot[s]
-            total = b.add_vars(S, lower=0.0)
-            b.add_rows(rows=np.concatenate([qs, np.arange(S)]),
-                       cols=np.concatenate([q, total]),
-                       vals=np.concatenate([np.ones(n_q), -np.ones(S)]),
-                       lower=np.zeros(S), upper=np.zeros(S))
-            ctot = inst.raw_capacity.sum(axis=0)  # (S,)
-            ks = keys % S
-            dev = b.add_vars(nk, cost=options.burden_deviation_weight, lower=0.0)
-            for sign in (1.0, -1.0):
-                # dev[d, s] - sign * (sent[d, s] / cap[d, s] - total[s] / ctot[s]) >= 0
-                b.add_rows(
-                    rows=np.concatenate([share_rows, np.arange(nk), np.arange(nk)]),
-                    cols=np.concatenate([share_cols, total[ks], dev]),
-                    vals=np.concatenate([sign * share_vals, sign / ctot[ks], np.ones(nk)]),
-                    lower=np.zeros(nk), upper=np.full(nk, INF))
+    add_burden_terms(b, inst, options, q, ds)
     return PairingModel(b, y, qp, qs, q)
 
 
