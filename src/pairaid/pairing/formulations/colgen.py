@@ -52,9 +52,6 @@ MAX_SETS = 200_000
 above it the bound is not computed (the compact model's bound stands)."""
 NEW_PER_RECIPIENT = 5
 """Columns of most negative reduced cost added per recipient and round."""
-HINT_PER_RECIPIENT = 10
-"""Donor sets per recipient, of least reduced cost at the final duals, whose pairs go into
-:attr:`SetBound.hint` (besides those of the columns the LP uses)."""
 
 
 def applicable(inst: Instance) -> bool:
@@ -66,7 +63,15 @@ def applicable(inst: Instance) -> bool:
 class SetBound:
     """Outcome of :func:`set_bound`: the lower bound [objective units], the final master LP
     value, the number of rounds and columns, and whether pricing proved the LP optimal
-    (no column of negative reduced cost left)."""
+    (no column of negative reduced cost left).
+
+    ``sets[r]`` holds every donor set of recipient r (one row per set: its candidate-pair
+    indices, -1 padded) and ``reduced[r]`` the reduced cost of each at the duals of the
+    last priced round, whose Lagrangian bound is ``lagrangian`` (None and -inf if no round
+    finished), and ``received[r]`` the staff of each resource that set gets with the flows
+    that attain it. A plan that gives r the set c costs at least
+    ``lagrangian - min(0, min(reduced[r])) + reduced[r][c]`` (:func:`set_floor`).
+    """
 
     bound: float
     lp_value: float
@@ -74,9 +79,27 @@ class SetBound:
     columns: int
     converged: bool
     seconds: float
-    plan: tuple[NDArray[np.bool_], NDArray[np.float64]] | None = None
-    hint: NDArray[np.bool_] | None = None  # (P,) pairs of the columns the LP uses or
-    # that price best at its final duals
+    sets: list[NDArray[np.int64]]
+    reduced: list[NDArray[np.float64]] | None = None
+    lagrangian: float = -INF
+    received: list[NDArray[np.float64]] | None = None  # per recipient (C_r, S): staff
+    # each set gets with its best flows at those duals [staff]
+
+
+def set_floor(sb: SetBound) -> list[NDArray[np.float64]] | None:
+    """Per recipient and donor set, a lower bound on the objective of any plan that gives
+    the recipient that set [objective units], or None if no pricing round finished.
+
+    The Lagrangian bound of the last round with the recipient's own term replaced by that
+    set's reduced cost (the set's best flows at those duals). A set whose floor is not
+    below a known plan's objective cannot be in a strictly better plan, so it can be left
+    out of an exact search for one: reduced-cost fixing (Desrosiers & Lübbecke 2005,
+    section 3.3).
+    """
+    if sb.reduced is None:
+        return None
+    return [sb.lagrangian - min(float(red.min()), 0.0) + red if red.size else red
+            for red in sb.reduced]
 
 
 class _Sets:
@@ -111,7 +134,7 @@ def _shortfall(gaps: NDArray[np.float64], got: NDArray[np.float64]) -> NDArray[n
 
 def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
               start: tuple[NDArray[np.bool_], NDArray[np.float64]] | None = None,
-              upper: float | None = None, plan_seconds: float = 0.0) -> SetBound:
+              upper: float | None = None) -> SetBound:
     """Lower bound on the pairing objective by column generation over donor sets.
 
     Parameters
@@ -127,10 +150,6 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
         its empty set, or its cheapest sets when it must have donors).
     upper : float, optional
         Objective of a known plan: generation stops once the bound is within 1e-6 of it.
-    plan_seconds : float
-        If positive, the master restricted to the generated columns is then solved as a
-        MIP for this long (price and branch), and its plan (chosen pairs, flows) returned
-        in :attr:`SetBound.plan` (None if it found none).
 
     Returns
     -------
@@ -212,9 +231,6 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
                       np.asarray(val_l))
 
     n_columns = 0
-    col_members: list[NDArray[np.int64]] = []  # per generated column, in column order
-    col_flows: list[NDArray[np.float64]] = []
-    first_set_col = n_cols
 
     def add_columns(r: int, members: NDArray[np.int64], flows: NDArray[np.float64],
                     costs: NDArray[np.float64]) -> None:
@@ -240,8 +256,6 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
                     if flows[c, slot, s] > 0:
                         idx_l.append(R + d * S + s)
                         val_l.append(float(flows[c, slot, s]))
-        col_members.extend(list(members))
-        col_flows.extend(list(flows))
         h.addCols(C, costs.astype(float), np.zeros(C), np.full(C, INF), len(idx_l),
                   np.asarray(starts, np.int32), np.asarray(idx_l, np.int32),
                   np.asarray(val_l))
@@ -327,9 +341,9 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
 
     bound = -INF
     lp_value = INF
-    hint: NDArray[np.bool_] | None = None
-    extra: list[tuple[int, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64],
-                      NDArray[np.float64]]] = []
+    reduced: list[NDArray[np.float64]] | None = None
+    received: list[NDArray[np.float64]] | None = None
+    lagrangian = -INF
     rounds = 0
     converged = False
     while True:
@@ -347,56 +361,23 @@ def set_bound(inst: Instance, options: PairingOptions, time_limit: float,
         pi = dual[R:R + DS].reshape(D, S)
         mu = dual[R + DS:R + DS + D]
         least = 0.0
-        hint = np.zeros(pd_.size, dtype=bool)
-        extra = []
+        reduced, received = [], []
         for r in range(R):
             mem, flows, cost, red = price(r, float(alpha[r]), pi, mu)
-            top_sets = np.argsort(red)[:HINT_PER_RECIPIENT]
-            good = mem[top_sets]
-            hint[good[good >= 0]] = True
-            extra.append((r, top_sets[red[top_sets] >= -1e-7 * max(1.0, abs(lp_value))],
-                          mem, flows, cost))
+            reduced.append(red)
+            received.append(flows.sum(axis=1))
             rmin = float(red.min()) if red.size else 0.0
             least += min(rmin, 0.0)
             neg = np.flatnonzero(red < -1e-7 * max(1.0, abs(lp_value)))
             if neg.size:
                 pick = neg[np.argsort(red[neg])[:NEW_PER_RECIPIENT]]
                 add_columns(r, mem[pick], flows[pick], cost[pick])
-        bound = max(bound, lp_value + least)
+        lagrangian = lp_value + least
+        bound = max(bound, lagrangian)
         if least >= -1e-7 * max(1.0, abs(lp_value)):
             converged = True
             break
         if upper is not None and bound >= upper - 1e-6 * max(1.0, abs(upper)):
             break
-    if rounds and hint is not None:
-        lam = np.asarray(h.getSolution().col_value)[first_set_col:first_set_col + n_columns]
-        for used in np.flatnonzero(lam > 1e-6):
-            mem = col_members[int(used)]
-            hint[mem[mem >= 0]] = True
-    plan = None
-    if plan_seconds > 0 and n_columns:
-        if rounds:
-            # the sets that price best at the final duals join the integer master
-            for r, pick, mem, flows, cost in extra:
-                if pick.size:
-                    add_columns(r, mem[pick], flows[pick], cost[pick])
-        cols = np.arange(first_set_col, first_set_col + n_columns, dtype=np.int32)
-        h.changeColsIntegrality(cols.size, cols,
-                                np.full(cols.size, highspy.HighsVarType.kInteger))
-        h.setOptionValue("time_limit", h.getRunTime() + plan_seconds)
-        h.setOptionValue("mip_rel_gap", 0.0)
-        h.run()
-        if h.getInfo().primal_solution_status == 2:
-            lam = np.asarray(h.getSolution().col_value)[cols]
-            chosen = np.zeros(pd_.size, dtype=bool)
-            q = np.zeros((pd_.size, S))
-            for used in np.flatnonzero(lam > 0.5):
-                for slot, p in enumerate(col_members[int(used)]):
-                    if p >= 0:
-                        chosen[p] = True
-                        q[p] = col_flows[c][slot]
-            if options.integer_flows:
-                q = np.floor(q + 1e-9)
-            plan = (chosen, q)
     return SetBound(bound, lp_value, rounds, n_columns, converged, time.perf_counter() - t0,
-                    plan, hint)
+                    sets.per_r, reduced, lagrangian, received)
