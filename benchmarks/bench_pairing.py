@@ -8,6 +8,10 @@ Sections (all by default; pick with ``--only hubei,county,lsap``):
   problem, and the greedy baseline; then the same with m = 3 (1:k and k:1 mixed), without
   and with the fairness term (``--fairness``, weight :data:`FAIRNESS`). Each row prints
   the load average of the machine when it ended.
+* ``manytomany``: many-to-many with scarce capacity (m = 3, k = 2) on generated instances
+  of the Hubei kind (``--cases``, donors x recipients : seed; the first is the Hubei-scale
+  one above): bound, plan, proven gap and seconds, without and with ``--fairness``, and
+  the ratio of the two times.
 * ``county``: county-scale synthetic problem (31 donors x 2,850 recipients, 3 resources,
   28 days, k <= 2): transportation method, greedy, and the compact MIP in HiGHS as the
   second solver of the same model (60 s limit).
@@ -128,6 +132,29 @@ def bench_hubei(time_limit: float, repeats: int) -> None:
              ["auto"], 1, greedy=False)
 
 
+CASES = "30x16:2020,30x16:1,24x12:2,36x20:3"
+"""Default many-to-many cases: the Hubei-scale instance and three others of its kind."""
+
+
+def bench_many_to_many(time_limit: float, cases: str) -> None:
+    _header(f"Many-to-many, m = 3, k = 2, doctors and nurses, 28 days, {time_limit:g} s")
+    for case in cases.split(","):
+        size, seed = case.split(":")
+        nd, nr = (int(v) for v in size.split("x"))
+        problem = synthetic(nd, nr, ["doctors", "nurses"], 28, seed=int(seed))
+        base = PairingOptions(time_limit=time_limit, max_recipients_per_donor=3)
+        secs = []
+        for label, options in ((f"{size} seed {seed}", base),
+                               (f"{size} seed {seed} fairness {FAIRNESS:g}",
+                                replace(base, burden_max_weight=FAIRNESS))):
+            t0 = time.perf_counter()
+            res = solve(problem, options)
+            secs.append(time.perf_counter() - t0)
+            _row(label, f"auto -> {res.formulation}", secs[-1], res.objective, res.bound,
+                 res.status.value)
+        print(f"{'':34s} fairness / without: {secs[1] / secs[0]:.2f} x time", flush=True)
+
+
 def bench_county(time_limit: float) -> None:
     _header("County scale: 31 donors x 2,850 recipients x 3 resources, 28 days, k=2")
     t0 = time.perf_counter()
@@ -170,10 +197,14 @@ def main() -> None:
     parser.add_argument("--only", default="hubei,county,lsap")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cases", default=CASES,
+                        help="many-to-many cases, donors x recipients : seed, comma-separated")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     if "hubei" in parts:
         bench_hubei(args.time_limit, args.repeats)
+    if "manytomany" in parts:
+        bench_many_to_many(args.time_limit, args.cases)
     if "county" in parts:
         bench_county(args.time_limit)
     if "lsap" in parts:
