@@ -19,9 +19,9 @@ is the donor-set master's (the convex hull of each recipient's choices; Ceria & 
 1999), so HiGHS' branch and bound starts from the column-generation bound instead of the
 compact model's. Sets are left out by reduced-cost fixing: a set whose floor
 (:func:`pairaid.pairing.formulations.colgen.set_floor`) is not below a known plan's
-objective cannot be in a better plan, so the model over the remaining sets still finds the optimum or proves
-the known plan optimal, and its bound, capped at the known plan, is a bound of the whole
-problem.
+objective cannot be in a better plan, so the model over the remaining sets still finds
+the optimum or proves the known plan optimal, and its bound, capped at the known plan, is
+a bound of the whole problem.
 
 References
 ----------
