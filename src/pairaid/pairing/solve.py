@@ -46,6 +46,15 @@ bound stays below the donor-set bound), to the donor-set MIP
 (:func:`pairaid.pairing.formulations.setmip.search_sets`), from the best plan so far."""
 
 
+SET_LP_PER_COLGEN = 2.5
+"""Seconds the set MIP's first relaxation (:mod:`pairaid.pairing.formulations.setmip`, at
+most 1,000 sets) takes per second of converged column generation on the same problem,
+measured on the 30 x 16 instance under load 15 (4.7 s against 1.5-2.2 s). With
+:data:`~pairaid.pairing.formulations.setmip.MIP_LP_FACTOR` it predicts, from the speed
+the machine showed, whether branch and bound on the set MIP can start in
+:data:`SETS_SHARE` of the time; if not, HiGHS' final run on the compact model keeps it."""
+
+
 class SolverError(PairaidError):
     """The solver stopped without a plan (time limit before any feasible plan, or a
     numerical failure); the message says which and what to try."""
@@ -175,9 +184,12 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
                                   start=(start_pairs, start_q), upper=start_value)
             set_bound = sb.bound
         options = replace(options, time_limit=_left(deadline))
+        use_sets = sb is not None and sb.converged and (
+            SETS_SHARE * options.time_limit
+            >= setmip.MIP_LP_FACTOR * SET_LP_PER_COLGEN * sb.seconds + setmip.MIN_MIP_SECONDS)
         sol = _solve_compact(model, inst, options, start_pairs, start_q,
-                             final_phase=sb is None)
-        if sb is not None and sol.x is not None and not sol.status.proven:
+                             final_phase=not use_sets)
+        if use_sets and sb is not None and sol.x is not None and not sol.status.proven:
             # then the donor-set MIP from the compact model's plan
             # (pairaid.pairing.formulations.setmip)
             best = extract(model, inst, sol.x, integer_flows=options.integer_flows)
