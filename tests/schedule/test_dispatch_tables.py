@@ -73,12 +73,28 @@ def test_a_schedule_without_teams_leaves_the_whole_gap() -> None:
 def test_a_flow_without_travel_time_is_refused() -> None:
     problem = DispatchProblem(
         flows=flows({("D1", "X"): {"nurses": 10}, ("D2", "X"): {"nurses": 10},
-                     ("D3", "X"): {"nurses": 0.4}}),
+                     ("D3", "X"): {"nurses": 0.4}, ("D4", "X"): {"doctors": 2}}),
         gaps=gaps({"X": [10] * 3}), travel=travel({("D1", "X"): 1}),
         team_types=team_types())
     # D3's flow is less than one person, so it needs no travel time
-    with pytest.raises(ConfigError, match=r"no travel time for pair\(s\) D2→X:"):
+    with pytest.raises(ConfigError) as err:
         dispatch(problem)
+    assert str(err.value) == ("no travel time for pair(s) D2→X, D4→X: the travel table "
+                              "must cover every pair with a flow")
+
+
+def test_flows_of_one_pair_and_cadre_add_up_to_a_team() -> None:
+    # two flow rows of 5 nurses each on one pair: 10 nurses, one team of 10
+    two = pd.concat([flows({("D1", "X"): {"nurses": 5}})] * 2, ignore_index=True)
+    problem = DispatchProblem(flows=two, gaps=gaps({"X": [10] * 4}),
+                              travel=travel({("D1", "X"): 1}), team_types=team_types())
+    result = dispatch(problem)
+    assert len(result.schedule) == 1 and result.schedule["nurses"].tolist() == [10]
+    # a team with a doctor cannot go where the flow holds nurses only
+    mixed = team_types(team_type="m", doctors=1, nurses=10)
+    problem = DispatchProblem(flows=two, gaps=gaps({"X": [10] * 4}),
+                              travel=travel({("D1", "X"): 1}), team_types=mixed)
+    assert dispatch(problem).schedule.empty
 
 
 def test_a_flow_a_rounding_error_below_a_team_still_sends_it() -> None:
