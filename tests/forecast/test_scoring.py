@@ -224,3 +224,10 @@ def test_pit_interval_coverage_by_hand():
     # a point mass at 0 lies outside the central 50 % interval [0.25, 0.75]
     np.testing.assert_allclose(
         pit_interval_coverage(levels, far, np.array([-10.0, 4.0, 50.0]), 0.5), [0, 1, 0])
+
+
+def test_count_pit_bounds_refuse_fewer_forecasts_than_observations():
+    # one row of quantiles for two observations: refused, not read for the first only
+    with pytest.raises(ValueError):
+        count_pit_bounds(np.array([0.25, 0.5, 0.75]), np.array([[2.0, 4.0, 6.0]]),
+                         np.array([3.0, 5.0]))
