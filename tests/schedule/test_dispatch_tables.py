@@ -106,3 +106,18 @@ def test_a_flow_a_rounding_error_below_a_team_still_sends_it() -> None:
     result = dispatch(problem)
     assert len(result.schedule) == 1
     assert result.measures["unmet_staff_days"] == pytest.approx(10.0)  # day 0 only
+
+
+def test_a_negative_flow_counts_as_none_and_one_person_is_a_flow() -> None:
+    # doctors -20 (nothing to send) and nurses 10: one team of 10 nurses still goes
+    problem = DispatchProblem(flows=flows({("D1", "X"): {"doctors": -20, "nurses": 10}}),
+                              gaps=gaps({"X": [10] * 4}), travel=travel({("D1", "X"): 1}),
+                              team_types=team_types())
+    assert dispatch(problem).schedule["nurses"].tolist() == [10]
+    # a flow of one nurse and a one-nurse team type: the nurse goes
+    problem = DispatchProblem(flows=flows({("D1", "X"): {"nurses": 1}}),
+                              gaps=gaps({"X": [1] * 4}), travel=travel({("D1", "X"): 1}),
+                              team_types=team_types(nurses=1))
+    result = dispatch(problem)
+    assert result.schedule["nurses"].tolist() == [1]
+    assert result.measures["unmet_staff_days"] == pytest.approx(1.0)  # day 0 only
