@@ -43,9 +43,34 @@ def test_posterior_recovers_a_known_length_of_stay(mean, shape):
 def test_literature_fallback_when_the_census_is_unknown_or_removals_are_few():
     admissions, census = synthetic(LengthOfStay(8.0, 6.0))
     unknown = census.copy()
-    unknown[-3] = np.nan  # only 2 known days at the end
+    unknown[-2] = np.nan  # only the origin known: no day of removals
     post = fit_los_posterior(admissions, unknown, prior=LengthOfStay())
     assert not post.from_data
     assert post.mean_days == pytest.approx(15.1, rel=0.05)
     few = fit_los_posterior(admissions[:8] * 0 + 1, np.arange(8.0) + 1, prior=LengthOfStay())
     assert not few.from_data
+
+
+@pytest.mark.parametrize(("mean", "shape"), [(8.0, 6.0), (25.0, 3.0)])
+def test_a_few_days_of_removals_are_fitted_not_replaced_by_the_literature(mean, shape):
+    """Hubei cities on 2020-02-10: recovered known on the last 5 days only (4 days of
+    removals). The fit uses them: the share of the census leaving per day at the origin
+    matches the true one, where the literature LOS (15.1 d) is off by a factor of 2 or
+    more either way."""
+    admissions, census = synthetic(LengthOfStay(mean, shape), days=30)
+    recent = census.copy()
+    recent[:-5] = np.nan
+    post = fit_los_posterior(admissions, recent, prior=LengthOfStay())
+    assert post.from_data
+    best = int(np.argmax(post.weights))
+    ages = np.arange(len(admissions))[::-1]
+
+    def hazard(los: LengthOfStay) -> float:
+        s = los.survival()
+        return float(1 - (admissions @ s[ages + 1]) / (admissions @ s[ages]))
+
+    true = hazard(LengthOfStay(mean, shape))
+    fitted = hazard(LengthOfStay(float(post.means[best]), float(post.shapes[best])))
+    literature = hazard(LengthOfStay())
+    assert fitted == pytest.approx(true, rel=0.1)
+    assert max(literature / true, true / literature) > 2.0

@@ -13,8 +13,10 @@ log-normal prior around the literature distribution (Rees et al. 2020; sd
 :data:`PRIOR_LOG_SD_MEAN` on the mean, :data:`PRIOR_LOG_SD_SHAPE` on the shape) this gives a
 posterior over the grid; forecast paths draw their LOS from it.
 
-Where the data cannot say (fewer than :data:`MIN_REMOVALS` removals, or fewer than
-:data:`MIN_KNOWN_DAYS` consecutive days with a known census up to the origin) the literature
+Every day of removals up to the window counts, however few: the posterior is as wide as
+the data leave it. Where the data cannot say (fewer than :data:`MIN_REMOVALS` removals, or
+no day of removals: fewer than :data:`MIN_KNOWN_DAYS` consecutive days with a known census
+up to the origin) the literature
 distribution is used with a fixed spread of its mean (sd of log mean
 :data:`pairaid.forecast.census.LOS_DRAW_LOG_SD`), and the fit says so (``from_data =
 False``).
@@ -35,8 +37,12 @@ from pairaid.forecast.nb import cached_fit, nb_negloglik
 
 #: Days of removals the LOS is fitted to [days].
 DISCHARGE_WINDOW_DAYS = 14
-#: Fewest consecutive days with a known census (ending at the origin) to fit [days].
-MIN_KNOWN_DAYS = 8
+#: Fewest consecutive days with a known census (ending at the origin) to fit [days]: two,
+#: i.e. one day of removals. How much the removals say is weighed by the likelihood (and
+#: :data:`MIN_REMOVALS`), not by a count of days: with 8 days required, every Hubei city
+#: fell back to the literature LOS until 02-13 (city recovered counts are known from 02-06)
+#: and its census forecast from 02-07/02-10 removed patients about 1.7x as fast as observed.
+MIN_KNOWN_DAYS = 2
 #: Fewest removals (discharges + deaths) in the window to fit [persons].
 MIN_REMOVALS = 10
 #: Prior sd of log(LOS mean) and log(LOS shape) around the literature values [-]; wide (the
