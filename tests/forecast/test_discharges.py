@@ -74,3 +74,18 @@ def test_a_few_days_of_removals_are_fitted_not_replaced_by_the_literature(mean, 
     literature = hazard(LengthOfStay())
     assert fitted == pytest.approx(true, rel=0.1)
     assert max(literature / true, true / literature) > 2.0
+
+
+def test_groups_draw_each_grid_point_floor_or_ceil_of_its_share():
+    """Systematic resampling: with 8 groups, a point of weight w is drawn floor(8 w) or
+    ceil(8 w) times, whatever the random source."""
+    from pairaid.forecast.discharges import LosPosterior
+
+    weights = np.array([0.05, 0.30, 0.02, 0.40, 0.23])
+    post = LosPosterior(means=np.array([10.0, 12.0, 14.0, 16.0, 18.0]),
+                        shapes=np.full(5, 4.0), weights=weights, from_data=True)
+    for seed in range(50):
+        drawn = [g.mean_days for g in post.groups(np.random.default_rng(seed), 8)]
+        counts = np.array([drawn.count(m) for m in post.means])
+        assert counts.sum() == 8
+        assert np.all(counts >= np.floor(8 * weights)) and np.all(counts <= np.ceil(8 * weights))

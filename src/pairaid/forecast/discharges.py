@@ -89,11 +89,23 @@ class LosPosterior:
     def groups(self, rng: np.random.Generator, n: int) -> list[LengthOfStay]:
         """``n`` LOS distributions for ``n`` groups of paths: drawn from the posterior
         (via ``rng``) when fitted, the ``n`` fixed grid points of the literature fallback
-        otherwise."""
+        otherwise.
+
+        Notes
+        -----
+        The draw is systematic resampling (Kitagawa 1996, *J Comput Graph Stat* 5:1-25):
+        one uniform ``u``, the points at cumulative weight ``(u + i) / n`` of the grid
+        ordered by LOS mean then shape. Each grid point is drawn ``floor`` or ``ceil`` of
+        ``n`` times its weight, as unbiased as ``n`` independent draws but with far less
+        Monte Carlo error over only ``n = 8`` groups.
+        """
         if not self.from_data and self.weights.size == n:
             idx = np.arange(n)
         else:
-            idx = rng.choice(self.weights.size, size=n, p=self.weights)
+            order = np.lexsort((self.shapes, self.means))
+            cdf = np.cumsum(self.weights[order])
+            u = (rng.random() + np.arange(n)) / n * cdf[-1]
+            idx = order[np.minimum(np.searchsorted(cdf, u, side="right"), order.size - 1)]
         return [LengthOfStay(float(self.means[i]), float(self.shapes[i])) for i in idx]
 
 
