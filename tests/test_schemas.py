@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pairaid.datasets import load_dataset
@@ -251,3 +252,28 @@ def test_kind_every_optional_column_and_table_may_be_absent(tmp_path):
     shutil.copytree(full, case)
     (case / "pairings.csv").unlink()
     assert _outcome(_plan(case, official_round=None))[1] == base[1]
+
+
+def test_infinite_number_is_refused_not_taken_as_unlimited(tiny: Path) -> None:
+    # 'inf' parses as a float and passes 'must be ≥ 0'; found trying `plan --data` with
+    # beds = inf, which planned as if the city had unlimited beds
+    _edit(tiny / "capacities.csv", "420900,nurses,500", "420900,nurses,inf")
+    msg = _message(tiny)
+    assert "capacities.csv, line 8, column 'quantity'" in msg
+    assert "is not a finite number" in msg
+
+
+def test_misspelt_parameter_name_is_refused_with_its_line() -> None:
+    # a misspelt name used to be ignored silently (the built-in value applied instead)
+    from pairaid.datasets import load_builtin
+    from pairaid.parameters import parameter_values
+
+    table = load_builtin("hubei-2020").parameters
+    assert parameter_values(table)  # the shipped names are all known
+    extra = table.iloc[[0]].assign(name="share_mlid")
+    typo = pd.concat([table, extra], ignore_index=True)
+    with pytest.raises(InputError) as info:
+        parameter_values(typo, source="parameters.csv")
+    msg = str(info.value)
+    assert f"parameters.csv, line {len(table) + 2}, column 'name'" in msg
+    assert "unknown parameter 'share_mlid'" in msg

@@ -125,13 +125,18 @@ def parameter_values(table: pd.DataFrame, *, source: str = "parameters.csv",
     Raises
     ------
     pairaid.errors.InputError
-        If a required parameter is missing, a value breaks :func:`check_values`, or a
+        If a required parameter is missing, a name is not a known parameter
+        (``data/norms/parameter_limits.csv``), a value breaks :func:`check_values`, or a
         plausible range does not contain its value or leaves the valid range.
     """
     values = {str(n): float(v) for n, v in zip(table["name"], table["value"], strict=True)}
     rows = {str(n): i + 2 for i, n in enumerate(table["name"])} if lines else {}
     problems = [Problem(source, f"required parameter '{name}' is missing", None, "name")
                 for name in required if name not in values]
+    known = _limits()
+    problems += [Problem(source, f"unknown parameter '{name}' (a misspelt name would be "
+                         "ignored); known: " + ", ".join(sorted(known)), rows.get(name), "name")
+                 for name in values if name not in known]
     problems += check_values(values, source=source, rows=rows)
     if not problems and {"low", "high"} <= set(table.columns):
         problems += _range_problems(table, source=source, rows=rows)
