@@ -277,3 +277,9 @@ def test_misspelt_parameter_name_is_refused_with_its_line() -> None:
     msg = str(info.value)
     assert f"parameters.csv, line {len(table) + 2}, column 'name'" in msg
     assert "unknown parameter 'share_mlid'" in msg
+
+
+def test_a_file_given_as_the_data_folder_is_named_as_a_file(tiny: Path) -> None:
+    # `--data DIR/cases.csv` used to say "data folder not found" of a file that exists
+    msg = _message(tiny / "cases.csv")
+    assert "cases.csv: is a file, not a data folder" in msg

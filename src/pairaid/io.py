@@ -135,6 +135,9 @@ def read_tables(
         Every problem in every file, raised once.
     """
     folder = Path(folder)
+    if folder.is_file():
+        raise InputError([Problem(str(folder), "is a file, not a data folder; pass the folder "
+                                  "that holds regions.csv, cases.csv and capacities.csv")])
     if not folder.is_dir():
         raise InputError([Problem(str(folder), "data folder not found")])
     tables: dict[str, pd.DataFrame] = {}
