@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from pairaid.errors import InfeasibleError, PairaidError
 from pairaid.pairing.analysis.diagnose import diagnose
 from pairaid.pairing.analysis.evaluate import evaluate_plan
-from pairaid.pairing.formulations import assignment, colgen, setmip, subsets
+from pairaid.pairing.formulations import assignment, colgen, subsets
 from pairaid.pairing.formulations.model import PairingModel, build_model, extract, solve_model
 from pairaid.pairing.highs import PROVEN_GAP, MipSolution, SolveStatus, proven_status
 from pairaid.pairing.instance import Instance, build_instance
@@ -37,22 +37,6 @@ COLGEN_SHARE = 0.1
 (:mod:`pairaid.pairing.formulations.colgen`) may take to bound a many-to-many (m > 1) compact model
 before HiGHS solves it (the bound of its last finished round is valid; on the synthetic
 30 x 16 instance it converges in 13 rounds, 3-7 s on the shared 2-core machine)."""
-
-
-SETS_SHARE = 1.0 - FIRST_PHASE - LNS_PHASE
-"""For a many-to-many (m > 1) model bounded by column generation: share of the time the
-compact model gets that goes, instead of to HiGHS' final run on the compact model (whose
-bound stays below the donor-set bound), to the donor-set MIP
-(:func:`pairaid.pairing.formulations.setmip.search_sets`), from the best plan so far."""
-
-
-SET_LP_PER_COLGEN = 2.5
-"""Seconds the set MIP's first relaxation (:mod:`pairaid.pairing.formulations.setmip`, at
-most 1,000 sets) takes per second of converged column generation on the same problem,
-measured on the 30 x 16 instance under load 15 (4.7 s against 1.5-2.2 s). With
-:data:`~pairaid.pairing.formulations.setmip.MIP_LP_FACTOR` it predicts, from the speed
-the machine showed, whether branch and bound on the set MIP can start in
-:data:`SETS_SHARE` of the time; if not, HiGHS' final run on the compact model keeps it."""
 
 
 class SolverError(PairaidError):
@@ -175,37 +159,15 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
                     < evaluate_plan(inst, options, start_pairs, start_q).objective):
                 start_pairs, start_q = t_pairs, t_q
         set_bound = float("-inf")
-        sb = None
         if choice.colgen_bound:
             # many-to-many: the compact model's LP bound is weak; column generation over
             # the recipients' donor sets gives a tighter one (formulations.colgen)
             start_value = evaluate_plan(inst, options, start_pairs, start_q).objective
-            sb = colgen.set_bound(inst, options, COLGEN_SHARE * options.time_limit,
-                                  start=(start_pairs, start_q), upper=start_value)
-            set_bound = sb.bound
+            set_bound = colgen.set_bound(
+                inst, options, COLGEN_SHARE * options.time_limit,
+                start=(start_pairs, start_q), upper=start_value).bound
         options = replace(options, time_limit=_left(deadline))
-        use_sets = sb is not None and sb.converged and (
-            SETS_SHARE * options.time_limit
-            >= setmip.MIP_LP_FACTOR * SET_LP_PER_COLGEN * sb.seconds + setmip.MIN_MIP_SECONDS)
-        sol = _solve_compact(model, inst, options, start_pairs, start_q,
-                             final_phase=not use_sets)
-        if use_sets and sb is not None and sol.x is not None and not sol.status.proven:
-            # then the donor-set MIP from the compact model's plan
-            # (pairaid.pairing.formulations.setmip)
-            best = extract(model, inst, sol.x, integer_flows=options.integer_flows)
-            found = setmip.search_sets(inst, options, sb, best,
-                                       evaluate_plan(inst, options, *best).objective,
-                                       _left(deadline))
-            set_bound = max(set_bound, found.bound)
-            if found.plan is not None:
-                value = evaluate_plan(inst, options, *found.plan).objective
-                if value < sol.objective - 1e-9:
-                    x = sol.x.copy()
-                    x[model.y] = found.plan[0]
-                    x[model.q] = found.plan[1][model.q_pair, model.q_res]
-                    sol = replace(sol, x=x, objective=value,
-                                  mip_gap=relative_gap(value, sol.bound))
-            options = replace(options, time_limit=_left(deadline))
+        sol = _solve_compact(model, inst, options, start_pairs, start_q)
         if sol.x is not None and np.isfinite(set_bound) and set_bound > sol.bound:
             gap = max((sol.objective - set_bound) / max(abs(sol.objective), 1e-9), 0.0)
             status = sol.status
@@ -213,7 +175,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
                     1.0, abs(sol.objective)):
                 status = proven_status(sol.objective, set_bound)
             sol = replace(sol, status=status, bound=set_bound, mip_gap=gap)
-            bound_from = "donor-set bound (column generation and set MIP), gap recomputed"
+            bound_from = "column-generation bound, gap recomputed"
     if sol.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(
             "the solver found the pairing model infeasible although the degree limits, "
@@ -334,11 +296,10 @@ def solve_greedy(problem: PairingProblem, options: PairingOptions | None = None
 
 
 def _solve_compact(model: PairingModel, inst: Instance, options: PairingOptions,
-                   start_pairs: NDArray[np.bool_], start_q: NDArray[np.float64], *,
-                   final_phase: bool = True) -> MipSolution:
+                   start_pairs: NDArray[np.bool_], start_q: NDArray[np.float64]
+                   ) -> MipSolution:
     """HiGHS; if it has not proven optimality after :data:`FIRST_PHASE` of the time,
-    neighbourhood search from its incumbent, then (if ``final_phase``) HiGHS again from
-    the best plan, else return with the time left."""
+    neighbourhood search from its incumbent, then HiGHS again from the best plan."""
     t0 = time.perf_counter()
     first = solve_model(model, replace(options, time_limit=FIRST_PHASE * options.time_limit),
                         start_pairs, start_q)
@@ -350,7 +311,7 @@ def _solve_compact(model: PairingModel, inst: Instance, options: PairingOptions,
     x, value = improve_plan(model, inst, first.x, time_limit=LNS_PHASE * options.time_limit)
     left = options.time_limit - (time.perf_counter() - t0)
     bound = first.bound
-    if left > 0.1 and final_phase:
+    if left > 0.1:
         chosen, q = extract(model, inst, x, integer_flows=options.integer_flows)
         last = solve_model(model, replace(options, time_limit=left), chosen, q)
         bound = max(bound, last.bound)

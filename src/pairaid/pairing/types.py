@@ -205,11 +205,9 @@ class PairingResult:
         for the plan HiGHS returned), ``"solver bound, gap recomputed"`` (HiGHS' bound; the
         gap recomputed for the plan re-evaluated from its pairs and flows, which differed
         from HiGHS' value), ``"transport bound, gap recomputed"`` (the transportation
-        method's flow bound), ``"donor-set bound (column generation and set MIP), gap
-        recomputed"`` (m > 1: the larger of the bound of
-        :mod:`pairaid.pairing.formulations.colgen` and that of the donor-set MIP of
-        :mod:`pairaid.pairing.formulations.setmip`, tighter than HiGHS' own on the compact
-        model),
+        method's flow bound), ``"column-generation bound, gap
+        recomputed"`` (m > 1: the bound of :mod:`pairaid.pairing.formulations.colgen`,
+        tighter than HiGHS' own on the compact model),
         ``"exact method (no bound computed)"`` (the one-to-one assignment algorithm,
         optimal by construction: bound = objective, gap 0),
         ``"none"`` (no bound) or ``"not solved"`` (a plan given, not optimised).
