@@ -235,3 +235,22 @@ def test_c0009_default_model_keeps_the_day0_census(tmp_path):
     assert 3744 <= census[0.5].iloc[0] <= 4000 + 1e-6
     assert (census[0.05] >= 2000).all()
     assert (census[0.5].diff().dropna() <= 1e-6).all()  # no new cases: the census only falls
+
+
+def test_unknown_days_in_the_fit_are_named_in_a_note(hubei_run) -> None:
+    """Xiaogan's 2020-02-05 row removed from the built-in data (fresh-user trial): the plan's
+    notes (console, metrics.json) name the city and the day; the built-in data, with no
+    recipient unknown between its first count and 02-10, has no such note."""
+    import dataclasses
+
+    from pairaid.config import make_config
+    from pairaid.pipeline import plan
+
+    assert not [n for n in hubei_run.notes if "confirmed_cum unknown" in n]
+    data = load_builtin("hubei-2020")
+    cases = data.cases[~((data.cases["region_code"] == "420900")
+                         & (data.cases["date"] == pd.Timestamp("2020-02-05")))]
+    run = plan(dataclasses.replace(data, cases=cases.reset_index(drop=True)), make_config({}))
+    [note] = [n for n in run.notes if "confirmed_cum unknown" in n]
+    assert "Xiaogan (420900) on 2020-02-05" in note and "shared equally" in note
+    assert "left out" not in note  # no unknown day after the last known count

@@ -7,14 +7,17 @@ it) and one from the case counts; :func:`observed_series` is the observed side o
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
 from pairaid.config import PlanConfig
-from pairaid.datasets import Dataset
+from pairaid.datasets import Dataset, region_names
 from pairaid.errors import ConfigError
 from pairaid.forecast import forecast_cases
 from pairaid.forecast.backtest import observed_values
+from pairaid.forecast.events import region_series
 from pairaid.forecast.occupancy import forecast_occupancy, has_occupancy
 
 
@@ -76,6 +79,8 @@ def run_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float],
                                   origin=config.decision_date,
                                   horizon_days=config.horizon_days, parameters=params,
                                   model=config.model, seed=config.seed, workers=workers)
+        note = unknown_days_note(dataset, recipients, config.decision_date)
+        notes += [note] if note else []
     levels = forecast["quantile"].astype(float).unique()
     if not np.isclose(levels, config.planning_quantile).any():
         raise ConfigError(f"setting 'planning_quantile' (--quantile) = "
@@ -142,6 +147,49 @@ def decision_window(forecast: pd.DataFrame, config: PlanConfig, recipients: list
             f"the plan and were ignored: {'; '.join(parts)}. The plan uses "
             f"{start.date()} … {end.date()}.")
     return forecast[keep].reset_index(drop=True), note
+
+
+def unknown_days_note(dataset: Dataset, recipients: list[str], origin: date) -> str | None:
+    """A note naming the recipients whose confirmed case count is unknown on some day the
+    case forecast fits on, with those days and what the forecast did with them; None if
+    there is none.
+
+    The days are those from a recipient's first known ``confirmed_cum`` to ``origin``
+    (missing rows and empty cells alike): the longest window a model fits on (Richards,
+    all of it). Donors are not listed: only their census on the decision date enters the
+    plan (a warning names a donor unknown on that day).
+
+    Parameters
+    ----------
+    dataset : Dataset
+    recipients : list of str
+        Region codes forecast from case counts.
+    origin : datetime.date
+        The decision date (forecast origin).
+    """
+    names = region_names(dataset.regions)
+    cut = dataset.cases[dataset.cases["date"] <= pd.Timestamp(origin)]
+    found: list[str] = []
+    after = False
+    for code in recipients:
+        if not (cut["region_code"] == code).any():
+            continue
+        series = region_series(cut, code, pd.Timestamp(origin))
+        known = np.flatnonzero(np.isfinite(series.cumulative))
+        if not known.size:
+            continue
+        unknown = [int(i) for i in np.flatnonzero(~np.isfinite(series.cumulative)) if i > known[0]]
+        if unknown:
+            after |= unknown[-1] > known[-1]
+            days = ", ".join(f"{series.dates[i]:%Y-%m-%d}" for i in unknown)
+            found.append(f"{names.get(code, code)} ({code}) on {days}")
+    if not found:
+        return None
+    return ("confirmed_cum unknown (cases.csv) on days the case forecast fits on: "
+            f"{'; '.join(found)}. The rise across each gap between two known days is shared "
+            "equally among its days (how many were confirmed is known, not on which day)"
+            + ("; days after the last known count are left out of the fit and count no "
+               "admissions" if after else "") + ". Check these days if you can fill them.")
 
 
 def observed_series(cases: pd.DataFrame, region_codes: list[str], *,

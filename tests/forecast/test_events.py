@@ -44,3 +44,23 @@ def test_census_admissions_keep_the_backlog(hubei_cases):
     # the first known cumulative count (2020-01-23) counts as admitted that day
     first = list(wuhan.dates).index(pd.Timestamp("2020-01-23"))
     assert admissions_for_census(wuhan)[first] == wuhan.cumulative[first]
+
+
+def test_a_gap_shares_its_known_rise_among_its_days():
+    """Cumulative 10, 20, ?, ?, 50, 60, ?: 30 cases were confirmed over 02-03..02-05, only
+    not on which day; each of the three gets 10 (for fitting and as admissions), instead of
+    all three falling out. The unknown last day stays unknown and admits nobody."""
+    dates = pd.date_range("2020-02-01", periods=7, freq="D")
+    cum = np.array([10.0, 20.0, np.nan, np.nan, 50.0, 60.0, np.nan])
+    for treatment in ("treat", "ignore"):
+        daily, raw = daily_from_cumulative(dates, cum, treatment=treatment)
+        np.testing.assert_array_equal(daily, [np.nan, 10, 10, 10, 10, 10, np.nan])
+        np.testing.assert_array_equal(raw, [np.nan, 10, np.nan, np.nan, np.nan, 10, np.nan])
+    cases = pd.DataFrame({"date": dates, "region_code": "X",
+                          "confirmed_cum": pd.array(cum, dtype="Float64").astype("Int64")})
+    series = region_series(cases, "X", dates[-1])
+    np.testing.assert_array_equal(admissions_for_census(series), [10, 10, 10, 10, 10, 10, 0])
+    # a fall across a gap is a re-count like any other: excluded, with the day after
+    daily, _ = daily_from_cumulative(dates, np.array([10, 20, np.nan, 16, 30, 40, 50.0]))
+    np.testing.assert_array_equal(daily, [np.nan, 10, np.nan, np.nan, np.nan, 10, 10])
+
