@@ -9,6 +9,7 @@ from tests.schedule.helpers import day, flows, gaps, team_types, travel
 
 from pairaid.errors import ConfigError
 from pairaid.schedule import DispatchProblem, dispatch, measures, on_site_table
+from pairaid.schedule.dispatch import _gap_array, _pairs
 
 # X needs doctors 2, 2, 0, 1 and nurses 5, 5, 5, 0 on days 0..3 (and beds, not staff).
 GAPS = pd.DataFrame(
@@ -121,3 +122,46 @@ def test_a_negative_flow_counts_as_none_and_one_person_is_a_flow() -> None:
     result = dispatch(problem)
     assert result.schedule["nurses"].tolist() == [1]
     assert result.measures["unmet_staff_days"] == pytest.approx(1.0)  # day 0 only
+
+
+def test_pairs_table_by_hand() -> None:
+    # D1→X: nurses 6 + 4 = 10, doctors -2 (none); D2→X: doctors 3, nurses 2.4 (2 whole);
+    # D4→Y: one nurse; D5→X: 0.4 nurse (no one, and no travel time needed); D3→Y and D1→X
+    # had teams before: D3→Y only through them, so it has no capacity and no travel time
+    flow = pd.concat([flows({("D1", "X"): {"nurses": 6, "doctors": -2},
+                             ("D2", "X"): {"doctors": 3, "nurses": 2.4},
+                             ("D4", "Y"): {"nurses": 1}, ("D5", "X"): {"nurses": 0.4}}),
+                      flows({("D1", "X"): {"nurses": 4}})], ignore_index=True)
+    way = travel({("D1", "X"): 2, ("D2", "X"): 1, ("D4", "Y"): 3})
+    way.loc[way["donor_code"] == "D1", "travel_mode"] = "rail"
+    problem = DispatchProblem(flows=flow, gaps=gaps({"X": [1], "Y": [1]}), travel=way,
+                              team_types=team_types())
+    before = pd.DataFrame({"donor_code": ["D3", "D1", "D3"],
+                           "recipient_code": ["Y", "X", "Y"]})
+    got = _pairs(problem, before)
+    assert got[["donor_code", "recipient_code", "cap_doctors", "cap_nurses", "travel_mode",
+                "travel_days"]].values.tolist() == [
+        ["D1", "X", 0, 10, "rail", 2], ["D2", "X", 3, 2, "road", 1], ["D3", "Y", 0, 0, "", 0],
+        ["D4", "Y", 0, 1, "road", 3]]
+    assert got["travel_days"].dtype.kind == "i"
+
+
+def test_a_one_person_flow_without_travel_time_is_refused() -> None:
+    problem = DispatchProblem(flows=flows({("D1", "X"): {"nurses": 1}}),
+                              gaps=gaps({"X": [1]}), travel=travel({("D2", "X"): 1}),
+                              team_types=team_types())
+    with pytest.raises(ConfigError, match=r"^no travel time for pair\(s\) D1→X: "):
+        _pairs(problem, pd.DataFrame(columns=["donor_code", "recipient_code"]))
+
+
+def test_gap_array_by_hand() -> None:
+    # X: nurses 0, 3, 2 on days 0..2 (day 1 given in two rows, 1 + 2), doctors 1 on day 2;
+    # Y (listed first) needs nothing; beds are not staff
+    table = pd.DataFrame(
+        [("X", "nurses", day(0), 0.0), ("X", "nurses", day(1), 1.0),
+         ("X", "nurses", day(1), 2.0), ("X", "nurses", day(2), 2.0),
+         ("X", "doctors", day(2), 1.0), ("X", "doctors", day(0), 0.0),
+         ("Y", "nurses", day(0), 0.0), ("X", "beds", day(0), 50.0)],
+        columns=["recipient_code", "resource", "date", "gap"])
+    got = _gap_array(table, ["Y", "X"], day(0), 3)
+    assert got.tolist() == [[[0, 0, 0], [0, 0, 0]], [[0, 0, 1], [0, 3, 2]]]
