@@ -62,3 +62,30 @@ def sent(result, donor: str, recipient: str, resource: str = "nurses") -> float:
     f = result.flows
     sel = (f.donor_code == donor) & (f.recipient_code == recipient) & (f.resource == resource)
     return float(f.loc[sel, "quantity"].sum())
+
+
+def solved_many_to_many(case):  # type: ignore[no-untyped-def]
+    """A hypothesis case (problem, options) with k = 2 solved by the compact model, for
+    the donor-set tests: ``(inst, options, result)``, or the example rejected (``assume``)
+    when its limits are infeasible, column generation does not apply or HiGHS did not
+    prove the optimum."""
+    from dataclasses import replace
+
+    from hypothesis import assume
+
+    from pairaid.errors import InfeasibleError
+    from pairaid.pairing import solve
+    from pairaid.pairing.formulations.colgen import applicable
+    from pairaid.pairing.instance import build_instance
+
+    problem, options = case
+    options = replace(options, max_recipients_per_donor=2, time_limit=30,
+                      formulation="compact")
+    try:
+        inst = build_instance(problem, options)
+        res = solve(problem, options)
+    except InfeasibleError:  # infeasible limits are the diagnosis tests' business
+        assume(False)
+        raise
+    assume(applicable(inst) and res.status.value == "optimal")
+    return inst, options, res

@@ -3,21 +3,19 @@ case found by brute force, and bounds that never pass a feasible plan."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import product
 
 import numpy as np
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 
-from pairaid.errors import InfeasibleError
 from pairaid.pairing import PairingOptions, solve
 from pairaid.pairing.analysis.evaluate import evaluate_plan
-from pairaid.pairing.formulations.colgen import applicable, set_bound
+from pairaid.pairing.formulations.colgen import set_bound
 from pairaid.pairing.formulations.setmip import search_sets
 from pairaid.pairing.instance import build_instance
 from pairaid.pairing.search.greedy import greedy_plan
 
-from .helpers import make_problem
+from .helpers import make_problem, solved_many_to_many
 from .test_properties import instances
 
 
@@ -96,16 +94,7 @@ def test_set_search_bound_never_passes_a_feasible_plan(case):
     """Random small many-to-many problems: the set search's bound lies below the greedy
     plan and below the compact model's proven optimum, and its plan is never better
     than that optimum (it is feasible) nor worse than the plan it started from."""
-    problem, options = case
-    options = replace(options, max_recipients_per_donor=2, time_limit=30,
-                      formulation="compact")
-    try:
-        inst = build_instance(problem, options)
-        res = solve(problem, options)
-    except InfeasibleError:  # infeasible limits are the diagnosis tests' business
-        assume(False)
-        return
-    assume(applicable(inst) and res.status.value == "optimal")
+    inst, options, res = solved_many_to_many(case)
     sb = set_bound(inst, options, time_limit=10)
     plan = greedy_plan(inst, options)
     value = evaluate_plan(inst, options, *plan).objective
