@@ -3,6 +3,8 @@ acceptance, dispatch, partial receipt, amendments, board, audit."""
 
 from __future__ import annotations
 
+import json
+
 from tests.service.conftest import Service
 
 
@@ -142,3 +144,50 @@ def test_an_unreachable_database_is_503_not_a_traceback(tmp_path) -> None:
     app = create_app(Settings(db_url="postgresql://nobody@127.0.0.1:1/none"))
     r = TestClient(app).get("/api/v1/board", headers={"Authorization": "Bearer pa_x"})
     assert r.status_code == 503 and "retry later" in r.json()["detail"]
+
+
+def test_accepting_past_a_capacity_or_a_need_is_refused_to_the_last_one(people: Service
+                                                                        ) -> None:
+    # proposals are checked against what is free when made; acceptance against what is
+    # free when accepted. GD: capacity 50; the need: 120 doctors.
+    s = people
+    need = _setup(s)
+
+    def pledge(who: str, quantity: int) -> int:
+        r = s.call(who, "POST", "/pledges", {"need_id": need, "quantity": quantity})
+        assert r.status_code == 201, r.text
+        return int(r.json()["id"])
+
+    gd = [pledge("guangdong", q) for q in (30, 30, 20)]
+    hn = [pledge("hunan", q) for q in (71, 70)]
+    assert s.call("coord", "POST", f"/pledges/{gd[0]}/accept").status_code == 200
+    r = s.call("coord", "POST", f"/pledges/{gd[1]}/accept")
+    assert r.status_code == 409 and r.json()["detail"] == (
+        "CN-GD has 20 doctors free (capacity 50, accepted 30); cannot commit 30 more")
+    # 30 + 20 = 50: the whole capacity, not more
+    assert s.call("coord", "POST", f"/pledges/{gd[2]}/accept").status_code == 200
+    r = s.call("coord", "POST", f"/pledges/{hn[0]}/accept")
+    assert r.status_code == 409 and r.json()["detail"] == (
+        f"need {need} (420900, doctors) has 70 open (quantity 120, accepted 50); "
+        "cannot accept 71 more")
+    # 50 + 70 = 120: the whole need
+    assert s.call("coord", "POST", f"/pledges/{hn[1]}/accept").status_code == 200
+    caps = {c["donor_code"]: (c["accepted"], c["free"])
+            for c in s.call("coord", "GET", "/capacities").json()}
+    assert caps == {"CN-GD": (50, 0), "CN-HN": (70, 30)}  # the refused 71 left no trace
+    row = s.call("coord", "GET", "/board").json()[0]
+    assert (row["accepted"], row["open"]) == (120, 0)
+    # each acceptance is a new version of the capacity, by the coordinator, audited with
+    # the version before and after (in order: GD 30, GD 20, HN 70)
+    versions = s.call("coord", "GET", "/capacities/CN-GD/doctors/versions").json()
+    assert [(v["version"], v["accepted"], v["change"]) for v in versions] == [
+        (1, 0, "set"), (2, 30, f"pledge {gd[0]} accepted"), (3, 50, f"pledge {gd[2]} accepted")]
+    commits = [e for e in s.call("auditor", "GET", "/audit").json()
+               if e["action"] == "capacity.commit"]
+    assert [e["entity"] for e in commits] == ["capacities"] * 3
+    assert {e["role"] for e in commits} == {"coordinator"}
+    assert versions[1]["changed_by"] == versions[2]["changed_by"] == commits[0]["user_id"]
+    assert [(json.loads(e["before"])["accepted"], json.loads(e["after"])["accepted"])
+            for e in commits] == [(0, 30), (30, 50), (0, 70)]
+    gd_id = str(json.loads(commits[0]["before"])["capacity_id"])
+    assert [e["entity_id"] for e in commits[:2]] == [gd_id, gd_id] != [commits[2]["entity_id"]] * 2
