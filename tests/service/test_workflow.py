@@ -191,3 +191,13 @@ def test_accepting_past_a_capacity_or_a_need_is_refused_to_the_last_one(people: 
             for e in commits] == [(0, 30), (30, 50), (0, 70)]
     gd_id = str(json.loads(commits[0]["before"])["capacity_id"])
     assert [e["entity_id"] for e in commits[:2]] == [gd_id, gd_id] != [commits[2]["entity_id"]] * 2
+    # and of the need: GD 30, GD 20, HN 70 accepted, each a version audited before/after
+    versions = s.call("coord", "GET", f"/needs/{need}/versions").json()
+    assert [(v["version"], v["accepted"]) for v in versions] == [(1, 0), (2, 30), (3, 50),
+                                                                  (4, 120)]
+    assert {v["changed_by"] for v in versions[1:]} == {commits[0]["user_id"]}
+    fills = [e for e in s.call("auditor", "GET", "/audit").json()
+             if e["action"] == "need.commit"]
+    assert [(e["entity"], e["entity_id"]) for e in fills] == [("needs", str(need))] * 3
+    assert [(json.loads(e["before"])["accepted"], json.loads(e["after"])["accepted"])
+            for e in fills] == [(0, 30), (30, 50), (50, 120)]
