@@ -89,6 +89,12 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                             "tests/service/test_workflow.py::"
                             "test_accepting_past_a_capacity_or_a_need_is_refused_to_the_last_one"
                             "[sqlite]"]),
+    "pledges_service": ("src/pairaid/service/pledges/service.py",
+                        ["tests/service/test_workflow.py::test_whole_workflow[sqlite]",
+                         "tests/service/test_workflow.py::test_conflicts_say_why[sqlite]",
+                         "tests/service/test_workflow.py::"
+                         "test_accepting_past_a_capacity_or_a_need_is_refused_to_the_last_one"
+                         "[sqlite]"]),
     "needs_service": ("src/pairaid/service/needs/service.py",
                       ["tests/service/test_workflow.py::test_whole_workflow[sqlite]",
                        "tests/service/test_workflow.py::"
