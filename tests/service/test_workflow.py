@@ -201,3 +201,33 @@ def test_accepting_past_a_capacity_or_a_need_is_refused_to_the_last_one(people: 
     assert [(e["entity"], e["entity_id"]) for e in fills] == [("needs", str(need))] * 3
     assert [(json.loads(e["before"])["accepted"], json.loads(e["after"])["accepted"])
             for e in fills] == [(0, 30), (30, 50), (50, 120)]
+
+
+def test_cancelling_at_the_edges(people: Service) -> None:
+    """A pledge with a single person dispatched cannot be cancelled; a cancelled one cannot
+    be cancelled again (nothing freed twice); another donor may neither cancel nor dispatch
+    someone else's pledge."""
+    s = people
+    need = _setup(s)
+    one = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 10}).json()["id"]
+    two = s.call("guangdong", "POST", "/pledges", {"need_id": need, "quantity": 20}).json()["id"]
+    assert s.call("coord", "POST", f"/pledges/{one}/accept").status_code == 200
+    assert s.call("coord", "POST", f"/pledges/{two}/accept").status_code == 200
+    r = s.call("guangdong", "POST", "/dispatches", {"pledge_id": one, "quantity": 1,
+                                                    "depart": "2020-02-11",
+                                                    "arrive": "2020-02-12"})
+    assert r.status_code == 403, r.text
+    r = s.call("guangdong", "POST", f"/pledges/{one}/cancel")
+    assert r.status_code == 403, r.text
+    assert s.call("hunan", "POST", "/dispatches", {"pledge_id": one, "quantity": 1,
+                                                   "depart": "2020-02-11",
+                                                   "arrive": "2020-02-12"}).status_code == 201
+    r = s.call("hunan", "POST", f"/pledges/{one}/cancel")
+    assert r.status_code == 409 and "has 1 dispatched" in r.json()["detail"]
+    assert s.call("guangdong", "POST", f"/pledges/{two}/cancel").status_code == 200
+    r = s.call("guangdong", "POST", f"/pledges/{two}/cancel")
+    assert r.status_code == 409 and "cancelled already" in r.json()["detail"]
+    # freed once: Guangdong's 50 doctors all free again, the need open for 120 - 10
+    free = {c["donor_code"]: c["free"] for c in s.call("coord", "GET", "/capacities").json()}
+    assert free == {"CN-GD": 50, "CN-HN": 90}
+    assert s.call("coord", "GET", "/board").json()[0]["open"] == 110
