@@ -140,6 +140,24 @@ def test_census_on_prefers_the_reported_hospital_stock() -> None:
     assert c.to_dict() == {"A": 70.0, "B": 33.0, "C": 12.0, "D": 0.0}
 
 
+def _one_day_of_cases(region: str, *, confirmed: int) -> pd.DataFrame:
+    """A ``cases`` table of one region on 2020-02-10: ``confirmed`` cases, no deaths or
+    recoveries (so its census is ``confirmed``)."""
+    return pd.DataFrame({"date": pd.to_datetime(["2020-02-10"]), "region_code": [region],
+                         "confirmed_cum": pd.array([confirmed], "Int64"),
+                         "deaths_cum": pd.array([0], "Int64"),
+                         "recovered_cum": pd.array([0], "Int64")})
+
+
+def _donor_parameters(*, covid_share_staff: float) -> dict[str, float]:
+    """Round parameters for hand-worked donor capacities: 1 % deployable, an 80/15/5 mix
+    with 10-day stays (a census of 400 is 380 on the ward and 20 in ICU)."""
+    return {"deployable_share": 0.01, "covid_share_staff": covid_share_staff,
+            "share_mild": 0.8, "share_severe": 0.15, "share_critical": 0.05,
+            "los_mild_days": 10.0, "los_severe_days": 10.0, "los_critical_days": 10.0,
+            "share_ventilated_of_critical": 0.5, "beds_per_patient": 1.0}
+
+
 def test_donor_capacities_by_hand_unknown_own_need_and_whole_staff() -> None:
     from datetime import date
 
@@ -149,14 +167,8 @@ def test_donor_capacities_by_hand_unknown_own_need_and_whole_staff() -> None:
                          "resource": ["doctors", "beds", "doctors", "nurses", "doctors"],
                          "quantity": [12_345.0, 9_999.0, 1_000.0, 2_000.0, 5_000.0],
                          "estimated": [True, False, False, False, False]})
-    cases = pd.DataFrame({"date": pd.to_datetime(["2020-02-10"]), "region_code": ["E"],
-                          "confirmed_cum": pd.array([400], "Int64"),
-                          "deaths_cum": pd.array([0], "Int64"),
-                          "recovered_cum": pd.array([0], "Int64")})
-    params = {"deployable_share": 0.01, "covid_share_staff": 0.1, "share_mild": 0.8,
-              "share_severe": 0.15, "share_critical": 0.05, "los_mild_days": 10.0,
-              "los_severe_days": 10.0, "los_critical_days": 10.0,
-              "share_ventilated_of_critical": 0.5, "beds_per_patient": 1.0}
+    cases = _one_day_of_cases("E", confirmed=400)
+    params = _donor_parameters(covid_share_staff=0.1)
     out = donor_capacities(caps, cases, donors=["E", "D"], decision_date=date(2020, 2, 10),
                            parameters=params, norm_set="ordinary")
     assert list(zip(out["donor_code"], out["resource"], strict=True)) == [
@@ -192,16 +204,10 @@ def test_gap_and_donor_tables_have_their_documented_columns_and_flags() -> None:
                                "estimated"]
     assert g.index.tolist() == list(range(len(g)))
     assert not g.loc[g["resource"] == "nurses", "estimated"].any()
-    cases = pd.DataFrame({"date": pd.to_datetime(["2020-02-10"]), "region_code": ["E"],
-                          "confirmed_cum": pd.array([400], "Int64"),
-                          "deaths_cum": pd.array([0], "Int64"),
-                          "recovered_cum": pd.array([0], "Int64")})
+    cases = _one_day_of_cases("E", confirmed=400)
     dcaps = pd.DataFrame({"region_code": ["E"], "resource": ["doctors"],
                           "quantity": [1_000.0], "estimated": [False]})
-    params = {"deployable_share": 0.01, "covid_share_staff": 0.0, "share_mild": 0.8,
-              "share_severe": 0.15, "share_critical": 0.05, "los_mild_days": 10.0,
-              "los_severe_days": 10.0, "los_critical_days": 10.0,
-              "share_ventilated_of_critical": 0.5, "beds_per_patient": 1.0}
+    params = _donor_parameters(covid_share_staff=0.0)
     out = donor_capacities(dcaps, cases, donors=["E"], decision_date=date(2020, 2, 10),
                            parameters=params, norm_set="ordinary")
     assert list(out.columns) == ["donor_code", "resource", "deployable", "own_census",
@@ -223,14 +229,8 @@ def test_donor_capacity_without_an_estimated_mark_is_not_estimated_and_no_donor_
     caps = pd.DataFrame({"region_code": ["E", "E"], "resource": ["doctors", "nurses"],
                          "quantity": [1_000.0, 2_000.0],
                          "estimated": pd.array([pd.NA, True], "boolean")})
-    cases = pd.DataFrame({"date": pd.to_datetime(["2020-02-10"]), "region_code": ["E"],
-                          "confirmed_cum": pd.array([0], "Int64"),
-                          "deaths_cum": pd.array([0], "Int64"),
-                          "recovered_cum": pd.array([0], "Int64")})
-    params = {"deployable_share": 0.01, "covid_share_staff": 0.1, "share_mild": 0.8,
-              "share_severe": 0.15, "share_critical": 0.05, "los_mild_days": 10.0,
-              "los_severe_days": 10.0, "los_critical_days": 10.0,
-              "share_ventilated_of_critical": 0.5, "beds_per_patient": 1.0}
+    cases = _one_day_of_cases("E", confirmed=0)
+    params = _donor_parameters(covid_share_staff=0.1)
     out = donor_capacities(caps, cases, donors=["E"], decision_date=date(2020, 2, 10),
                            parameters=params, norm_set="ordinary")
     assert out["estimated"].tolist() == [False, True]
