@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from tests.service.conftest import Service
+from tests.service.conftest import Service, add_people, make_db_url, make_service
 
+from pairaid.service.capacities import service as capacities
 from pairaid.service.capacities.models import CapacityVersion
 from pairaid.service.versions import latest
 
@@ -78,3 +82,91 @@ def test_history_and_audit_rows_cannot_be_changed_or_deleted(people: Service) ->
                 "DELETE FROM audit_log", "UPDATE audit_log SET action = 'x'"):
         with s.db.write() as session, pytest.raises(DBAPIError, match="append-only"):
             session.execute(text(sql))
+
+
+@pytest.fixture
+def pg_people(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
+    """The service with :func:`people`'s users, on PostgreSQL only: SQLite holds its write
+    lock from a request's first statement, so two writes there never interleave."""
+    for s in make_service(make_db_url("postgresql", request, tmp_path)):
+        yield add_people(s)
+
+
+def _between_read_and_lock(monkeypatch: pytest.MonkeyPatch,
+                           other: Callable[[], Any]) -> list[Any]:
+    """Run the request ``other`` (in its own thread and transaction, to its commit) when
+    the next request first commits capacity: after that request has read the pledge and
+    before it locks it. Returns the list that receives ``other``'s response."""
+    real = capacities.commit
+    answers: list[Any] = []
+
+    def interleaved(session: Any, **kwargs: Any) -> Any:
+        if not answers:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                answers.append(pool.submit(other).result())
+        return real(session, **kwargs)
+
+    monkeypatch.setattr(capacities, "commit", interleaved)
+    return answers
+
+
+@pytest.mark.parametrize("change", ["cancel", "amend"])
+def test_a_pledge_changed_during_its_acceptance_is_not_accepted(
+        pg_people: Service, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    """PostgreSQL: while the coordinator accepts a proposed pledge of 10, its donor cancels
+    it (status changes, quantity stays 10) or amends it to 7 (still proposed). The
+    acceptance must be refused (409) and leave capacity and need untouched: accepting a
+    cancelled pledge, or 10 of a pledge of 7, would commit staff nobody offered."""
+    s = pg_people
+    s.call("hunan", "PUT", "/capacities/CN-HN/doctors", {"quantity": 100})
+    need = s.call("xiaogan", "POST", "/needs", {"region_code": "420900",
+                                               "resource": "doctors", "quantity": 120,
+                                               "start": "2020-02-10",
+                                               "end": "2020-03-10"}).json()["id"]
+    p = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 10}).json()["id"]
+    if change == "cancel":
+        answers = _between_read_and_lock(
+            monkeypatch, lambda: s.call("hunan", "POST", f"/pledges/{p}/cancel"))
+        left = ("cancelled", 10)
+    else:
+        answers = _between_read_and_lock(
+            monkeypatch, lambda: s.call("hunan", "POST", f"/pledges/{p}/amendments",
+                                        {"quantity": 7}))
+        left = ("proposed", 7)
+    r = s.call("coord", "POST", f"/pledges/{p}/accept")
+    assert [a.status_code for a in answers] == [200 if change == "cancel" else 201]
+    assert r.status_code == 409, r.text
+    assert "was changed by another request" in r.json()["detail"]
+    now = s.call("coord", "GET", f"/pledges/{p}").json()
+    assert (now["status"], now["quantity"]) == left
+    cap = s.call("coord", "GET", "/capacities").json()[0]
+    assert (cap["accepted"], cap["free"]) == (0, 100)
+    assert s.call("coord", "GET", f"/needs/{need}").json()["accepted"] == 0
+
+
+def test_a_pledge_dispatched_during_its_cancelling_is_not_cancelled(
+        pg_people: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: while the coordinator cancels an accepted pledge of 10, its donor
+    dispatches 4 of it. The cancelling must be refused (409): the 4 are on their way, and
+    freeing the 10 would let them be pledged twice."""
+    s = pg_people
+    s.call("hunan", "PUT", "/capacities/CN-HN/doctors", {"quantity": 100})
+    need = s.call("xiaogan", "POST", "/needs", {"region_code": "420900",
+                                               "resource": "doctors", "quantity": 120,
+                                               "start": "2020-02-10",
+                                               "end": "2020-03-10"}).json()["id"]
+    p = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 10}).json()["id"]
+    assert s.call("coord", "POST", f"/pledges/{p}/accept").status_code == 200
+    answers = _between_read_and_lock(
+        monkeypatch, lambda: s.call("hunan", "POST", "/dispatches",
+                                    {"pledge_id": p, "quantity": 4, "depart": "2020-02-11",
+                                     "arrive": "2020-02-12"}))
+    r = s.call("coord", "POST", f"/pledges/{p}/cancel")
+    assert [a.status_code for a in answers] == [201]
+    assert r.status_code == 409, r.text
+    assert "was changed by another request" in r.json()["detail"]
+    now = s.call("coord", "GET", f"/pledges/{p}").json()
+    assert (now["status"], now["quantity"], now["dispatched"]) == ("accepted", 10, 4)
+    cap = s.call("coord", "GET", "/capacities").json()[0]
+    assert (cap["accepted"], cap["free"]) == (10, 90)
+    assert s.call("coord", "GET", f"/needs/{need}").json()["accepted"] == 10
