@@ -97,6 +97,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                          "test_accepting_past_a_capacity_or_a_need_is_refused_to_the_last_one"
                          "[sqlite]",
                          "tests/service/test_workflow.py::test_cancelling_at_the_edges[sqlite]",
+                         "tests/service/test_workflow.py::"
+                         "test_refusals_of_cancelling_and_dispatching_say_why[sqlite]",
                          # the re-checks after locking, on PostgreSQL (skip without it)
                          "tests/service/test_concurrency.py::"
                          "test_a_pledge_changed_during_its_acceptance_is_not_accepted",

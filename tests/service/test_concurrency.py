@@ -135,8 +135,9 @@ def test_a_pledge_changed_during_its_acceptance_is_not_accepted(
         left = ("proposed", 7)
     r = s.call("coord", "POST", f"/pledges/{p}/accept")
     assert [a.status_code for a in answers] == [200 if change == "cancel" else 201]
-    assert r.status_code == 409, r.text
-    assert "was changed by another request" in r.json()["detail"]
+    assert (r.status_code, r.json()["detail"]) == (
+        409, f"pledge {p} was changed by another request ({left[0]}, {left[1]}); "
+        "read it again")
     now = s.call("coord", "GET", f"/pledges/{p}").json()
     assert (now["status"], now["quantity"]) == left
     cap = s.call("coord", "GET", "/capacities").json()[0]
@@ -163,8 +164,8 @@ def test_a_pledge_dispatched_during_its_cancelling_is_not_cancelled(
                                      "arrive": "2020-02-12"}))
     r = s.call("coord", "POST", f"/pledges/{p}/cancel")
     assert [a.status_code for a in answers] == [201]
-    assert r.status_code == 409, r.text
-    assert "was changed by another request" in r.json()["detail"]
+    assert (r.status_code, r.json()["detail"]) == (
+        409, f"pledge {p} was changed by another request; read it again")
     now = s.call("coord", "GET", f"/pledges/{p}").json()
     assert (now["status"], now["quantity"], now["dispatched"]) == ("accepted", 10, 4)
     cap = s.call("coord", "GET", "/capacities").json()[0]

@@ -4,6 +4,7 @@ acceptance, dispatch, partial receipt, amendments, board, audit."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from tests.service.conftest import Service
 
@@ -230,4 +231,66 @@ def test_cancelling_at_the_edges(people: Service) -> None:
     # freed once: Guangdong's 50 doctors all free again, the need open for 120 - 10
     free = {c["donor_code"]: c["free"] for c in s.call("coord", "GET", "/capacities").json()}
     assert free == {"CN-GD": 50, "CN-HN": 90}
+    assert s.call("coord", "GET", "/board").json()[0]["open"] == 110
+
+
+def test_refusals_of_cancelling_and_dispatching_say_why(people: Service) -> None:
+    """The exact refusals a donor or the coordinator reads (who may act, what is left), an
+    acceptance and a dispatch as audited versions, and a cancelling by the coordinator: a
+    new version 'cancelled', audited as pledge.cancel, the capacity freed and the need
+    reopened (Hunan 100 doctors, need 120; pledges 10 and 20)."""
+    s = people
+    need = _setup(s)
+    one = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 10}).json()["id"]
+    two = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 20}).json()["id"]
+
+    def dispatch(who: str, pledge: int, quantity: int) -> Any:
+        return s.call(who, "POST", "/dispatches", {"pledge_id": pledge, "quantity": quantity,
+                                                   "depart": "2020-02-11",
+                                                   "arrive": "2020-02-12"})
+
+    r = dispatch("hunan", one, 1)
+    assert (r.status_code, r.json()["detail"]) == (
+        409, f"pledge {one} is proposed; only an accepted pledge can be dispatched")
+    r = s.call("hunan", "POST", f"/pledges/{one}/accept")
+    assert (r.status_code, r.json()["detail"]) == (
+        403, "accept a pledge: needs role coordinator; hunan is donor")
+    r = s.call("coord", "POST", f"/pledges/{one}/accept")
+    assert (r.status_code, r.json()["change"], r.json()["version"]) == (200, "accepted", 2)
+    r = s.call("coord", "POST", f"/pledges/{one}/accept")
+    assert (r.status_code, r.json()["detail"]) == (
+        409, f"pledge {one} is accepted; only a proposed pledge can be accepted")
+    assert s.call("coord", "POST", f"/pledges/{two}/accept").status_code == 200
+    r = dispatch("guangdong", one, 1)
+    assert (r.status_code, r.json()["detail"]) == (
+        403, f"dispatch pledge {one} of CN-HN: guangdong acts for CN-GD, not CN-HN")
+    r = s.call("guangdong", "POST", f"/pledges/{one}/cancel")
+    assert (r.status_code, r.json()["detail"]) == (
+        403, f"cancel pledge {one} of CN-HN: guangdong acts for CN-GD, not CN-HN")
+    assert dispatch("hunan", one, 4).status_code == 201
+    sent = [e for e in s.call("auditor", "GET", "/audit").json()
+            if e["action"] == "pledge.dispatch"]
+    assert [(e["entity_id"], json.loads(e["before"])["dispatched"],
+             json.loads(e["after"])["dispatched"]) for e in sent] == [(str(one), 0, 4)]
+    # 10 accepted, 4 dispatched: 6 left
+    r = dispatch("hunan", one, 7)
+    assert (r.status_code, r.json()["detail"]) == (
+        409, f"pledge {one} has 6 left to dispatch (accepted 10, dispatched 4); "
+        "cannot dispatch 7")
+    r = s.call("coord", "POST", f"/pledges/{one}/cancel")
+    assert (r.status_code, r.json()["detail"]) == (
+        409, f"pledge {one} has 4 dispatched; a dispatched pledge cannot be cancelled")
+    # the coordinator cancels pledge two (accepted, nothing dispatched)
+    r = s.call("coord", "POST", f"/pledges/{two}/cancel")
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["change"], r.json()["version"]) == (
+        "cancelled", "cancelled", 3)
+    cancels = [e for e in s.call("auditor", "GET", "/audit").json()
+               if e["action"] == "pledge.cancel"]
+    assert [(e["entity"], e["entity_id"], e["role"]) for e in cancels] == [
+        ("pledges", str(two), "coordinator")]
+    assert [(json.loads(e["before"])["status"], json.loads(e["after"])["status"])
+            for e in cancels] == [("accepted", "cancelled")]
+    cap = s.call("coord", "GET", "/capacities").json()
+    assert {c["donor_code"]: c["accepted"] for c in cap} == {"CN-HN": 10, "CN-GD": 0}
     assert s.call("coord", "GET", "/board").json()[0]["open"] == 110
