@@ -26,9 +26,12 @@ from pairaid.pairing.formulations.assignment import solve_assignment
 from pairaid.pairing.formulations.gap import solve_gap
 from pairaid.pairing.highs import SolveStatus
 from pairaid.pairing.instance import UnknownCodeError
+from pairaid.pairing.moved import install as _install_moved
 from pairaid.pairing.orlib import read_orlib
 from pairaid.pairing.solve import SolverError, solve, solve_greedy
 from pairaid.pairing.types import Pair, PairingOptions, PairingProblem, PairingResult
+
+_install_moved()  # old module paths (pairaid.pairing.stable, ...) stay importable
 
 __all__ = [
     "Pair",
