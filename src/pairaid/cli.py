@@ -618,26 +618,31 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
 
     # the regions' forecasts on two cores when a second one is idle (the same forecast)
     run = run_plan(data, config, forecast=forecast, workers=spare_workers())
-    if scenarios is not None:
-        from pairaid.evaluation.api import plan_with_scenarios
+    from pairaid.pipeline import kept_fallbacks
 
-        console.print(f"two-stage pairing on {scenarios} planning scenarios ...")
-        run = plan_with_scenarios(run, scenarios, cvar_alpha=cvar_alpha, reduce_to=reduce_to)
-        ts = run.metrics["two_stage"]
-        console.print(f"two-stage MIP: {ts['rows']:,} rows x {ts['columns']:,} columns, "
-                      f"{ts['scenarios_in_mip']} scenarios, {ts['status']}, "
-                      f"{ts['seconds']:.1f} s", markup=False)
-    why = explain_plan(run) if explain else None
-    dispatches = None
-    if dispatch_args is not None:
-        from pairaid.dispatch_console import run_dispatch
+    # the stages after the plan may take fallbacks too (scenario draws): kept with the run's
+    with kept_fallbacks(run.metrics["flags"]) as later:
+        if scenarios is not None:
+            from pairaid.evaluation.api import plan_with_scenarios
 
-        dispatches = run_dispatch(run, dispatch_args)
-    swings = None
-    if sensitivity:
-        from pairaid.sensitivity import sensitivity as run_sensitivity
+            console.print(f"two-stage pairing on {scenarios} planning scenarios ...")
+            run = plan_with_scenarios(run, scenarios, cvar_alpha=cvar_alpha, reduce_to=reduce_to)
+            ts = run.metrics["two_stage"]
+            console.print(f"two-stage MIP: {ts['rows']:,} rows x {ts['columns']:,} columns, "
+                          f"{ts['scenarios_in_mip']} scenarios, {ts['status']}, "
+                          f"{ts['seconds']:.1f} s", markup=False)
+        why = explain_plan(run) if explain else None
+        dispatches = None
+        if dispatch_args is not None:
+            from pairaid.dispatch_console import run_dispatch
 
-        swings = run_sensitivity(run)
+            dispatches = run_dispatch(run, dispatch_args)
+        swings = None
+        if sensitivity:
+            from pairaid.sensitivity import sensitivity as run_sensitivity
+
+            swings = run_sensitivity(run)
+    run.metrics["flags"] = [*run.metrics["flags"], *later]
     folder = save_run(run, target, force=force, explanation=why, dispatches=dispatches,
                       sensitivity=swings)
     _print_plan(run)

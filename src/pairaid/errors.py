@@ -72,6 +72,7 @@ class OutputExistsError(PairaidError):
 
 
 class FallbackWarning(UserWarning):
-    """A figure was computed on a fallback (incomplete donor case counts, a non-finite
-    forecast mean, a failed Hessian): shown as a warning on the terminal and kept as a flag
-    in the run folder (``metrics.json`` ``flags``) and the report, never silent."""
+    """A figure was computed on a fallback (a data set without parameters, incomplete donor
+    case counts, a non-finite forecast mean, a failed Hessian): shown as a warning on the
+    terminal and kept as a flag in the run folder (``metrics.json`` ``flags``), the report
+    and the workbook, never silent (:func:`pairaid.pipeline.kept_fallbacks`)."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,8 +191,9 @@ def run_parameters(dataset: Dataset, config: PlanConfig) -> dict[str, float]:
     """
     source = dataset if len(dataset.parameters) else load_builtin("hubei-2020")
     if source is not dataset:
-        warnings.warn(f"data set {dataset.name} has no parameters.csv: using the parameters of "
-                      "the built-in hubei-2020 data set (Hubei, February 2020)", stacklevel=2)
+        warnings.warn(FallbackWarning(
+            f"data set {dataset.name} has no parameters.csv: using the parameters of the "
+            "built-in hubei-2020 data set (Hubei, February 2020)"), stacklevel=2)
     params = parameter_values(source.parameters, source=str(source.path / "parameters.csv"))
     if config.parameters:
         params = with_overrides(params, dict(config.parameters))
@@ -201,23 +203,49 @@ def run_parameters(dataset: Dataset, config: PlanConfig) -> dict[str, float]:
 def plan(dataset: Dataset, config: PlanConfig, *,
          forecast: pd.DataFrame | None = None, workers: int = 1) -> PlanRun:
     """Run the whole planning pipeline (see :func:`_plan`), with every fallback it took
-    (:class:`pairaid.errors.FallbackWarning`: a donor without complete case counts, a
-    non-finite forecast mean, a failed Hessian) kept in ``metrics["flags"]`` (written to
-    ``metrics.json`` and shown in the report) and shown as a warning, once each.
+    (:class:`pairaid.errors.FallbackWarning`: a data set without parameters, a donor without
+    complete case counts, a non-finite forecast mean, a failed Hessian) kept in
+    ``metrics["flags"]`` (written to ``metrics.json`` and shown in the report and the
+    workbook) and shown as a warning, once each (:func:`kept_fallbacks`).
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", FallbackWarning)
+    with kept_fallbacks() as flags:
         run = _plan(dataset, config, forecast=forecast, workers=workers)
-    flags: list[str] = []
-    for w in caught:
-        if issubclass(w.category, FallbackWarning):
-            if str(w.message) not in flags:
-                flags.append(str(w.message))
-                warnings.warn(w.message, stacklevel=2)
-        else:  # every other warning as it would have been shown
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     run.metrics["flags"] = flags
     return run
+
+
+@contextmanager
+def kept_fallbacks(seen: Iterable[str] = ()) -> Iterator[list[str]]:
+    """Keep the fallbacks taken inside the ``with`` block: the one place a run's fallback
+    warnings are collected.
+
+    Parameters
+    ----------
+    seen : iterable of str
+        Messages kept already (the run's ``metrics["flags"]``): neither kept nor warned
+        again.
+
+    Yields
+    ------
+    list of str
+        Filled when the block ends: the message of each
+        :class:`pairaid.errors.FallbackWarning` raised inside it, once each, in the order
+        raised. Each is then warned again once (the terminal's ``warning:`` line, or an
+        enclosing ``kept_fallbacks``); every other warning is shown as it would have been.
+    """
+    flags: list[str] = []
+    known = set(seen)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FallbackWarning)
+        yield flags
+    for w in caught:
+        if issubclass(w.category, FallbackWarning):
+            if str(w.message) not in known:
+                known.add(str(w.message))
+                flags.append(str(w.message))
+                warnings.warn(w.message, stacklevel=3)
+        else:  # every other warning as it would have been shown
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _plan(dataset: Dataset, config: PlanConfig, *,

@@ -456,9 +456,11 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
         if run.boundaries_licence:
             sources += ("<details><summary>LICENSE-boundaries</summary>"
                         f"<pre>{html.escape(run.boundaries_licence)}</pre></details>")
-    sections = [("flags", "<ul>" + "".join(f'<li class="flag">{html.escape(f)}</li>'
-                                            for f in run.flags) + "</ul>")] \
-        if run.flags else []
+    # what the terminal warned and noted, first: nothing it said is lost with the report
+    sections = [(key, "<ul>" + "".join(f'<li class="{kind}">{html.escape(text)}</li>'
+                                       for text in texts) + "</ul>")
+                for key, kind, texts in (("flags", "flag", run.flags),
+                                         ("notes", "run-note", run.notes)) if texts]
     sections += [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
         ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),

@@ -30,6 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec_config": ("配置", "Configuration"),
     "sec_sources": ("数据来源", "Data sources"),
     "sec_flags": ("回退与警示（本运行用了替代值）", "Fallbacks taken (read first)"),
+    "sec_notes": ("本运行的说明（数据与处理）", "Notes on this run (data and handling)"),
     "sec_solver": ("求解器状态与耗时", "Solver status and timing"),
     "sec_explain": ("方案解释", "Why these pairs"),
     "sec_needs_check": ("与2020年实际派出人员对照", "Check against the staff sent in 2020"),

@@ -152,6 +152,10 @@ class RunTables:
     flags : list of str
         Fallbacks the run took (``metrics.json`` ``flags``: a donor without complete case
         counts, a non-finite forecast mean, a failed Hessian), in words; empty if none.
+    notes : list of str
+        What the run told the user about its data and choices (``metrics.json`` ``notes``,
+        the terminal's ``note:`` lines: days of unknown counts interpolated, the census
+        used, forecast rows ignored), in words; empty if none.
     config : dict
         ``config.toml`` as read (empty when the file is absent).
     stability : dict
@@ -179,6 +183,7 @@ class RunTables:
     boundaries: dict[str, Any] | None = None
     boundaries_licence: str | None = None
     flags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def official(self) -> str | None:
@@ -292,6 +297,10 @@ def read_run(run_dir: str | Path) -> RunTables:
         if not isinstance(metrics, dict) or "pairaid" not in metrics:
             problems.append(Problem(str(path), "expected an object with key 'pairaid'"))
             metrics = {}
+        for key in ("sources", "flags", "notes"):
+            if not isinstance(metrics.get(key, []), list):
+                problems.append(Problem(str(path), f"'{key}': expected a list of texts, got "
+                                        f"{type(metrics[key]).__name__}"))
     except FileNotFoundError:
         problems.append(Problem(str(path), "required file is missing"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -314,8 +323,9 @@ def read_run(run_dir: str | Path) -> RunTables:
         raise InputError(problems)
     sources = [str(s) for s in metrics.pop("sources", [])]
     flags = [str(s) for s in metrics.pop("flags", [])]
+    notes = [str(s) for s in metrics.pop("notes", [])]
     return RunTables(run, tables, {k: v for k, v in metrics.items() if isinstance(v, dict)},
-                     sources, config, stability, dispatch, boundaries, licence, flags)
+                     sources, config, stability, dispatch, boundaries, licence, flags, notes)
 
 
 def _load_json(path: Path, problems: list[Problem]) -> tuple[bool, Any]:

@@ -226,7 +226,10 @@ def _write_sheet(ws: Worksheet, fmt: _Formats, headers: list[str],
 def report_xlsx(run_dir: str | Path) -> Path:
     """Write ``RUN_DIR/plan.xlsx``: every table of the run, one sheet each.
 
-    Sheets: the tables of :data:`SHEETS` that exist in the run folder, then ``metrics``
+    Sheets: ``notes`` first when the run took a fallback or noted something (``kind``:
+    ``fallback`` or ``note``, ``text``: ``metrics.json`` ``flags`` and ``notes``, the
+    terminal's ``warning:`` and ``note:`` lines), the tables of :data:`SHEETS` that exist in
+    the run folder, then ``metrics``
     (one row per metric, one column per plan; units in the metric names), ``dispatch``
     (with ``--dispatch``: the schedule's solver status, gap and measures per plan),
     ``transfer_summary`` (with ``--transfer icu``: patient-days without a bed, patients
@@ -254,6 +257,10 @@ def report_xlsx(run_dir: str | Path) -> Path:
     wb = Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False,
                              "strings_to_urls": False})
     fmt = _Formats(wb)
+    if run.flags or run.notes:  # first, as in the report: what the terminal warned and noted
+        ws = wb.add_worksheet("notes")
+        _write_sheet(ws, fmt, ["kind", "text"],
+                     [*(["fallback", f] for f in run.flags), *(["note", n] for n in run.notes)])
     for sheet, stem in SHEETS:
         path = run.run_dir / f"{stem}.csv"
         if not path.exists():
