@@ -83,10 +83,18 @@ def _tokens(path: Path) -> NDArray[np.int64]:
         raise InputError([Problem(str(path), f"cannot read as text: {exc}")]) from None
     parts = text.split()
     try:
-        return np.asarray([int(t) for t in parts], dtype=np.int64)
+        values = [int(t) for t in parts]
     except ValueError:
         bad = next(t for t in parts if not re.fullmatch(r"[+-]?\d+", t))
         raise InputError([Problem(str(path), f"not an integer: {bad!r}")]) from None
+    info = np.iinfo(np.int64)
+    big = [(i, t) for i, (t, v) in enumerate(zip(parts, values, strict=True))
+           if not info.min <= v <= info.max]
+    if big:
+        i, t = big[0]
+        raise InputError([Problem(str(path), f"number {i + 1} ({t}) is outside the 64-bit "
+                                             f"integer range [{info.min}, {info.max}]")])
+    return np.asarray(values, dtype=np.int64)
 
 
 def _family(path: Path) -> tuple[str | None, str]:

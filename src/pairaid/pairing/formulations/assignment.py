@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment
 
 from pairaid.errors import ConfigError
+from pairaid.pairing.exact import exact_floats, exact_sum
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
@@ -54,6 +55,31 @@ class Assignment:
     checked: str = "scipy"
 
 
+def _integer_work(c: NDArray[np.integer], maximize: bool) -> NDArray[np.float64]:
+    """A float matrix with the same optimal assignments as the integer matrix ``c``.
+
+    Each row's minimum (every row is assigned when rows <= columns) and each column's
+    minimum (when columns <= rows) is taken off in exact integer arithmetic: that changes
+    every assignment's cost by the same constant, so the optimal assignments stay the same,
+    and the numbers left are small (:mod:`pairaid.pairing.exact`).
+
+    Raises
+    ------
+    ConfigError
+        The reduced costs are too far apart for exact float64 arithmetic.
+    """
+    work = c.astype(object)
+    if maximize:
+        work = -work
+    rows, cols = work.shape
+    if rows and cols:
+        if rows <= cols:
+            work = work - work.min(axis=1, keepdims=True)
+        if cols <= rows:
+            work = work - work.min(axis=0, keepdims=True)
+    return exact_floats(work, min(rows, cols), "assignment costs")
+
+
 def solve_assignment(cost: ArrayLike, *, maximize: bool = False,
                      backend: str = "auto") -> Assignment:
     """Solve a linear assignment problem exactly.
@@ -63,38 +89,61 @@ def solve_assignment(cost: ArrayLike, *, maximize: bool = False,
     cost : 2-D array
         Cost (or profit, with ``maximize``) of row i with column j; finite numbers.
         Rectangular matrices assign every row (or every column, whichever is fewer).
+        An integer matrix is solved exactly whatever its magnitude (OR-Library files hold
+        integers): each row's and column's minimum is taken off in integer arithmetic
+        first, and the objective is added up in Python integers (float64 holds integers
+        exactly only below 2^53; costs near 10^16 came out wrong and labelled optimal, the
+        case c0001 kind).
     maximize : bool
     backend : {"auto", "scipy", "lapjv"}
         ``auto`` and ``scipy``: SciPy's ``linear_sum_assignment``. ``lapjv``: ``lap.lapjv``
         (square matrices, ``lap`` installed), whose answer is checked against SciPy's and
         replaced by it when worse (see :class:`Assignment`).
 
+    Returns
+    -------
+    Assignment
+        ``objective`` is an ``int`` for an integer matrix, else a ``float``.
+
     Raises
     ------
     ConfigError
-        Non-finite costs, a non-2-D matrix, or an unknown or unavailable backend.
+        Non-finite costs, a non-2-D matrix, an unknown or unavailable backend, or integer
+        costs too far apart for an exact solve (reduced costs times the number of rows
+        or columns assigned reaching 2^53).
     """
-    c = np.asarray(cost, dtype=float)
+    raw = np.asarray(cost)
+    integer = raw.dtype.kind in "iu"
+    c = raw if integer else np.asarray(raw, dtype=float)
     if c.ndim != 2:
         raise ConfigError(f"an assignment cost matrix must be 2-D, got shape {c.shape}")
-    if not np.isfinite(c).all():
+    if not integer and not np.isfinite(c).all():
         raise ConfigError("an assignment cost matrix must hold finite numbers only")
     if backend not in ("auto", "scipy", "lapjv"):
         raise ConfigError(f"backend must be auto, scipy or lapjv, got {backend!r}")
     square = c.shape[0] == c.shape[1]
     if backend == "lapjv" and (_lap is None or not square):
         raise ConfigError("backend 'lapjv' needs the 'lap' package and a square matrix")
+
+    def total(r: NDArray[np.int64], k: NDArray[np.int64]) -> float:
+        if integer:  # Python integers: exact at any size
+            return exact_sum(c[r, k])
+        return float(c[r, k].sum())
+
     t0 = time.perf_counter()
-    work = -c if maximize else c
+    if integer:
+        work = _integer_work(c, maximize)
+    else:
+        work = -c if maximize else c
     r, k = linear_sum_assignment(work)
     rows, cols = r.astype(np.int64), k.astype(np.int64)
-    best = float(c[rows, cols].sum())
+    best = total(rows, cols)
     checked = "scipy"
     if backend == "lapjv" and _lap is not None and c.shape[0] > 1:
         _, x, _ = _lap.lapjv(np.ascontiguousarray(work))
         lap_cols = np.asarray(x, dtype=np.int64)
         lap_rows = np.arange(c.shape[0], dtype=np.int64)
-        value = float(c[lap_rows, lap_cols].sum())
+        value = total(lap_rows, lap_cols)
         worse = (value < best) if maximize else (value > best)
         if not worse:
             rows, cols, best, checked = lap_rows, lap_cols, value, "lapjv=scipy"

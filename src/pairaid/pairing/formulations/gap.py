@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pairaid.errors import ConfigError, PairaidError
+from pairaid.pairing.exact import EXACT_FLOAT_INT, exact_floats, exact_sum
 from pairaid.pairing.highs import (
     INF,
     MipBuilder,
@@ -36,6 +37,7 @@ from pairaid.pairing.highs import (
     set_scheduler_threads,
 )
 from pairaid.pairing.orlib import GapInstance
+from pairaid.rounding import whole_ceil, whole_floor
 
 STALL_SECONDS = 1.0
 """The portfolio starts the neighbourhood search when HiGHS has held the same incumbent
@@ -206,12 +208,43 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
         raise ConfigError(f"sense must be 'min' or 'max', got {sense!r}")
     if method not in ("auto", "highs", "cpsat", "portfolio"):
         raise ConfigError(f"method must be auto, highs, cpsat or portfolio, got {method!r}")
+    m, n = inst.cost.shape
+    if m and n and int(np.abs(inst.cost.astype(object)).max()) * n >= EXACT_FLOAT_INT:
+        return _solve_reduced(inst, sense, time_limit, mip_rel_gap, method)
     if method == "highs":
         return _highs(inst, sense, time_limit, mip_rel_gap, None)
     if method == "cpsat":
         return SEARCHES.get_cpsat()(inst, sense=sense, time_limit=time_limit,
                                      mip_rel_gap=mip_rel_gap, hint=None)
     return _portfolio(inst, sense, time_limit, mip_rel_gap)
+
+
+def _solve_reduced(inst: GapInstance, sense: str, time_limit: float, mip_rel_gap: float,
+                   method: str) -> GapResult:
+    """:func:`solve_gap` for costs too large for float64 (:mod:`pairaid.pairing.exact`).
+
+    Every job goes to exactly one agent, so taking each job's smallest cost off all its
+    costs lowers every assignment's objective by the same constant: the optima stay. The
+    reduced instance is solved; the objective is added up again from the original costs in
+    Python integers and the bound shifted back (rounded inward to a whole number first:
+    every objective of integer costs is whole).
+    """
+    m, n = inst.cost.shape
+    low = inst.cost.astype(object).min(axis=0)
+    reduced = exact_floats(inst.cost.astype(object) - low, n, f"{inst.name}: GAP costs")
+    small = GapInstance(inst.name, reduced.astype(np.int64), inst.weight, inst.capacity)
+    res = solve_gap(small, sense=sense, time_limit=time_limit, mip_rel_gap=mip_rel_gap,
+                    method=method)
+    shift = exact_sum(low)
+    objective: float = float("nan")
+    if np.isfinite(res.objective):
+        objective = exact_sum(inst.cost[res.agent, np.arange(n)])
+    bound: float = res.bound
+    if np.isfinite(res.bound):
+        inward = whole_ceil(res.bound) if sense == "min" else whole_floor(res.bound)
+        bound = shift + int(inward)
+    return GapResult(res.name, sense, objective, bound, res.status, res.seconds, res.agent,
+                     res.solver)
 
 
 def _better(a: float, b: float, sense: str) -> bool:
