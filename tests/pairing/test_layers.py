@@ -15,7 +15,8 @@ import pytest
 import pairaid.pairing
 
 PAIRING = Path(pairaid.pairing.__file__).parent
-BASE = {"pairaid.pairing.highs", "pairaid.pairing.instance", "pairaid.pairing.orlib",
+BASE = {"pairaid.pairing.exact", "pairaid.pairing.highs", "pairaid.pairing.instance",
+        "pairaid.pairing.orlib",
         "pairaid.pairing.types"}
 ALLOWED = {
     "base": ("base",),
