@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from numpy.typing import NDArray
 
 from pairaid.errors import ConfigError, InfeasibleError, InputError, Problem
 from pairaid.pairing.types import Pair, PairingOptions, PairingProblem
+from pairaid.schemas import ISO_DATE
 
 
 class UnknownCodeError(ConfigError, InfeasibleError):
@@ -60,6 +62,27 @@ class Instance:
         return np.asarray(self.gaps.reshape(len(self.recipients), -1).max(axis=1) > 0)
 
 
+def strict_dates(values: pd.Series) -> pd.Series:
+    """Days of a ``date`` column, read without guessing; NaT where a value is no date.
+
+    datetime64 values, ``datetime.date`` / ``datetime`` / ``Timestamp`` objects and ISO
+    text ``YYYY-MM-DD`` are dates. Other text (``01/02/2020``, which pandas' inference reads
+    month-first without a word: the case c0004 kind) and numbers (an Excel serial such as
+    43862 would be read as nanoseconds after 1970) are not.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.to_datetime(values).dt.normalize()
+    text = values.map(lambda v: v.strip() if isinstance(v, str) else None)
+    iso = text.str.fullmatch(ISO_DATE).fillna(False).astype(bool)
+    objects = values.map(lambda v: isinstance(v, date) and not pd.isna(v)).astype(bool)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if iso.any():
+        out[iso] = pd.to_datetime(text[iso], format="%Y-%m-%d", errors="coerce")
+    if objects.any():
+        out[objects] = pd.to_datetime(values[objects].map(pd.Timestamp)).dt.normalize()
+    return out
+
+
 def _table_problems(
     df: object, name: str, columns: Sequence[str], numeric: Sequence[str], key: Sequence[str]
 ) -> list[Problem]:
@@ -85,9 +108,10 @@ def _table_problems(
             for i in bad[:20]:
                 problems.append(Problem(name, "empty code", row=int(i) + 2, column=col))
     if "date" in columns:
-        dates = pd.to_datetime(df["date"], errors="coerce")
+        dates = strict_dates(df["date"])
         for i in np.flatnonzero(dates.isna().to_numpy())[:20]:
-            problems.append(Problem(name, f"not a date: {df['date'].iloc[i]!r}",
+            problems.append(Problem(name, f"not a date: '{df['date'].iloc[i]}' (give "
+                                    "datetime64, date objects or ISO text YYYY-MM-DD)",
                                     row=int(i) + 2, column="date"))
     if not problems:
         dup = df.duplicated(subset=list(key), keep="first").to_numpy()
@@ -237,7 +261,7 @@ def build_instance(problem: PairingProblem, options: PairingOptions) -> Instance
         reserve[d_index[dc], s_index[res]] = val
     capacity = np.maximum(raw_cap * (1.0 - options.reserve_share) - reserve, 0.0)
 
-    dates_all = pd.to_datetime(demand["date"]).dt.normalize()
+    dates_all = strict_dates(demand["date"])
     dates = np.sort(pd.unique(dates_all.to_numpy()))
     t_index = {t: i for i, t in enumerate(dates)}
     ri = demand["recipient_code"].map(r_index).to_numpy().astype(np.int64)
