@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
-from pairaid.pairing.highs import INF, MipBuilder, MipSolution, SolveStatus
+from pairaid.pairing.highs import INF, MipBuilder, MipSolution, SolveStatus, proven_status
 
 BIG = 10**9
 """Stand-in for an infinite column bound [model units]."""
@@ -106,9 +106,10 @@ def solve_cpsat(b: MipBuilder, *, time_limit: float, mip_rel_gap: float,
     scaled = float(weights @ x.astype(np.int64))
     bound = float(solver.best_objective_bound) / scale + b.offset
     bound = min(bound, objective)
-    gap = 0.0 if code == cp_model.OPTIMAL else (
-        (scaled - float(solver.best_objective_bound)) / max(abs(scaled), 1e-9))
-    status = SolveStatus.OPTIMAL if code == cp_model.OPTIMAL else \
+    gap = (scaled - float(solver.best_objective_bound)) / max(abs(scaled), 1e-9)
+    # CP-SAT says OPTIMAL also when relative_gap_limit stopped it (c0019 kind): only a
+    # bound that meets the objective proves the optimum
+    status = proven_status(objective, bound) if code == cp_model.OPTIMAL else \
         SolveStatus.TIME_LIMIT_FEASIBLE
     return MipSolution(status, x, objective, bound, max(gap, 0.0), seconds,
                        solver="cp-sat")
