@@ -323,9 +323,8 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
         transfers, note = run_transfers(dataset, config, forecast=forecast, params=params,
                                         recipients=recipients, donors=donors,
                                         distances=st.distances)
-        if transfers is None:
-            notes.append(note)
-        else:
+        notes += [note] if note else []
+        if transfers is not None:
             metrics["transfers"] = transfers.summary()
     return PlanRun(config=config, dataset=dataset, recipients=recipients, donors=donors,
                    parameters=params, problem=st.problem, options=st.options,

@@ -223,7 +223,8 @@ def run_transfers(dataset: object, config: PlanConfig, *, forecast: pd.DataFrame
     -------
     transfers : TransferPlan or None
     note : str
-        :data:`NO_ICU_CENSUS` when ``transfers`` is None (the note the run shows), else "".
+        :data:`NO_ICU_CENSUS` when ``transfers`` is None (the note the run shows), else the
+        transfer plan's own notes (a time limit that ran out before any plan), or "".
     """
     transfers = plan_transfers(
         dataset, forecast=forecast, params=params, recipients=recipients, donors=donors,
@@ -234,4 +235,6 @@ def run_transfers(dataset: object, config: PlanConfig, *, forecast: pd.DataFrame
                                 time_limit=config.time_limit),
         donor_quantile=config.transfer_donor_quantile, model=config.model,
         seed=config.seed)
-    return transfers, NO_ICU_CENSUS if transfers is None else ""
+    if transfers is None:
+        return None, NO_ICU_CENSUS
+    return transfers, "; ".join(f"--transfer icu: {n}" for n in transfers.plan.notes)

@@ -101,3 +101,36 @@ def test_italian_transfer_problem_respects_spare_beds_every_day() -> None:
     # day 0 may place only 1 patient (it stays 3 days and day 1 has 1 spare bed): unserved
     # 3 - 1 = 2 on day 0 and 5 - 1 = 4 on day 1
     assert result.unserved_patient_days == pytest.approx(6.0)
+
+
+def test_c0014_kind_a_time_limit_before_any_plan_still_returns_the_plan_moving_nobody(
+) -> None:
+    # c0014: a short time limit gave no plan at all. Moving nobody is always a plan (every
+    # overflow unserved), so the transfer model returns it (or better) with its status,
+    # never "found no plan". By hand: unserved = the whole overflow when nobody moves.
+    rng = np.random.default_rng(0)
+    days, donors, recips = 20, [f"D{i}" for i in range(15)], [f"R{i}" for i in range(10)]
+    problem = TransferProblem(
+        overflow=pd.DataFrame([{"recipient_code": r, "day": t,
+                                "overflow": float(rng.integers(0, 30))}
+                               for r in recips for t in range(days)]),
+        spare=pd.DataFrame([{"donor_code": d, "day": t, "spare": float(rng.integers(0, 10))}
+                            for d in donors for t in range(days)]),
+        distances=pd.DataFrame([{"donor_code": d, "recipient_code": r,
+                                 "distance_km": float(rng.integers(50, 900))}
+                                for d in donors for r in recips]),
+        stay_days=5)
+    total = float(problem.overflow["overflow"].sum())
+    for limit in (1e-6, 1e-3):
+        result = solve_transfers(problem, TransferOptions(time_limit=limit,
+                                                          max_donors_per_recipient=2))
+        assert result.status in (SolveStatus.TIME_LIMIT_FEASIBLE, SolveStatus.OPTIMAL)
+        assert result.unserved_patient_days <= total + 1e-9
+        occ = result.occupancy
+        assert (occ["received"] <= occ["spare"] + 1e-9).all()
+        if result.transfers.empty:
+            assert result.unserved_patient_days == pytest.approx(total)
+    stopped = solve_transfers(problem, TransferOptions(time_limit=1e-6))
+    assert stopped.status == SolveStatus.TIME_LIMIT_FEASIBLE
+    assert stopped.transfers.empty and stopped.unserved_patient_days == pytest.approx(total)
+    assert any("--time-limit" in n for n in stopped.notes)

@@ -236,11 +236,27 @@ def solve_transfers(problem: TransferProblem,
                    problem.spare["day"].to_numpy().max(initial=-1))) + 1
     pairs = candidate_pairs(problem, options)
     b1, _, _ = _build(problem, options, pairs, days, unserved_cap=None)
-    first: MipSolution = b1.solve(time_limit=options.time_limit)
+    # moving nobody is always a plan (every overflow unserved): HiGHS starts from it, so a
+    # short time limit returns that plan or a better one, never none (the c0014 kind)
+    nobody = np.where(np.concatenate(b1.integer), 0.0, np.nan) if b1.integer else None
+    first: MipSolution = b1.solve(time_limit=options.time_limit, start=nobody)
+    if first.x is None and first.status == SolveStatus.TIME_LIMIT_NO_SOLUTION:
+        # stopped before HiGHS even read the start: the plan that moves nobody it is
+        unserved = float(problem.overflow["overflow"].sum())
+        bound = max(float(first.bound), 0.0) if np.isfinite(first.bound) else 0.0
+        gap = (unserved - bound) / unserved if unserved > 0 else 0.0
+        stop = MipSolution(SolveStatus.TIME_LIMIT_FEASIBLE, None, unserved, bound, gap,
+                           first.seconds)
+        result = _result(problem, pairs, np.zeros((len(pairs), days)), days, stop, stop,
+                         SolveStatus.TIME_LIMIT_FEASIBLE)
+        result.notes.append(f"the time limit ({options.time_limit:g} s) ran out before any "
+                            "transfer plan was found: no patient is moved; raise the time "
+                            "limit (--time-limit)")
+        return result
     if first.x is None:
-        raise ConfigError(f"the transfer model found no plan (status {first.status})")
+        raise ConfigError(f"the transfer model found no plan (status {first.status.value})")
     b2, xi, u = _build(problem, options, pairs, days, unserved_cap=first.objective)
-    second = b2.solve(time_limit=options.time_limit)
+    second = b2.solve(time_limit=options.time_limit, start=first.x)
     sol = second if second.x is not None else first
     x = np.rint(sol.x[xi]) if sol.x is not None else np.zeros(xi.shape)
     status = second.status if first.status.proven else first.status
