@@ -70,9 +70,35 @@ def test_flows_without_open_need_are_skipped_with_a_reason(people: Service) -> N
     plan = r.json()
     assert [(p["donor_code"], p["quantity"]) for p in plan["pledges"]] == [("CN-HN", 100)]
     reasons = [k["reason"] for k in plan["skipped"]]
-    assert reasons == ["20 above the open need 1", "420900 has no open need of doctors",
+    assert reasons == ["20 above what 420900 has open of nurses (needs 1)",
+                       "420900 has no open need of doctors",
                        "rounds to 0"]
     assert s.call("hunan", "POST", "/plans", body).status_code == 403
+
+
+def test_c0008_kind_a_flow_larger_than_one_need_fills_the_next(people: Service) -> None:
+    # c0008 kind (partial fulfilment, the rest stays visible): Xiaogan asks for doctors in
+    # two periods, 60 each. A plan flow of 100 was pledged 60 against one need and the
+    # other 40 skipped as "above the open need" although the second need had 60 open. By
+    # hand: 100 -> 60 + 40, nothing skipped; then a flow of 50 more -> 20 (all still open),
+    # 30 skipped; the board shows 120 pledged of 120 needed.
+    s = people
+    for start, end in (("2020-02-10", "2020-02-20"), ("2020-02-21", "2020-03-01")):
+        assert s.call("xiaogan", "POST", "/needs", {
+            "region_code": "420900", "resource": "doctors", "quantity": 60,
+            "start": start, "end": end}).status_code == 201
+    flow = {"donor_code": "CN-HN", "recipient_code": "420900", "resource": "doctors"}
+    body = {"name": "p", "pairs": [{"donor_code": "CN-HN", "recipient_code": "420900"}],
+            "flows": [{**flow, "quantity": 100}]}
+    plan = s.call("coord", "POST", "/plans", body).json()
+    assert sorted((p["need_id"], p["quantity"]) for p in plan["pledges"]) == [(1, 60), (2, 40)]
+    assert plan["skipped"] == []
+    more = s.call("coord", "POST", "/plans", {**body, "flows": [{**flow, "quantity": 50}]})
+    assert [(p["need_id"], p["quantity"]) for p in more.json()["pledges"]] == [(2, 20)]
+    assert [k["reason"] for k in more.json()["skipped"]] == [
+        "30 above what 420900 has open of doctors (needs 1, 2)"]
+    (row,) = s.call("coord", "GET", "/board").json()
+    assert (row["needed"], row["pledged"]) == (120, 120)
 
 
 def test_a_bad_upload_names_file_line_and_column(people: Service) -> None:

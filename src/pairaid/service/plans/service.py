@@ -21,9 +21,11 @@ def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead
 
     Each flow's quantity is rounded to whole units [beds or persons] and capped at what the
     recipient's needs of that resource still have open (need quantity minus live pledges);
-    it is pledged against the need with most left open. Flows of zero, or with no such
-    need, are skipped with a reason. Proposed pledges are accepted as usual
-    (``POST /pledges/{id}/accept``), which checks capacities.
+    it is pledged against the need with most left open, and what that need cannot take
+    against the next (one pledge per need, so no part of a flow is lost while any of the
+    recipient's needs of that resource is open: the c0008 kind). Flows of zero, with no
+    such need, or the part above all that is open, are skipped with a reason. Proposed
+    pledges are accepted as usual (``POST /pledges/{id}/accept``), which checks capacities.
 
     Raises
     ------
@@ -56,17 +58,23 @@ def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead
             skipped.append(SkippedFlow(flow=flow, reason=(
                 f"{flow.recipient_code} has no open need of {flow.resource}")))
             continue
-        need_id = max(ids, key=lambda i: (left[i], -i))
-        amount = min(quantity, left[need_id])
-        left[need_id] -= amount
-        target = session.get(Need, need_id)
-        assert target is not None
-        made.append(pledges.propose(session, actor=actor, need=target,
-                                    donor_code=flow.donor_code, quantity=amount,
-                                    plan_id=plan.id, reason=f"plan {plan.id}: {data.name}"))
-        if amount < quantity:
+        rest = quantity
+        for need_id in sorted(ids, key=lambda i: (-left[i], i)):
+            amount = min(rest, left[need_id])
+            if amount <= 0:
+                break
+            left[need_id] -= amount
+            rest -= amount
+            target = session.get(Need, need_id)
+            assert target is not None
+            made.append(pledges.propose(session, actor=actor, need=target,
+                                        donor_code=flow.donor_code, quantity=amount,
+                                        plan_id=plan.id,
+                                        reason=f"plan {plan.id}: {data.name}"))
+        if rest > 0:
             skipped.append(SkippedFlow(flow=flow, reason=(
-                f"{quantity - amount} above the open need {need_id}")))
+                f"{rest} above what {flow.recipient_code} has open of {flow.resource} "
+                f"(needs {', '.join(map(str, sorted(ids)))})")))
     return PlanRead(id=plan.id, name=plan.name, pairs=data.pairs, pledges=made,
                     skipped=skipped)
 
