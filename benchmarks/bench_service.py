@@ -1,11 +1,12 @@
 """Latency of the coordination service under 100 concurrent clients (read and write).
 
-Starts ``pairaid serve`` (one uvicorn process) on a fresh database, fills it with a
-realistic board (16 recipients × 3 resources, 30 donors with capacities, some pledges),
-then drives it with ``--clients`` concurrent asyncio clients (httpx): first each client
-sends ``--requests`` ``GET /api/v1/board``, then as many ``POST /api/v1/pledges``
-(1 unit each). Prints p50, p90, p99 and max latency [ms], throughput [requests/s] and the
-status counts. The load generator runs on the same machine, so it takes part of the CPU.
+Starts ``pairaid serve`` (``--workers`` uvicorn processes, default 2) on a fresh database,
+fills it with a realistic board (13 recipients × 3 resources, 18 donors with capacities,
+one accepted pledge per need), then drives it with ``--clients`` concurrent asyncio
+clients (httpx): first each client sends ``--requests`` ``GET /api/v1/board``, then as many
+``POST /api/v1/pledges`` (1 unit each). Prints p50, p90, p99 and max latency [ms],
+throughput [requests/s] and the status counts. The load generator runs on the same
+machine, so it takes part of the CPU.
 
     python benchmarks/bench_service.py                      # SQLite, then PostgreSQL
     python benchmarks/bench_service.py --backend sqlite --clients 100 --requests 20
