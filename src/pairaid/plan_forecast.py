@@ -18,7 +18,7 @@ from pairaid.errors import ConfigError
 from pairaid.forecast import forecast_cases
 from pairaid.forecast.backtest import observed_values
 from pairaid.forecast.events import region_series
-from pairaid.forecast.occupancy import forecast_occupancy, has_occupancy
+from pairaid.forecast.occupancy import forecast_occupancy, reported_stocks
 
 
 def run_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float],
@@ -36,8 +36,9 @@ def run_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float],
     forecast : pandas.DataFrame, optional
         A given ``forecast`` table (checked by :func:`check_forecast`, cut by
         :func:`decision_window`); else pairaid forecasts the reported occupancy where the
-        data set has it (:func:`pairaid.forecast.occupancy.has_occupancy`), the census from
-        case counts otherwise.
+        data set has it for every recipient (:func:`pairaid.forecast.occupancy.
+        reported_stocks`: hospital and ICU, or hospital alone), the census from case counts
+        otherwise.
     workers : int
         Processes that draw the case forecast's paths (``forecast_cases(workers=...)``);
         the run is the same with any number.
@@ -46,7 +47,7 @@ def run_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float],
     -------
     forecast : pandas.DataFrame
     occupancy : bool
-        Whether the census is the reported occupancy (hospital and ICU stocks).
+        Whether the census is the reported occupancy (hospital stock, and ICU if reported).
     notes : list of str
         What the user should know about the forecast, in their terms.
 
@@ -57,8 +58,12 @@ def run_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float],
         of its quantile levels.
     """
     notes: list[str] = []
-    occupancy = forecast is None and has_occupancy(dataset.cases, recipients,
-                                                   config.decision_date)
+    stocks = reported_stocks(dataset.cases, recipients, config.decision_date) \
+        if forecast is None else ()
+    occupancy = bool(stocks)
+    if forecast is None and not stocks:
+        unused = unused_stock_note(dataset.cases, recipients, config.decision_date)
+        notes += [unused] if unused else []
     if forecast is not None:
         check_forecast(forecast, config, recipients)
         forecast, note = decision_window(forecast, config, recipients)
@@ -67,9 +72,13 @@ def run_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float],
         forecast = forecast_occupancy(dataset.cases, region_codes=recipients,
                                       origin=config.decision_date,
                                       horizon_days=config.horizon_days, parameters=params,
-                                      model=config.model, seed=config.seed)
-        notes.append("census = patients in hospital and in ICU as the data set reports them "
-                     "(cases.csv hospitalised, icu), each forecast from its observed value"
+                                      model=config.model, seed=config.seed, stocks=stocks)
+        reported = ("patients in hospital and in ICU as the data set reports them (cases.csv "
+                    "hospitalised, icu)" if len(stocks) == 2 else
+                    "patients in hospital as the data set reports them (cases.csv "
+                    "hospitalised; no icu count on the decision date for every recipient, so "
+                    "ICU needs come from the parameters' share of critical patients)")
+        notes.append(f"census = {reported}, each forecast from its observed value"
                      + ("; the default model forecasts these stocks without its "
                         "recalibration table, which was learnt on the census derived from "
                         "confirmed cases, and pools a small stock's growth with the total's "
@@ -87,6 +96,22 @@ def run_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, float],
                           f"{config.planning_quantile}: not a forecast quantile level; use "
                           f"one of {sorted(levels.tolist())}")
     return forecast, occupancy, notes
+
+
+def unused_stock_note(cases: pd.DataFrame, recipients: list[str], origin: date) -> str:
+    """A note when some, not all, recipients report ``hospitalised`` on ``origin``: the
+    census then comes from case counts for every recipient, not from the patients the data
+    set says are in hospital (the c0009 kind: the census starts from who is in care now)."""
+    if "hospitalised" not in cases.columns:
+        return ""
+    day = cases[(cases["date"] == pd.Timestamp(origin)) & cases["region_code"].isin(recipients)]
+    known = sorted(set(day.loc[day["hospitalised"].notna(), "region_code"]))
+    if not known:
+        return ""
+    missing = sorted(set(recipients) - set(known))
+    return (f"cases.csv reports patients in hospital (hospitalised) on the decision date for "
+            f"{', '.join(known)} but not for {', '.join(missing)}: the census of every "
+            "recipient is derived from confirmed − deaths − recovered instead")
 
 
 def check_forecast(forecast: pd.DataFrame, config: PlanConfig,
@@ -214,6 +239,9 @@ def observed_series(cases: pd.DataFrame, region_codes: list[str], *,
     if stock:
         keys = pd.MultiIndex.from_arrays([out["region_code"], out["date"]])
         for column, target in (("hospitalised", "census"), ("icu", "icu_census")):
+            if column not in rows.columns:
+                out[target] = np.nan
+                continue
             held = rows.set_index(["region_code", "date"])[column].astype(float)
             out[target] = held.reindex(keys).to_numpy()
     return out

@@ -12,6 +12,7 @@ from pairaid.forecast.occupancy import (
     forecast_occupancy,
     has_occupancy,
     pools_growth,
+    reported_stocks,
     stock_as_flows,
     stock_model,
 )
@@ -97,3 +98,36 @@ def test_occupancy_backtest_scores_the_reported_stocks_against_persistence() -> 
     assert scores.loc[("hospitalised", 7), "mae"] == 4314
     assert scores.loc[("icu", 14), "mae"] == 561
     assert scores.loc[("icu", 14), "rel_wis"] == 1.0  # the reference against itself
+
+
+def _day(rows: list[tuple[str, float | None, float | None]]) -> pd.DataFrame:
+    """One decision day of ``cases`` with the given (region, hospitalised, icu)."""
+    return pd.DataFrame({"date": pd.Timestamp("2020-02-10"),
+                         "region_code": [r for r, _, _ in rows],
+                         "hospitalised": pd.array([h for _, h, _ in rows], dtype="Float64"),
+                         "icu": pd.array([i for _, _, i in rows], dtype="Float64")})
+
+
+def test_reported_stocks_says_which_stocks_every_region_reports() -> None:
+    day = date(2020, 2, 10)
+    both = _day([("A", 10, 2), ("B", 5, 1)])
+    assert reported_stocks(both, ["A", "B"], day) == ("hospitalised", "icu")
+    no_icu = _day([("A", 10, None), ("B", 5, 1)])
+    assert reported_stocks(no_icu, ["A", "B"], day) == ("hospitalised",)
+    assert reported_stocks(no_icu.drop(columns="icu"), ["A", "B"], day) == ("hospitalised",)
+    # an ICU count alone is no census; a region without the hospital count: none at all
+    assert reported_stocks(_day([("A", None, 2)]), ["A"], day) == ()
+    assert reported_stocks(_day([("A", 10, 2), ("B", None, 1)]), ["A", "B"], day) == ()
+    assert reported_stocks(both, ["A", "C"], day) == ()
+
+
+def test_forecast_of_the_hospital_stock_alone_has_no_icu_target() -> None:
+    cases = _day([("A", 100, None)]).assign(confirmed_cum=150, deaths_cum=0,
+                                            recovered_cum=0)
+    fc = forecast_occupancy(cases, region_codes=["A"], origin=date(2020, 2, 10),
+                            horizon_days=3, model="ensemble", stocks=("hospitalised",))
+    assert set(fc["target"]) == {"new_confirmed", "census"}
+    median = fc[(fc["target"] == "census") & (fc["quantile"] == 0.5)]["value"]
+    # 100 in hospital, from a one-day history: the census stays near 100, never near the
+    # 150 confirmed cases
+    assert 90 <= median.iloc[0] <= 100 + 1e-9

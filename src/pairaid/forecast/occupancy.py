@@ -80,14 +80,26 @@ def stock_stay(column: str, parameters: Mapping[str, float] | None) -> LengthOfS
     return LengthOfStay.from_parameters(p)
 
 
-def has_occupancy(cases: pd.DataFrame, region_codes: Sequence[str], origin: date) -> bool:
-    """Whether every region reports ``hospitalised`` and ``icu`` on ``origin``."""
-    if not set(OCCUPANCY_TARGETS) <= set(cases.columns):
-        return False
+def reported_stocks(cases: pd.DataFrame, region_codes: Sequence[str], origin: date
+                    ) -> tuple[str, ...]:
+    """The stocks every region reports on ``origin``: ``("hospitalised", "icu")``,
+    ``("hospitalised",)`` (no ICU count: the ICU census then comes from the severity
+    shares) or ``()``. An ICU count without the hospital count is no census."""
     rows = cases[(cases["date"] == pd.Timestamp(origin))
                  & cases["region_code"].isin(list(region_codes))]
-    known = rows[list(OCCUPANCY_TARGETS)].notna().all(axis=1)
-    return bool(len(rows) == len(set(region_codes)) and known.all() and len(rows))
+    if not len(rows) or len(rows) != len(set(region_codes)):
+        return ()
+    out: list[str] = []
+    for column in OCCUPANCY_TARGETS:
+        if column not in rows.columns or not rows[column].notna().all():
+            break
+        out.append(column)
+    return tuple(out)
+
+
+def has_occupancy(cases: pd.DataFrame, region_codes: Sequence[str], origin: date) -> bool:
+    """Whether every region reports ``hospitalised`` and ``icu`` on ``origin``."""
+    return reported_stocks(cases, region_codes, origin) == tuple(OCCUPANCY_TARGETS)
 
 
 def stock_as_flows(cases: pd.DataFrame, column: str, *, stay_days: float
@@ -144,7 +156,8 @@ def stock_as_flows(cases: pd.DataFrame, column: str, *, stay_days: float
 
 def forecast_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str], origin: date,
                        horizon_days: int, parameters: Mapping[str, float] | None = None,
-                       model: str = "default", seed: int = 0) -> pd.DataFrame:
+                       model: str = "default", seed: int = 0,
+                       stocks: Sequence[str] = tuple(OCCUPANCY_TARGETS)) -> pd.DataFrame:
     """Forecast the hospital and ICU census of ``region_codes`` from their reported stocks.
 
     Parameters
@@ -156,6 +169,9 @@ def forecast_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str], orig
     parameters : mapping of str to float, optional
         ``los_mean_days``, ``los_shape`` (hospital stay) and ``icu_los_days`` (ICU stay,
         default the hospital stay) [days].
+    stocks : sequence of str
+        The stocks to forecast (:func:`reported_stocks`); without ``icu`` there is no
+        ``icu_census`` target.
 
     Returns
     -------
@@ -170,6 +186,8 @@ def forecast_occupancy(cases: pd.DataFrame, *, region_codes: Sequence[str], orig
                               seed=seed)
     parts = [cases_fc[cases_fc["target"] == "new_confirmed"]]
     for column, target in OCCUPANCY_TARGETS.items():
+        if column not in stocks:
+            continue
         los = stock_stay(column, params)
         p = params | {"los_mean_days": los.mean_days, "los_shape": los.shape}
         flows = stock_as_flows(cases, column, stay_days=los.mean_days)
