@@ -79,6 +79,15 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                          ["tests/pairing/test_evaluate.py", "tests/pairing/test_terms.py"]),
     "dispatch": ("src/pairaid/schedule/dispatch.py",
                  ["tests/schedule/test_dispatch_tables.py", "tests/schedule/test_dispatch.py"]),
+    "severity": ("src/pairaid/severity.py", ["tests/test_severity.py"]),
+    # plan_transfers and run_transfers run the whole pipeline: measured with --functions
+    # on the other five
+    "transfers": ("src/pairaid/transfers.py",
+                  ["tests/test_transfers.py",
+                   "tests/pairing/test_transfer.py::"
+                   "test_italian_transfer_problem_respects_spare_beds_every_day"]),
+    "dispatch_history": ("src/pairaid/schedule/history.py", ["tests/schedule/test_history.py"]),
+    "supplies": ("src/pairaid/schedule/supplies.py", ["tests/schedule/test_supplies.py"]),
     "evaluation_summary": ("src/pairaid/evaluation/summary.py",
                            ["tests/evaluation/test_summary.py"]),
     # the service's "never over-commit" rules, SQLite only (the PostgreSQL runs of the same

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 
 import pandas as pd
@@ -67,6 +68,45 @@ def test_mixes_during_takes_the_latest_report_of_each_day() -> None:
     assert got[5]["severe"] == pytest.approx(0.15)  # on the day of the first report
     assert got == [mix_on(mixes, "A", d) for d in days]
     assert mixes_during(mixes, "C", days) == [None] * len(days)
+
+
+def test_which_reports_count_by_hand() -> None:
+    """A report counts only with both classes given and a census above 0: one of a single
+    patient in care counts (1 severe: 100 %), one without severe or critical patients is
+    all mild, one with only the severe count or an empty census (confirmed = deaths +
+    recovered) does not, and the earlier report stays in use; no numpy warning on the way
+    (the shares are scaled only when severe + critical exceed the census)."""
+    cases = _cases([("2020-02-10", "A", 100, 10, 10, 8, 4),  # census 80: 10 %, 5 %
+                    ("2020-02-11", "A", 100, 10, 10, 20, None),  # critical not given
+                    ("2020-02-12", "A", 100, 40, 60, 0, 0),  # census 0
+                    ("2020-02-10", "B", 3, 1, 1, 1, 0),  # census 1
+                    ("2020-02-10", "C", 50, 0, 0, 0, 0)])  # no severe or critical
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mixes = reported_mixes(cases)
+    assert mixes[["region_code", "date"]].astype(str).values.tolist() == [
+        ["A", "2020-02-10"], ["B", "2020-02-10"], ["C", "2020-02-10"]]
+    assert mix_on(mixes, "A", date(2020, 2, 12)) == pytest.approx(
+        {"mild": 0.85, "severe": 0.10, "critical": 0.05})
+    assert mix_on(mixes, "B", date(2020, 2, 10)) == {"mild": 0.0, "severe": 1.0,
+                                                     "critical": 0.0}
+    assert mix_on(mixes, "C", date(2020, 2, 10)) == {"mild": 1.0, "severe": 0.0,
+                                                     "critical": 0.0}
+
+
+def test_without_reported_counts_no_mix_and_a_shorter_validity() -> None:
+    """A cases table without the two columns gives an empty mixes table with its columns
+    (every region then takes the model mix); ``valid_days`` shortens a report's use."""
+    cases = _cases([("2020-02-10", "A", 1000, 50, 150, 120, 40)])
+    bare = cases.drop(columns=["severe_in_care", "critical_in_care"])
+    none = reported_mixes(bare)
+    assert none.empty
+    assert list(none.columns) == ["region_code", "date", "mild", "severe", "critical"]
+    assert mixes_on(bare, ["A"], date(2020, 2, 10)) == {}
+    mixes = reported_mixes(cases)
+    assert mix_on(mixes, "A", date(2020, 2, 13), valid_days=3) is not None
+    assert mix_on(mixes, "A", date(2020, 2, 14), valid_days=3) is None
+    assert mix_on(mixes, "A", date(2020, 2, 14)) is not None  # 4 days < 14
 
 
 def test_needs_use_a_region_s_reported_mix() -> None:
