@@ -58,6 +58,10 @@ def test_overflow_spare_and_stay_by_hand() -> None:
     assert p2.spare.to_dict("list") == {"donor_code": ["A", "A", "A"], "day": [0, 1, 2],
                                         "spare": [4.0, 2.0, 0.0]}
     assert p2.distances is DIST
+    # a donor without ICU beds has none to spare, even with no census of its own
+    p3 = transfer_problem(rec, don2.assign(region_code="B", icu=0.0), caps,
+                          {"icu_reserve_share": 0.0}, DIST)
+    assert p3.spare["spare"].tolist() == [0.0, 0.0, 0.0]
 
 
 def test_transfer_defaults_by_hand() -> None:
@@ -93,7 +97,8 @@ def test_comparison_with_recorded_transfers_by_hand() -> None:
     destinations: 15 on 03-09, 20 on 03-10 (the base), 26 on 03-12, 35 on 03-15; rows in
     another unit, of one group or to one destination are left out. S has no count by the
     decision date (base 0). pairaid's plan moves from R 2 patients on day 0 (03-11), 3 on
-    day 1 (03-12) and 5 on day 4 (03-15); from Q 7 (not R's)."""
+    day 1 (03-12), 4 on day 2 (03-13), 5 on day 4 (03-15) and 6 on day 5 (03-16); from Q 7
+    (not R's)."""
     rec = pd.DataFrame([
         ("2020-03-12", "R", None, 26, "patients", "all", "T3"),
         ("2020-03-09", "R", None, 15, "patients", "all", "T1"),
@@ -108,9 +113,9 @@ def test_comparison_with_recorded_transfers_by_hand() -> None:
     ], columns=["as_of_date", "from_region_code", "to_code", "count", "count_unit",
                 "patient_group", "source"]).assign(as_of_date=lambda d: pd.to_datetime(
                     d["as_of_date"]))
-    moved = pd.DataFrame({"donor_code": "A", "recipient_code": ["R", "R", "R", "Q"],
-                          "day": [0, 1, 4, 0], "patients": [2.0, 3.0, 5.0, 7.0],
-                          "distance_km": 50.0})
+    moved = pd.DataFrame({"donor_code": "A", "recipient_code": ["R"] * 5 + ["Q"],
+                          "day": [0, 1, 2, 4, 5, 0],
+                          "patients": [2.0, 3.0, 4.0, 5.0, 6.0, 7.0], "distance_km": 50.0})
     out = compare_with_recorded(_plan(moved), rec, ORIGIN)
     assert list(out.columns) == ["as_of_date", "from_region_code", "recorded_cumulative",
                                  "recorded_since_decision", "pairaid", "source"]
@@ -118,10 +123,11 @@ def test_comparison_with_recorded_transfers_by_hand() -> None:
         {"as_of_date": "2020-03-12", "from_region_code": "R", "recorded_cumulative": 26,
          "recorded_since_decision": 6, "pairaid": 5, "source": "T3"},
         {"as_of_date": "2020-03-15", "from_region_code": "R", "recorded_cumulative": 35,
-         "recorded_since_decision": 15, "pairaid": 10, "source": "T4"},
+         "recorded_since_decision": 15, "pairaid": 14, "source": "T4"},
         {"as_of_date": "2020-03-11", "from_region_code": "S", "recorded_cumulative": 4,
          "recorded_since_decision": 4, "pairaid": 0, "source": "T5"}]
-    for none in (None, rec.iloc[:0]):
+    # nothing recorded, or nothing after the decision date: no rows, the same columns
+    for none in (None, rec.iloc[:0], rec[rec["as_of_date"] <= pd.Timestamp(ORIGIN)]):
         empty = compare_with_recorded(_plan(moved), none, ORIGIN)
         assert empty.empty and list(empty.columns) == list(out.columns)
 
