@@ -138,8 +138,10 @@ def equivalents() -> dict[str, str]:
     return out
 
 
-def prepare(name: str, folder: str | None = None, tests: list[str] | None = None) -> Path:
-    """The module's scratch folder, new: copies of ``src/`` and ``tests/`` and its settings."""
+def prepare(name: str, folder: str | None = None, tests: list[str] | None = None,
+            timeout: tuple[float, float] = (5.0, 20.0)) -> Path:
+    """The module's scratch folder, new: copies of ``src/`` and ``tests/`` and its settings
+    (``timeout``: mutmut's timeout multiplier and constant [s])."""
     source, selected = MODULES[name]
     tests = tests or selected
     work = WORK / (folder or name)
@@ -165,8 +167,8 @@ def prepare(name: str, folder: str | None = None, tests: list[str] | None = None
         f"pytest_add_cli_args_test_selection = [{listed}]\n"
         'pytest_add_cli_args = ["-p", "no:randomly", "-q", "-x", "-p", "no:cacheprovider"]\n'
         'also_copy = ["README.md", "scripts", "benchmarks", "docs"]\n'
-        "timeout_multiplier = 5.0\n"
-        "timeout_constant = 20.0\n"
+        f"timeout_multiplier = {timeout[0]}\n"
+        f"timeout_constant = {timeout[1]}\n"
     )
     (work / "pyproject.toml").write_text(text, encoding="utf-8")
     return work
@@ -241,6 +243,13 @@ def main() -> int:
                          "last whole run after new tests) in a fresh folder "
                          "build/mutation/<module>-recheck/, leaving the whole run's results "
                          "in place; prints their statuses")
+    ap.add_argument("--timeout", nargs=2, type=float, metavar=("MULTIPLIER", "CONSTANT"),
+                    default=(5.0, 20.0),
+                    help="mutmut's CPU-time limit per mutant, 2 x MULTIPLIER x (the tests' "
+                         "time + CONSTANT seconds) [default 5 20]; a timeout is never "
+                         "counted as a kill, so a lower limit can only lower the score (a "
+                         "mutant that fails slowly counts as a timeout) and saves the "
+                         "minutes each timed-out mutant costs (dispatch: 266 CPU-s each)")
     ap.add_argument("--max-children", type=int, default=1,
                     help="parallel mutants (default 1: the machine is shared)")
     args = ap.parse_args()
@@ -261,7 +270,7 @@ def main() -> int:
     for name in names:
         work = WORK / name
         if not args.report:
-            work = prepare(name, tests=args.tests or None)
+            work = prepare(name, tests=args.tests or None, timeout=tuple(args.timeout))
             mutmut = Path(sys.executable).with_name("mutmut")
             t0 = time.perf_counter()
             # the scratch folder on the path: tests import their helpers as ``tests.x.y``
