@@ -3,7 +3,9 @@ shown as the service words them, read-only auditor, plan import, language."""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -181,3 +183,30 @@ def test_a_form_sent_twice_is_applied_once(site: Service) -> None:
     assert len(site.call("coord", "GET", "/needs").json()) == 1
     # every page render gives a new key: the next need is a new one
     assert key.group(1) not in xiaogan.get("/ui/recipient").text
+
+
+def test_c0020_kind_board_map_json_survives_a_hostile_region_name(site: Service,
+                                                                  monkeypatch) -> None:
+    # c0020: '</' escaping alone lets '<!--<script>' put the HTML tokenizer into its
+    # "script data escaped" states, so the next </script> no longer closes the figure's
+    # element and the page script is swallowed. The board embedded its map figure with
+    # only '</' escaped; a region name of the regions table reaches it (hover text).
+    import html5lib
+
+    from pairaid.service.web import board
+
+    hostile = "Xiaogan <!--<script> </script><b>x</b>"
+    real = board.regions()
+    patched = dict(real)
+    patched["420900"] = replace(real["420900"], name_en=hostile)
+    monkeypatch.setattr(board, "regions", lambda: patched)
+    site.call("xiaogan", "POST", "/needs", {"region_code": "420900", "resource": "doctors",
+                                            "quantity": 10, "start": "2020-02-10",
+                                            "end": "2020-02-20"})
+    page = browser(site, "coord").get("/ui/board/live").text
+    doc = html5lib.parse(page, namespaceHTMLElements=False)
+    figures = [s for s in doc.iter("script") if s.get("id") == "board-figure"]
+    assert len(figures) == 1
+    figure = json.loads(figures[0].text or "")
+    assert any(hostile in str(t) for trace in figure["data"] for t in trace.get("text", []))
+    assert "<b>" not in (figures[0].text or "") and "<!--" not in (figures[0].text or "")

@@ -216,8 +216,10 @@ def _board_context(request: Request, session: Session) -> dict[str, Any]:
         desc = "0" if column == sort and descending else "1"
         return "/ui/board?" + urlencode({**filters, "sort": column, "desc": desc})
 
-    return {"rows": shown, "figure": json.dumps(figure, separators=(",", ":"),
-                                                ensure_ascii=False).replace("</", "<\\/"),
+    from pairaid.report.html import script_json  # loaded with the first board page
+
+    # every < > & escaped (report.html's rule): '</' alone is not enough (case c0020)
+    return {"rows": shown, "figure": script_json(figure),
             "filters": filters, "sort": sort,
             "descending": descending, "sort_keys": SORT_KEYS, "sort_link": sort_link,
             "yellow": yellow, "red": red, "query": str(request.url.query),
