@@ -175,6 +175,42 @@ def test_kind_a_recount_dip_never_moves_the_census_start(seed):
                 assert ignored == pytest.approx(max(want - depth, 0.0))
 
 
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("column", ["deaths", "recovered"])
+def test_kind_a_fall_of_deaths_or_discharges_is_a_recount_too(seed, column):
+    """Kind of c0007 on the other counts: a day whose deaths or discharges count falls
+    (Italy flags 39 such days of recovered_cum; Hubei's Shiyan 2020-03-13 went 633 -> 629)
+    would put patients back into care overnight (census 31 -> 35). Its census is that of
+    the same series with the fallen count held at the day before (the day's admissions
+    in, nobody out through that count), flagged estimated; other days as reported."""
+    from pairaid.forecast.events import observed_census
+
+    rng = np.random.default_rng(seed)
+    n = 30
+    conf = np.cumsum(rng.integers(20, 80, n)).astype(float)
+    counts = {"deaths": np.cumsum(rng.integers(0, 3, n)).astype(float),
+              "recovered": np.cumsum(rng.integers(5, 30, n)).astype(float)}
+    surv = LengthOfStay().survival()
+    adm = np.diff(conf, prepend=0.0)
+    for d in (n - 1, n - 4):
+        for depth in (1.0, 25.0, counts[column][d - 1]):
+            held = {k: v.copy() for k, v in counts.items()}
+            held[column][d] = counts[column][d - 1]
+            dipped = {k: v.copy() for k, v in counts.items()}
+            dipped[column][d] = counts[column][d - 1] - depth
+            census, carried = observed_census(conf, dipped["deaths"], dipped["recovered"])
+            want = conf - held["deaths"] - held["recovered"]
+            assert census == pytest.approx(want)
+            assert carried.tolist() == [i == d for i in range(n)]
+            value, estimated = starting_census(conf, dipped["deaths"], dipped["recovered"],
+                                               adm, surv)
+            assert value == pytest.approx(want[-1]) and estimated == (d == n - 1)
+    # Shiyan (420300) 2020-03-11..13 by hand: 672 - 8 - 633 = 31 stays 31 on 03-13
+    census, carried = observed_census(np.array([672.0, 672.0, 672.0]), np.array([8.0] * 3),
+                                      np.array([614.0, 633.0, 629.0]))
+    assert census.tolist() == [50.0, 31.0, 31.0] and carried.tolist() == [False, False, True]
+
+
 def test_random_departures_keep_the_expected_census_and_whole_persons():
     """With a random source, patients present at the origin leave by binomial thinning:
     the mean over paths equals the expected census, every path is a whole number of

@@ -171,6 +171,10 @@ def observed_census(
     On a day whose confirmed count fell (a re-count), the drop is a reporting artefact:
     the census of that day is the previous day's census, plus no admissions (as in
     :func:`admissions_for_census`), minus the deaths and discharges reported that day.
+    On a day whose deaths or discharges count fell (a re-count of those: Italy's
+    ``recovered_cum_decreased`` flag, Hubei's Shiyan 2020-03-13), the census is the previous
+    day's plus that day's admissions minus the deaths and discharges that did not fall: a
+    revised-down count does not bring patients back into care overnight (the c0007 kind).
     Consecutive re-count days chain. The day after a re-count is taken as reported.
 
     Parameters
@@ -186,7 +190,8 @@ def observed_census(
         Census per day [persons]; NaN where unknown (also on a re-count day whose previous
         census, deaths or discharges are unknown).
     carried : numpy.ndarray of bool, shape (T,)
-        True on re-count days (the value is an estimate, not a reported count).
+        True on re-count days of any of the three counts (the value is an estimate, not a
+        reported count).
 
     Raises
     ------
@@ -200,11 +205,18 @@ def observed_census(
     carried = np.zeros(census.shape, dtype=bool)
     if treatment == "ignore":
         return census, carried
+    step = [np.concatenate([[0.0], a[1:] - a[:-1]]) for a in (conf, dead, rec)]
+    # a fall of any cumulative count is a re-count (confirmed, or deaths or discharges
+    # revised down: Hubei and Italy report both); no step of such a day is taken below 0
     fell = np.zeros(census.shape, dtype=bool)
-    fell[1:] = conf[1:] - conf[:-1] < 0
+    for d in step:
+        fell |= d < 0
+    admitted = np.where(step[0] < 0, 0.0, step[0])
     for i in np.flatnonzero(fell):
-        left = (dead[i] - dead[i - 1]) + (rec[i] - rec[i - 1])
-        census[i] = census[i - 1] - left  # NaN when any term is unknown
+        left = max(step[1][i], 0.0) + max(step[2][i], 0.0)
+        if step[0][i] < 0:  # confirmed fell: as before, the other steps as reported
+            left = step[1][i] + step[2][i]
+        census[i] = census[i - 1] + admitted[i] - left  # NaN when any term is unknown
         carried[i] = True
     return census, carried
 
