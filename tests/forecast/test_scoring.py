@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -231,3 +233,17 @@ def test_count_pit_bounds_refuse_fewer_forecasts_than_observations():
     with pytest.raises(ValueError):
         count_pit_bounds(np.array([0.25, 0.5, 0.75]), np.array([[2.0, 4.0, 6.0]]),
                          np.array([3.0, 5.0]))
+
+
+def test_undefined_ratios_are_set_by_rule_without_a_numpy_warning():
+    """MAPE of a zero observation (|1 - 0| / 0 and 0 / 0) is NaN and the PIT coverage of a
+    point mass (width 0) is the indicator, both by rule: no RuntimeWarning reaches the
+    planner's terminal."""
+    levels = np.array([0.25, 0.5, 0.75])
+    values = np.tile([2.0, 4.0, 6.0], (2, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ape = absolute_percentage_error(np.array([1.0, 0.0, 2.0]), np.array([0.0, 0.0, 4.0]))
+        cov = pit_interval_coverage(levels, values, np.array([-10.0, 50.0]), 0.5)
+    assert np.isnan(ape[:2]).all() and ape[2] == 0.5
+    assert cov.tolist() == [0.0, 0.0]
