@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -137,12 +138,14 @@ def test_burden_table_in_flow_order_with_missing_rows_by_hand() -> None:
 
 def test_burden_deviation_by_hand_on_whole_numbers() -> None:
     """Integer tables (staff are whole) give the float result; a resource no donor has
-    (nurses here) has no share and adds nothing."""
+    (nurses here) has no share and adds nothing, without a 0 / 0 (no numpy warning)."""
     sent = np.array([[3, 0], [1, 0]])
     cap = np.array([[4, 0], [12, 0]])
     # doctors overall 4/16 = 0.25: |0.75 - 0.25| + |1/12 - 0.25|
     expected = 0.5 + (0.25 - 1 / 12)
-    assert burden_deviation(sent, cap) == pytest.approx(expected)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert burden_deviation(sent, cap) == pytest.approx(expected)
     assert burden_deviation(sent.astype(float), cap.astype(float)) == pytest.approx(expected)
     assert dominant_burden(sent, cap).tolist() == [0.75, 1 / 12]
 
