@@ -13,6 +13,7 @@ from pairaid.geo import (
     distance_table,
     great_circle_km,
     great_circle_midpoint,
+    longitude_window,
     split_at_antimeridian,
 )
 
@@ -90,3 +91,15 @@ def test_midpoint_halves_the_great_circle_distance() -> None:
         assert -180.0 <= m[1] < 180.0
         assert _km(a, m) == pytest.approx(_km(a, b) / 2, abs=1e-6)
         assert _km(m, b) == pytest.approx(_km(a, b) / 2, abs=1e-6)
+
+
+def test_longitude_window_takes_the_short_way_round() -> None:
+    # by hand: Canterbury 172.6362, Wellington 174.7762, Chatham -176.5597 = 183.4403
+    assert longitude_window([174.7762, 172.6362, -176.5597]) == (172.6362, 183.4403)
+    assert longitude_window([-176.5597, 172.6362]) == (172.6362, 183.4403)
+    # the built-in Hubei run: no meridian crossed, the plain min and max
+    assert longitude_window([102.7, 126.6, 114.3]) == (102.7, 126.6)
+    assert longitude_window([179.0, -179.0]) == (179.0, 181.0)
+    assert longitude_window([360.0 + 5.0]) == (5.0, 5.0)
+    with pytest.raises(ValueError):
+        longitude_window([])

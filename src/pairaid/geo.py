@@ -109,3 +109,31 @@ def split_at_antimeridian(start: Sequence[float], end: Sequence[float]
     if t >= 1.0:  # the end lies on the meridian
         return [[[x1, y1], [side, y2]]]
     return [[[x1, y1], [side, y]], [[-side, y], [x2, y2]]]
+
+
+def longitude_window(lons: Sequence[float]) -> tuple[float, float]:
+    """The narrowest longitude interval [deg] that holds every point, on the circle.
+
+    Points on both sides of the 180° meridian (Wellington 174.8° E and the Chatham Islands
+    176.6° W) span 351° as plain numbers but 8.7° across the meridian: the window is the
+    complement of the widest empty gap between neighbouring longitudes. The result is
+    ``(west, east)`` with ``west`` in [−180, 180) and ``east`` ≥ ``west``, possibly past
+    180 (an unwrapped east end, as a map's rotated longitude axis takes it).
+
+    Examples
+    --------
+    >>> longitude_window([174.7762, 172.6362, -176.5597])
+    (172.6362, 183.4403)
+    >>> longitude_window([102.7, 126.6, 114.3])
+    (102.7, 126.6)
+    """
+    xs = sorted(((float(x) + 180.0) % 360.0) - 180.0 for x in lons)
+    if not xs:
+        raise ValueError("longitude_window needs at least one longitude")
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)] + [xs[0] + 360.0 - xs[-1]]
+    widest = max(range(len(gaps)), key=lambda i: gaps[i])
+    west = xs[(widest + 1) % len(xs)]
+    east = xs[widest]
+    if east < west:
+        east += 360.0
+    return round(west, 6), round(east, 6)

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from pairaid.geo import great_circle_midpoint
+from pairaid.geo import great_circle_midpoint, longitude_window
 from pairaid.report.boundaries import FEATURE_KEY, Boundaries
 from pairaid.report.i18n import Lang, plan_label, t
 from pairaid.report.run import RunTables
@@ -337,8 +337,10 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
         note = (f"Boundaries: {shapes.get('source') or 'the data set (boundaries.geojson)'}."
                 " Red dashed lines: ICU patient transfers.")
     else:
+        west, east = longitude_window(lons)  # across 180° when the points are (c0017)
         geo = {"visible": False, "projection_type": "mercator", "bgcolor": "rgba(0,0,0,0)",
-               "lonaxis_range": [min(lons) - PAD, max(lons) + PAD],
+               "projection_rotation_lon": round((west + east) / 2, 6),
+               "lonaxis_range": [west - PAD, east + PAD],
                "lataxis_range": [min(lats) - PAD, max(lats) + PAD]}
         note = ("Regions drawn as points at their capitals: no boundary file whose licence "
                 "allows shipping is available for this data set (no other country's map is "
