@@ -32,7 +32,8 @@ HORIZON = 14
 ORIGINS = [pd.Timestamp(date(2020, 2, 1) + timedelta(days=3 * k)) for k in range(10)]
 
 
-def region_rows(cases: pd.DataFrame, code: str, last: pd.Timestamp) -> list[dict]:
+def region_rows(cases: pd.DataFrame, code: str, last: pd.Timestamp,
+                trend: str = "level") -> list[dict]:
     full = region_series(cases, code, last)
     frame = cases.loc[cases["region_code"] == code].set_index("date").reindex(full.dates)
     cum = {n: frame[n].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -49,12 +50,19 @@ def region_rows(cases: pd.DataFrame, code: str, last: pd.Timestamp) -> list[dict
         admissions = admissions_for_census(region_series(cases, code, origin))
         cut = slice(t - len(admissions) + 1, t + 1)
         c0, _ = starting_census(*(v[cut] for v in cum.values()), admissions, prior.survival())
-        posterior = fit_los_posterior(admissions, census_all[cut], prior=prior)
+        posterior = fit_los_posterior(admissions, census_all[cut], prior=prior,
+                                      trend=trend != "none")
         future = admissions_all[t + 1 : t + 1 + HORIZON]
+        keep = np.flatnonzero(posterior.weights > 1e-6 * posterior.weights.max())
+        days = np.arange(1, HORIZON + 1)
         projected = sum(
-            w * project_census(admissions, c0, future[None, :], LengthOfStay(m, s).survival())[0]
-            for m, s, w in zip(posterior.means, posterior.shapes, posterior.weights, strict=True)
-        )
+            posterior.weights[i] * project_census(
+                admissions, c0, future[None, :],
+                LengthOfStay(float(posterior.means[i]), float(posterior.shapes[i])).survival(),
+                hazard_multiplier=np.exp(posterior.trend_of(int(i)) * days)
+                if trend == "continue" else None)[0]
+            for i in keep
+        ) / posterior.weights[keep].sum()
         observed = census_all[t + 1 : t + 1 + HORIZON]
         for name, path in (("obs", observed), ("proj", projected)):
             removals = np.concatenate([[c0], path[:-1]]) + future - path
@@ -70,12 +78,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", default="recipients")
     parser.add_argument("--exclude", default="420100", help="comma-separated codes to drop")
+    parser.add_argument("--trend", choices=("none", "level", "continue"), default="level",
+                        help="calendar trend of the discharge hazard: not fitted; fitted and "
+                        "held at the origin's level; fitted and continued")
     args = parser.parse_args()
     ds = load_builtin("hubei-2020")
     drop = set(filter(None, args.exclude.split(",")))
     codes = [c for c in backtest_regions(ds.regions, ds.cases, args.regions) if c not in drop]
     last = ds.cases["date"].max()
-    df = pd.DataFrame([r for c in codes for r in region_rows(ds.cases, c, last)])
+    df = pd.DataFrame([r for c in codes for r in region_rows(ds.cases, c, last, args.trend)])
     df["band"] = np.where(df["h"] <= 7, "1-7", "8-14")
     sums = df.pivot_table(index=["origin", "band"], columns="what",
                           values=["census", "removals"], aggfunc="sum")
@@ -88,7 +99,7 @@ def main() -> None:
     fit = df[(df["what"] == "obs") & (df["h"] == 1)].groupby("origin")
     out = out.join(pd.DataFrame({"los_from_data": fit["from_data"].mean(),
                                  "los_mean_median": fit["los_mean"].median()}), on="origin")
-    print(f"regions: {args.regions} without {sorted(drop)} ({len(codes)})")
+    print(f"regions: {args.regions} without {sorted(drop)} ({len(codes)}), trend {args.trend}")
     print(out.round(3).to_string())
 
 

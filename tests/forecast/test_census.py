@@ -225,3 +225,26 @@ def test_random_departures_keep_the_expected_census_and_whole_persons():
     # binomial spread: sd of the count on day 14 = sqrt(N p (1 - p))
     p14 = expected[-1] / 120.0
     assert paths[:, -1].std() == pytest.approx(np.sqrt(120 * p14 * (1 - p14)), rel=0.1)
+
+
+def test_hazard_multiplier_is_proportional_hazards_hand_computed():
+    """Exponential LOS (shape 1, mean 10 d): the daily stay probability is exp(-1/10), so a
+    hazard multiplied by ``m_k`` on day ``k`` leaves ``exp(-sum m_k / 10)`` of any cohort;
+    a constant factor 2 is the same as a mean of 5 days. A factor of 1 changes nothing."""
+    exponential = LengthOfStay(10.0, 1.0).survival()
+    past = np.array([30.0, 0.0, 50.0, 20.0])
+    future = np.array([[40.0, 0.0, 10.0, 0.0, 0.0]])
+    m = np.array([1.0, 2.0, 0.5, 3.0, 1.0])
+    got = project_census(past, 100.0, future, exponential, hazard_multiplier=m)[0]
+    cum = np.cumsum(m)
+    # present at the origin: 100 exp(-cum_h / 10); admitted on day i: exp(-(cum_h - cum_i)/10)
+    want = 100.0 * np.exp(-cum / 10.0)
+    for i, a in enumerate(future[0]):
+        want[i:] += a * np.exp(-(cum[i:] - cum[i]) / 10.0)
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    doubled = project_census(past, 100.0, future, exponential, hazard_multiplier=np.full(5, 2.0))
+    halved = project_census(past, 100.0, future, LengthOfStay(5.0, 1.0).survival())
+    np.testing.assert_allclose(doubled, halved, rtol=1e-10)
+    gamma = LengthOfStay().survival()
+    same = project_census(past, 100.0, future, gamma, hazard_multiplier=np.full(5, 1.0 + 1e-13))
+    np.testing.assert_allclose(same, project_census(past, 100.0, future, gamma), rtol=1e-9)

@@ -129,9 +129,10 @@ def region_paths(
     posterior = fit_los_posterior(admissions, observed, prior=los)
     groups = np.array_split(np.arange(new.shape[0]), _LOS_GROUPS)
     census = np.empty_like(new)
-    for idx, dist in zip(groups, posterior.groups(rng, _LOS_GROUPS), strict=True):
+    for idx, (dist, trend) in zip(groups, posterior.draws(rng, _LOS_GROUPS), strict=True):
         census[idx] = project_census(
-            admissions, c0, new[idx], dist.survival(), rng, batch_size=posterior.nb_size
+            admissions, c0, new[idx], dist.survival(), rng, batch_size=posterior.nb_size,
+            hazard_multiplier=posterior.multiplier(trend, new.shape[1]),
         )
     return RegionPaths(
         new_confirmed=new,

@@ -91,6 +91,7 @@ def project_census(
     survival: np.ndarray,
     rng: np.random.Generator | None = None,
     batch_size: float | None = None,
+    hazard_multiplier: np.ndarray | None = None,
 ) -> np.ndarray:
     """Census after the origin: patients present at the origin plus new admissions.
 
@@ -118,6 +119,9 @@ def project_census(
         drawn from a beta law with that mean and concentration ``batch_size - 1`` (a
         beta-binomial; its variance matches a negative binomial of size ``batch_size``
         for large counts). None: plain binomial.
+    hazard_multiplier : numpy.ndarray, shape (H,), optional
+        Factor ``m_h`` on every patient's discharge hazard on day origin+h [-]
+        (proportional hazards in calendar time, see Notes). None: 1 on every day.
 
     Returns
     -------
@@ -129,6 +133,13 @@ def project_census(
     If the past admissions imply no patient at the origin (no history), the patients present
     leave by the residual-stay distribution of a stationary census,
     ``P(residual > h) = sum_{j >= h} S(j) / sum_{j >= 0} S(j)``.
+
+    With a hazard multiplier, a patient of age ``j - 1`` (days since admission) stays
+    through day ``t`` with probability ``(S(j) / S(j - 1)) ** m_t`` instead of
+    ``S(j) / S(j - 1)``: the grouped-data proportional-hazards model (Prentice & Gloeckler
+    1978, *Biometrics* 34:57-67; the multiplier acts on the integrated hazard of each day), so
+    the cohorts keep their age structure while the calendar speeds discharges up
+    (``m > 1``) or slows them down.
     """
     future = np.atleast_2d(np.asarray(future_admissions, dtype=float))
     horizon = future.shape[1]
@@ -137,6 +148,10 @@ def project_census(
     s[:n_s] = survival[:n_s]
     past = np.asarray(past_admissions, dtype=float)
     ages = np.arange(len(past))[::-1]  # age at origin of each past cohort
+    if hazard_multiplier is not None and np.any(np.asarray(hazard_multiplier) != 1.0):
+        m = np.asarray(hazard_multiplier, dtype=float)
+        return _project_multiplied(past, census_at_origin, future, s, survival, m, rng,
+                                   batch_size)
     implied = s[ages[None, :] + np.arange(horizon + 1)[:, None]] @ past
     if implied[0] > 0:
         remain = implied[1:] / implied[0]
@@ -144,25 +159,113 @@ def project_census(
         tail = np.cumsum(survival[::-1])[::-1]
         remain = np.array([tail[h] if h < len(tail) else 0.0 for h in range(1, horizon + 1)])
         remain = remain / tail[0]
-    prevalent = np.broadcast_to(census_at_origin * remain, future.shape)
-    if rng is not None:
-        stay = np.clip(remain / np.concatenate([[1.0], remain[:-1]]), 0.0, 1.0)
-        stay = np.nan_to_num(stay, nan=0.0)
-        present = np.full(future.shape[0], round(max(census_at_origin, 0.0)), dtype=np.int64)
-        counts = np.empty(future.shape)
-        for h in range(horizon):
-            leave = 1.0 - stay[h]
-            if batch_size is not None and 0.0 < leave < 1.0:
-                phi = max(batch_size - 1.0, 0.5)
-                leave = rng.beta(phi * leave, phi * (1.0 - leave), size=present.shape)
-            present = present - rng.binomial(present, leave)
-            counts[:, h] = present
-        prevalent = counts
+    prevalent = _prevalent(census_at_origin, remain, future.shape, rng, batch_size)
     kernel = s[:horizon]
     new = np.zeros_like(future)
     for h in range(horizon):
         new[:, h] = future[:, : h + 1] @ kernel[h::-1]
     return prevalent + new
+
+
+def _prevalent(
+    census_at_origin: float,
+    remain: np.ndarray,
+    shape: tuple[int, ...],
+    rng: np.random.Generator | None,
+    batch_size: float | None,
+) -> np.ndarray:
+    """Patients present at the origin still there on days 1..H: expected share ``remain``,
+    or thinned at random (see :func:`project_census`)."""
+    if rng is None:
+        return np.broadcast_to(census_at_origin * remain, shape)
+    stay = np.clip(remain / np.concatenate([[1.0], remain[:-1]]), 0.0, 1.0)
+    stay = np.nan_to_num(stay, nan=0.0)
+    present = np.full(shape[0], round(max(census_at_origin, 0.0)), dtype=np.int64)
+    counts = np.empty(shape)
+    for h in range(shape[1]):
+        leave = 1.0 - stay[h]
+        if batch_size is not None and 0.0 < leave < 1.0:
+            phi = max(batch_size - 1.0, 0.5)
+            leave = rng.beta(phi * leave, phi * (1.0 - leave), size=present.shape)
+        present = present - rng.binomial(present, leave)
+        counts[:, h] = present
+    return counts
+
+
+def _log_steps(s: np.ndarray) -> np.ndarray:
+    """``log(s[j + 1] / s[j])`` of a survival curve, floored where it reaches 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.where(s[:-1] > 0, s[1:] / np.where(s[:-1] > 0, s[:-1], 1.0), 0.0)
+    return np.log(np.maximum(step, 1e-300))
+
+
+def _project_multiplied(
+    past: np.ndarray,
+    census_at_origin: float,
+    future: np.ndarray,
+    s: np.ndarray,
+    survival: np.ndarray,
+    multiplier: np.ndarray,
+    rng: np.random.Generator | None,
+    batch_size: float | None,
+) -> np.ndarray:
+    """:func:`project_census` with the discharge hazard of day ``h`` multiplied by
+    ``multiplier[h - 1]`` (proportional hazards, see its Notes)."""
+    remain, kernel = multiplied_shares(past, survival, multiplier[None, : future.shape[1]])
+    prevalent = _prevalent(census_at_origin, remain[0], future.shape, rng, batch_size)
+    return prevalent + future @ kernel[0]
+
+
+def multiplied_shares(
+    past_admissions: np.ndarray, survival: np.ndarray, multipliers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected shares still present under hazard multipliers (proportional hazards, see
+    :func:`project_census`), for a batch of multiplier paths.
+
+    Parameters
+    ----------
+    past_admissions : numpy.ndarray, shape (T,)
+        Admissions per day up to and including the origin [persons/day].
+    survival : numpy.ndarray
+        ``S(j) = P(LOS > j)`` [-].
+    multipliers : numpy.ndarray, shape (B, H)
+        Factor on the discharge hazard of days origin+1 .. origin+H, one row per path [-].
+
+    Returns
+    -------
+    remain : numpy.ndarray, shape (B, H)
+        Share of the patients present at the origin still present on day h [-].
+    kernel : numpy.ndarray, shape (B, H, H)
+        ``kernel[b, i, h]``: share of the patients admitted on day origin+1+i still present
+        on day origin+1+h (0 for ``h < i``, 1 for ``h = i``) [-].
+    """
+    m = np.atleast_2d(np.asarray(multipliers, dtype=float))
+    horizon = m.shape[1]
+    past = np.asarray(past_admissions, dtype=float)
+    s = np.zeros(len(past) + horizon + 1)
+    n_s = min(len(survival), len(s))
+    s[:n_s] = survival[:n_s]
+    log_step = _log_steps(s)
+    ages = np.arange(len(past))[::-1]
+    days = np.arange(1, horizon + 1)
+    implied0 = s[ages] @ past
+    if implied0 > 0:
+        # age a at the origin, stays through day h: prod_{k <= h} (S(a+k)/S(a+k-1)) ** m_k
+        steps = log_step[ages[:, None] + days[None, :] - 1]  # (A, H)
+        cum = np.exp(np.cumsum(steps[None, :, :] * m[:, None, :], axis=2))  # (B, A, H)
+        remain = np.einsum("a,bah->bh", s[ages] * past, cum) / implied0
+    else:  # no history: the stationary residual stay, its hazard multiplied alike
+        tail = np.cumsum(survival[::-1])[::-1]
+        resid = np.zeros(horizon + 1)
+        resid[: min(len(tail), horizon + 1)] = tail[: horizon + 1] / tail[0]
+        remain = np.exp(np.cumsum(_log_steps(resid)[None, :] * m, axis=1))
+    # admitted on day i (present at its end): stays through day h > i with the steps of
+    # ages 0 .. h - i - 1, each raised to the multiplier of its day
+    age = days[None, :] - days[:, None]  # (i, h): h - i
+    lag = np.where(age > 0, log_step[np.maximum(age - 1, 0)], 0.0)
+    kernel = np.exp(np.cumsum(lag[None, :, :] * m[:, None, :], axis=2))
+    kernel = np.where(age[None, :, :] >= 0, kernel, 0.0)
+    return remain, kernel
 
 
 def starting_census(
