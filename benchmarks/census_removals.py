@@ -8,10 +8,14 @@ part. The projected removals (census of the day before + admissions - census) ar
 against the observed ones. Prints, per origin and horizon band (days 1-7, 8-14), the
 observed and projected census and removals summed over the regions, the census bias, the
 ratio of projected to observed removals, the share of regions whose LOS was fitted to their
-own data, and the median posterior LOS mean.
+own data, and the median posterior LOS mean; then, per region and origin with a fitted LOS,
+at 7 and 14 days, the mean log ratio of projected (posterior mean) to observed census and
+the coverage of the 90 % posterior interval of the projection. ``--trend`` chooses the
+calendar trend of the discharge hazard: ``none`` (not fitted), ``level`` (fitted, held at
+the origin's level), ``continue`` (fitted and continued, as the forecast does).
 
 Usage: ``python benchmarks/census_removals.py [--regions recipients|donors|CODES]
-[--exclude 420100]``. Deterministic; nothing here is asserted.
+[--exclude 420100] [--trend none|level|continue]``. Deterministic; nothing here is asserted.
 """
 
 from __future__ import annotations
@@ -30,6 +34,18 @@ from pairaid.forecast.events import admissions_for_census, observed_census, regi
 
 HORIZON = 14
 ORIGINS = [pd.Timestamp(date(2020, 2, 1) + timedelta(days=3 * k)) for k in range(10)]
+
+
+def weighted_quantile(paths: np.ndarray, weights: np.ndarray, level: float) -> np.ndarray:
+    """Per column of ``paths`` (grid points x days), the ``level`` quantile of the values
+    weighted by the posterior ``weights`` (the smallest value whose cumulative weight reaches
+    ``level``)."""
+    out = np.empty(paths.shape[1])
+    for h in range(paths.shape[1]):
+        order = np.argsort(paths[:, h])
+        cdf = np.cumsum(weights[order])
+        out[h] = paths[order[min(np.searchsorted(cdf, level), len(order) - 1)], h]
+    return out
 
 
 def region_rows(cases: pd.DataFrame, code: str, last: pd.Timestamp,
@@ -54,15 +70,14 @@ def region_rows(cases: pd.DataFrame, code: str, last: pd.Timestamp,
                                       trend=trend != "none")
         future = admissions_all[t + 1 : t + 1 + HORIZON]
         keep = np.flatnonzero(posterior.weights > 1e-6 * posterior.weights.max())
-        days = np.arange(1, HORIZON + 1)
-        projected = sum(
-            posterior.weights[i] * project_census(
-                admissions, c0, future[None, :],
-                LengthOfStay(float(posterior.means[i]), float(posterior.shapes[i])).survival(),
-                hazard_multiplier=np.exp(posterior.trend_of(int(i)) * days)
-                if trend == "continue" else None)[0]
-            for i in keep
-        ) / posterior.weights[keep].sum()
+        paths = np.array([project_census(
+            admissions, c0, future[None, :],
+            LengthOfStay(float(posterior.means[i]), float(posterior.shapes[i])).survival(),
+            hazard_multiplier=posterior.multiplier(posterior.trend_of(int(i)), HORIZON)
+            if trend == "continue" else None)[0] for i in keep])
+        w = posterior.weights[keep] / posterior.weights[keep].sum()
+        projected = w @ paths
+        lo, hi = (weighted_quantile(paths, w, q) for q in (0.05, 0.95))
         observed = census_all[t + 1 : t + 1 + HORIZON]
         for name, path in (("obs", observed), ("proj", projected)):
             removals = np.concatenate([[c0], path[:-1]]) + future - path
@@ -70,7 +85,7 @@ def region_rows(cases: pd.DataFrame, code: str, last: pd.Timestamp,
                 rows.append({"region": code, "origin": origin.date(), "h": h + 1, "what": name,
                              "census": path[h], "removals": removals[h],
                              "from_data": posterior.from_data,
-                             "los_mean": posterior.mean_days})
+                             "los_mean": posterior.mean_days, "lo": lo[h], "hi": hi[h]})
     return rows
 
 
@@ -78,7 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", default="recipients")
     parser.add_argument("--exclude", default="420100", help="comma-separated codes to drop")
-    parser.add_argument("--trend", choices=("none", "level", "continue"), default="level",
+    parser.add_argument("--trend", choices=("none", "level", "continue"), default="continue",
                         help="calendar trend of the discharge hazard: not fitted; fitted and "
                         "held at the origin's level; fitted and continued")
     args = parser.parse_args()
@@ -101,6 +116,19 @@ def main() -> None:
                                  "los_mean_median": fit["los_mean"].median()}), on="origin")
     print(f"regions: {args.regions} without {sorted(drop)} ({len(codes)}), trend {args.trend}")
     print(out.round(3).to_string())
+    fitted = df[(df["what"] == "obs") & df["from_data"]].set_index(["region", "origin", "h"])
+    proj = df[(df["what"] == "proj") & df["from_data"]].set_index(["region", "origin", "h"])
+    ok = (fitted["census"] > 0) & (proj["census"] > 0)
+    per = pd.DataFrame({
+        "log_ratio": np.log(proj["census"][ok] / fitted["census"][ok]),
+        "inside": (fitted["lo"] <= fitted["census"]) & (fitted["census"] <= fitted["hi"]),
+    }).reset_index()
+    per = per[per["h"].isin([7, 14])]
+    print("\nper region and origin (LOS fitted to the region's removals): mean log ratio of "
+          "projected to observed census, and coverage of the 90 % posterior interval")
+    print(per.groupby("h").agg(n=("inside", "size"), mean_log_ratio=("log_ratio", "mean"),
+                               mean_abs_log=("log_ratio", lambda x: x.abs().mean()),
+                               coverage_90=("inside", "mean")).round(3).to_string())
 
 
 if __name__ == "__main__":

@@ -38,8 +38,8 @@ each path group's trend as far ahead as the window it was fitted on, then hold i
 intervals with the horizon. Chosen on Hubei (the tuning set) before the held-out provinces
 were scored: with the observed admissions, the 90 % posterior interval of the census
 projected 7 and 14 days ahead covered 0.77 / 0.82 of the Hubei divisions' outcomes without a
-trend, 0.79 / 0.83 with the trend fitted and held at the origin's level, 0.83 / 0.93 with it
-continued.
+trend, 0.79 / 0.83 with the trend fitted and held at the origin's level, 0.83 / 0.89 with it
+continued (``benchmarks/census_removals.py --trend``).
 
 This is a discrete-grid Bayesian fit (no optimiser): the grid covers means of 3-60 days,
 shapes of 1-30 (coefficient of variation 1 to 0.18) and trends of +-3 prior sd; the posterior
