@@ -47,3 +47,15 @@ def test_total_staff_and_cvar() -> None:
                           total_staff=2.0, cvar_alpha=0.5)
     assert res.expected_shortfall == pytest.approx(7.5)
     assert res.pairs == [("A", "X"), ("B", "Y")]
+
+
+def test_c0014_kind_no_plan_at_the_time_limit_advises_only_the_time_limit() -> None:
+    # c0014: the advice must be what helps; a time limit that runs out before HiGHS has
+    # any plan says so and names the flag (it said only "no plan found")
+    from pairaid.errors import InfeasibleError
+
+    with pytest.raises(InfeasibleError, match=r"ran out before any plan was found: "
+                                              r"raise --time-limit"):
+        solve_two_stage(SUPPLY, [_demand(10, 0), _demand(0, 8)], DIST, {"nurses": 1.0},
+                        required=["X", "Y"], k=1, m=1, distance_weight=0.0,
+                        time_limit=1e-9)

@@ -197,7 +197,11 @@ def solve_two_stage_instance(inst: Instance, gaps: NDArray[np.float64], *,
                     for d, r in zip(pd_, pr_, strict=True)]
     sol = b.solve(time_limit=time_limit, mip_rel_gap=mip_rel_gap, start=start)
     if sol.x is None:
-        raise InfeasibleError(f"two-stage pairing: no plan found (HiGHS: {sol.status.value})")
+        advice = (f"; the time limit ({time_limit:g} s) ran out before any plan was "
+                  "found: raise --time-limit"
+                  if sol.status == SolveStatus.TIME_LIMIT_NO_SOLUTION else "")
+        raise InfeasibleError(f"two-stage pairing: no plan found (HiGHS: "
+                              f"{sol.status.value}){advice}")
     x = sol.x
     chosen = np.flatnonzero(x[y] > 0.5)
     losses = np.array([loss_offset[w] + float(loss_cost[w] @ x[loss_cols[w]])
