@@ -81,6 +81,19 @@ def print_dispatch(console: Console, run: Any, dispatches: dict[str, Any]) -> No
                       f"{int((g['doctors'] + g['nurses'] + g['other_staff']).sum()):,}",
                       ", ".join(sorted(set(g["travel_mode"]))))
     console.print(table)
+    from pairaid.run_dispatch import teams_off_plan
+
+    off = teams_off_plan(result.schedule, run.plan.flows)
+    if not off.empty:
+        console.print(escape(
+            "Teams of the schedule in force (--previous-schedule) on pairs that send nothing "
+            "in this plan: " + "; ".join(
+                f"{names.get(r['donor_code'], r['donor_code'])} ({r['donor_code']}) → "
+                f"{names.get(r['recipient_code'], r['recipient_code'])} "
+                f"({r['recipient_code']}): {r['teams']} team(s) on site until "
+                f"{r['last_tour_end']}" for r in off.to_dict("records"))
+            + ". Teams in place are not withdrawn by a re-plan; --release-previous lets the "
+              "schedule end their tours early."))
     keys = list(dispatches)
     summary = Table(title="Dispatch on the same forecast")
     summary.add_column("measure")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pairaid.errors import ConfigError
@@ -81,3 +82,38 @@ def dispatch(run: PlanRun, *, official: bool = False, team_types: pd.DataFrame |
     norms = supply_norms if supply_norms is not None else read_supply_norms()
     return replace(result, supplies=supply_plan(result.schedule, norms, days,
                                                 stock=supply_stock))
+
+
+def teams_off_plan(schedule: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """Teams of the schedule in force (``previous``) on pairs that send nothing in the plan.
+
+    A re-plan may drop a pair (forbidden, withdrawn, a donor left out) whose teams are on
+    site; the schedule keeps them until their tour ends (or ends it early with
+    ``--release-previous``). The run names them instead of keeping them silently (the
+    c0015 kind on the schedule).
+
+    Parameters
+    ----------
+    schedule : pandas.DataFrame
+        A dispatch result's ``schedule`` (``donor_code``, ``recipient_code``, ``tour_end``,
+        ``previous``).
+    flows : pandas.DataFrame
+        The plan's ``flows`` (``donor_code``, ``recipient_code``, ``quantity`` [staff]).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``donor_code``, ``recipient_code``, ``teams`` (count), ``last_tour_end`` (ISO
+        date), one row per such pair, sorted by codes.
+    """
+    sending = flows[flows["quantity"] > 0]
+    planned = set(zip(sending["donor_code"], sending["recipient_code"], strict=True))
+    prev = schedule[schedule["previous"].astype(bool)]
+    keep = np.array([(d, r) not in planned for d, r in zip(prev["donor_code"],
+                                                            prev["recipient_code"],
+                                                            strict=True)], dtype=bool)
+    off = prev.loc[keep]
+    out = off.groupby(["donor_code", "recipient_code"], as_index=False).agg(
+        teams=("tour_end", "size"), last_tour_end=("tour_end", "max"))
+    out["last_tour_end"] = out["last_tour_end"].astype(str).str[:10]
+    return out.sort_values(["donor_code", "recipient_code"]).reset_index(drop=True)

@@ -152,6 +152,11 @@ def _save_dispatches(dispatches: dict[str, Any], folder: Path, run: PlanRun) -> 
         summary[key] = {"status": result.status.value, "objective": result.objective,
                         "bound": result.bound, "mip_gap": result.mip_gap,
                         "solve_seconds": result.solve_seconds, **result.measures}
+    if "pairaid" in dispatches:
+        from pairaid.run_dispatch import teams_off_plan
+
+        off = teams_off_plan(dispatches["pairaid"].schedule, run.plan.flows)
+        summary["pairaid"]["previous_teams_off_plan"] = off.to_dict("records")
     write_json(summary, folder / "dispatch.json")
     if "pairaid" in dispatches:
         write_calendars(dispatches["pairaid"].schedule, folder / "calendars",
