@@ -253,24 +253,28 @@ def _fit(
     # hazard multiplier exp(beta (k - W)) on day k = 1 .. W of the window: 1 at the origin
     offset = np.arange(1, len(future) + 1) - len(future)
     multipliers = np.exp(trends[:, None] * offset[None, :])
-    log_prior_trend = -(trends**2) / (2 * PRIOR_SD_TREND**2)
     m_grid, s_grid = np.meshgrid(MEAN_GRID, SHAPE_GRID, indexing="ij")
-    blocks = []
-    for m, s in zip(m_grid.ravel(), s_grid.ravel(), strict=True):
+    n_t = len(trends)
+    means = np.repeat(m_grid.ravel(), n_t)
+    shapes = np.repeat(s_grid.ravel(), n_t)
+    grid_trends = np.tile(trends, m_grid.size)
+    mu = np.empty((means.size, int(use.sum())))
+    for g, (m, s) in enumerate(zip(m_grid.ravel(), s_grid.ravel(), strict=True)):
         remain, kernel = multiplied_shares(past, LengthOfStay(float(m), float(s)).survival(),
                                            multipliers)
         pred = c0 * remain + np.einsum("bih,i->bh", kernel, future)  # (trends, W)
-        prev = np.concatenate([np.full((len(trends), 1), c0), pred[:, :-1]], axis=1)
-        mu = np.maximum(prev + future[None, :] - pred, 1e-6)[:, use]
-        nll = np.stack([nb_negloglik_rows(y, mu, np.full(len(mu), k)) for k in NB_SIZES])
-        lp = -(np.log(m / prior.mean_days) ** 2) / (2 * PRIOR_LOG_SD_MEAN**2) - (
-            np.log(s / prior.shape) ** 2
-        ) / (2 * PRIOR_LOG_SD_SHAPE**2)
-        blocks.append((np.full(len(trends), m), np.full(len(trends), s), trends,
-                       -nll.min(axis=0) + lp + log_prior_trend,
-                       np.asarray(NB_SIZES)[np.argmin(nll, axis=0)]))
-    means, shapes, trends, logpost, sizes = (np.concatenate(c) for c in zip(*blocks, strict=True))
+        prev = np.concatenate([np.full((n_t, 1), c0), pred[:, :-1]], axis=1)
+        mu[g * n_t : (g + 1) * n_t] = np.maximum(prev + future[None, :] - pred, 1e-6)[:, use]
+    # one likelihood evaluation per NB size over the whole grid; size profiled out
+    nll = np.stack([nb_negloglik_rows(y, mu, np.full(len(mu), k)) for k in NB_SIZES])
+    log_prior = (
+        -(np.log(means / prior.mean_days) ** 2) / (2 * PRIOR_LOG_SD_MEAN**2)
+        - (np.log(shapes / prior.shape) ** 2) / (2 * PRIOR_LOG_SD_SHAPE**2)
+        - grid_trends**2 / (2 * PRIOR_SD_TREND**2)
+    )
+    logpost = -nll.min(axis=0) + log_prior
+    sizes = np.asarray(NB_SIZES)[np.argmin(nll, axis=0)]
     w = np.exp(logpost - logpost.max())
     return LosPosterior(means=means, shapes=shapes, weights=w / w.sum(), from_data=True,
-                        nb_size=float(sizes[int(np.argmax(logpost))]), trends=trends,
+                        nb_size=float(sizes[int(np.argmax(logpost))]), trends=grid_trends,
                         window_days=len(future))
