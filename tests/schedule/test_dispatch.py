@@ -48,6 +48,13 @@ def test_two_cities_one_donor_by_hand() -> None:
         (A, day(5), day(6), day(11), day(14)),
         (B, day(3), day(4), day(7), day(10)),
     ]
+    # the schedule as a planner reads it: ids in departure order per pair, the pair's
+    # travel mode and days, all new
+    s = result.schedule
+    assert s[["team_id", "depart"]].values.tolist() == [
+        [f"{DONOR}-{A}-01", day(0)], [f"{DONOR}-{A}-02", day(5)], [f"{DONOR}-{B}-01", day(3)]]
+    assert s["travel_mode"].tolist() == ["road"] * 3 and s["travel_days"].tolist() == [1] * 3
+    assert not s["previous"].any()
     assert result.measures["unmet_staff_days"] == pytest.approx(10.0)
     assert result.measures["batches"] == 3
     on_a = result.on_site[(result.on_site["recipient_code"] == A)
