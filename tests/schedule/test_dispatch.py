@@ -142,6 +142,29 @@ def test_replanning_keeps_staff_on_site() -> None:
     assert (row["quarantine_end"] - row["tour_end"]).days == 1 + 2
 
 
+def test_a_team_still_needed_stays_and_an_older_schedule_is_completed() -> None:
+    """Re-planned on day 3 while A still needs its 10 nurses: A's first team (days 1..5)
+    stays to its tour end (day 6) even when it may go home, since no relief could cover
+    A sooner. The schedule in force comes from an older file without ``other_staff``,
+    ``travel_mode`` and ``travel_days``: the kept team reads 0 other staff, travel days
+    arrive − depart (1) and no mode."""
+    first = dispatch(two_city_problem())
+    later = gaps({A: [10] * 7, B: [0, 10, 10, 10, 0, 0, 0]})
+    later["date"] = later["date"] + pd.Timedelta(days=3)
+    old = first.schedule.drop(columns=["other_staff", "travel_mode", "travel_days"])
+    problem = DispatchProblem(
+        flows=flows({(DONOR, A): {"nurses": 10}, (DONOR, B): {"nurses": 10}}), gaps=later,
+        travel=travel({(DONOR, A): 1, (DONOR, B): 1}), team_types=team_types(),
+        previous=old)
+    a1 = first.schedule[first.schedule["depart"] == day(0)].iloc[0]
+    for keep in (True, False):
+        got = dispatch(problem, DispatchOptions(keep_previous=keep)).schedule
+        row = got[got["team_id"] == a1["team_id"]].iloc[0]
+        assert (row["tour_end"], row["quarantine_end"]) == (day(6), day(9)), keep
+        assert (row["other_staff"], row["travel_days"], row["travel_mode"]) == (0, 1, ""), keep
+        assert bool(row["previous"]), keep
+
+
 def test_dates_must_be_consecutive() -> None:
     g = gaps({A: [10] * 4})
     g = g[g["date"] != g["date"].min() + pd.Timedelta(days=1)]

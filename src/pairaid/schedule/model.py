@@ -200,13 +200,17 @@ def build_model(st: Streams, gaps: NDArray[np.float64], weights: NDArray[np.floa
         b.add_rows(rows=local, cols=ck, vals=vk, lower=np.full(used.size, -INF),
                    upper=room.reshape(-1)[used] + 1e-9)
 
-    # shortfall: u + sum c n >= gap - kept - released constant
+    # shortfall: u + sum c n - sum c z >= gap - kept - released constant. A row is needed
+    # wherever the gap exceeds what kept teams cover, also where the releasable teams
+    # cover the rest: releasing them must then cost unmet need (without the row a team
+    # still needed was sent home for free)
     rk, ck, vk, const = on_site_terms(pair_r[st.pair], pair_r[rel.pair], R)
     rhs = gaps - fixed.on_recipient - const
-    need = np.flatnonzero(rhs.reshape(-1) > 1e-9)
+    open_need = gaps - fixed.on_recipient
+    need = np.flatnonzero(open_need.reshape(-1) > 1e-9)
     u = b.add_vars(need.size, cost=np.repeat(weights[None, :, None], R, axis=0)
                    .repeat(H, axis=2).reshape(-1)[need], lower=0.0,
-                   upper=rhs.reshape(-1)[need])  # unmet <= need: tight, and 0 teams fit
+                   upper=open_need.reshape(-1)[need])  # unmet <= need not covered by kept
     if need.size:
         loc = -np.ones(R * S * H, dtype=np.int64)
         loc[need] = np.arange(need.size)
