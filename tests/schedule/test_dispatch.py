@@ -146,23 +146,38 @@ def test_a_team_still_needed_stays_and_an_older_schedule_is_completed() -> None:
     """Re-planned on day 3 while A still needs its 10 nurses: A's first team (days 1..5)
     stays to its tour end (day 6) even when it may go home, since no relief could cover
     A sooner. The schedule in force comes from an older file without ``other_staff``,
-    ``travel_mode`` and ``travel_days``: the kept team reads 0 other staff, travel days
-    arrive − depart (1) and no mode."""
+    ``travel_mode`` and ``travel_days``, or with those cells blank: the kept team reads 0
+    other staff, travel days arrive − depart (1) and no mode."""
     first = dispatch(two_city_problem())
     later = gaps({A: [10] * 7, B: [0, 10, 10, 10, 0, 0, 0]})
     later["date"] = later["date"] + pd.Timedelta(days=3)
-    old = first.schedule.drop(columns=["other_staff", "travel_mode", "travel_days"])
-    problem = DispatchProblem(
-        flows=flows({(DONOR, A): {"nurses": 10}, (DONOR, B): {"nurses": 10}}), gaps=later,
-        travel=travel({(DONOR, A): 1, (DONOR, B): 1}), team_types=team_types(),
-        previous=old)
+    cols = ["other_staff", "travel_mode", "travel_days"]
     a1 = first.schedule[first.schedule["depart"] == day(0)].iloc[0]
-    for keep in (True, False):
-        got = dispatch(problem, DispatchOptions(keep_previous=keep)).schedule
-        row = got[got["team_id"] == a1["team_id"]].iloc[0]
-        assert (row["tour_end"], row["quarantine_end"]) == (day(6), day(9)), keep
-        assert (row["other_staff"], row["travel_days"], row["travel_mode"]) == (0, 1, ""), keep
-        assert bool(row["previous"]), keep
+    for old in (first.schedule.drop(columns=cols),
+                first.schedule.astype({c: object for c in cols}).assign(
+                    other_staff=None, travel_days=None, travel_mode="")):
+        problem = DispatchProblem(
+            flows=flows({(DONOR, A): {"nurses": 10}, (DONOR, B): {"nurses": 10}}),
+            gaps=later, travel=travel({(DONOR, A): 1, (DONOR, B): 1}),
+            team_types=team_types(), previous=old)
+        for keep in (True, False):
+            got = dispatch(problem, DispatchOptions(keep_previous=keep)).schedule
+            row = got[got["team_id"] == a1["team_id"]].iloc[0]
+            assert (row["tour_end"], row["quarantine_end"]) == (day(6), day(9)), keep
+            assert (row["other_staff"], row["travel_days"], row["travel_mode"]) == (
+                0, 1, ""), keep
+            assert bool(row["previous"]), keep
+    # decided on day 7 (horizon days 7..9): A's relief, on site from day 6 to day 10, is
+    # needed to the end and keeps its tour, which ends past the horizon
+    late = gaps({A: [10] * 3, B: [0] * 3})
+    late["date"] = late["date"] + pd.Timedelta(days=7)
+    problem = DispatchProblem(
+        flows=flows({(DONOR, A): {"nurses": 10}, (DONOR, B): {"nurses": 10}}), gaps=late,
+        travel=travel({(DONOR, A): 1, (DONOR, B): 1}), team_types=team_types(),
+        previous=first.schedule)
+    got = dispatch(problem, DispatchOptions(keep_previous=False)).schedule
+    a2 = first.schedule[first.schedule["depart"] == day(5)].iloc[0]
+    assert got.loc[got["team_id"] == a2["team_id"], "tour_end"].tolist() == [day(11)]
 
 
 def test_dates_must_be_consecutive() -> None:
