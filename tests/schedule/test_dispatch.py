@@ -247,6 +247,18 @@ def test_unknown_solver_refused() -> None:
         dispatch(two_city_problem(), DispatchOptions(solver="gurobi"))
 
 
+def test_refusals_name_the_choices_and_the_empty_table() -> None:
+    with pytest.raises(ConfigError) as err:
+        dispatch(two_city_problem(), DispatchOptions(solver="gurobi"))
+    assert str(err.value) == "dispatch solver 'gurobi': use one of cp-sat, highs"
+    problem = two_city_problem()
+    empty = DispatchProblem(flows=problem.flows, gaps=problem.gaps.iloc[:0],
+                            travel=problem.travel, team_types=problem.team_types)
+    with pytest.raises(ConfigError) as err:
+        dispatch(empty)
+    assert str(err.value) == "the gaps table has no days: nothing to schedule"
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_c0019_kind_cp_sat_stopped_on_its_gap_is_not_called_optimal(seed: int) -> None:
     # CP-SAT reports OPTIMAL when relative_gap_limit stops it; the schedule was then
