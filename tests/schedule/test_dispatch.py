@@ -148,7 +148,7 @@ def test_a_team_still_needed_stays_and_an_older_schedule_is_completed() -> None:
     A sooner. The schedule in force comes from an older file without ``other_staff``,
     ``travel_mode`` and ``travel_days``, or with those cells blank: the kept team reads 0
     other staff, travel days arrive − depart (1) and no mode; other staff it has (2) are
-    kept."""
+    kept; without team ids it is numbered first of its pair."""
     first = dispatch(two_city_problem())
     later = gaps({A: [10] * 7, B: [0, 10, 10, 10, 0, 0, 0]})
     later["date"] = later["date"] + pd.Timedelta(days=3)
@@ -157,13 +157,17 @@ def test_a_team_still_needed_stays_and_an_older_schedule_is_completed() -> None:
     for old, other in ((first.schedule.drop(columns=cols), 0),
                        (first.schedule.astype({c: object for c in cols}).assign(
                            other_staff=None, travel_days=None, travel_mode=""), 0),
-                       (first.schedule.assign(other_staff=2, travel_mode=""), 2)):
+                       (first.schedule.assign(other_staff=2, travel_mode=""), 2),
+                       (first.schedule.drop(columns="team_id").assign(travel_mode=""), 0)):
         problem = DispatchProblem(
             flows=flows({(DONOR, A): {"nurses": 10}, (DONOR, B): {"nurses": 10}}),
             gaps=later, travel=travel({(DONOR, A): 1, (DONOR, B): 1}),
             team_types=team_types(), previous=old)
         for keep in (True, False):
             got = dispatch(problem, DispatchOptions(keep_previous=keep)).schedule
+            # ids: the kept team's own (or, from a file without ids, the first of its
+            # pair), new teams numbered after it, none twice
+            assert got["team_id"].is_unique and f"{DONOR}-{A}-02" in set(got["team_id"])
             row = got[got["team_id"] == a1["team_id"]].iloc[0]
             assert (row["tour_end"], row["quarantine_end"]) == (day(6), day(9)), keep
             assert (row["other_staff"], row["travel_days"], row["travel_mode"]) == (
@@ -257,6 +261,12 @@ def test_refusals_name_the_choices_and_the_empty_table() -> None:
     with pytest.raises(ConfigError) as err:
         dispatch(empty)
     assert str(err.value) == "the gaps table has no days: nothing to schedule"
+    gap = problem.gaps[problem.gaps["date"] != problem.gaps["date"].min()
+                       + pd.Timedelta(days=1)]
+    with pytest.raises(ConfigError) as err:
+        dispatch(DispatchProblem(flows=problem.flows, gaps=gap, travel=problem.travel,
+                                 team_types=problem.team_types))
+    assert str(err.value) == "the gaps table's dates are not consecutive days"
 
 
 @pytest.mark.parametrize("seed", range(3))
