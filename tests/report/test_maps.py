@@ -9,6 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pairaid.report.boundaries import load_boundaries
+from pairaid.report.html import build_figures, report_html
+from pairaid.report.maps import choose_map, region_names
+from pairaid.report.run import read_run
+
 CASES = Path(__file__).parents[1] / "data" / "cases"
 
 
@@ -35,3 +40,44 @@ def test_c0017_kind_points_map_view_across_the_antimeridian(tmp_path: Path) -> N
     assert ranges.pop() == (pytest.approx(170.6362), pytest.approx(185.4403))
     rotations = set(re.findall(r'"rotation":\{"lon":(-?[\d.]+)\}', page))
     assert [float(r) for r in rotations] == [pytest.approx((172.6362 + 183.4403) / 2)]
+
+
+def _texts(figure: dict[str, object]) -> set[str]:
+    """Every hover/label text of a plotly figure spec's traces."""
+    out: set[str] = set()
+    for trace in figure["data"]:  # type: ignore[attr-defined]
+        text = trace.get("text")
+        out |= {str(x) for x in text} if isinstance(text, list) else {str(text)}
+    return out
+
+
+def test_choose_map_keeps_the_china_map_when_every_region_has_a_shape(run_dir: Path) -> None:
+    """The fixture run's donors are provinces and its recipients Hubei divisions, all in the
+    shipped boundaries: the China map stays."""
+    choice = choose_map(read_run(run_dir), load_boundaries())
+    assert choice.china and choice.unshaped == ()
+
+
+def test_c0017_kind_recipient_outside_the_shipped_boundaries_is_drawn(run_dir: Path) -> None:
+    """c0017 kind (GB/T 2260-like codes 9000xx not in the shipped China boundaries): the
+    China map was drawn and a recipient without a shape there was silently left off. Here
+    one recipient (Xiaogan, 420900) gets code 900009 outside the boundaries while the others
+    keep theirs: every region of the run, inside or outside, must be in every map's data,
+    and the report must say why the map is drawn as points."""
+    regions = pd.read_csv(run_dir / "regions.csv", dtype=str)
+    regions.loc[regions["region_code"] == "420900", "gb2260_code"] = "900009"
+    regions.to_csv(run_dir / "regions.csv", index=False)
+    run = read_run(run_dir)
+    assert "900009" not in load_boundaries().codes("hubei")
+    choice = choose_map(run, load_boundaries())
+    assert not choice.china and choice.unshaped == ("420900",)
+    figures = build_figures(run, load_boundaries())
+    names = region_names(run.tables["regions"])
+    assert len(names) == 13
+    for fid in ("map-pairaid", "cmp-pairaid", "cmp-official"):
+        for lang in ("zh", "en"):
+            texts = _texts(figures[fid][lang])
+            assert {n for n in names.values() if n not in texts} == set(), (fid, lang)
+    page = report_html(run_dir).read_text(encoding="utf-8")
+    assert re.search(r"Xiaogan \(420900\) has a GB/T 2260 code with no shape in the "
+                     r"shipped China boundaries", page)

@@ -33,7 +33,13 @@ from pairaid.report.dispatch import dispatch_section, gantt_chart, on_site_chart
 from pairaid.report.evaluation import ecdf_chart, evaluation_section, has_evaluation
 from pairaid.report.evidence import needs_check_bars, tornado
 from pairaid.report.i18n import LABELS, LANGS, Lang, check_lang, plan_label, t
-from pairaid.report.maps import pairing_map, points_map, uses_china_boundaries
+from pairaid.report.maps import (
+    choose_map,
+    pairing_map,
+    points_map,
+    region_names,
+    unshaped_note,
+)
 from pairaid.report.run import (
     METRICS,
     SOLVER,
@@ -356,11 +362,12 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
         ``sensitivity.csv``, ``gantt`` and ``on-site`` when it holds a
         dispatch schedule, ``evaluation`` when it holds ``evaluation.csv``.
     """
-    china = uses_china_boundaries(run.tables["regions"])
+    choice = choose_map(run, boundaries)
+    china, unshaped = choice.china, choice.unshaped
     makers: dict[str, Any] = {
         "map-pairaid": (lambda lang: pairing_map(run, "pairaid", lang, boundaries, height=600,
                                                  geojson_keys=GEO_KEYS)) if china
-        else (lambda lang: points_map(run, "pairaid", lang, height=600)),
+        else (lambda lang: points_map(run, "pairaid", lang, height=600, unshaped=unshaped)),
     }
     targets = set(run.tables["forecast"]["target"].unique())
     observed = set(run.tables["observed"].columns)
@@ -388,7 +395,8 @@ def build_figures(run: RunTables, boundaries: Boundaries) -> dict[str, dict[str,
             run.plan_table(official, "pairs")["donor_code"])
         for plan, fid in [("pairaid", "cmp-pairaid"), (official, "cmp-official")]:
             makers[fid] = (lambda lang, p=plan: points_map(run, p, lang, height=480,
-                                                           title=plan_label(p, lang))) \
+                                                           title=plan_label(p, lang),
+                                                           unshaped=unshaped)) \
                 if not china else lambda lang, p=plan: pairing_map(run, p, lang, boundaries,
                                                              height=480,
                                                              title=plan_label(p, lang),
@@ -429,7 +437,10 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
                      if plotly_src is not None else
                      f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>')
     figures = build_figures(run, boundaries)
-    china = uses_china_boundaries(run.tables["regions"])
+    choice = choose_map(run, boundaries)
+    china = choice.china
+    why = unshaped_note(choice.unshaped, region_names(run.tables["regions"]))
+    unshaped_html = f'<p class="note">{html.escape(why)}</p>' if choice.unshaped else ""
     geo = {GEO_KEYS["provinces"]: boundaries.provinces,
            GEO_KEYS["hubei"]: boundaries.hubei} if china else {}
 
@@ -462,7 +473,8 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
                 for key, kind, texts in (("flags", "flag", run.flags),
                                          ("notes", "run-note", run.notes)) if texts]
     sections += [
-        ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'),
+        ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'
+         + unshaped_html),
         ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),
         compare,
     ]

@@ -8,7 +8,8 @@ donor's capital to each of its recipients' seats, its width growing with the sta
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ from pairaid.geo import great_circle_midpoint, longitude_window
 from pairaid.report.boundaries import FEATURE_KEY, Boundaries
 from pairaid.report.i18n import Lang, plan_label, t
 from pairaid.report.run import RunTables
-from pairaid.report.summary import donor_burden, peak_severity, staff_sent
+from pairaid.report.summary import STAFF, donor_burden, peak_severity, staff_sent
 
 LINE_WIDTH = (1.5, 9.0)  # [px] thinnest and thickest pairing line
 LABEL_FONT = {"size": 10, "color": "#252525"}  # region-name labels on the map
@@ -243,13 +244,89 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
 
 
 def uses_china_boundaries(regions: pd.DataFrame) -> bool:
-    """Whether a run's regions are Chinese (some ``gb2260_code`` given), so that the
-    shipped China boundaries apply; any other country is drawn as points."""
+    """Whether a run's regions carry GB/T 2260 codes (some ``gb2260_code`` given), so that
+    the shipped China boundaries may apply (:func:`choose_map` decides); any other country
+    is drawn as points."""
     return "gb2260_code" in regions and bool(regions["gb2260_code"].notna().any())
 
 
+@dataclass(frozen=True)
+class MapChoice:
+    """Which map the report draws, decided once per run by :func:`choose_map`.
+
+    Attributes
+    ----------
+    china : bool
+        Draw every plan on the shipped China boundaries (:func:`pairing_map`); otherwise as
+        points (:func:`points_map`).
+    unshaped : tuple of str
+        Region codes of donors or recipients whose ``gb2260_code`` has no shape in the
+        shipped boundaries (the reason the run is drawn as points although its codes are
+        GB/T 2260 codes); empty otherwise.
+    """
+
+    china: bool
+    unshaped: tuple[str, ...] = ()
+
+
+def _plans(run: RunTables) -> list[str]:
+    official = run.official
+    return ["pairaid"] + ([official] if official is not None and run.has_plan(official)
+                          else [])
+
+
+def choose_map(run: RunTables, boundaries: Boundaries) -> MapChoice:
+    """Decide whether the run's maps are drawn on the shipped China boundaries.
+
+    :func:`pairing_map` draws donors as province shapes and recipients as Hubei-division
+    shapes, found by ``gb2260_code``; a region without a shape there would be lost from
+    the map. So the China map is chosen only when the regions carry GB/T 2260 codes and
+    every donor of every plan has a province shape and every recipient (paired, or with
+    staff gaps) a Hubei-division shape; otherwise every region is drawn as a point
+    (:func:`points_map`), which loses none.
+
+    Parameters
+    ----------
+    run : RunTables
+        The run (uses ``regions``, ``gaps`` and each plan's ``pairs``).
+    boundaries : Boundaries
+        The shipped province and Hubei-division boundaries.
+
+    Returns
+    -------
+    MapChoice
+        ``china`` and, when the codes are GB/T 2260 codes but some have no shape, those
+        regions' codes (sorted) in ``unshaped``.
+    """
+    regions = run.tables["regions"]
+    if not uses_china_boundaries(regions):
+        return MapChoice(china=False)
+    gb = dict(zip(regions["region_code"].astype(str), regions["gb2260_code"], strict=True))
+    provinces, hubei = set(boundaries.codes("provinces")), set(boundaries.codes("hubei"))
+    gaps = run.tables["gaps"]
+    recipients = set(gaps.loc[gaps["resource"].isin(STAFF), "region_code"].astype(str))
+    donors: set[str] = set()
+    for plan in _plans(run):
+        pairs = run.plan_table(plan, "pairs")
+        donors |= set(pairs["donor_code"].astype(str))
+        recipients |= set(pairs["recipient_code"].astype(str))
+    unshaped = {c for c in donors if gb.get(c) not in provinces}
+    unshaped |= {c for c in recipients if gb.get(c) not in hubei}
+    return MapChoice(china=not unshaped, unshaped=tuple(sorted(unshaped)))
+
+
+def unshaped_note(unshaped: Sequence[str], names: Mapping[str, str]) -> str:
+    """Why a run with GB/T 2260 codes is drawn as points: the regions without a shape,
+    named ``name (code)`` with ``names`` (``region_code`` -> display name)."""
+    listed = ", ".join(f"{names.get(c, c)} ({c})" for c in unshaped)
+    verb = "has a GB/T 2260 code" if len(unshaped) == 1 else "have GB/T 2260 codes"
+    return (f"Regions drawn as points at their capitals: {listed} {verb} with no shape in "
+            "the shipped China boundaries, so no region is drawn as a boundary (none is "
+            "left off the map).")
+
+
 def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
-               title: str | None = None) -> go.Figure:
+               title: str | None = None, unshaped: Sequence[str] = ()) -> go.Figure:
     """Map of one plan for a data set other than China's: the data set's own boundaries
     (``run.boundaries``) where it ships them, else regions as points.
 
@@ -259,6 +336,12 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
     ``transfers.csv``. With boundaries, each region is also drawn as a shape, recipients
     shaded like their point; without, no boundary of any country is drawn (a note says
     so). The note names the boundaries' source.
+
+    Parameters
+    ----------
+    unshaped : sequence of str, optional
+        Region codes whose GB/T 2260 codes have no shape in the shipped China boundaries
+        (:attr:`MapChoice.unshaped`); the note names them as the reason for the points.
 
     Returns
     -------
@@ -342,9 +425,10 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
                "projection_rotation_lon": round((west + east) / 2, 6),
                "lonaxis_range": [west - PAD, east + PAD],
                "lataxis_range": [min(lats) - PAD, max(lats) + PAD]}
-        note = ("Regions drawn as points at their capitals: no boundary file whose licence "
+        note = (unshaped_note(unshaped, names) if unshaped else
+                "Regions drawn as points at their capitals: no boundary file whose licence "
                 "allows shipping is available for this data set (no other country's map is "
-                "drawn). Red dashed lines: ICU patient transfers.")
+                "drawn).") + " Red dashed lines: ICU patient transfers."
     fig.update_layout(
         geo=geo,
         title={"text": title or t("map_title", lang, plan=plan_label(plan, lang)),
