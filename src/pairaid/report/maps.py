@@ -58,6 +58,28 @@ def _pct(x: Any) -> str:
     return "–" if math.isnan(value) else f"{value:.0%}"
 
 
+def _pair_markers(pairs: pd.DataFrame, lat: Mapping[str, float], lon: Mapping[str, float],
+                  names: Mapping[str, str], lang: Lang) -> go.Scattergeo:
+    """One hover marker per pair (staff sent, distance), at the midpoint of the line as
+    plotly draws it (the short great-circle arc), also across 180°."""
+    mid_lon, mid_lat, mid_text = [], [], []
+    for p in pairs.itertuples(index=False):
+        d, r = str(p.donor_code), str(p.recipient_code)
+        m_lat, m_lon = great_circle_midpoint(lat[d], lon[d], lat[r], lon[r])
+        mid_lon.append(m_lon)
+        mid_lat.append(m_lat)
+        mid_text.append(
+            f"<b>{names[d]} → {names[r]}</b><br>"
+            f"{t('staff_sent', lang)}: {_fmt(p.staff)} ({t('doctors', lang)} "
+            f"{_fmt(getattr(p, 'doctors', 0.0))}, {t('nurses', lang)} "
+            f"{_fmt(getattr(p, 'nurses', 0.0))})<br>"
+            f"{t('distance', lang)}: {_fmt(p.distance_km)}")
+    return go.Scattergeo(
+        lon=mid_lon, lat=mid_lat, mode="markers", text=mid_text,
+        marker={"size": 7, "color": "#08519c", "symbol": "diamond"},
+        hovertemplate="%{text}<extra></extra>", name=t("pairs_line", lang))
+
+
 def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
                 *, height: int = 560, geojson_keys: Mapping[str, str] | None = None,
                 title: str | None = None, extent: Iterable[str] | None = None
@@ -172,7 +194,6 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
 
     # pairing lines, width by staff sent
     top = max(float(pairs["staff"].max()), 1.0) if not pairs.empty else 1.0
-    mid_lon, mid_lat, mid_text = [], [], []
     for p in pairs.itertuples(index=False):
         width = LINE_WIDTH[0] + (LINE_WIDTH[1] - LINE_WIDTH[0]) * _num(p.staff) / top
         d, r = str(p.donor_code), str(p.recipient_code)
@@ -180,20 +201,7 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
             lon=[lon[d], lon[r]], lat=[lat[d], lat[r]], mode="lines",
             line={"width": width, "color": "rgba(8,81,156,0.75)"}, hoverinfo="skip",
             showlegend=False, name=t("pairs_line", lang)))
-        # on the line as plotly draws it (the short great-circle arc), also across 180°
-        m_lat, m_lon = great_circle_midpoint(lat[d], lon[d], lat[r], lon[r])
-        mid_lon.append(m_lon)
-        mid_lat.append(m_lat)
-        mid_text.append(
-            f"<b>{names[d]} → {names[r]}</b><br>"
-            f"{t('staff_sent', lang)}: {_fmt(p.staff)} ({t('doctors', lang)} "
-            f"{_fmt(getattr(p, 'doctors', 0.0))}, {t('nurses', lang)} "
-            f"{_fmt(getattr(p, 'nurses', 0.0))})<br>"
-            f"{t('distance', lang)}: {_fmt(p.distance_km)}")
-    fig.add_trace(go.Scattergeo(
-        lon=mid_lon, lat=mid_lat, mode="markers", text=mid_text,
-        marker={"size": 7, "color": "#08519c", "symbol": "diamond"},
-        hovertemplate="%{text}<extra></extra>", name=t("pairs_line", lang)))
+    fig.add_trace(_pair_markers(pairs, lat, lon, names, lang))
     donor_list = sorted(donors)
     fig.add_trace(go.Scattergeo(  # donors, labelled with their names
         lon=[lon[d] for d in donor_list], lat=[lat[d] for d in donor_list],
@@ -332,7 +340,8 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
 
     Each region of the run is a point at its ``latitude``/``longitude`` [deg]: recipients
     coloured by the share of their gap left uncovered at the peak (0..1), donors in blue; one
-    line per pair, and one dashed line per patient-transfer pair when the run has
+    line per pair with a hover marker at its midpoint (staff sent, distance), and one
+    dashed line per patient-transfer pair when the run has
     ``transfers.csv``. With boundaries, each region is also drawn as a shape, recipients
     shaded like their point; without, no boundary of any country is drawn (a note says
     so). The note names the boundaries' source.
@@ -383,6 +392,7 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
             lon=[lon[d], lon[r]], lat=[lat[d], lat[r]], mode="lines",
             line={"width": width, "color": "rgba(8,81,156,0.75)"}, hoverinfo="skip",
             showlegend=False, name=t("pairs_line", lang)))
+    fig.add_trace(_pair_markers(pairs, lat, lon, names, lang))
     moves = tables.get("transfers")
     if plan == "pairaid" and moves is not None and not moves.empty:
         per_pair = moves.groupby(["donor_code", "recipient_code"], as_index=False)[
