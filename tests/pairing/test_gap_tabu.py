@@ -108,3 +108,48 @@ def test_portfolio_after_plain_highs_in_the_same_thread():
     for method in ("highs", "auto", "highs"):
         res = solve_gap(inst, sense="min", time_limit=600, method=method)
         assert res.objective == 261 and res.status.value == "optimal"
+
+
+def penalised(ts: TabuSearch, agent: np.ndarray) -> float:
+    """Cost plus each agent's penalty weight times its excess load, recomputed from the
+    assignment alone."""
+    jobs = np.arange(ts.n)
+    load = np.bincount(agent, weights=ts.weight[agent, jobs], minlength=ts.m)
+    excess = np.maximum(load - ts.capacity, 0.0)
+    return float(ts.cost[agent, jobs].sum() + (ts.penalty * excess).sum())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_move_scores_equal_the_penalised_cost_recomputed_after_each_move(seed):
+    """Every shift's and swap's score, and the best ejection chain's (job j to the agent
+    of job k, k to a third agent r), equal the change of the penalised cost recomputed
+    from scratch; the chain is the best of all m * n * n enumerated by hand."""
+    rng = np.random.default_rng(seed)
+    inst = tight_instance(seed, m=4, n=7)
+    ts = TabuSearch(inst, "min", seed=seed)
+    ts.reset(rng.integers(0, 4, size=7))  # capacities may be broken
+    ts.penalty = rng.uniform(0.1, 3.0, size=4)
+    shift, swap, best_chain, (j, k, r) = ts.scores()
+    a = ts.agent.copy()
+    before = penalised(ts, a)
+    for i, jj in itertools.product(range(4), range(7)):
+        if i == a[jj]:
+            assert shift[i, jj] == np.inf
+            continue
+        after = a.copy()
+        after[jj] = i
+        assert shift[i, jj] == pytest.approx(penalised(ts, after) - before)
+    chains = {}
+    for jj, kk in itertools.product(range(7), range(7)):
+        if a[jj] == a[kk]:
+            assert swap[jj, kk] == np.inf
+            continue
+        after = a.copy()
+        after[jj], after[kk] = a[kk], a[jj]
+        assert swap[jj, kk] == pytest.approx(penalised(ts, after) - before)
+        for rr in set(range(4)) - {a[jj], a[kk]}:
+            after = a.copy()
+            after[jj], after[kk] = a[kk], rr
+            chains[jj, kk, rr] = penalised(ts, after) - before
+    assert best_chain == pytest.approx(min(chains.values()))
+    assert chains[j, k, r] == pytest.approx(best_chain)
