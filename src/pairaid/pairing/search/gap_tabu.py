@@ -171,36 +171,40 @@ class TabuSearch:
         shift = d_cost_shift + arrive + leave
         shift[a, jobs] = np.inf
         # swaps: job j to agent a_k and job k to agent a_j
-        cg = cost[a, :]  # cg[j, k] = cost of job k on job j's agent
-        wg = weight[a, :]
-        d_cost_swap = cg.T + cg - cur_c[:, None] - cur_c[None, :]
-        new_load = (load[a] - cur_w)[:, None] + wg  # load of a_j after the swap
+        into = cost[a, :].T - cur_c[:, None]  # into[j, k]: cost change of j to a_k
+        d_cost_swap = into + into.T
+        same = a[:, None] == a[None, :]
+        new_load = (load[a] - cur_w)[:, None] + weight[a, :]  # load of a_j after the swap
         pen = w[a][:, None] * (np.maximum(new_load - cap[a][:, None], 0.0)
                                - over[a][:, None])
-        swap = d_cost_swap + pen + pen.T
-        swap[a[:, None] == a[None, :]] = np.inf
+        swap = d_cost_swap + pen
+        swap += pen.T
+        np.copyto(swap, np.inf, where=same)
         # tabu: a job may not go back to an agent it left recently, unless the move
         # gives a feasible assignment better than the best (aspiration)
         tabu_shift = self.tabu > self.iteration
-        tabu_swap = tabu_shift[a, :].T | tabu_shift[a, :]  # j to a_k or k to a_j
+        tabu_in = tabu_shift[a, :].T  # tabu_in[j, k]: j may not go to a_k
+        tabu_swap = tabu_in | tabu_in.T  # j to a_k or k to a_j
         aspire_shift = self._aspire(value + d_cost_shift, shift, a, load, cur_w)
-        shift = np.where(tabu_shift & ~aspire_shift, np.inf, shift)
-        aspire_swap = self._aspire_swap(value + d_cost_swap, a, new_load)
-        swap = np.where(tabu_swap & ~aspire_swap, np.inf, swap)
+        np.copyto(shift, np.inf, where=tabu_shift & ~aspire_shift)
+        aspire_swap = self._aspire_swap(value, d_cost_swap, a, new_load)
+        np.copyto(swap, np.inf,
+                  where=tabu_swap if aspire_swap is None else tabu_swap & ~aspire_swap)
         best_chain, chain = np.inf, (0, 0, 0)
         if CHAINS and self.m > 2:
-            best_chain, chain = self._chain(shift - leave[None, :], cg, cur_c, leave, pen,
-                                            tabu_shift[a, :].T, a)
+            best_chain, chain = self._chain(shift - leave[None, :], into + pen.T,
+                                            leave, same | tabu_in, a)
         return shift, swap, best_chain, chain
 
-    def _chain(self, out: NDArray[np.float64], cg: NDArray[np.float64], cur_c: NDArray[np.float64],
-               leave: NDArray[np.float64], pen: NDArray[np.float64],
-               tabu_in: NDArray[np.bool_], a: NDArray[np.int64]
+    def _chain(self, out: NDArray[np.float64], into: NDArray[np.float64],
+               leave: NDArray[np.float64], barred: NDArray[np.bool_], a: NDArray[np.int64]
                ) -> tuple[float, tuple[int, int, int]]:
         """Best non-tabu ejection chain of length 2: job j moves to the agent q of job k,
         which is ejected to a third agent r (neither j's agent nor q). ``out[r, k]`` is the
         change of cost and of r's penalty when k moves to r (infinite where not allowed);
-        the change at q (j in, k out) is ``pen.T`` of the swaps."""
+        ``into[j, k]`` the change of j's cost and of q's penalty (j in, k out),
+        ``leave[j]`` that of the penalty of j's agent; ``barred[j, k]`` chains not made
+        (j and k on one agent, or j tabu on q)."""
         n = self.n
         order = np.argpartition(out, 1, axis=0)[:2]  # two best destinations of every k
         cols = np.arange(n)
@@ -211,9 +215,10 @@ class TabuSearch:
         v1, v2 = np.minimum(v1, v2), np.maximum(v1, v2)
         # k's best destination, unless it is j's agent (then the second best)
         clash = r1[None, :] == a[:, None]
-        eject = np.where(clash, v2[None, :], v1[None, :])
-        value = (cg.T - cur_c[:, None]) + leave[:, None] + pen.T + eject
-        value[(a[:, None] == a[None, :]) | tabu_in] = np.inf
+        value = np.where(clash, v2[None, :], v1[None, :])
+        value += into
+        value += leave[:, None]
+        np.copyto(value, np.inf, where=barred)
         j, k = np.unravel_index(int(np.argmin(value)), value.shape)
         r = int(r2[k] if clash[j, k] else r1[k])
         return float(value[j, k]), (int(j), int(k), r)
@@ -231,18 +236,19 @@ class TabuSearch:
         dst_ok = load[:, None] + self.weight <= cap[:, None] + 1e-9
         return (new_value < self.best_value - 1e-9) & dst_ok & (src_ok & rest_ok)[None, :]
 
-    def _aspire_swap(self, new_value: NDArray[np.float64], a: NDArray[np.int64],
-                     new_load: NDArray[np.float64]) -> NDArray[np.bool_]:
-        """Swaps that give a feasible assignment better than the best."""
+    def _aspire_swap(self, value: float, d_cost: NDArray[np.float64], a: NDArray[np.int64],
+                     new_load: NDArray[np.float64]) -> NDArray[np.bool_] | None:
+        """Swaps that give a feasible assignment better than the best (``None``: none
+        can, with ``value + d_cost`` the cost after each swap)."""
         cap, load = self.capacity, self.load
         over = load > cap + 1e-9
-        if over.sum() > 2 or new_value.min() >= self.best_value - 1e-9:
-            return np.zeros(new_value.shape, dtype=bool)
+        if over.sum() > 2 or value + d_cost.min() >= self.best_value - 1e-9:
+            return None
         ok = new_load <= cap[a][:, None] + 1e-9
         both = ok & ok.T
         # any agent over capacity other than the two swapped stays over
         n_over = over.sum() - over[a][:, None].astype(int) - over[a][None, :].astype(int)
-        return (new_value < self.best_value - 1e-9) & both & (n_over == 0)
+        return (value + d_cost < self.best_value - 1e-9) & both & (n_over == 0)
 
     def _move(self, j: int, i: int) -> None:
         old = int(self.agent[j])
