@@ -268,17 +268,16 @@ is a hard one for HiGHS, and on a busy machine a search at nice 19 would get alm
 CPU."""
 
 
-ESCALATE_WIN = 0.005
-"""... or as soon as the low-priority search has found an assignment better than HiGHS'
-incumbent of the moment by this share of its value: HiGHS' incumbent has stalled well
-above what a search reaches (the tight, Chu-Beasley type D, instances), and on a busy
-machine a search at nice 19 would get almost no CPU for the rest of the limit. Chosen
-against the figures of docs/pairing.md: on generated type-D instances with 20 agents the
-tabu search beat HiGHS' incumbent after 2 s by 1.0-3.7 % within 1 s of CPU (6 instances,
-2026-11-30); the proofs of gap1-12 and types A-C are re-measured against plain HiGHS there
-(``bench_gap.py``)."""
-
-
+ESCALATE_GAP = 0.01
+"""When HiGHS' incumbent is still this share above its bound (relative gap) after HiGHS
+has worked the stall time (:data:`STALL_SECONDS`, :data:`STALL_SHARE`; CPU seconds of its
+thread), the search starts at once at normal priority, whether HiGHS' incumbent has stalled
+or not (a low-priority search running then is replaced). At the loads of 2026-11-30 (12-19
+on 2 cores) HiGHS' thread got 2 s of CPU in 15 s and was still finding (slightly) better
+incumbents, and in a 60 s run on a generated 200 x 20 type-D instance the whole process
+got 5.0 s of CPU and the nice-19 search none of it (not one tabu iteration): the result
+was HiGHS' own. HiGHS' gap after 1.2 s of CPU, measured on gapc and type D, is in
+docs/pairing.md."""
 def _lower_priority() -> None:
     """Give the calling thread the nice value :data:`SEARCH_NICE` (Linux sets it per
     thread; where the platform refuses, the thread keeps its priority)."""
@@ -328,7 +327,6 @@ class _Exchange:
         self.search_agent: NDArray[np.int64] | None = None
         self.pending: NDArray[np.float64] | None = None
         self.changed = 0.0  # HiGHS thread's CPU time at its last new incumbent [s]
-        self.search_won = False  # the search beat HiGHS' incumbent by ESCALATE_WIN
 
     def from_highs(self, x: NDArray[np.float64], objective: float, when: float) -> None:
         with self.lock:
@@ -356,8 +354,6 @@ class _Exchange:
         with self.lock:
             if value < self.search_value - 1e-9:
                 self.search_value, self.search_agent = value, agent.copy()
-            if value < self.highs_value - ESCALATE_WIN * abs(self.highs_value):
-                self.search_won = True
             if value < self.highs_value - 1e-9 and value <= self.search_value + 1e-9:
                 x = np.zeros(m * n)
                 x[agent * n + np.arange(n)] = 1.0
@@ -381,8 +377,9 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     callback (HiGHS checks it and uses it as its incumbent and cutoff), and HiGHS' own
     new incumbents are handed back to the search. The search starts at the lowest CPU
     priority (:data:`SEARCH_NICE`) and is replaced by one at normal priority once HiGHS
-    has used :data:`ESCALATE_SHARE` of the limit in CPU time, or once it has beaten
-    HiGHS' incumbent by :data:`ESCALATE_WIN`. The best assignment and
+    has used :data:`ESCALATE_SHARE` of the limit in CPU time. When HiGHS' gap is still
+    :data:`ESCALATE_GAP` or more after the stall time of its work, the search starts at
+    normal priority at once, stalled incumbent or not. The best assignment and
     HiGHS' bound are kept; the run ends when HiGHS ends (proof or time limit). HiGHS
     runs with one scheduler thread (:data:`HIGHS_THREADS`), so that the second core is the
     search's."""
@@ -396,6 +393,7 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
     searcher: list[threading.Thread] = []
     retired: list[threading.Event] = []
     cpu0 = [0.0]  # CPU time of the HiGHS thread when its solve started [s]
+    high = [False]  # a search at normal priority runs
     current: list[highspy.Highs] = []  # the neighbourhood being solved
 
     def search(start: NDArray[np.int64], seconds: float, low: bool,
@@ -415,6 +413,7 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
         left = time_limit - (time.perf_counter() - t0) - 0.1
         if start is None or left < 0.2:
             return
+        high[0] = high[0] or not low
         for old in retired:
             old.set()  # the low-priority search ends at its next check
         retire = threading.Event()
@@ -440,11 +439,16 @@ def _portfolio(inst: GapInstance, sense: str, time_limit: float,
         # time.thread_time(): CPU seconds of this (the HiGHS) thread, so that the stall
         # is measured in HiGHS' work, whatever the load of the machine
         now = time.thread_time()
+        out = e.data_out
+        primal, dual = out.mip_primal_bound, out.mip_dual_bound
+        far = bool(np.isfinite(primal) and np.isfinite(dual)
+                   and abs(primal - dual) >= ESCALATE_GAP * max(abs(primal), 1e-9))
         if not searcher:
-            if ex.highs_x is not None and now - ex.changed >= stall:
+            if far and now - cpu0[0] >= stall:
+                launch(low=False)  # far from HiGHS' bound after its first `stall` s
+            elif ex.highs_x is not None and now - ex.changed >= stall:
                 launch(low=True)
-        elif len(searcher) == 1 and (ex.search_won
-                                     or now - cpu0[0] >= ESCALATE_SHARE * time_limit):
+        elif not high[0] and (far or now - cpu0[0] >= ESCALATE_SHARE * time_limit):
             launch(low=False)
 
     def on_user_solution(e: highspy.cb.HighsCallbackEvent) -> None:  # type: ignore[name-defined]
