@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 
 def resource_shares(sent: NDArray[np.float64], capacity: NDArray[np.float64]
@@ -56,6 +56,32 @@ def dominant_burden(sent: NDArray[np.float64], capacity: NDArray[np.float64]
     has = ~np.isnan(shares).all(axis=1)
     out[has] = np.nanmax(shares[has], axis=1)
     return out
+
+
+def largest_burden(burdens: ArrayLike) -> float:
+    """``max_donor_burden``: the largest burden over donors (see module).
+
+    Parameters
+    ----------
+    burdens : array-like of float
+        Burden of each donor (:func:`dominant_burden`, or ``burden_table(...)["burden"]``);
+        NaN for a donor without capacity, which is skipped.
+
+    Returns
+    -------
+    float
+        The largest burden; 0.0 when no donor has one (nothing sent, or no capacity).
+
+    Examples
+    --------
+    >>> largest_burden([0.25, float("nan"), 1.0])
+    1.0
+    >>> largest_burden([float("nan")])
+    0.0
+    """
+    values = np.asarray(burdens, dtype=float)
+    values = values[~np.isnan(values)]
+    return float(values.max()) if values.size else 0.0
 
 
 def burden_deviation(sent: NDArray[np.float64], capacity: NDArray[np.float64]) -> float:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from pairaid.burden import burden_table
+from pairaid.burden import burden_table, largest_burden
 from pairaid.pairing import PairingResult
 from pairaid.schemas import STAFF_RESOURCES
 
@@ -44,13 +44,12 @@ def plan_metrics(result: PairingResult, gaps: pd.DataFrame,
     short_total = float(shortfall.loc[shortfall["resource"].isin(STAFF_RESOURCES),
                                       "shortfall"].sum())
     flows = result.flows
-    table = burden_table(flows, donor_capacities, STAFF_RESOURCES)
-    burdens = table.loc[(table["sent"] > 0) & table["burden"].notna(), "burden"].tolist()
+    burdens = burden_table(flows, donor_capacities, STAFF_RESOURCES)["burden"]
     return {
         "shortfall_staff_days": short_total,
         "gap_staff_days": gap_total,
         "gap_covered_share": 1.0 - short_total / gap_total if gap_total > 0 else 1.0,
-        "max_donor_burden": max(burdens) if burdens else 0.0,
+        "max_donor_burden": largest_burden(burdens),
         "staff_sent": float(flows["quantity"].sum()),
         "total_distance_km": float(result.pairs["distance_km"].sum()),
         "mean_distance_km": float(result.pairs["distance_km"].mean())

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from pairaid.burden import dominant_burden, largest_burden
 from pairaid.errors import InfeasibleError
 from pairaid.gaps import _share
 from pairaid.needs import per_patient_needs
@@ -152,15 +153,12 @@ def measures(net: Network, pairs: NDArray[np.int64], gaps: NDArray[np.float64],
     worst = float((1.0 - short_r[need] / gap_r[need]).min()) if need.any() else 1.0
     sent = np.zeros(net.burden_capacity.shape)
     np.add.at(sent, inst.pair_d[pairs], q)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = sent / net.burden_capacity
-    share = share[(sent > 0) & np.isfinite(share)]
     return {
         "shortfall_staff_days": short_total,
         "gap_staff_days": gap_total,
         "gap_covered_share": 1.0 - short_total / gap_total if gap_total > 0 else 1.0,
         "worst_city_covered_share": worst,
-        "max_donor_burden": float(share.max()) if share.size else 0.0,
+        "max_donor_burden": largest_burden(dominant_burden(sent, net.burden_capacity)),
         "total_distance_km": float(inst.pair_dist[pairs].sum()),
         "staff_sent": float(q.sum()),
     }

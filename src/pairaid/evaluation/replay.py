@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pairaid.burden import burden_table, largest_burden
 from pairaid.evaluation.baselines import random_pairing
 from pairaid.evaluation.recourse import best_flows, build_network, chunk_gaps, measures
 from pairaid.forecast.scenarios import (
@@ -167,16 +168,13 @@ def plan_row(result: PairingResult, demand: pd.DataFrame,
     short_total = float(short_r.sum())
     worst = float((1.0 - short_r[need] / gap_r[need]).min()) if need.any() else 1.0
     flows = result.flows
-    sent = flows.groupby(["donor_code", "resource"])["quantity"].sum()
-    caps = donor_capacities.set_index(["donor_code", "resource"])["capacity"].astype(float)
-    share = (sent / caps.reindex(sent.index)).where(lambda s: np.isfinite(s))
-    burden = float(share[sent > 0].max()) if (sent > 0).any() else 0.0
+    burdens = burden_table(flows, donor_capacities, STAFF_RESOURCES)["burden"]
     return {
         "shortfall_staff_days": short_total,
         "gap_staff_days": gap_total,
         "gap_covered_share": 1.0 - short_total / gap_total if gap_total > 0 else 1.0,
         "worst_city_covered_share": worst,
-        "max_donor_burden": 0.0 if np.isnan(burden) else burden,
+        "max_donor_burden": largest_burden(burdens),
         "total_distance_km": float(result.pairs["distance_km"].sum()),
         "staff_sent": float(flows["quantity"].sum()),
     }

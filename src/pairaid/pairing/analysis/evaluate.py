@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from pairaid.burden import burden_deviation, dominant_burden
+from pairaid.burden import burden_deviation, dominant_burden, largest_burden
 from pairaid.pairing.instance import Instance
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import snap_whole
@@ -72,8 +72,7 @@ def evaluate_plan(
     sent_d = sent_ds.sum(axis=1)
     cap_d = inst.raw_capacity.sum(axis=1)
     burden = dominant_burden(sent_ds, inst.raw_capacity)
-    has = ~np.isnan(burden)
-    max_burden = float(burden[has].max()) if has.any() else 0.0
+    max_burden = largest_burden(burden)
     deviation = burden_deviation(sent_ds, inst.raw_capacity)
     kept_prev = int((chosen & inst.previous).sum())
     changed = ((inst.n_previous - kept_prev) + int((chosen & ~inst.previous).sum())
