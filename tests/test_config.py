@@ -68,3 +68,58 @@ def test_a_level_or_parent_replaces_the_data_sets_default_list() -> None:
         "recipients": ["IT-25", "IT-57"], "donors_parent": "IT", "horizon_days": 14}
     with pytest.raises(ConfigError, match="give one or the other"):
         with_dataset_defaults(defaults, {"recipients": ["IT-25"], "recipients_parent": "IT"})
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    # a TOML file has real types: a string, a boolean or a float is not an integer
+    ('k = "2"\n', "setting 'k' (line 1) = '2': Input should be a valid integer (a TOML string"),
+    ("k = true\n", "setting 'k' (line 1) = True: Input should be a valid integer"),
+    ("k = 2.5\n", "setting 'k' (line 1) = 2.5: Input should be a valid integer"),
+    ('# plan\nhorizon_days = "28"\n', "setting 'horizon_days' (line 2) = '28'"),
+    ('k = 2\n[parameters]\ncovid_share_staff = "0.08"\n',
+     "setting 'parameters.covid_share_staff' (line 3) = '0.08': Input should be a valid number"),
+    ("staff_cap_to_official = 1\n", "setting 'staff_cap_to_official' (line 1) = 1: "
+     "Input should be a valid boolean"),
+    ("decision_date = 20200210\n", "setting 'decision_date' (line 1) = 20200210: "
+     "Input should be a valid date (a TOML date such as 2020-02-10)"),
+    ("decision_date = 2020-02-10T08:00:00\n", "setting 'decision_date' (line 1)"),
+    # numpy's SeedSequence takes no negative seed: refused in the configuration
+    ("seed = -1\n", "setting 'seed' (line 1) = -1: Input should be greater than or equal to 0"),
+])
+def test_toml_values_of_the_wrong_type_are_refused(tmp_path: Path, text: str,
+                                                   needle: str) -> None:
+    path = tmp_path / "typed.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        read_config_file(path)
+    assert f"invalid configuration ({path}): {needle}" in str(info.value)
+
+
+def test_toml_values_of_the_right_type_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "typed.toml"
+    path.write_text('time_limit = 30\ndecision_date = "2020-02-12"\ndata_dir = "d"\n'
+                    'official_round = "none"\nfixed_pairs = [["CN-SD", "421100"]]\n',
+                    encoding="utf-8")
+    c = make_config(read_config_file(path))
+    # an integer stands for a float; an ISO string for a date (older run folders)
+    assert c.time_limit == 30.0 and c.decision_date == date(2020, 2, 12)
+    assert c.data_dir == Path("d") and c.official_round is None
+    assert c.fixed_pairs == [("CN-SD", "421100")]
+
+
+def test_seed_below_zero_is_refused_from_any_source() -> None:
+    with pytest.raises(ConfigError, match="setting 'seed' = -1"):
+        make_config({"seed": -1})
+
+
+def test_a_utf8_byte_order_mark_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes("\ufeffk = 3\n".encode())
+    assert read_config_file(path) == {"k": 3}
+
+
+def test_a_file_not_in_utf8_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.toml"
+    path.write_bytes("k = 2\n".encode("utf-16"))
+    with pytest.raises(ConfigError, match="utf16.toml: not valid TOML: not UTF-8 text"):
+        read_config_file(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def test_italy_2020_is_built_in_with_its_own_parameters() -> None:
     lombardy = ds.cases[(ds.cases["region_code"] == "IT-25")
                         & (ds.cases["date"] == "2020-03-15")].iloc[0]
     assert (lombardy["hospitalised"], lombardy["icu"]) == (6267, 767)  # issue 16
-    assert ds.defaults["decision_date"] == "2020-03-15"
+    assert ds.defaults["decision_date"] == date(2020, 3, 15)  # a TOML date
     assert ds.transfers is not None and ds.transfers["count"].max() == 116
     import warnings
 

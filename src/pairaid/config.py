@@ -8,9 +8,10 @@ value is validated when the object is built; a bad value raises
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,7 +92,8 @@ class PlanConfig(BaseModel):
     mip_rel_gap : float
         Relative MIP gap at which the solver may stop (0 = prove optimality).
     seed : int
-        Random seed of the forecast's bootstrap.
+        Random seed of the forecast's bootstrap, ≥ 0 (numpy's ``SeedSequence`` takes no
+        negative seed).
     parameters : dict of str to float
         Overrides of the data set's ``parameters.csv`` values (same names and units).
     norms : str or None
@@ -159,7 +161,7 @@ class PlanConfig(BaseModel):
     demand_file: Path | None = None
     time_limit: float = Field(60.0, gt=0)
     mip_rel_gap: float = Field(0.0, ge=0, lt=1)
-    seed: int = 0
+    seed: int = Field(0, ge=0)
     parameters: dict[str, float] = Field(default_factory=dict)
     norms: str | None = None
     mode: Literal["1:1", "k:1", "1:k", "m:n"] | None = None
@@ -220,19 +222,31 @@ class PlanConfig(BaseModel):
         return tomli_w.dumps(data)
 
 
-def _explain(err: ValidationError, origin: str, flags: Mapping[str, str]) -> ConfigError:
-    lines = []
+def _explain(err: ValidationError, origin: str, flags: Mapping[str, str],
+             lines: Mapping[tuple[str, ...], int] | None = None) -> ConfigError:
+    """One ConfigError for every failed setting; ``lines`` maps a key path to its line."""
+    out = []
     for e in err.errors():
         name = ".".join(str(p) for p in e["loc"]) or "(file)"
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
             msg = "unknown setting"
+        elif e["type"] in ("int_type", "float_type", "bool_type") \
+                and isinstance(e.get("input"), str):
+            msg += " (a TOML string; write the value without quotes)"
+        elif e["type"] == "date_type":
+            msg += " (a TOML date such as 2020-02-10)"
         top = str(e["loc"][0]) if e["loc"] else ""
         flag = f" ({flags[top]})" if top in flags else ""
-        lines.append(f"setting '{name}'{flag} = {e.get('input')!r}: {msg}")
-    if len(lines) == 1:
-        return ConfigError(f"invalid configuration ({origin}): {lines[0]}")
-    return ConfigError(f"invalid configuration ({origin}):\n  " + "\n  ".join(lines))
+        keys = tuple(str(p) for p in e["loc"])
+        # the line of the key itself, else of its table (a list's item has no key)
+        line = next((lines[keys[:n]] for n in range(len(keys), 0, -1)
+                     if lines and keys[:n] in lines), None)
+        where = f" (line {line})" if line is not None else ""
+        out.append(f"setting '{name}'{flag}{where} = {e.get('input')!r}: {msg}")
+    if len(out) == 1:
+        return ConfigError(f"invalid configuration ({origin}): {out[0]}")
+    return ConfigError(f"invalid configuration ({origin}):\n  " + "\n  ".join(out))
 
 
 def with_dataset_defaults(defaults: Mapping[str, Any],
@@ -287,18 +301,106 @@ def make_config(values: Mapping[str, Any], *, origin: str = "settings",
 
 
 def read_config_file(path: Path | str) -> dict[str, Any]:
-    """Read a TOML configuration file into a dict of settings.
+    """Read a TOML configuration file into a dict of settings, checking their types.
+
+    A TOML file has real types, so a value of the wrong type is an error, never converted:
+    ``k = "2"`` or ``k = true`` for an integer, ``covid_share_staff = "0.08"`` for a number,
+    ``staff_cap_to_official = 1`` for a boolean. An integer is accepted for a float. Strings
+    stand for what TOML has no type for: paths (``data_dir``, ``demand_file``), and
+    ``official_round = "none"``. Dates are TOML dates (``decision_date = 2020-02-10``) or
+    ISO strings (``"2020-02-10"``, as older run folders' ``config.toml`` have them); a
+    date-time or a number is refused. A UTF-8 byte-order mark at the start is skipped.
+
+    Returns
+    -------
+    dict
+        The settings, with dates as :class:`datetime.date`, paths as
+        :class:`pathlib.Path` and pairs as tuples.
 
     Raises
     ------
     pairaid.errors.ConfigError
-        If the file is missing or is not valid TOML (with the line number).
+        If the file is missing, is not UTF-8 TOML (with the line number), or a setting has
+        the wrong type or value (naming the file, the setting and its line).
     """
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"configuration file {path} " + (
             "is a directory, not a TOML file" if path.is_dir() else "not found"))
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        text = path.read_bytes().decode("utf-8-sig")  # -sig: a leading BOM is skipped
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 text ({err.reason} at byte "
+                          f"{err.start}); save the file as UTF-8") from None
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    return check_toml_settings(values, path, text)
+
+
+_PATHS = ("data_dir", "demand_file")
+_DATES = ("decision_date", "official_round")
+_PAIRS = ("fixed_pairs", "forbidden_pairs", "previous_pairs")
+
+
+def check_toml_settings(values: Mapping[str, Any], path: Path | str,
+                        text: str = "") -> dict[str, Any]:
+    """Settings read from a TOML file, validated with strict types (no conversion).
+
+    Parameters
+    ----------
+    values : mapping
+        The parsed TOML document.
+    path : pathlib.Path or str
+        The file, named in the message.
+    text : str
+        The file's text, to name the line of a bad setting (``tomllib`` gives no positions
+        of values; the line is the one that assigns the key).
+
+    Returns
+    -------
+    dict
+        The settings (dates, paths and pairs as in :func:`read_config_file`).
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        Naming the file, each bad setting, its line, its value and what is allowed.
+    """
+    out = dict(values)
+    for key in _PATHS:
+        if isinstance(out.get(key), str):
+            out[key] = Path(out[key])
+    for key in _DATES:
+        value = out.get(key)
+        if isinstance(value, str) and value.strip().lower() != "none":
+            try:
+                out[key] = date.fromisoformat(value)
+            except ValueError:
+                pass  # left a string: refused below as not a valid date
+        elif isinstance(value, datetime):
+            out[key] = str(value)  # refused below: a date-time is not a date
+    for key in _PAIRS:
+        if isinstance(out.get(key), list):
+            out[key] = [tuple(p) if isinstance(p, list) else p for p in out[key]]
+    try:
+        PlanConfig.model_validate(out, strict=True)
+    except ValidationError as err:
+        raise _explain(err, str(path), {}, lines=_key_lines(text)) from None
+    return out
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Line (1-based) of each ``key = value`` in a TOML text, by its dotted path."""
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]", line)
+        if header:
+            table = tuple(header.group(1).split("."))
+            continue
+        key = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*=", line)
+        if key:
+            lines.setdefault(table + tuple(key.group(1).split(".")), number)
+    return lines

@@ -8,7 +8,6 @@ plus an optional ``SOURCES.md``. Built-in data sets ship as package data under
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from pairaid.config import read_config_file
 from pairaid.errors import ConfigError, InputError, Problem
 from pairaid.io import read_tables
 from pairaid.schemas import CAPACITIES, PARAMETERS, REQUIRED_TABLES, empty_table
@@ -91,15 +91,13 @@ def read_defaults(folder: Path) -> dict[str, Any]:
     Raises
     ------
     pairaid.errors.ConfigError
-        If the file is not valid TOML.
+        If the file is not valid TOML or a setting has the wrong type or value
+        (:func:`pairaid.config.read_config_file`).
     """
     path = folder / "defaults.toml"
     if not path.is_file():
         return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    return read_config_file(path)
 
 
 def read_boundaries(folder: Path, regions: pd.DataFrame) -> dict[str, Any] | None:
