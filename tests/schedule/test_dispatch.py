@@ -267,6 +267,11 @@ def test_refusals_name_the_choices_and_the_empty_table() -> None:
         dispatch(DispatchProblem(flows=problem.flows, gaps=gap, travel=problem.travel,
                                  team_types=problem.team_types))
     assert str(err.value) == "the gaps table's dates are not consecutive days"
+    with pytest.raises(ConfigError) as err:
+        dispatch(DispatchProblem(flows=problem.flows, gaps=problem.gaps,
+                                 travel=problem.travel.assign(travel_days=[1, 0]),
+                                 team_types=problem.team_types))
+    assert str(err.value) == "travel_days must be at least 1 for every pair"
 
 
 @pytest.mark.parametrize("seed", range(3))
