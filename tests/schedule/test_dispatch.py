@@ -148,17 +148,18 @@ def test_a_team_still_needed_stays_and_an_older_schedule_is_completed() -> None:
     A sooner. The schedule in force comes from an older file without ``other_staff``,
     ``travel_mode`` and ``travel_days``, or with those cells blank: the kept team reads 0
     other staff, travel days arrive − depart (1) and no mode; other staff it has (2) are
-    kept; without team ids it is numbered first of its pair."""
+    kept, and so is its travel mode; without team ids it is numbered first of its pair."""
     first = dispatch(two_city_problem())
     later = gaps({A: [10] * 7, B: [0, 10, 10, 10, 0, 0, 0]})
     later["date"] = later["date"] + pd.Timedelta(days=3)
     cols = ["other_staff", "travel_mode", "travel_days"]
     a1 = first.schedule[first.schedule["depart"] == day(0)].iloc[0]
-    for old, other in ((first.schedule.drop(columns=cols), 0),
-                       (first.schedule.astype({c: object for c in cols}).assign(
-                           other_staff=None, travel_days=None, travel_mode=""), 0),
-                       (first.schedule.assign(other_staff=2, travel_mode=""), 2),
-                       (first.schedule.drop(columns="team_id").assign(travel_mode=""), 0)):
+    for old, other, mode in (
+            (first.schedule.drop(columns=cols), 0, ""),
+            (first.schedule.astype({c: object for c in cols}).assign(
+                other_staff=None, travel_days=None, travel_mode=""), 0, ""),
+            (first.schedule.assign(other_staff=2), 2, "road"),
+            (first.schedule.drop(columns="team_id"), 0, "road")):
         problem = DispatchProblem(
             flows=flows({(DONOR, A): {"nurses": 10}, (DONOR, B): {"nurses": 10}}),
             gaps=later, travel=travel({(DONOR, A): 1, (DONOR, B): 1}),
@@ -171,7 +172,7 @@ def test_a_team_still_needed_stays_and_an_older_schedule_is_completed() -> None:
             row = got[got["team_id"] == a1["team_id"]].iloc[0]
             assert (row["tour_end"], row["quarantine_end"]) == (day(6), day(9)), keep
             assert (row["other_staff"], row["travel_days"], row["travel_mode"]) == (
-                other, 1, ""), keep
+                other, 1, mode), keep
             assert bool(row["previous"]), keep
     # decided on day 7 (horizon days 7..9): A's relief, on site from day 6 to day 10, is
     # needed to the end and keeps its tour, which ends past the horizon
