@@ -115,3 +115,15 @@ def test_kind_semicolon_demand_file_says_so(tmp_path):
                     "420700,census,2020-2-11,0.5,1000\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 2, column 'target_end_date'"):
         read_forecast_hub(path, regions=regions)
+
+
+@pytest.mark.parametrize("header, cols", [("region_code,resource,quantity,quantity", (3, 4)),
+                                          ("quantity,region_code,resource, quantity", (1, 4))])
+def test_kind_a_column_named_twice_in_the_header_is_refused(tmp_path, header, cols):
+    # pandas would read the first 'quantity' and rename the second 'quantity.1' silently
+    path = tmp_path / "capacities.csv"
+    path.write_text(header + "\n" + "420900,nurses,11202,112020\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(path, CAPACITIES)
+    assert (f"capacities.csv, line 1, column 'quantity': column 'quantity' appears twice in "
+            f"the header (columns {cols[0]} and {cols[1]})") in str(err.value)

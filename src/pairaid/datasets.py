@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from pairaid import plausibility
 from pairaid.config import read_config_file
 from pairaid.errors import ConfigError, InputError, Problem
 from pairaid.io import read_tables
@@ -47,6 +48,10 @@ class Dataset:
         The data set's region boundaries (``boundaries.geojson``: a GeoJSON
         FeatureCollection, lon/lat [deg], one property ``region_code`` per feature), drawn
         by the report map; ``None`` without the file.
+    notes : tuple of str
+        What the plausibility checks found and did (:mod:`pairaid.plausibility`: a spike
+        taken as unknown, an implausible capacity), with file, line and column; a plan
+        keeps them in its notes.
     """
 
     name: str
@@ -61,6 +66,7 @@ class Dataset:
     transfers: pd.DataFrame | None = None
     defaults: Mapping[str, Any] = field(default_factory=dict)
     boundaries: Mapping[str, Any] | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def sources_text(self) -> str | None:
@@ -163,21 +169,9 @@ def _check_references(tables: dict[str, pd.DataFrame], folder: Path) -> list[Pro
 
 
 def _check_counts(tables: dict[str, pd.DataFrame], folder: Path) -> list[Problem]:
-    """Counts that contradict each other within a row: severe + critical patients in care
-    above the census (confirmed − deaths − recovered) in ``cases.csv``; doctors + nurses above
-    the staff of a ``deployments.csv`` figure."""
+    """Counts that contradict each other within a row: doctors + nurses above the staff of a
+    ``deployments.csv`` figure (``cases.csv``: :mod:`pairaid.plausibility`)."""
     problems: list[Problem] = []
-    cases = tables["cases"]
-    if {"severe_in_care", "critical_in_care"} <= set(cases.columns):
-        census = cases["confirmed_cum"] - cases["deaths_cum"] - cases["recovered_cum"]
-        in_care = cases["severe_in_care"].fillna(0) + cases["critical_in_care"].fillna(0)
-        bad = (in_care > census).fillna(False)
-        for idx in cases.index[bad.to_numpy(dtype=bool)]:
-            problems.append(Problem(
-                str(folder / "cases.csv"),
-                f"severe_in_care + critical_in_care = {int(in_care[idx])} is more than the "
-                f"patients in care (confirmed − deaths − recovered = {int(census[idx])})",
-                int(idx) + 2, "severe_in_care"))
     deps = tables.get("deployments")
     if deps is not None and {"doctors", "nurses"} <= set(deps.columns):
         split = deps["doctors"].fillna(0) + deps["nurses"].fillna(0)
@@ -212,12 +206,17 @@ def load_dataset(
     Raises
     ------
     pairaid.errors.InputError
-        Every schema problem and every unknown region code, with file, line and column.
+        Every schema problem, every unknown region code and every implausible count
+        (:mod:`pairaid.plausibility`), with file, line and column.
     """
     folder = Path(folder)
     tables = read_tables(folder, required=("regions", "cases") if forecast_only
                          else REQUIRED_TABLES)
-    problems = _check_references(tables, folder) or _check_counts(tables, folder)
+    problems = _check_references(tables, folder)
+    notes: list[str] = []
+    if not problems:
+        tables, problems, notes = plausibility.check(tables, folder)
+        problems += _check_counts(tables, folder)
     if problems:
         raise InputError(problems)
     cases = tables["cases"].sort_values(["region_code", "date"]).reset_index(drop=True)
@@ -235,6 +234,7 @@ def load_dataset(
         transfers=tables.get("transfers"),
         defaults=read_defaults(folder),
         boundaries=read_boundaries(folder, tables["regions"]),
+        notes=tuple(notes),
     )
 
 

@@ -56,6 +56,22 @@ def layout_problem(text: str, source: str) -> Problem | None:
     return None
 
 
+def _check_header(text: str, source: str) -> None:
+    """Refuse a header that names a column twice (pandas would read the first and rename
+    the second ``name.1`` without a word)."""
+    header = [c.strip() for c in next(csv.reader(io.StringIO(text)), [])]
+    first: dict[str, int] = {}
+    problems = []
+    for pos, name in enumerate(header, 1):
+        if name in first:
+            problems.append(Problem(source, f"column '{name}' appears twice in the header "
+                                    f"(columns {first[name]} and {pos}); keep one", 1, name))
+        else:
+            first[name] = pos
+    if problems:
+        raise InputError(problems)
+
+
 def _check_field_counts(text: str, source: str) -> None:
     """Refuse rows with more or fewer fields than the header (pandas would pad or shift)."""
     reader = csv.reader(io.StringIO(text))
@@ -87,8 +103,8 @@ def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
     Raises
     ------
     pairaid.errors.InputError
-        If the file is missing, is not UTF-8, is not well-formed CSV, or fails the schema;
-        the message names the file, line and column.
+        If the file is missing, is not UTF-8, is not well-formed CSV, names a column twice
+        in its header, or fails the schema; the message names the file, line and column.
     """
     path = Path(path)
     if not path.is_file():
@@ -101,6 +117,7 @@ def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
     if layout is not None and len(schema.columns) > 1:
         raise InputError([layout])
     try:
+        _check_header(text, str(path))
         _check_field_counts(text, str(path))
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                           na_values=[""], skipinitialspace=False, index_col=False)

@@ -286,6 +286,7 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
                           f"norm set; known: {', '.join(norm_sets(norms))}")
     forecast, occupancy, notes = run_forecast(dataset, config, params, recipients, forecast,
                                               workers=workers)
+    notes[:0] = dataset.notes  # the data's plausibility notes first (a spike taken as unknown)
     mixes = mixes_on(dataset.cases, recipients, config.decision_date)
     if mixes:
         notes.append("census mix by severity from reported severe and critical patients in "

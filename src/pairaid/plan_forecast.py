@@ -174,6 +174,17 @@ def decision_window(forecast: pd.DataFrame, config: PlanConfig, recipients: list
     return forecast[keep].reset_index(drop=True), note
 
 
+UNKNOWN_DAYS_LISTED = 5
+"""A region's unknown days are listed up to this many; more are summarised as a count with
+the first and last (one stray row could otherwise list thousands)."""
+
+
+def _days_in_words(days: list[pd.Timestamp]) -> str:
+    if len(days) <= UNKNOWN_DAYS_LISTED:
+        return ", ".join(f"{d:%Y-%m-%d}" for d in days)
+    return f"{len(days):,} days from {days[0]:%Y-%m-%d} to {days[-1]:%Y-%m-%d}"
+
+
 def unknown_days_note(dataset: Dataset, recipients: list[str], origin: date) -> str | None:
     """A note naming the recipients whose confirmed case count is unknown on some day the
     case forecast fits on, with those days and what the forecast did with them; None if
@@ -182,7 +193,8 @@ def unknown_days_note(dataset: Dataset, recipients: list[str], origin: date) -> 
     The days are those from a recipient's first known ``confirmed_cum`` to ``origin``
     (missing rows and empty cells alike): the longest window a model fits on (Richards,
     all of it). Donors are not listed: only their census on the decision date enters the
-    plan (a warning names a donor unknown on that day).
+    plan (a warning names a donor unknown on that day). A region's days are listed up to
+    :data:`UNKNOWN_DAYS_LISTED`, else counted with the first and last.
 
     Parameters
     ----------
@@ -206,8 +218,8 @@ def unknown_days_note(dataset: Dataset, recipients: list[str], origin: date) -> 
         unknown = [int(i) for i in np.flatnonzero(~np.isfinite(series.cumulative)) if i > known[0]]
         if unknown:
             after |= unknown[-1] > known[-1]
-            days = ", ".join(f"{series.dates[i]:%Y-%m-%d}" for i in unknown)
-            found.append(f"{names.get(code, code)} ({code}) on {days}")
+            found.append(f"{names.get(code, code)} ({code}) on "
+                         + _days_in_words([series.dates[i] for i in unknown]))
     if not found:
         return None
     return ("confirmed_cum unknown (cases.csv) on days the case forecast fits on: "

@@ -144,8 +144,9 @@ REGIONS = TableSchema(
            min_value=-90, max_value=90),
         _c("longitude", "float", "deg", "longitude of the seat or capital",
            min_value=-180, max_value=180),
-        _c("population", "int", "persons", "resident population (empty = unknown)",
-           nullable=True, min_value=0),
+        _c("population", "int", "persons", "resident population (empty = unknown; 0 is "
+           "refused: every per-person figure would divide by it)", nullable=True,
+           min_value=1),
         _c("population_year", "int", "year", "reference year of the population",
            nullable=True, required=False),
         _c("population_estimated", "bool", "", "population is a documented estimate",

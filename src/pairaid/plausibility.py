@@ -1,0 +1,296 @@
+"""Plausibility checks of a data set: values each valid on its own that cannot all be true.
+
+The schema (:mod:`pairaid.schemas`) checks each cell; these checks compare cells with each
+other and with the region's population, and catch the data-entry errors a new user makes
+(docs/data-format.md, "Plausibility checks"):
+
+* **errors** (:func:`count_problems`, :func:`date_problems`): a count above the region's
+  population; deaths or discharges above the confirmed cases of the same row (patients in
+  care would be negative); severe + critical patients in care above the patients in care
+  (only where a severity cell is given: an empty cell is unknown, never 0); a row dated far
+  (more than :data:`DATE_GAP_DAYS`) from the rest of its region's series.
+* **notes** (:func:`spike_notes`, :func:`jump_notes`, :func:`capacity_notes`): a one-day
+  spike in a cumulative count (the value is then taken as unknown, see
+  :func:`spike_notes`); a last day whose increment is far above the days before; a staff or
+  bed density far above any country's.
+
+Line numbers are those of the file (the header is line 1), taken from the row order in which
+the table was read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pairaid.errors import Problem
+
+CUMULATIVE = ("confirmed_cum", "deaths_cum", "recovered_cum")
+"""Cumulative counts of ``cases.csv`` [persons]."""
+
+STOCKS = ("hospitalised", "icu", "severe_in_care", "critical_in_care")
+"""Counts of patients on a day in ``cases.csv`` [persons]."""
+
+DATE_GAP_DAYS = 366
+"""A region's rows separated from the rest of its series by more than this many days, on
+the side with fewer rows, are named as a likely date typo (a year typed wrong: 1900, 2002)."""
+
+SPIKE_SHARE = 0.5
+"""A cumulative count is a one-day spike when both the known day before and the known day
+after are below this share of it (a tenfold typo leaves ~0.1)."""
+
+SPIKE_FLOOR = 100
+"""... and it exceeds the larger neighbour by at least this many persons (small early
+counts stay noisy without being typos)."""
+
+JUMP_FACTOR = 10.0
+"""The last day's increment is named when it is above this many times the largest daily
+increment of the :data:`JUMP_WINDOW_DAYS` days before ..."""
+
+JUMP_WINDOW_DAYS = 14
+"""... (the last 14 days, as an incubation period is counted) ..."""
+
+JUMP_FLOOR = 1000
+"""... and above this many persons (Hubei's change of case definition on 2020-02-12 added
++13,436 in Wuhan in one day, about 7 times its largest increment before: a real jump stays
+a note, never an error)."""
+
+DENSITY_LIMITS: dict[str, float] = {"doctors": 20.0, "nurses": 40.0, "beds": 30.0,
+                                    "icu_beds": 2.0}
+"""Highest plausible resource per 1,000 population, about twice the highest national
+figure: WHO Global Health Observatory, density of medical doctors (Cuba 8.4 per 1,000, 2018)
+and of nursing and midwifery personnel (Monaco ~20, Norway 18 per 1,000, 2018-2020); World
+Bank WDI SH.MED.BEDS.ZS, hospital beds (Japan 13.0, Korea 12.4 per 1,000, 2017-2019);
+Rhodes et al. (2012) Intensive Care Med 38:1647, critical care beds (Germany 0.29 per 1,000,
+the highest in Europe). Above them a capacity is a likely typo (an extra zero); a small
+special region (a capital's hospital district) may still be real, so it is a note."""
+
+
+def _line(index: object) -> int:
+    return int(str(index)) + 2
+
+
+def _populations(regions: pd.DataFrame) -> pd.Series:
+    pop = regions.set_index(regions["region_code"].astype(str))["population"]
+    return pop.astype("Float64").astype(float)
+
+
+def count_problems(cases: pd.DataFrame, regions: pd.DataFrame, source: str
+                   ) -> list[Problem]:
+    """Counts of ``cases.csv`` that contradict the population or each other.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        The typed cases table, index in file order (line = index + 2).
+    regions : pandas.DataFrame
+        The typed regions table (``population`` [persons], empty = unknown).
+    source : str
+        The cases file, for messages.
+
+    Returns
+    -------
+    list of Problem
+        One per cell: a cumulative count or stock above the region's population (the value
+        and the population named); ``deaths_cum`` or ``recovered_cum`` above
+        ``confirmed_cum``, or their sum above it (named on ``recovered_cum``); severe +
+        critical in care above the patients in care, only where a severity cell is given
+        and the patients in care are not negative already.
+    """
+    problems: list[Problem] = []
+    pop = cases["region_code"].astype(str).map(_populations(regions)).astype(float)
+    for column in (*CUMULATIVE, *STOCKS):
+        if column not in cases:
+            continue
+        values = cases[column].astype("Float64").astype(float)
+        for idx in cases.index[(values > pop).to_numpy()]:
+            problems.append(Problem(
+                source, f"{int(values[idx]):,} is more than the population of region "
+                f"{cases.at[idx, 'region_code']!s} ({int(pop[idx]):,}, regions.csv)",
+                _line(idx), column))
+    conf, dead, rec = (cases[c].astype("Float64").astype(float) for c in CUMULATIVE)
+    for column, part in (("deaths_cum", dead), ("recovered_cum", rec)):
+        for idx in cases.index[(part > conf).to_numpy()]:
+            problems.append(Problem(source, f"{column} = {int(part[idx]):,} is more than "
+                                    f"confirmed_cum = {int(conf[idx]):,}", _line(idx), column))
+    both = (dead + rec > conf) & (dead <= conf) & (rec <= conf)
+    for idx in cases.index[both.to_numpy()]:
+        problems.append(Problem(
+            source, f"deaths_cum + recovered_cum = {int(dead[idx] + rec[idx]):,} is more "
+            f"than confirmed_cum = {int(conf[idx]):,} (patients in care would be negative)",
+            _line(idx), "recovered_cum"))
+    if {"severe_in_care", "critical_in_care"} <= set(cases.columns):
+        census = conf - dead - rec
+        severe = cases["severe_in_care"].astype("Float64").astype(float)
+        critical = cases["critical_in_care"].astype("Float64").astype(float)
+        given = severe.notna() | critical.notna()
+        in_care = severe.fillna(0) + critical.fillna(0)
+        bad = given & (census >= 0) & (in_care > census)
+        for idx in cases.index[bad.to_numpy()]:
+            problems.append(Problem(
+                source, f"severe_in_care + critical_in_care = {int(in_care[idx]):,} is more "
+                f"than the patients in care (confirmed − deaths − recovered = "
+                f"{int(census[idx]):,})", _line(idx),
+                "severe_in_care" if pd.notna(severe[idx]) else "critical_in_care"))
+    return problems
+
+
+def date_problems(frame: pd.DataFrame, source: str, *, region: str = "region_code",
+                  date: str = "date") -> list[Problem]:
+    """Rows dated far from the rest of their region's series (a likely date typo).
+
+    A region's distinct dates are split at every gap longer than :data:`DATE_GAP_DAYS`; the
+    rows of every part but the largest are named, with the span of the largest.
+
+    Returns
+    -------
+    list of Problem
+        One per such row, on ``date``.
+    """
+    problems: list[Problem] = []
+    for code, rows in frame.dropna(subset=[date]).groupby(region, sort=False):
+        days = rows[date].sort_values()
+        part = (days.diff().dt.days > DATE_GAP_DAYS).cumsum()
+        if part.max() == 0:
+            continue
+        main = part.value_counts().idxmax()
+        span = days[part == main]
+        for idx in days.index[(part != main).to_numpy()]:
+            problems.append(Problem(
+                source, f"{days[idx]:%Y-%m-%d} is more than {DATE_GAP_DAYS} days away from "
+                f"the other rows of region {code} ({span.iloc[0]:%Y-%m-%d} … "
+                f"{span.iloc[-1]:%Y-%m-%d}): likely a date typo", _line(idx), date))
+    return problems
+
+
+def _known(rows: pd.DataFrame, column: str) -> pd.Series:
+    return rows.sort_values("date")[column].astype("Float64").astype(float).dropna()
+
+
+def spike_notes(cases: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[str]]:
+    """Find one-day spikes in cumulative counts and take them as unknown.
+
+    A known cumulative value is a spike when the known values on both sides of it (the day
+    after must exist) are below :data:`SPIKE_SHARE` of it and it exceeds the larger by at
+    least :data:`SPIKE_FLOOR`: the series falls back below it by a large share, which a
+    typo (24360 for 2436) does and a re-count (a fall of a few per cent) does not. The cell
+    is then emptied, so the rise across it is shared between its neighbours
+    (:func:`pairaid.forecast.events.interpolate_gaps`) and cannot inflate a forecast or a
+    census.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        The typed cases table, index in file order.
+    source : str
+        The cases file, for messages.
+
+    Returns
+    -------
+    cases : pandas.DataFrame
+        A copy with each spike emptied.
+    notes : list of str
+        One per spike: file, line, column, the value and its neighbours.
+    """
+    out = cases.copy()
+    notes: list[str] = []
+    for column in CUMULATIVE:
+        for code, rows in cases.groupby("region_code", sort=False):
+            known = _known(rows, column)
+            values = known.to_numpy()
+            for i in range(len(values) - 1):
+                value, after = values[i], values[i + 1]
+                before = values[i - 1] if i else 0.0
+                if (max(before, after) < SPIKE_SHARE * value
+                        and value - max(before, after) >= SPIKE_FLOOR):
+                    idx = known.index[i]
+                    out.at[idx, column] = pd.NA
+                    day = f"{rows['date'][idx]:%Y-%m-%d}"
+                    notes.append(
+                        f"{source}, line {_line(idx)}, column '{column}': {int(value):,} "
+                        f"({code}, {day}) lies far above the days around it ({int(before):,} "
+                        f"before, {int(after):,} after), likely a typo; taken as unknown (the "
+                        "rise across it shared between its neighbours). Correct the cell if "
+                        "the value is wrong.")
+    return out, notes
+
+
+def jump_notes(cases: pd.DataFrame, source: str) -> list[str]:
+    """Name a region's last known day of ``confirmed_cum`` whose increment is far above
+    the days before (a spike no later day can show yet): above :data:`JUMP_FACTOR` times the
+    largest daily increment of the :data:`JUMP_WINDOW_DAYS` days before and above
+    :data:`JUMP_FLOOR`. The value is kept (a change of case definition is real).
+
+    Returns
+    -------
+    list of str
+        One note per such day: file, line, column, the value and the increments.
+    """
+    notes: list[str] = []
+    for code, rows in cases.groupby("region_code", sort=False):
+        ordered = rows.sort_values("date")
+        known = ordered["confirmed_cum"].astype("Float64").astype(float)
+        dates = ordered["date"][known.notna()]
+        known = known.dropna()
+        if len(known) < 3:
+            continue
+        last, day = known.index[-1], dates.iloc[-1]
+        steps = known.diff()
+        jump = float(steps.iloc[-1])
+        window = (dates > day - pd.Timedelta(days=JUMP_WINDOW_DAYS)).to_numpy()
+        before = steps.iloc[1:-1][window[1:-1]]
+        largest = max(float(before.max()) if len(before) else 0.0, 1.0)
+        if jump > JUMP_FACTOR * largest and jump > JUMP_FLOOR:
+            notes.append(
+                f"{source}, line {_line(last)}, column 'confirmed_cum': {int(known[last]):,} "
+                f"({code}, {day:%Y-%m-%d}) rose by {int(jump):,} in a day, more than "
+                f"{JUMP_FACTOR:g} times the largest daily rise of the {JUMP_WINDOW_DAYS} days "
+                f"before ({int(largest):,}); kept as reported. Check it is not a typo (a "
+                "change of case definition can be real).")
+    return notes
+
+
+def capacity_notes(capacities: pd.DataFrame, regions: pd.DataFrame, source: str
+                   ) -> list[str]:
+    """Capacities far above any country's density per 1,000 population
+    (:data:`DENSITY_LIMITS`): one note each, with file, line, column and the density."""
+    notes: list[str] = []
+    pop = capacities["region_code"].astype(str).map(_populations(regions)).astype(float)
+    quantity = capacities["quantity"].astype("Float64").astype(float)
+    limit = capacities["resource"].astype(str).map(DENSITY_LIMITS).astype(float)
+    density = quantity / pop * 1000
+    for idx in capacities.index[(density > limit).to_numpy()]:
+        notes.append(
+            f"{source}, line {_line(idx)}, column 'quantity': {quantity[idx]:,.0f} "
+            f"{capacities.at[idx, 'resource']!s} in region {capacities.at[idx, 'region_code']!s} "
+            f"is {density[idx]:,.0f} per 1,000 people (population {int(pop[idx]):,}), "
+            f"far above any country's (at most ~{limit[idx] / 2:g} per 1,000); likely a "
+            "typo. Check the cell.")
+    return notes
+
+
+def check(tables: dict[str, pd.DataFrame], folder: Path
+          ) -> tuple[dict[str, pd.DataFrame], list[Problem], list[str]]:
+    """Every plausibility check of a data set's tables.
+
+    Returns
+    -------
+    tables : dict
+        The tables, ``cases`` with spikes emptied (:func:`spike_notes`).
+    problems : list of Problem
+        Errors (:func:`count_problems`, :func:`date_problems` on cases and deployments).
+    notes : list of str
+        Warnings for the run's notes.
+    """
+    cases, regions = tables["cases"], tables["regions"]
+    source = str(folder / "cases.csv")
+    problems = date_problems(cases, source) + count_problems(cases, regions, source)
+    if problems:
+        return tables, problems, []
+    fixed, notes = spike_notes(cases, source)
+    notes += jump_notes(fixed, source)
+    if "capacities" in tables:
+        notes += capacity_notes(tables["capacities"], regions,
+                                str(folder / "capacities.csv"))
+    return {**tables, "cases": fixed}, problems, notes

@@ -1,0 +1,172 @@
+"""Plausibility checks (pairaid.plausibility): each case worked by hand."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from pairaid.datasets import builtin_path, load_dataset
+from pairaid.errors import InputError
+from pairaid.plan_forecast import _days_in_words
+from pairaid.plausibility import (
+    capacity_notes,
+    count_problems,
+    date_problems,
+    jump_notes,
+    spike_notes,
+)
+
+REGIONS = pd.DataFrame({"region_code": ["420900"],
+                        "population": pd.array([1000], dtype="Int64")})
+
+
+def _cases(confirmed, deaths=None, recovered=None, start="2020-02-01", **more):
+    n = len(confirmed)
+    frame = pd.DataFrame({
+        "date": pd.date_range(start, periods=n, freq="D"), "region_code": ["420900"] * n,
+        "confirmed_cum": pd.array(confirmed, dtype="Int64"),
+        "deaths_cum": pd.array(deaths or [0] * n, dtype="Int64"),
+        "recovered_cum": pd.array(recovered or [0] * n, dtype="Int64")})
+    for column, values in more.items():
+        frame[column] = pd.array(values, dtype="Int64")
+    return frame
+
+
+def test_counts_above_the_population_are_named_with_value_and_population():
+    cases = _cases([900, 1001], hospitalised=[10, 1200])
+    problems = count_problems(cases, REGIONS, "cases.csv")
+    said = {(p.row, p.column): p.message for p in problems}
+    assert set(said) == {(3, "confirmed_cum"), (3, "hospitalised")}
+    assert said[(3, "confirmed_cum")] == ("1,001 is more than the population of region "
+                                          "420900 (1,000, regions.csv)")
+
+
+def test_deaths_above_confirmed_is_blamed_on_deaths_not_on_empty_severity_cells():
+    # line 2: deaths 12 > confirmed 10; line 3: 4 + 7 = 11 > 10; severity cells empty
+    cases = _cases([10, 10], deaths=[12, 4], recovered=[0, 7],
+                   severe_in_care=[None, None], critical_in_care=[None, None])
+    problems = count_problems(cases, REGIONS, "cases.csv")
+    assert [(p.row, p.column) for p in problems] == [(2, "deaths_cum"), (3, "recovered_cum")]
+    assert problems[0].message == "deaths_cum = 12 is more than confirmed_cum = 10"
+    assert problems[1].message.startswith("deaths_cum + recovered_cum = 11 is more than "
+                                          "confirmed_cum = 10")
+
+
+def test_severity_given_above_the_patients_in_care_is_still_refused():
+    # census 10 - 1 - 1 = 8; severe 9 given, critical empty -> 9 > 8
+    cases = _cases([10, 10], deaths=[1, 1], recovered=[1, 1],
+                   severe_in_care=[9, 8], critical_in_care=[None, None])
+    problems = count_problems(cases, REGIONS, "cases.csv")
+    assert [(p.row, p.column) for p in problems] == [(2, "severe_in_care")]
+    assert "= 9 is more than the patients in care (confirmed − deaths − recovered = 8)" \
+        in problems[0].message
+
+
+def test_a_one_day_spike_is_named_and_taken_as_unknown():
+    # 2000 is above twice both neighbours (200, 210) and 1,790 above the larger
+    cases = _cases([100, 200, 2000, 210, 300])
+    fixed, notes = spike_notes(cases, "cases.csv")
+    assert pd.isna(fixed.at[2, "confirmed_cum"])
+    assert fixed["confirmed_cum"].drop(2).tolist() == [100, 200, 210, 300]
+    assert len(notes) == 1
+    assert notes[0].startswith("cases.csv, line 4, column 'confirmed_cum': 2,000 (420900, "
+                               "2020-02-03) lies far above the days around it (200 before, "
+                               "210 after)")
+
+
+@pytest.mark.parametrize("series", [[600, 663, 687, 559, 600],   # a re-count: falls 19 %
+                                    [1, 5, 90, 20, 30],           # 90 - 20 < 100 persons
+                                    [100, 200, 2000, 2100]])      # a real jump, kept
+def test_no_spike_where_the_series_does_not_fall_back_by_half(series):
+    fixed, notes = spike_notes(_cases(series), "cases.csv")
+    assert notes == []
+    assert fixed["confirmed_cum"].tolist() == series
+
+
+def test_a_last_day_far_above_the_days_before_is_named_but_kept():
+    # 14 days rising by 10, then +2,000: 2,000 > 10 x 10 and > 1,000
+    series = [100 + 10 * i for i in range(15)] + [240 + 2000]
+    notes = jump_notes(_cases(series), "cases.csv")
+    assert len(notes) == 1
+    assert notes[0].startswith("cases.csv, line 17, column 'confirmed_cum': 2,240 (420900, "
+                               "2020-02-16) rose by 2,000 in a day")
+    assert "(10)" in notes[0]
+
+
+@pytest.mark.parametrize("last_rise", [900, 13_436])
+def test_no_jump_note_below_the_floor_or_within_ten_times(last_rise):
+    # 900 is below the 1,000 floor; 13,436 after rises of 2,000 is 6.7 times (Wuhan's
+    # change of case definition, 2020-02-12, was of this size and real)
+    step = 10 if last_rise == 900 else 2000
+    series = [step * i for i in range(1, 16)]
+    series.append(series[-1] + last_rise)
+    assert jump_notes(_cases(series), "cases.csv") == []
+
+
+def test_capacity_far_above_any_country_density_is_noted():
+    regions = pd.DataFrame({"region_code": ["420900"],
+                            "population": pd.array([1_000_000], dtype="Int64")})
+    caps = pd.DataFrame({"region_code": ["420900"] * 3,
+                         "resource": ["nurses", "doctors", "beds"],
+                         "quantity": pd.array([50_000, 5_000, 6_000], dtype="Float64")})
+    notes = capacity_notes(caps, regions, "capacities.csv")
+    # nurses 50 per 1,000 > 40; doctors 5 <= 20; beds 6 <= 30
+    assert len(notes) == 1
+    assert notes[0].startswith("capacities.csv, line 2, column 'quantity': 50,000 nurses in "
+                               "region 420900 is 50 per 1,000 people")
+
+
+def test_a_row_years_away_from_its_series_is_a_likely_date_typo():
+    cases = _cases([1, 2, 3])
+    stray = _cases([4], start="1900-01-01")
+    frame = pd.concat([cases, stray], ignore_index=True)
+    problems = date_problems(frame, "cases.csv")
+    assert [(p.row, p.column) for p in problems] == [(5, "date")]
+    assert problems[0].message.startswith("1900-01-01 is more than 366 days away from the "
+                                          "other rows of region 420900 (2020-02-01 … "
+                                          "2020-02-03)")
+    assert date_problems(cases, "cases.csv") == []
+
+
+def test_unknown_days_are_listed_up_to_five_then_counted():
+    days = list(pd.date_range("2020-01-01", periods=6, freq="D"))
+    assert _days_in_words(days[:2]) == "2020-01-01, 2020-01-02"
+    assert _days_in_words(days) == "6 days from 2020-01-01 to 2020-01-06"
+
+
+def _copy(tmp_path):
+    folder = tmp_path / "hubei-copy"
+    shutil.copytree(builtin_path("hubei-2020"), folder)
+    return folder
+
+
+def _edit(folder, name, prefix, new):
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
+    i = next(i for i, row in enumerate(lines) if row.startswith(prefix))
+    lines[i] = new(lines[i])
+    (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return i + 1
+
+
+def test_builtin_copy_spike_is_taken_as_unknown_and_reaches_the_notes(tmp_path):
+    folder = _copy(tmp_path)
+    line = _edit(folder, "cases.csv", "2020-02-08,420900,2436,",
+                 lambda row: row.replace(",2436,", ",24360,"))
+    data = load_dataset(folder)
+    assert len(data.notes) == 1
+    assert f"cases.csv, line {line}, column 'confirmed_cum': 24,360" in data.notes[0]
+    row = data.cases[(data.cases["region_code"] == "420900")
+                     & (data.cases["date"] == "2020-02-08")]
+    assert row["confirmed_cum"].isna().all()
+    assert load_dataset(builtin_path("hubei-2020")).notes == ()
+
+
+def test_builtin_copy_population_zero_is_refused(tmp_path):
+    folder = _copy(tmp_path)
+    line = _edit(folder, "regions.csv", "420900,",
+                 lambda row: row.replace(",4921000,", ",0,"))
+    with pytest.raises(InputError) as err:
+        load_dataset(folder)
+    assert f"regions.csv, line {line}, column 'population': 0 must be ≥ 1" in str(err.value)
