@@ -64,16 +64,25 @@ def test_severity_given_above_the_patients_in_care_is_still_refused():
         in problems[0].message
 
 
-def test_a_one_day_spike_is_named_and_taken_as_unknown():
-    # 2000 is above twice both neighbours (200, 210) and 1,790 above the larger
+def test_a_one_day_spike_is_named_and_replaced_by_the_line_between_its_neighbours():
+    # 2000 is above twice both neighbours (200, 210) and 1,790 above the larger;
+    # the line between 200 and 210 on the middle day: 205
     cases = _cases([100, 200, 2000, 210, 300])
     fixed, notes = spike_notes(cases, "cases.csv")
-    assert pd.isna(fixed.at[2, "confirmed_cum"])
-    assert fixed["confirmed_cum"].drop(2).tolist() == [100, 200, 210, 300]
+    assert fixed["confirmed_cum"].tolist() == [100, 200, 205, 210, 300]
     assert len(notes) == 1
     assert notes[0].startswith("cases.csv, line 4, column 'confirmed_cum': 2,000 (420900, "
                                "2020-02-03) lies far above the days around it (200 before, "
-                               "210 after)")
+                               "210 after), likely a typo; taken as 205")
+
+
+def test_a_spike_next_to_an_unknown_day_is_replaced_along_the_dates():
+    # known 2020-02-01 200, 02-02 2000, 02-03 unknown, 02-04 230: line 200 -> 230 over 3
+    # days gives 210 on 02-02
+    cases = _cases([200, 2000, None, 230])
+    fixed, notes = spike_notes(cases, "cases.csv")
+    assert fixed["confirmed_cum"].tolist()[:2] == [200, 210]
+    assert pd.isna(fixed.at[2, "confirmed_cum"])
 
 
 @pytest.mark.parametrize("series", [[600, 663, 687, 559, 600],   # a re-count: falls 19 %
@@ -150,7 +159,7 @@ def _edit(folder, name, prefix, new):
     return i + 1
 
 
-def test_builtin_copy_spike_is_taken_as_unknown_and_reaches_the_notes(tmp_path):
+def test_builtin_copy_spike_is_replaced_and_reaches_the_notes(tmp_path):
     folder = _copy(tmp_path)
     line = _edit(folder, "cases.csv", "2020-02-08,420900,2436,",
                  lambda row: row.replace(",2436,", ",24360,"))
@@ -159,7 +168,7 @@ def test_builtin_copy_spike_is_taken_as_unknown_and_reaches_the_notes(tmp_path):
     assert f"cases.csv, line {line}, column 'confirmed_cum': 24,360" in data.notes[0]
     row = data.cases[(data.cases["region_code"] == "420900")
                      & (data.cases["date"] == "2020-02-08")]
-    assert row["confirmed_cum"].isna().all()
+    assert row["confirmed_cum"].tolist() == [(2313 + 2541) // 2]  # 2,427
     assert load_dataset(builtin_path("hubei-2020")).notes == ()
 
 

@@ -175,9 +175,10 @@ def spike_notes(cases: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[st
     after must exist) are below :data:`SPIKE_SHARE` of it and it exceeds the larger by at
     least :data:`SPIKE_FLOOR`: the series falls back below it by a large share, which a
     typo (24360 for 2436) does and a re-count (a fall of a few per cent) does not. The cell
-    is then emptied, so the rise across it is shared between its neighbours
-    (:func:`pairaid.forecast.events.interpolate_gaps`) and cannot inflate a forecast or a
-    census.
+    is then replaced by the straight line between its neighbours (as the rise across an
+    unknown day is shared, :func:`pairaid.forecast.events.interpolate_gaps`; the cell stays
+    known, so a spike on a forecast origin still gives the origin a count), so it cannot
+    inflate a forecast or a census.
 
     Parameters
     ----------
@@ -189,7 +190,7 @@ def spike_notes(cases: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[st
     Returns
     -------
     cases : pandas.DataFrame
-        A copy with each spike emptied.
+        A copy with each spike replaced.
     notes : list of str
         One per spike: file, line, column, the value and its neighbours.
     """
@@ -199,20 +200,24 @@ def spike_notes(cases: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[st
         for code, rows in cases.groupby("region_code", sort=False):
             known = _known(rows, column)
             values = known.to_numpy()
+            days = rows["date"][known.index]
             for i in range(len(values) - 1):
                 value, after = values[i], values[i + 1]
                 before = values[i - 1] if i else 0.0
                 if (max(before, after) < SPIKE_SHARE * value
                         and value - max(before, after) >= SPIKE_FLOOR):
                     idx = known.index[i]
-                    out.at[idx, column] = pd.NA
-                    day = f"{rows['date'][idx]:%Y-%m-%d}"
+                    # the straight line between the neighbours, as across a gap
+                    span = (days.iloc[i + 1] - days.iloc[i - 1]).days if i else 1
+                    share = (days.iloc[i] - days.iloc[i - 1]).days / span if i else 1.0
+                    line = round(before + (after - before) * share)
+                    out.at[idx, column] = line
                     notes.append(
                         f"{source}, line {_line(idx)}, column '{column}': {int(value):,} "
-                        f"({code}, {day}) lies far above the days around it ({int(before):,} "
-                        f"before, {int(after):,} after), likely a typo; taken as unknown (the "
-                        "rise across it shared between its neighbours). Correct the cell if "
-                        "the value is wrong.")
+                        f"({code}, {days.iloc[i]:%Y-%m-%d}) lies far above the days around "
+                        f"it ({int(before):,} before, {int(after):,} after), likely a typo; "
+                        f"taken as {line:,}, the straight line between them (as across an "
+                        "unknown day). Correct the cell if the value is wrong.")
     return out, notes
 
 
@@ -277,7 +282,7 @@ def check(tables: dict[str, pd.DataFrame], folder: Path
     Returns
     -------
     tables : dict
-        The tables, ``cases`` with spikes emptied (:func:`spike_notes`).
+        The tables, ``cases`` with spikes replaced (:func:`spike_notes`).
     problems : list of Problem
         Errors (:func:`count_problems`, :func:`date_problems` on cases and deployments).
     notes : list of str
