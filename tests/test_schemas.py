@@ -263,6 +263,49 @@ def test_infinite_number_is_refused_not_taken_as_unlimited(tiny: Path) -> None:
     assert "is not a finite number" in msg
 
 
+@pytest.mark.parametrize("text", ["NaN", "nan"])
+def test_nan_count_is_refused_as_not_a_number(tiny: Path, text: str) -> None:
+    # 'nan' parses as a float NaN, which failed the bound as "nan must be ≥ 0"
+    _edit(tiny / "capacities.csv", "420900,nurses,500", f"420900,nurses,{text}")
+    msg = _message(tiny)
+    assert (f"capacities.csv, line 8, column 'quantity': '{text}' is not a number (NaN); "
+            "a number is required") in msg
+    assert "must be ≥ 0" not in msg
+
+
+def test_nan_in_an_optional_number_says_an_empty_cell_is_allowed() -> None:
+    from pairaid.schemas import PARAMETERS, validate
+
+    raw = pd.DataFrame({"name": ["share_mild", "share_severe"], "value": ["0.8", "0.15"],
+                        "unit": ["1", "1"], "low": ["0.7", "NaN"], "high": [None, "0.2"],
+                        "source": ["S1", "S1"]})
+    with pytest.raises(InputError) as info:
+        validate(raw, PARAMETERS, "parameters.csv")
+    assert [str(p) for p in info.value.problems] == [
+        "parameters.csv, line 3, column 'low': 'NaN' is not a number (NaN); write a number, "
+        "or leave the cell empty if unknown"]
+    # the empty cell is unknown, not an error
+    assert validate(raw.assign(low=["0.7", None]), PARAMETERS, "p")["high"].isna().tolist() \
+        == [True, False]
+
+
+def test_a_capitalised_level_names_the_allowed_form(tiny: Path) -> None:
+    # 'Prefecture' said only "is not in the expected form"
+    _edit(tiny / "regions.csv", "Province A,province,", "Province A,Province,")
+    msg = _message(tiny)
+    assert ("regions.csv, line 2, column 'level': 'Province' must be a level in lower case, "
+            "letters and '_' only (case-sensitive), such as province, prefecture") in msg
+
+
+def test_kind_every_pattern_of_every_schema_is_said_in_words() -> None:
+    import pairaid.schemas as schemas
+
+    tables = [t for t in vars(schemas).values() if isinstance(t, schemas.TableSchema)]
+    patterns = {c.pattern for t in tables for c in t.columns if c.pattern is not None}
+    assert len(tables) >= len(INPUT_TABLES) and patterns
+    assert patterns <= set(schemas.PATTERN_WORDS), patterns - set(schemas.PATTERN_WORDS)
+
+
 def test_misspelt_parameter_name_is_refused_with_its_line() -> None:
     # a misspelt name used to be ignored silently (the built-in value applied instead)
     from pairaid.datasets import load_builtin

@@ -468,6 +468,9 @@ def _check_schema(schema: TableSchema, present: Sequence[str]) -> pa.DataFrameSc
             # 'inf' parses as a float and passes every bound check; no table has a use for it
             checks.append(pa.Check(lambda s: ~s.isin([float("inf"), float("-inf")]),
                                    element_wise=False, error="is not a finite number"))
+            # 'nan' parses as a float NaN, which is not an empty cell (pd.NA): refused here,
+            # not as a failed bound ("nan must be ≥ 0")
+            checks.append(pa.Check(lambda s: s == s, element_wise=False, error=NOT_A_NUMBER))
         if col.min_value is not None:
             checks.append(pa.Check.ge(col.min_value, error=f"must be ≥ {col.min_value:g}"))
         if col.max_value is not None:
@@ -482,6 +485,10 @@ def _check_schema(schema: TableSchema, present: Sequence[str]) -> pa.DataFrameSc
     return pa.DataFrameSchema(cols, strict=False, unique=unique, report_duplicates="all")
 
 
+NOT_A_NUMBER = "is not a number (NaN)"
+"""Error name of the check that refuses a NaN cell of a float column."""
+
+
 PATTERN_WORDS: dict[str, str] = {
     GB2260: "must be a six-digit GB/T 2260 code (e.g. 420900)",
     ISO3166_2: "must be an ISO 3166-2 code (e.g. CN-HB)",
@@ -489,6 +496,8 @@ PATTERN_WORDS: dict[str, str] = {
                  "3166-2 (e.g. CN-HB)",
     r"^[a-z][a-z0-9_]*$": "must be a name of lower-case letters, digits and '_' starting "
                           "with a letter (e.g. covid_share_staff, field_team)",
+    LEVEL: "must be a level in lower case, letters and '_' only (case-sensitive), such as "
+           "province, prefecture, region or state",
 }
 """What each text pattern of the schemas means, in the words a message shows."""
 
@@ -520,7 +529,15 @@ def _problems_from(err: pa.errors.SchemaErrors, schema: TableSchema, source: str
             if row is not None and row not in dup_rows:
                 dup_rows.add(row)
             continue
-        if check == "not_nullable":
+        if isinstance(value, float) and value != value and check != NOT_A_NUMBER:
+            continue  # a NaN fails every bound too: said once, as not a number
+        if check == NOT_A_NUMBER:
+            col = schema.column(str(column))
+            raw = frame[column].iloc[row - 2] if row is not None else value
+            msg = (f"{raw!r} is not a number (NaN); " + (
+                "write a number, or leave the cell empty if unknown" if col.nullable
+                else "a number is required"))
+        elif check == "not_nullable":
             msg = "empty cell, but a value is required"
         elif check.startswith("coerce_dtype") or check.startswith("dtype("):
             col = schema.column(str(column))
