@@ -179,3 +179,15 @@ def test_builtin_copy_population_zero_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         load_dataset(folder)
     assert f"regions.csv, line {line}, column 'population': 0 must be ≥ 1" in str(err.value)
+
+
+def test_data_show_prints_the_notes(tmp_path, capsys):
+    from pairaid.cli import main
+
+    folder = _copy(tmp_path)
+    _edit(folder, "capacities.csv", "420900,nurses,",
+          lambda row: row.replace("420900,nurses,11202", "420900,nurses,1120200"))
+    assert main(["data", "show", "--data", str(folder), "--no-sources"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    # 1,120,200 / 4,921,000 x 1,000 = 227.6 nurses per 1,000 people
+    assert "note: " in out and "1,120,200 nurses in region 420900 is 228 per 1,000" in out

@@ -733,6 +733,8 @@ def data_show(name: str, data_dir: Path | None, sources: bool) -> None:
     console.print(f"capacities estimated by a documented fallback: {len(est)} of "
                   f"{len(ds.capacities)} (column 'estimated'; method in 'method')")
     _print_parameters(ds)
+    for note in ds.notes:  # the plausibility checks' notes (a spike replaced, a capacity)
+        console.print(f"note: {note}", style="yellow", markup=False)
     if sources and ds.sources_text:
         console.print(ds.sources_text, markup=False)
 

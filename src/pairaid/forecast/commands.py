@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from rich.table import Table
 from tqdm import tqdm
 
 from pairaid.datasets import Dataset
-from pairaid.errors import ConfigError, OutputExistsError
+from pairaid.errors import ConfigError, FallbackWarning, OutputExistsError
 from pairaid.forecast.api import N_SAMPLES
 from pairaid.forecast.backtest import (
     DEFAULT_ORIGINS,
@@ -268,6 +269,8 @@ def backtest(
         raise ConfigError("--data and --dataset: give one or the other")
     data = (load_dataset(data_dir, forecast_only=True) if data_dir is not None
             else load_builtin(dataset or "hubei-2020"))
+    for note in data.notes:  # the plausibility checks' notes (a spike replaced)
+        warnings.warn(note, FallbackWarning, stacklevel=2)
     occupancy = set(OCCUPANCY_TARGETS) <= set(data.cases.columns) and bool(
         data.cases[list(OCCUPANCY_TARGETS)].notna().any(axis=None))
     targets = targets or ("all" if occupancy else "cases")

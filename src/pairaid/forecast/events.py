@@ -19,6 +19,10 @@ Hubei 2020 bulletins (see the data set's ``SOURCES.md``):
   from the day before with no admissions and the deaths and discharges reported that day
   (Jingmen 2020-02-19: 687 − 1 − 20 = 666 instead of the reported 559; case c0007).
 
+A one-day *spike* (a typo such as 24360 for 2436, which the next day falls back below by
+far more than a re-count does) never reaches these functions: reading the data set replaces
+it by the straight line between its neighbours and says so (:mod:`pairaid.plausibility`).
+
 An unknown day (a missing row or an empty ``confirmed_cum``) between two known counts is a
 **gap**: how many cases were reported across it is known, only not on which day. The rise
 across a gap is shared equally among its days (the cumulative count is interpolated
