@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
 import warnings
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
