@@ -185,7 +185,7 @@ def test_plausible_range_must_hold_the_value() -> None:
 
 def test_builtin_norm_sets() -> None:
     assert norm_sets() == ["covid-2020", "ordinary"]
-    with pytest.raises(ConfigError, match="no such norm set"):
+    with pytest.raises(ConfigError, match="no such staffing norm set"):
         roster_per_patient(_params(), norm_set="nope")
 
 

@@ -101,8 +101,10 @@ def test_norms_for_adds_the_ratio_set_once() -> None:
     assert both.index.equals(pd.RangeIndex(len(both)))
     with pytest.raises(ConfigError) as err:
         roster_per_patient({**EQUAL, **RATIOS}, norm_set="nope")
-    assert str(err.value) == ("setting 'norms' (--norms) = 'nope': no such norm set; known: "
-                              "covid-2020, ordinary, parameters.csv")
+    assert str(err.value) == ("setting 'norms' (--norms) = 'nope': no such staffing norm set; "
+                              "known: covid-2020, ordinary, parameters.csv (parameters.csv "
+                              "only when the data set's parameters.csv gives "
+                              "staff-per-patient ratios)")
     # a table that already has a parameters.csv set keeps its own
     mine = parameter_norms({**EQUAL, **{k: 9.0 for k in RATIOS}})
     assert mine is not None

@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pairaid.errors import PairaidError
+from pairaid.norms import NORMS_HELP
 
 console = Console(highlight=False)
 if not console.is_terminal:
@@ -478,10 +479,7 @@ def cli() -> None:
 @click.option("--forbid", multiple=True, metavar="DONOR:RECIPIENT", help="Forbidden pair.")
 @click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
               help="Override a parameter of parameters.csv, e.g. covid_share_staff=0.05.")
-@click.option("--norms", help="Staffing norm set: covid-2020 (WHO workforce estimator, "
-              "COVID-19 shifts), ordinary (pre-2020 ward/ICU minimums) or parameters.csv (the "
-              "data set's own staff-per-patient ratios) [default: the data set's ratios if "
-              "its parameters.csv has them, else covid-2020].")
+@click.option("--norms", help=NORMS_HELP)
 @click.option("--sensitivity", is_flag=True,
               help="Also run every parameter with a plausible range at its low and high "
               "value (one at a time) and show which move the gap and the pairing most.")

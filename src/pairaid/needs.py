@@ -41,23 +41,17 @@ import numpy as np
 import pandas as pd
 
 from pairaid.errors import ConfigError, InputError, Problem
+from pairaid.norms import (
+    DEFAULT_NORM_SET,
+    NORM_SETS,
+    PARAMETER_NORM_SET,
+    RATIO_PARAMETERS,
+)
 
 SEVERITIES = ("mild", "severe", "critical")
 """Severity classes of patients in care (mild = non-severe: mild and moderate)."""
 
 BED_RESOURCES = ("beds", "icu_beds", "ventilators")
-DEFAULT_NORM_SET = "covid-2020"
-"""Staffing norm set used unless ``--norms`` names another or the data set's
-``parameters.csv`` gives its own staff-per-patient ratios (:data:`PARAMETER_NORM_SET`)."""
-
-PARAMETER_NORM_SET = "parameters.csv"
-"""Name of the norm set a data set defines in its ``parameters.csv`` with the ratio
-parameters ``doctors_per_ward_patient``, ``nurses_per_ward_patient``,
-``doctors_per_icu_patient`` and ``nurses_per_icu_patient`` [staff per patient] (ward ratios
-apply to mild and severe patients, ICU ratios to critical ones)."""
-
-RATIO_PARAMETERS = ("doctors_per_ward_patient", "nurses_per_ward_patient",
-                    "doctors_per_icu_patient", "nurses_per_icu_patient")
 SHIFT_PARAMETERS = ("shift_hours", "icu_shift_hours", "shifts_per_week",
                     "staff_absence_share")
 """Parameters the hours-based norm sets need to turn hours into staff."""
@@ -174,6 +168,29 @@ def norm_sets(norms: pd.DataFrame | None = None) -> list[str]:
     return sorted(table["norm_set"].unique())
 
 
+def check_norm_set(norm_set: str, norms: pd.DataFrame) -> None:
+    """Refuse a norm set that ``norms`` (:func:`norms_for` a run's parameters) does not have.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        Naming every known set (:data:`NORM_SETS`, and any other set of ``norms``), or, for
+        :data:`PARAMETER_NORM_SET`, saying that the data set gives no ratios.
+    """
+    present = norm_sets(norms)
+    if norm_set in present:
+        return
+    if norm_set == PARAMETER_NORM_SET:
+        raise ConfigError(f"setting 'norms' (--norms) = '{norm_set}': the data set's "
+                          "parameters.csv gives no staff-per-patient ratios ("
+                          f"{', '.join(RATIO_PARAMETERS)}); add them there or choose "
+                          f"another set: {', '.join(present)}")
+    known = list(NORM_SETS) + [n for n in present if n not in NORM_SETS]
+    raise ConfigError(f"setting 'norms' (--norms) = '{norm_set}': no such staffing norm set; "
+                      f"known: {', '.join(known)} ({PARAMETER_NORM_SET} only when the data "
+                      "set's parameters.csv gives staff-per-patient ratios)")
+
+
 def cadres(norms: pd.DataFrame | None = None, norm_set: str = DEFAULT_NORM_SET) -> list[str]:
     """Cadres (staff resources) of one norm set, in table order."""
     table = _builtin_norms() if norms is None else norms
@@ -269,10 +286,8 @@ def roster_per_patient(parameters: Mapping[str, float], *,
     """
     table = norms_for(parameters, norms)
     norm_set = norm_set or default_norm_set(parameters)
+    check_norm_set(norm_set, table)
     sel = table[table["norm_set"] == norm_set]
-    if sel.empty:
-        raise ConfigError(f"setting 'norms' (--norms) = '{norm_set}': no such norm set; "
-                          f"known: {', '.join(norm_sets(table))}")
     if sel["hours_per_patient_day"].notna().any():
         missing = [n for n in SHIFT_PARAMETERS if n not in parameters]
         if missing:

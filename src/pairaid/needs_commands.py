@@ -12,6 +12,7 @@ import click
 from rich.table import Table
 
 from pairaid.cli import FLAG_OF, _codes, _key_value, console
+from pairaid.norms import NORMS_HELP
 
 
 @click.command("check-needs")
@@ -25,9 +26,7 @@ from pairaid.cli import FLAG_OF, _codes, _key_value, console
               help="Last day of the observed census; deployments count up to it "
               "[default: end of the month of the latest pairing round (hubei-2020: "
               "2020-02-29); without pairings.csv, the last deployment date].")
-@click.option("--norms", help="Staffing norm set: covid-2020, ordinary or parameters.csv "
-              "[default: the data set's own ratios if its parameters.csv has them, else "
-              "covid-2020].")
+@click.option("--norms", help=NORMS_HELP)
 @click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
               help="Override a parameter of parameters.csv (repeatable).")
 @click.option("--out", type=click.Path(path_type=Path),

@@ -25,7 +25,7 @@ from pairaid.errors import ConfigError, FallbackWarning, InfeasibleError
 from pairaid.gaps import compute_gaps, donor_capacities
 from pairaid.geo import distance_table
 from pairaid.metrics import plan_metrics
-from pairaid.needs import compute_needs, default_norm_set, norm_sets, norms_for
+from pairaid.needs import check_norm_set, compute_needs, default_norm_set, norms_for
 from pairaid.needs_check import NeedsCheck, check_needs, check_window
 from pairaid.pairing import PairingOptions, PairingProblem, PairingResult, solve
 from pairaid.pairing.analysis.changes import change_counts, plan_changes
@@ -281,9 +281,7 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
     params = run_parameters(dataset, config)
     norms = norms_for(params)
     norm_set = config.norms or default_norm_set(params)
-    if norm_set not in norm_sets(norms):
-        raise ConfigError(f"setting 'norms' (--norms) = '{norm_set}': no such staffing "
-                          f"norm set; known: {', '.join(norm_sets(norms))}")
+    check_norm_set(norm_set, norms)
     forecast, occupancy, notes = run_forecast(dataset, config, params, recipients, forecast,
                                               workers=workers)
     notes[:0] = dataset.notes  # the data's plausibility notes first (a spike taken as unknown)
