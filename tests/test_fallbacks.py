@@ -164,3 +164,20 @@ def test_notes_must_be_a_list_in_metrics_json(tiny: Path, tmp_path: Path, capsys
     path.write_text(json.dumps(metrics | {"notes": "one text"}))
     with pytest.raises(InputError, match="'notes': expected a list of texts, got str"):
         read_run(tmp_path / "run")
+
+
+def test_a_header_only_parameters_file_is_not_called_missing(tiny: Path) -> None:
+    # a header-only parameters.csv was reported as "has no parameters.csv"
+    from pairaid.config import make_config
+    from pairaid.datasets import load_dataset
+    from pairaid.pipeline import run_parameters
+
+    assert not (tiny / "parameters.csv").exists()
+    with pytest.warns(FallbackWarning, match="data set tiny has no parameters.csv: using"):
+        builtin = run_parameters(load_dataset(tiny), make_config({}))
+    (tiny / "parameters.csv").write_text("name,value,unit,source\n", encoding="utf-8")
+    with pytest.warns(FallbackWarning) as caught:
+        assert run_parameters(load_dataset(tiny), make_config({})) == builtin
+    assert [str(w.message) for w in caught] == [
+        "data set tiny's parameters.csv has a header and no rows: using the parameters of "
+        "the built-in hubei-2020 data set (Hubei, February 2020)"]

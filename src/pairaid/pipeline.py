@@ -191,8 +191,11 @@ def run_parameters(dataset: Dataset, config: PlanConfig) -> dict[str, float]:
     """
     source = dataset if len(dataset.parameters) else load_builtin("hubei-2020")
     if source is not dataset:
+        # a header-only file is read as an empty table: say which of the two it is
+        what = ("'s parameters.csv has a header and no rows"
+                if (dataset.path / "parameters.csv").is_file() else " has no parameters.csv")
         warnings.warn(FallbackWarning(
-            f"data set {dataset.name} has no parameters.csv: using the parameters of the "
+            f"data set {dataset.name}{what}: using the parameters of the "
             "built-in hubei-2020 data set (Hubei, February 2020)"), stacklevel=2)
     params = parameter_values(source.parameters, source=str(source.path / "parameters.csv"))
     if config.parameters:
