@@ -348,8 +348,17 @@ def test_data_show_says_which_parameters_a_folder_without_them_uses(capsys) -> N
     tiny = Path(__file__).parent / "data" / "tiny"
     assert main(["data", "show", "--no-sources", "--data", str(tiny)]) == 0
     printed = " ".join(capsys.readouterr().out.split())
-    assert "no parameters.csv in this data set: the built-in hubei-2020 set is used" in printed
+    assert "data set tiny has no parameters.csv: the built-in hubei-2020 set is used" in printed
     assert "covid_share_staff" in printed
+
+
+def test_data_show_says_a_header_only_parameters_file_has_no_rows(tiny: Path,
+                                                                   capsys) -> None:
+    (tiny / "parameters.csv").write_text("name,value,unit,source\n", encoding="utf-8")
+    assert main(["data", "show", "--no-sources", "--data", str(tiny)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("data set tiny's parameters.csv has a header and no rows: the built-in "
+            "hubei-2020 set is used") in printed
 
 
 # -- lazy command loading: `pairaid --help` and `pairaid plan` import only what they use --

@@ -740,12 +740,13 @@ def data_show(name: str, data_dir: Path | None, sources: bool) -> None:
 def _print_parameters(ds: Any) -> None:
     """The parameters a plan on ``ds`` uses: name, value, unit, range and source."""
     from pairaid.datasets import load_builtin
+    from pairaid.pipeline import no_parameters
 
     params, origin = ds.parameters, f"{ds.path / 'parameters.csv'}"
     if params is None or params.empty:
         builtin = load_builtin("hubei-2020")
         params = builtin.parameters
-        origin = (f"no parameters.csv in this data set: the built-in hubei-2020 set is "
+        origin = (f"{no_parameters(ds)}: the built-in hubei-2020 set is "
                   f"used ({builtin.path / 'parameters.csv'})")
     table = Table(title="parameters (range: plausible low–high)", caption=origin,
                   show_lines=True)

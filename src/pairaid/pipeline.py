@@ -178,6 +178,14 @@ def run_parameter_table(dataset: Dataset) -> pd.DataFrame:
         else load_builtin("hubei-2020").parameters
 
 
+def no_parameters(dataset: Dataset) -> str:
+    """Why a data set without parameter rows has none, in words: no ``parameters.csv``, or a
+    header-only one (read as an empty table, not an error, as for any optional table)."""
+    if (dataset.path / "parameters.csv").is_file():
+        return f"data set {dataset.name}'s parameters.csv has a header and no rows"
+    return f"data set {dataset.name} has no parameters.csv"
+
+
 def run_parameters(dataset: Dataset, config: PlanConfig) -> dict[str, float]:
     """Model parameters of a run: the data set's ``parameters.csv`` (or, if it has none,
     the built-in ``hubei-2020`` set, with a warning), then the ``--param`` overrides.
@@ -191,11 +199,8 @@ def run_parameters(dataset: Dataset, config: PlanConfig) -> dict[str, float]:
     """
     source = dataset if len(dataset.parameters) else load_builtin("hubei-2020")
     if source is not dataset:
-        # a header-only file is read as an empty table: say which of the two it is
-        what = ("'s parameters.csv has a header and no rows"
-                if (dataset.path / "parameters.csv").is_file() else " has no parameters.csv")
         warnings.warn(FallbackWarning(
-            f"data set {dataset.name}{what}: using the parameters of the "
+            f"{no_parameters(dataset)}: using the parameters of the "
             "built-in hubei-2020 data set (Hubei, February 2020)"), stacklevel=2)
     params = parameter_values(source.parameters, source=str(source.path / "parameters.csv"))
     if config.parameters:
