@@ -125,3 +125,24 @@ def test_an_unknown_level_or_parent_is_refused_naming_the_known_ones(tmp_path: P
         select_regions(ds, PlanConfig(recipients_level="province"))
     with pytest.raises(ConfigError, match="parent_code 'CN-HB'; known: DE"):
         select_regions(ds, PlanConfig(recipients=["DE-BY"], donors_parent="CN-HB"))
+
+
+def test_the_documented_italy_selection_examples() -> None:
+    # docs/data-format.md: `plan --dataset italy-2020 --donors-parent IT` keeps the four
+    # recipients of defaults.toml and takes every other region as a donor;
+    # `--recipients-level region` makes all 21 regions recipients and leaves no donor (the
+    # docs gave it as a working example)
+    from pairaid.config import make_config, with_dataset_defaults
+    from pairaid.errors import ConfigError
+
+    ds = load_builtin("italy-2020")
+
+    def chosen(values: dict) -> tuple[list[str], list[str]]:
+        return select_regions(ds, make_config(with_dataset_defaults(ds.defaults, values)))
+
+    recipients, donors = chosen({"donors_parent": "IT"})
+    assert recipients == ["IT-25", "IT-57", "IT-TN", "IT-21"]
+    assert sorted(donors) == sorted(set(ds.regions["region_code"]) - set(recipients))
+    assert len(donors) == 21 - 4
+    with pytest.raises(ConfigError, match="^no donors: by default the donors are every row"):
+        chosen({"recipients_level": "region"})
