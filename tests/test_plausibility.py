@@ -125,6 +125,10 @@ def test_capacity_far_above_any_country_density_is_noted():
     assert len(notes) == 1
     assert notes[0].startswith("capacities.csv, line 2, column 'quantity': 50,000 nurses in "
                                "region 420900 is 50 per 1,000 people")
+    caps.loc[0, "quantity"] = 1e30  # an absurd count in 3 digits, not 31 of them
+    assert capacity_notes(caps, regions, "capacities.csv")[0].startswith(
+        "capacities.csv, line 2, column 'quantity': 1e+30 nurses in region 420900 is 1e+27 "
+        "per 1,000 people")
 
 
 def test_a_row_years_away_from_its_series_is_a_likely_date_typo():

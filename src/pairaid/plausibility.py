@@ -67,6 +67,11 @@ the highest in Europe). Above them a capacity is a likely typo (an extra zero); 
 special region (a capital's hospital district) may still be real, so it is a note."""
 
 
+def _amount(value: float) -> str:
+    """A count with thousands separators; an absurdly large one in 3 significant digits."""
+    return f"{value:,.0f}" if abs(value) < 1e12 else f"{value:.3g}"
+
+
 def _line(index: object) -> int:
     return int(str(index)) + 2
 
@@ -106,7 +111,7 @@ def count_problems(cases: pd.DataFrame, regions: pd.DataFrame, source: str
         values = cases[column].astype("Float64").astype(float)
         for idx in cases.index[(values > pop).to_numpy()]:
             problems.append(Problem(
-                source, f"{int(values[idx]):,} is more than the population of region "
+                source, f"{_amount(values[idx])} is more than the population of region "
                 f"{cases.at[idx, 'region_code']!s} ({int(pop[idx]):,}, regions.csv)",
                 _line(idx), column))
     conf, dead, rec = (cases[c].astype("Float64").astype(float) for c in CUMULATIVE)
@@ -267,9 +272,9 @@ def capacity_notes(capacities: pd.DataFrame, regions: pd.DataFrame, source: str
     density = quantity / pop * 1000
     for idx in capacities.index[(density > limit).to_numpy()]:
         notes.append(
-            f"{source}, line {_line(idx)}, column 'quantity': {quantity[idx]:,.0f} "
+            f"{source}, line {_line(idx)}, column 'quantity': {_amount(quantity[idx])} "
             f"{capacities.at[idx, 'resource']!s} in region {capacities.at[idx, 'region_code']!s} "
-            f"is {density[idx]:,.0f} per 1,000 people (population {int(pop[idx]):,}), "
+            f"is {_amount(density[idx])} per 1,000 people (population {int(pop[idx]):,}), "
             f"far above any country's (at most ~{limit[idx] / 2:g} per 1,000); likely a "
             "typo. Check the cell.")
     return notes
