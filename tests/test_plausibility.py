@@ -195,3 +195,14 @@ def test_data_show_prints_the_notes(tmp_path, capsys):
     out = " ".join(capsys.readouterr().out.split())
     # 1,120,200 / 4,921,000 x 1,000 = 227.6 nurses per 1,000 people
     assert "note: " in out and "1,120,200 nurses in region 420900 is 228 per 1,000" in out
+
+
+def test_builtin_copy_a_deployment_dated_years_later_is_a_likely_date_typo(tmp_path):
+    folder = _copy(tmp_path)
+    with (folder / "deployments.csv").open("a", encoding="utf-8") as f:
+        f.write("CN-JS,420900,2031-02-12,batch,100,,,src,H,\n")
+    lines = (folder / "deployments.csv").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(InputError) as err:
+        load_dataset(folder)
+    assert (f"deployments.csv, line {len(lines)}, column 'date': 2031-02-12 is more than 366 "
+            "days away from the other rows of region 420900") in str(err.value)

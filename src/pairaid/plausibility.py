@@ -8,7 +8,8 @@ other and with the region's population, and catch the data-entry errors a new us
   population; deaths or discharges above the confirmed cases of the same row (patients in
   care would be negative); severe + critical patients in care above the patients in care
   (only where a severity cell is given: an empty cell is unknown, never 0); a row dated far
-  (more than :data:`DATE_GAP_DAYS`) from the rest of its region's series.
+  (more than :data:`DATE_GAP_DAYS`) from the rest of its region's series (cases,
+  deployments, pairings, transfers).
 * **notes** (:func:`spike_notes`, :func:`jump_notes`, :func:`capacity_notes`): a one-day
   spike in a cumulative count (the value is then taken as unknown, see
   :func:`spike_notes`); a last day whose increment is far above the days before; a staff or
@@ -70,6 +71,13 @@ special region (a capital's hospital district) may still be real, so it is a not
 def _amount(value: float) -> str:
     """A count with thousands separators; an absurdly large one in 3 significant digits."""
     return f"{value:,.0f}" if abs(value) < 1e12 else f"{value:.3g}"
+
+
+DATED: dict[str, tuple[str, str]] = {"deployments": ("recipient_code", "date"),
+                                     "pairings": ("recipient_code", "round"),
+                                     "transfers": ("from_region_code", "as_of_date")}
+"""The other dated tables, each checked like ``cases.csv`` for a stray date (region column,
+date column)."""
 
 
 def _line(index: object) -> int:
@@ -289,13 +297,19 @@ def check(tables: dict[str, pd.DataFrame], folder: Path
     tables : dict
         The tables, ``cases`` with spikes replaced (:func:`spike_notes`).
     problems : list of Problem
-        Errors (:func:`count_problems`, :func:`date_problems` on cases and deployments).
+        Errors (:func:`count_problems`; :func:`date_problems` on cases and the tables of
+        :data:`DATED`).
     notes : list of str
         Warnings for the run's notes.
     """
     cases, regions = tables["cases"], tables["regions"]
     source = str(folder / "cases.csv")
-    problems = date_problems(cases, source) + count_problems(cases, regions, source)
+    problems = date_problems(cases, source)
+    for name, (region, date) in DATED.items():
+        if name in tables:
+            problems += date_problems(tables[name], str(folder / f"{name}.csv"),
+                                      region=region, date=date)
+    problems += count_problems(cases, regions, source)
     if problems:
         return tables, problems, []
     fixed, notes = spike_notes(cases, source)
