@@ -206,3 +206,24 @@ def test_builtin_copy_a_deployment_dated_years_later_is_a_likely_date_typo(tmp_p
         load_dataset(folder)
     assert (f"deployments.csv, line {len(lines)}, column 'date': 2031-02-12 is more than 366 "
             "days away from the other rows of region 420900") in str(err.value)
+
+
+def test_a_spike_reaches_the_run_notes_and_plans_as_the_line_typed_by_hand(tmp_path):
+    from pairaid.config import make_config
+    from pairaid.pipeline import plan
+
+    config = make_config({"decision_date": "2020-02-10", "horizon_days": 7,
+                          "recipients": ["420900", "420700"], "official_round": "none"})
+    spiked, typed = _copy(tmp_path / "a"), _copy(tmp_path / "b")
+    _edit(spiked, "cases.csv", "2020-02-08,420900,2436,",
+          lambda row: row.replace(",2436,", ",24360,"))
+    # the line between 2,313 (02-07) and 2,541 (02-09) on 02-08: 2,427, typed in by hand
+    _edit(typed, "cases.csv", "2020-02-08,420900,2436,",
+          lambda row: row.replace(",2436,", ",2427,"))
+    run = plan(load_dataset(spiked), config)
+    assert "column 'confirmed_cum': 24,360" in run.notes[0]
+    by_hand = plan(load_dataset(typed), config)
+    gap = run.metrics["pairaid"]["gap_staff_days"]
+    assert gap > 0  # Xiaogan has a gap: the equality below compares something
+    assert gap == by_hand.metrics["pairaid"]["gap_staff_days"]
+    assert not any("24,360" in n for n in by_hand.notes)
