@@ -121,3 +121,49 @@ def test_c0010_well_formed_hub_file_plans_like_c0008(tmp_path):
                  str(out)]) == 0
     flows = pd.read_csv(out / "flows.csv")
     assert flows["quantity"].sum() == pytest.approx(40)
+
+
+OWN = ("region_code,date,target,quantile,value,estimated,los_source\n"
+       "420100,2020-02-11,census,0.05,100,False,\n"
+       "420100,2020-02-11,census,0.5,150,False,\n"
+       "420100,2020-02-11,census,0.95,220,False,\n"
+       "420800,2020-02-11,new_confirmed,0.05,1,False,\n"
+       "420800,2020-02-11,new_confirmed,0.5,3,False,\n"
+       "420800,2020-02-11,new_confirmed,0.95,9,False,\n")
+
+
+def test_pairaids_own_forecast_csv_reads_as_the_same_hub_file(tmp_path):
+    # `plan --demand RUN/forecast.csv` said "column 'location': required column is missing";
+    # GOOD holds the same quantiles in the Hub's layout
+    path = tmp_path / "forecast.csv"
+    path.write_text(OWN, encoding="utf-8")
+    hub = read_forecast_hub(_write(tmp_path, GOOD), regions=REGIONS)
+    pd.testing.assert_frame_equal(read_forecast_hub(path, regions=REGIONS), hub)
+    # a problem names the file's own column
+    path.write_text(OWN.replace("420800,2020-02-11,new_confirmed,0.05",
+                                "999999,2020-02-11,new_confirmed,0.05"), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_forecast_hub(path, regions=REGIONS)
+    assert {(p.row, p.column) for p in err.value.problems} == {(5, "region_code")}
+
+
+def test_a_file_in_neither_layout_names_both(tmp_path):
+    path = tmp_path / "demand.csv"
+    path.write_text("region,day,quantile,value\n420100,2020-02-11,0.5,3\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_forecast_hub(path, regions=REGIONS)
+    assert {p.column for p in err.value.problems} == {"location", "target_end_date"}
+    assert "or a pairaid run folder's forecast.csv (region_code, date, target" in str(err.value)
+
+
+def test_a_runs_forecast_csv_plans_like_the_file_it_came_from(tmp_path):
+    from pairaid.cli import main
+
+    args = ["plan", "--data", str(CASES_DIR / "c0010" / "data"), "--date", "2020-02-10",
+            "--horizon", "7", "--recipients", "420700", "--donors", "CN-JX", "--no-official"]
+    first, again = tmp_path / "first", tmp_path / "again"
+    assert main([*args, "--demand", str(CASES_DIR / "c0010" / "ok.csv"),
+                 "--out", str(first)]) == 0
+    assert main([*args, "--demand", str(first / "forecast.csv"), "--out", str(again)]) == 0
+    for name in ("forecast.csv", "flows.csv"):
+        pd.testing.assert_frame_equal(pd.read_csv(again / name), pd.read_csv(first / name))

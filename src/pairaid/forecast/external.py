@@ -20,6 +20,11 @@ type           no       ``quantile`` or ``point``
 forecast_date  no       ignored
 ============== ======== ================================================================
 
+pairaid's own ``forecast.csv`` (a run folder's, :mod:`pairaid.runs`) is read too: its
+columns ``region_code`` and ``date`` are this format's ``location`` and ``target_end_date``
+(:data:`PAIRAID_COLUMNS`), its targets ``census`` and ``new_confirmed``; its other columns
+(``estimated``, ``los_source``) are ignored. So a saved forecast can be planned on again.
+
 Every (location, target, target_end_date) must carry the same set of quantile levels,
 including the median, with values non-decreasing in the level. All problems are collected
 and raised once as :class:`pairaid.errors.InputError`, each naming file, line and column.
@@ -39,6 +44,12 @@ from pairaid.io import layout_problem
 from pairaid.schemas import ISO_DATE
 
 REQUIRED = ("location", "target_end_date", "quantile", "value")
+PAIRAID_COLUMNS = {"region_code": "location", "date": "target_end_date"}
+"""Columns of pairaid's own ``forecast.csv`` -> the Forecast Hub column they are."""
+FORMATS = ("the Forecast Hub quantile format (location, target_end_date, quantile, value; "
+           "optional target, type) or a pairaid run folder's forecast.csv (region_code, "
+           "date, target, quantile, value); see docs/forecasting.md")
+"""The layouts read, in the words of the message for a file in neither."""
 _TARGET_PATTERNS = (
     (
         re.compile(r"^\s*(new_confirmed|(\d+\s+(day|wk)\s+ahead\s+)?inc\s+case)\s*$", re.I),
@@ -56,7 +67,8 @@ def _target(text: str) -> str | None:
 
 
 def parse_forecast_hub(frame: pd.DataFrame, *, source: str, region_codes: set[str]) -> pd.DataFrame:
-    """Validate a Forecast Hub table (all cells as text) and convert it.
+    """Validate a Forecast Hub table, or pairaid's own ``forecast.csv`` (all cells as text),
+    and convert it.
 
     Parameters
     ----------
@@ -79,11 +91,29 @@ def parse_forecast_hub(frame: pd.DataFrame, *, source: str, region_codes: set[st
         Listing every problem (file, line, column, what was expected).
     """
     problems: list[Problem] = []
+    own = not {"location", "target_end_date"} & set(frame.columns) \
+        and set(PAIRAID_COLUMNS) <= set(frame.columns)
+    if own:  # pairaid's forecast.csv: one reader, its columns mapped
+        frame = frame.rename(columns=PAIRAID_COLUMNS)
     missing = [c for c in REQUIRED if c not in frame.columns]
     for col in missing:
-        problems.append(Problem(source, "required column is missing", column=col))
+        problems.append(Problem(source, f"required column is missing; expected {FORMATS}",
+                                column=col))
     if problems:
         raise InputError(problems)
+    try:
+        return _parse(frame, source, region_codes)
+    except InputError as err:
+        if not own:
+            raise
+        back = {hub: mine for mine, hub in PAIRAID_COLUMNS.items()}
+        raise InputError([Problem(p.source, p.message, p.row, back.get(p.column or "", p.column))
+                          for p in err.problems]) from None
+
+
+def _parse(frame: pd.DataFrame, source: str, region_codes: set[str]) -> pd.DataFrame:
+    """:func:`parse_forecast_hub` on a frame with the Hub's required columns."""
+    problems: list[Problem] = []
     if frame.empty:
         raise InputError([Problem(source, "the file holds no forecast rows")])
     records = []
