@@ -70,7 +70,9 @@ def test_flows_without_open_need_are_skipped_with_a_reason(people: Service) -> N
     plan = r.json()
     assert [(p["donor_code"], p["quantity"]) for p in plan["pledges"]] == [("CN-HN", 100)]
     reasons = [k["reason"] for k in plan["skipped"]]
-    assert reasons == ["20 above what 420900 has open of nurses (needs 1)",
+    # by hand: 120.4 rounds to 120, need 1 (id 1) has 100 open -> 20 of 120 skipped
+    assert reasons == ["20 of 120 above what 420900 has open of nurses "
+                       "(need 1 had 100 open)",
                        "420900 has no open need of doctors",
                        "rounds to 0"]
     assert s.call("hunan", "POST", "/plans", body).status_code == 403
@@ -96,7 +98,8 @@ def test_c0008_kind_a_flow_larger_than_one_need_fills_the_next(people: Service) 
     more = s.call("coord", "POST", "/plans", {**body, "flows": [{**flow, "quantity": 50}]})
     assert [(p["need_id"], p["quantity"]) for p in more.json()["pledges"]] == [(2, 20)]
     assert [k["reason"] for k in more.json()["skipped"]] == [
-        "30 above what 420900 has open of doctors (needs 1, 2)"]
+        "30 of 50 above what 420900 has open of doctors "
+        "(need 1 had 0 open; need 2 had 20 open)"]
     (row,) = s.call("coord", "GET", "/board").json()
     assert (row["needed"], row["pledged"]) == (120, 120)
 

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
+from pairaid.service.common import json_safe, safe_repr
 from pairaid.service.db import Database
 from pairaid.service.errors import Forbidden, ServiceError
 from pairaid.service.settings import Settings
@@ -77,10 +78,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     @app.exception_handler(RequestValidationError)
     def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # the errors echo the caller's input, which may hold what JSON cannot (NaN, inf)
+        errors = json_safe(jsonable(exc.errors()))
         problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                    + (f" (got {safe_repr(e['input'])})" if "input" in e
+                       and not isinstance(e["input"], (dict, list)) else "")
                     for e in exc.errors()]
         return JSONResponse({"detail": "invalid request: " + "; ".join(problems),
-                             "errors": jsonable(exc.errors())}, status_code=422)
+                             "errors": errors}, status_code=422)
 
     from pairaid.service.web.mount import install
 
@@ -97,4 +102,7 @@ def jsonable(value: object) -> object:
     """``value`` made JSON-ready (validation errors may carry exceptions)."""
     from fastapi.encoders import jsonable_encoder
 
-    return jsonable_encoder(value, custom_encoder={Exception: str})
+    try:
+        return jsonable_encoder(value, custom_encoder={Exception: str})
+    except Exception:  # noqa: BLE001 - an error answer must never fail
+        return json_safe(value)

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from pairaid.service.common import Id, Quantity, Read, VersionInfo
+from pairaid.service.common import BodyId, Day, Quantity, Read, VersionInfo
 
 
 class DispatchCreate(BaseModel):
@@ -15,10 +15,10 @@ class DispatchCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pledge_id: Id
+    pledge_id: BodyId
     quantity: Quantity
-    depart: date
-    arrive: date
+    depart: Day
+    arrive: Day
 
     @model_validator(mode="after")
     def _dates(self) -> DispatchCreate:

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from pairaid.service.common import Amount, Quantity, RegionCode, Resource, Text, VersionInfo
+from pairaid.service.common import Amount, Day, Quantity, RegionCode, Resource, Text, VersionInfo
 
 
 class NeedCreate(BaseModel):
@@ -18,8 +18,8 @@ class NeedCreate(BaseModel):
     region_code: RegionCode
     resource: Resource
     quantity: Quantity
-    start: date
-    end: date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def _dates(self) -> NeedCreate:
@@ -34,8 +34,8 @@ class NeedAmend(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quantity: Amount | None = None
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
     reason: Text = "amended"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pairaid.service.common import RegionCode, Resource, Text
+from pairaid.service.common import Flow, RegionCode, Resource, Text
 from pairaid.service.pledges.schemas import PledgeRead
 
 
@@ -15,7 +15,8 @@ class PairIn(BaseModel):
 
     donor_code: RegionCode
     recipient_code: RegionCode
-    distance_km: float | None = Field(default=None, ge=0, description="[km]")
+    distance_km: float | None = Field(default=None, strict=True, ge=0, allow_inf_nan=False,
+                                      description="[km]")
 
 
 class FlowIn(BaseModel):
@@ -26,7 +27,7 @@ class FlowIn(BaseModel):
     donor_code: RegionCode
     recipient_code: RegionCode
     resource: Resource
-    quantity: float = Field(ge=0, le=1e7, description="[beds or persons]")
+    quantity: Flow
 
 
 class PlanCreate(BaseModel):

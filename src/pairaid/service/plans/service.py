@@ -59,6 +59,7 @@ def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead
                 f"{flow.recipient_code} has no open need of {flow.resource}")))
             continue
         rest = quantity
+        before = {i: left[i] for i in ids}
         for need_id in sorted(ids, key=lambda i: (-left[i], i)):
             amount = min(rest, left[need_id])
             if amount <= 0:
@@ -73,8 +74,9 @@ def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead
                                         reason=f"plan {plan.id}: {data.name}"))
         if rest > 0:
             skipped.append(SkippedFlow(flow=flow, reason=(
-                f"{rest} above what {flow.recipient_code} has open of {flow.resource} "
-                f"(needs {', '.join(map(str, sorted(ids)))})")))
+                f"{rest} of {quantity} above what {flow.recipient_code} has open of "
+                f"{flow.resource} ("
+                + "; ".join(f"need {i} had {before[i]} open" for i in sorted(ids)) + ")")))
     return PlanRead(id=plan.id, name=plan.name, pairs=data.pairs, pledges=made,
                     skipped=skipped)
 
@@ -122,11 +124,25 @@ def plan_from_files(*, name: str, pairs_csv: str, flows_csv: str) -> PlanCreate:
                       columns=("donor_code", "recipient_code", "resource", "quantity"))
     try:
         return PlanCreate.model_validate({
-            "name": name, "pairs": [{k: v or None for k, v in p.items()} for p in pairs],
-            "flows": flows})
+            "name": name,
+            "pairs": [{k: _number(v) if k == "distance_km" else v or None
+                       for k, v in p.items()} for p in pairs],
+            "flows": [{k: _number(v) if k == "quantity" else v for k, v in f.items()}
+                      for f in flows]})
     except ValidationError as err:
         first = err.errors()[0]
         loc = first["loc"]
         where = (f"{loc[0]}.csv, line {int(loc[1]) + 2}, column '{loc[2]}'"
                  if len(loc) >= 3 else ".".join(map(str, loc)))
         raise Invalid(f"{where}: {first['msg']} (got {first.get('input')!r})") from None
+
+
+def _number(text: str | None) -> float | str | None:
+    """A CSV cell as a number (the schemas take numbers strictly); empty is ``None``, and
+    text that is no number is kept so that validation names its line and column."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from pairaid.service.common import Id, Quantity, Text, VersionInfo
+from pairaid.service.common import BodyId, Quantity, Text, VersionInfo
 
 
 class PledgeCreate(BaseModel):
@@ -13,7 +13,7 @@ class PledgeCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    need_id: Id
+    need_id: BodyId
     quantity: Quantity
 
 

@@ -7,8 +7,9 @@ service's own :class:`~pairaid.service.errors.ServiceError` and are shown on the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from pairaid.service.unit import log_forbidden, run_write
 from pairaid.service.users.service import Actor
 
 M = TypeVar("M", bound=BaseModel)
+WHOLE = re.compile(r"^[+-]?\d{1,12}$")
 
 
 def describe(err: ValidationError) -> str:
@@ -36,11 +38,25 @@ def parse(model: type[M], form: Mapping[str, Any]) -> M:
     Invalid
         A field is missing or malformed (the message names it, as the API's 422 does).
     """
-    data = {k: v for k, v in form.items() if not (isinstance(v, str) and v.strip() == "")}
+    data = {k: _whole(model, k, v) for k, v in form.items()
+            if not (isinstance(v, str) and v.strip() == "")}
     try:
         return model.model_validate(data)
     except ValidationError as err:
         raise Invalid(describe(err)) from None
+
+
+def _whole(model: type[BaseModel], name: str, value: Any) -> Any:
+    """A form's text of digits as an integer for an integer field (forms carry only text;
+    the JSON API takes integers strictly); anything else unchanged, for the schema to judge.
+    """
+    field = model.model_fields.get(name)
+    if field is None or not isinstance(value, str) or not WHOLE.match(value.strip()):
+        return value
+    annotation = field.annotation
+    if annotation is int or int in get_args(annotation):
+        return int(value.strip())
+    return value
 
 
 def perform(db: Database, actor: Actor, work: Callable[[Session], Any], *,
