@@ -292,7 +292,7 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
     check_norm_set(norm_set, norms)
     forecast, occupancy, notes = run_forecast(dataset, config, params, recipients, forecast,
                                               workers=workers)
-    notes[:0] = dataset.notes  # the data's plausibility notes first (a spike taken as unknown)
+    notes += dataset.notes  # the data's plausibility notes (a spike replaced, a capacity)
     mixes = mixes_on(dataset.cases, recipients, config.decision_date)
     if mixes:
         notes.append("census mix by severity from reported severe and critical patients in "
