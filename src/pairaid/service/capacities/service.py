@@ -10,6 +10,7 @@ from pairaid.service.capacities.models import Capacity, CapacityVersion
 from pairaid.service.capacities.schemas import CapacityRead
 from pairaid.service.db import lock
 from pairaid.service.errors import Conflict, NotFound
+from pairaid.service.regions import check_region
 from pairaid.service.users.service import Actor, require
 from pairaid.service.versions import as_dict, current, latest
 
@@ -43,11 +44,15 @@ def set_capacity(session: Session, *, actor: Actor, donor_code: str, resource: s
     ------
     Forbidden
         Unless the actor is the coordinator or that donor.
+    Invalid
+        ``donor_code`` is not a donor region of the service's data set
+        (:mod:`pairaid.service.regions`).
     Conflict
         ``quantity`` is below what accepted pledges already take.
     """
     require(actor, ("coordinator", "donor"), region=donor_code,
             what=f"set the capacity of {donor_code}")
+    check_region(donor_code, "donor")
     found = lock_capacity(session, donor_code=donor_code, resource=resource)
     if found is None:
         cap = Capacity(donor_code=donor_code, resource=resource)

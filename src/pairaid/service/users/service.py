@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pairaid.service.errors import Conflict, Forbidden, Invalid
+from pairaid.service.regions import check_region
 from pairaid.service.users.models import ROLES, User
 
 TOKEN_PREFIX = "pa_"
@@ -49,7 +50,9 @@ def add_user(session: Session, *, name: str, role: str,
     Raises
     ------
     Invalid
-        Unknown role, a region missing for a donor or recipient, or a malformed code.
+        Unknown role, a region missing for a donor or recipient, a malformed code, or a
+        region not of the role's kind in the service's data set (donors are donor regions,
+        recipients recipient regions: :mod:`pairaid.service.regions`).
     Conflict
         The name is taken.
     """
@@ -60,6 +63,9 @@ def add_user(session: Session, *, name: str, role: str,
     if region_code is not None and not REGION_CODE.match(region_code):
         raise Invalid(f"region {region_code!r} is not a GB/T 2260 (420100) or ISO 3166-2 "
                       "(CN-GD) code")
+    if role in ("donor", "recipient"):
+        assert region_code is not None
+        check_region(region_code, role)
     if not name.strip():
         raise Invalid("the user name is empty")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -7,13 +7,12 @@ escalation level, then filters and sorts.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from pairaid.service.board.schemas import BoardRow
+from pairaid.service.regions import rows
 
 LEVELS = ("green", "yellow", "red")
 SORT_KEYS = ("recipient_code", "resource", "needed", "pledged", "accepted", "dispatched",
@@ -36,14 +35,12 @@ class Region:
 def regions() -> dict[str, Region]:
     """Regions of the built-in ``hubei-2020`` data set by ``region_code`` (and GB/T 2260
     code, so a province is found by ``CN-HN`` and by ``430000``)."""
-    path = resources.files("pairaid") / "data" / "hubei-2020" / "regions.csv"
     out: dict[str, Region] = {}
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            region = Region(row["region_code"], row["gb2260_code"], row["name_zh"],
-                            row["name_en"], float(row["latitude"]), float(row["longitude"]))
-            out[region.code] = region
-            out.setdefault(region.gb2260, region)
+    for row in rows():
+        region = Region(row["region_code"], row["gb2260_code"], row["name_zh"],
+                        row["name_en"], float(row["latitude"]), float(row["longitude"]))
+        out[region.code] = region
+        out.setdefault(region.gb2260, region)
     return out
 
 
