@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from tests.service.conftest import Service
 
 
@@ -294,3 +295,32 @@ def test_refusals_of_cancelling_and_dispatching_say_why(people: Service) -> None
     cap = s.call("coord", "GET", "/capacities").json()
     assert {c["donor_code"]: c["accepted"] for c in cap} == {"CN-HN": 10, "CN-GD": 0}
     assert s.call("coord", "GET", "/board").json()[0]["open"] == 110
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": "typo"}, {"quantity": 50},
+                                  {"start": "2020-02-10", "end": "2020-02-20"}])
+def test_an_amendment_that_changes_nothing_is_refused_without_a_version(
+        people: Service, body: dict[str, object]) -> None:
+    # docs/service.md "Amendments, not edits": a change appends a version; no change, none
+    s = people
+    s.call("xiaogan", "POST", "/needs", {"region_code": "420900", "resource": "doctors",
+                                         "quantity": 50, "start": "2020-02-10",
+                                         "end": "2020-02-20"})
+    r = s.call("xiaogan", "POST", "/needs/1/amendments", body)
+    assert r.status_code == 422, r.text
+    assert "nothing to amend" in r.json()["detail"]
+    assert [v["version"] for v in s.call("xiaogan", "GET", "/needs/1/versions").json()] == [1]
+    r = s.call("xiaogan", "POST", "/needs/1/amendments", {"quantity": 49})
+    assert (r.status_code, r.json()["version"]) == (201, 2)
+
+
+def test_a_pledge_amendment_to_its_own_quantity_is_refused(people: Service) -> None:
+    s = people
+    s.call("hunan", "PUT", "/capacities/CN-HN/doctors", {"quantity": 100})
+    s.call("xiaogan", "POST", "/needs", {"region_code": "420900", "resource": "doctors",
+                                         "quantity": 50, "start": "2020-02-10",
+                                         "end": "2020-02-20"})
+    s.call("hunan", "POST", "/pledges", {"need_id": 1, "quantity": 10})
+    r = s.call("hunan", "POST", "/pledges/1/amendments", {"quantity": 10})
+    assert r.status_code == 422 and "nothing to amend" in r.json()["detail"]
+    assert len(s.call("hunan", "GET", "/pledges/1/versions").json()) == 1

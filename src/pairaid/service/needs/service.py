@@ -72,7 +72,8 @@ def amend_need(session: Session, *, actor: Actor, need_id: int, data: NeedAmend)
     Conflict
         The new quantity is below what is already accepted.
     Invalid
-        The new end is before the new start.
+        The new end is before the new start, or nothing changes (an empty amendment or the
+        current values: no version is written, docs/service.md "Amendments, not edits").
     """
     need, old = lock_need(session, need_id=need_id)
     require(actor, ("recipient",), region=need.region_code,
@@ -82,6 +83,9 @@ def amend_need(session: Session, *, actor: Actor, need_id: int, data: NeedAmend)
     end = data.end or old.end
     if end < start:
         raise Invalid(f"end {end} is before start {start}")
+    if (quantity, start, end) == (old.quantity, old.start, old.end):
+        raise Invalid(f"nothing to amend: need {need_id} already has quantity {quantity}, "
+                      f"start {start}, end {end}; give a new quantity, start or end")
     if quantity < old.accepted:
         raise Conflict(f"need {need_id} cannot drop to {quantity}: {old.accepted} are "
                        "already accepted; cancel pledges first")

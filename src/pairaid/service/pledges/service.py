@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from pairaid.service.audit.service import stage
 from pairaid.service.capacities import service as capacities
 from pairaid.service.db import lock
-from pairaid.service.errors import Conflict, NotFound
+from pairaid.service.errors import Conflict, Invalid, NotFound
 from pairaid.service.needs import service as needs
 from pairaid.service.needs.models import Need
 from pairaid.service.pledges.models import Pledge, PledgeVersion
@@ -136,6 +136,8 @@ def amend_pledge(session: Session, *, actor: Actor, pledge_id: int,
         Unless the actor is the pledging donor or the coordinator.
     Conflict
         The pledge is no longer proposed.
+    Invalid
+        The quantity is the current one (nothing to amend; no version is written).
     """
     pledge, old = lock_pledge(session, pledge_id=pledge_id)
     require(actor, ("donor", "coordinator"), region=pledge.donor_code,
@@ -143,6 +145,9 @@ def amend_pledge(session: Session, *, actor: Actor, pledge_id: int,
     if old.status != "proposed":
         raise Conflict(f"pledge {pledge_id} is {old.status}; only a proposed pledge can be "
                        "amended (cancel it and pledge again)")
+    if data.quantity == old.quantity:
+        raise Invalid(f"nothing to amend: pledge {pledge_id} already has quantity "
+                      f"{old.quantity}; give a new quantity")
     return _append(session, actor=actor, pledge=pledge, old=old, action="pledge.amend",
                    reason=data.reason, quantity=data.quantity)
 
