@@ -73,3 +73,20 @@ def test_cli_start_does_not_import_the_service_stack(argv: list[str]) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--db", "postgresql://nouser:secret@127.0.0.1:1/x"],
+     ["postgresql+psycopg://nouser:***@127.0.0.1:1/x", "cannot be reached"]),
+    (["--db", "/nonexistent/dir/x.db"], ["/nonexistent/dir", "does not exist"]),
+    (["--revision", "9999"], ["--revision 9999: no such revision", "0001", "0002"])])
+def test_db_upgrade_failures_are_one_line(tmp_path: Path, capsys, args: list[str],
+                                          words: list[str]) -> None:
+    if "--db" not in args:
+        args = [*args, "--db", f"sqlite:///{tmp_path / 'p.db'}"]
+    assert main(["db", "upgrade", *args]) == 2
+    err = capsys.readouterr().err
+    assert all(w in err for w in words), err
+    assert "Traceback" not in err and "secret" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "p.db").exists() or "--revision" not in args

@@ -48,10 +48,10 @@ def db_group() -> None:
               help="Migrate to this revision.")
 def db_upgrade(db: str | None, revision: str) -> None:
     """Create or migrate the database to the newest schema."""
-    from pairaid.service.migrate import current_revision, upgrade
+    from pairaid.service.migrate import current_revision, safe_upgrade
 
     settings = _settings(db)
-    upgrade(settings.db_url, revision)
+    safe_upgrade(settings.db_url, revision)
     click.echo(f"database {settings.db_url} is at revision "
                f"{current_revision(settings.db_url)}")
 

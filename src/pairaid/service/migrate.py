@@ -28,6 +28,48 @@ def upgrade(db_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(db_url), revision)
 
 
+def safe_upgrade(db_url: str, revision: str = "head") -> None:
+    """:func:`upgrade`, with its failures said in one sentence.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        ``revision`` is not a shipped revision, the SQLite file's folder does not exist,
+        or the database cannot be reached or written; the message names the revision, the
+        path or the URL (password hidden).
+    """
+    from alembic.script.revision import RevisionError
+    from alembic.util import CommandError
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pairaid.errors import ConfigError
+
+    url = make_url(normalise_db_url(db_url))
+    shown = url.render_as_string(hide_password=True)
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    try:
+        script.get_revisions(revision)
+    except Exception:  # noqa: BLE001 - alembic raises several kinds for a bad revision
+        known = ", ".join(s.revision for s in script.walk_revisions())
+        raise ConfigError(f"--revision {revision}: no such revision (shipped: {known}, "
+                          "or head)") from None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).parent
+        if not folder.is_dir():
+            raise ConfigError(f"database {shown}: folder {folder} does not exist (create it, "
+                              "or give another path)")
+    try:
+        upgrade(db_url, revision)
+    except SQLAlchemyError as err:
+        orig = getattr(err, "orig", None) or err
+        first = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
+        raise ConfigError(f"database {shown} cannot be reached or written "
+                          f"({type(orig).__name__}: {first})") from None
+    except (CommandError, RevisionError) as err:
+        raise ConfigError(f"database {shown}, revision {revision}: {err}") from None
+
+
 def downgrade(db_url: str, revision: str) -> None:
     """Migrate the database at ``db_url`` down to ``revision``."""
     command.downgrade(alembic_config(db_url), revision)
