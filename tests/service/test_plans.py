@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from tests.service.conftest import Service
 
 from pairaid.io import read_table
@@ -145,3 +146,18 @@ def test_export_writes_the_board_and_pairs_for_previous(people: Service,
                                                                    "421100": 50}
     caps = pd.read_csv(tmp_path / "live" / "donor_capacities.csv")
     assert caps.set_index("donor_code")["free"].to_dict() == {"CN-GD": 250, "CN-HN": 240}
+
+
+@pytest.mark.parametrize("donor", ["CN-XX", "421100", "CN-HB"])
+def test_a_flow_from_no_donor_region_is_skipped(people: Service, donor: str) -> None:
+    s = people
+    s.call("xiaogan", "POST", "/needs", {"region_code": "420900", "resource": "nurses",
+                                         "quantity": 100, "start": "2020-02-10",
+                                         "end": "2020-03-09"})
+    flow = {"donor_code": donor, "recipient_code": "420900", "resource": "nurses",
+            "quantity": 10}
+    plan = s.call("coord", "POST", "/plans", {"name": "p", "pairs": [],
+                                              "flows": [flow]}).json()
+    assert plan["pledges"] == []
+    assert [k["reason"] for k in plan["skipped"]] == [
+        f"{donor} is not a donor region of the service's data set"]

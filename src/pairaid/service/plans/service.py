@@ -13,6 +13,7 @@ from pairaid.service.needs.models import Need
 from pairaid.service.plans.models import Plan
 from pairaid.service.plans.schemas import PlanCreate, PlanRead, SkippedFlow
 from pairaid.service.pledges import service as pledges
+from pairaid.service.regions import kinds
 from pairaid.service.users.service import Actor, require
 
 
@@ -24,7 +25,8 @@ def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead
     it is pledged against the need with most left open, and what that need cannot take
     against the next (one pledge per need, so no part of a flow is lost while any of the
     recipient's needs of that resource is open: the c0008 kind). Flows of zero, with no
-    such need, or the part above all that is open, are skipped with a reason. Proposed
+    such need, from a code that is not a donor region (:mod:`pairaid.service.regions`), or
+    the part above all that is open, are skipped with a reason. Proposed
     pledges are accepted as usual (``POST /pledges/{id}/accept``), which checks capacities.
 
     Raises
@@ -50,6 +52,10 @@ def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead
     made, skipped = [], []
     for flow in data.flows:
         quantity = round(abs(flow.quantity))
+        if kinds().get(flow.donor_code) != "donor":
+            skipped.append(SkippedFlow(flow=flow, reason=(
+                f"{flow.donor_code} is not a donor region of the service's data set")))
+            continue
         if quantity == 0:
             skipped.append(SkippedFlow(flow=flow, reason="rounds to 0"))
             continue
