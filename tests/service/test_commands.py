@@ -90,3 +90,17 @@ def test_db_upgrade_failures_are_one_line(tmp_path: Path, capsys, args: list[str
     assert "Traceback" not in err and "secret" not in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "p.db").exists() or "--revision" not in args
+
+
+@pytest.mark.parametrize("command", [["users", "add", "x", "--role", "auditor"],
+                                     ["audit", "verify"], ["export", "OUT"]])
+def test_other_commands_say_an_unreachable_database_in_one_line(tmp_path: Path, capsys,
+                                                                 command: list[str]) -> None:
+    command = [str(tmp_path / "out") if c == "OUT" else c for c in command]
+    assert main([*command, "--db", "postgresql://nouser@127.0.0.1:1/x"]) == 2
+    err = capsys.readouterr().err
+    assert "postgresql+psycopg://nouser@127.0.0.1:1/x cannot be reached" in err
+    assert len(err.strip().splitlines()) == 1
+    assert main([*command, "--db", str(tmp_path / "no" / "x.db")]) == 2
+    assert f"folder {tmp_path / 'no'} does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

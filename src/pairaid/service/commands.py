@@ -28,10 +28,16 @@ def _settings(db: str | None):  # type: ignore[no-untyped-def]
 
 
 def _migrated(settings) -> None:  # type: ignore[no-untyped-def]
-    from pairaid.errors import ConfigError
-    from pairaid.service.migrate import current_revision, head_revision
+    from sqlalchemy.exc import SQLAlchemyError
 
-    rev = current_revision(settings.db_url)
+    from pairaid.errors import ConfigError
+    from pairaid.service.migrate import check_folder, current_revision, head_revision, unreachable
+
+    check_folder(settings.db_url)
+    try:
+        rev = current_revision(settings.db_url)
+    except SQLAlchemyError as err:
+        raise unreachable(settings.db_url, err) from None
     if rev != head_revision():
         raise ConfigError(f"database {settings.db_url} is at revision {rev or 'none'}, not "
                           f"{head_revision()}; run `pairaid db upgrade --db URL` first")

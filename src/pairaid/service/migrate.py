@@ -40,13 +40,11 @@ def safe_upgrade(db_url: str, revision: str = "head") -> None:
     """
     from alembic.script.revision import RevisionError
     from alembic.util import CommandError
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
     from pairaid.errors import ConfigError
 
-    url = make_url(normalise_db_url(db_url))
-    shown = url.render_as_string(hide_password=True)
+    shown = shown_url(db_url)
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     try:
         script.get_revisions(revision)
@@ -54,20 +52,51 @@ def safe_upgrade(db_url: str, revision: str = "head") -> None:
         known = ", ".join(s.revision for s in script.walk_revisions())
         raise ConfigError(f"--revision {revision}: no such revision (shipped: {known}, "
                           "or head)") from None
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        folder = Path(url.database).parent
-        if not folder.is_dir():
-            raise ConfigError(f"database {shown}: folder {folder} does not exist (create it, "
-                              "or give another path)")
+    check_folder(db_url)
     try:
         upgrade(db_url, revision)
     except SQLAlchemyError as err:
-        orig = getattr(err, "orig", None) or err
-        first = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
-        raise ConfigError(f"database {shown} cannot be reached or written "
-                          f"({type(orig).__name__}: {first})") from None
+        raise unreachable(db_url, err) from None
     except (CommandError, RevisionError) as err:
         raise ConfigError(f"database {shown}, revision {revision}: {err}") from None
+
+
+def shown_url(db_url: str) -> str:
+    """``db_url`` as SQLAlchemy reads it, password hidden (for messages)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(normalise_db_url(db_url)).render_as_string(hide_password=True)
+
+
+def check_folder(db_url: str) -> None:
+    """Refuse a SQLite file whose folder does not exist.
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        Naming the URL and the folder.
+    """
+    from sqlalchemy.engine import make_url
+
+    from pairaid.errors import ConfigError
+
+    url = make_url(normalise_db_url(db_url))
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).parent
+        if not folder.is_dir():
+            raise ConfigError(f"database {shown_url(db_url)}: folder {folder} does not "
+                              "exist (create it, or give another path)")
+
+
+def unreachable(db_url: str, err: Exception) -> Exception:
+    """A :class:`pairaid.errors.ConfigError` saying in one line that the database at
+    ``db_url`` cannot be reached or written, and the driver's first line of ``err``."""
+    from pairaid.errors import ConfigError
+
+    orig = getattr(err, "orig", None) or err
+    first = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
+    return ConfigError(f"database {shown_url(db_url)} cannot be reached or written "
+                       f"({type(orig).__name__}: {first})")
 
 
 def downgrade(db_url: str, revision: str) -> None:
