@@ -86,6 +86,13 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                   ["tests/test_transfers.py",
                    "tests/pairing/test_transfer.py::"
                    "test_italian_transfer_problem_respects_spare_beds_every_day"]),
+    # the compact pairing MIP: measured with --functions on its coefficient, segment,
+    # objective-term and result-table functions, not solve_model (HiGHS orchestration)
+    "pairing_model": ("src/pairaid/pairing/formulations/model.py",
+                      ["tests/pairing/test_model.py", "tests/pairing/test_solve.py",
+                       "tests/pairing/test_terms.py",
+                       "tests/pairing/test_colgen.py::"
+                       "test_set_bound_is_tighter_than_the_compact_relaxation_by_hand"]),
     "dispatch_history": ("src/pairaid/schedule/history.py", ["tests/schedule/test_history.py"]),
     "supplies": ("src/pairaid/schedule/supplies.py", ["tests/schedule/test_supplies.py"]),
     "evaluation_summary": ("src/pairaid/evaluation/summary.py",

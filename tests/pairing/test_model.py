@@ -1,0 +1,185 @@
+"""The blocks of the compact pairing MIP (pairaid.pairing.formulations.model), one by one,
+on cases worked out by hand: segment costs and bounds, flow links, burden terms and the
+reading of a solution."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from pairaid.pairing import PairingOptions
+from pairaid.pairing.formulations.model import (
+    BurdenColumns,
+    PairingModel,
+    add_burden_terms,
+    add_flow_links,
+    add_shortfall_segments,
+    extract,
+)
+from pairaid.pairing.highs import MipBuilder
+
+# key 0: gaps 8, 3, 3, 0, 5 (distinct positive values 3 < 5 < 8); key 1: 2.5, 0, 2.5;
+# key 2: no gap at all
+GAPS = np.array([[8.0, 3.0, 3.0, 0.0, 5.0], [2.5, 0.0, 2.5, 0.0, 0.0], [0.0] * 5])
+WEIGHTS = np.array([2.0, 0.5, 7.0])
+
+
+def _shortfall(gaps: np.ndarray, weights: np.ndarray, received: np.ndarray) -> float:
+    """sum_k w_k sum_t max(g_kt - Q_k, 0), straight from the definition."""
+    return float((weights * np.maximum(gaps - received[:, None], 0.0).sum(axis=1)).sum())
+
+
+def test_shortfall_segments_by_hand():
+    b = MipBuilder()
+    received = b.add_vars(3, lower=0.0, upper=0.0)
+    add_shortfall_segments(b, GAPS, WEIGHTS, received)
+    # one segment per distinct positive gap of a key, in order: 3, 5, 8 | 2.5
+    z = np.arange(3, b.n_cols)
+    assert z.size == 4
+    assert np.concatenate(b.upper)[z].tolist() == [3.0, 2.0, 3.0, 2.5]
+    # cost -w * days with a gap at or above the segment's top: 4, 2, 1 days | 2 days
+    assert np.concatenate(b.cost)[z].tolist() == [-2.0 * 4, -2.0 * 2, -2.0 * 1, -0.5 * 2]
+    # the constant: every staff-day of gap, weighted: 2 x 19 + 0.5 x 5 + 7 x 0
+    assert b.offset == pytest.approx(40.5)
+    assert b.n_rows == 3  # one row per key: sum of its segments <= staff received
+
+
+@pytest.mark.parametrize("q0", [0.0, 1.5, 3.0, 4.0, 5.0, 8.0, 9.0])
+@pytest.mark.parametrize("q1", [0.0, 1.0, 2.5, 4.0])
+def test_shortfall_segments_reproduce_the_convex_shortfall(q0, q1):
+    # at the breakpoints, between them and past the peak, and with a key without any gap
+    # that receives staff
+    b = MipBuilder()
+    q = np.array([q0, q1, 3.0])
+    received = b.add_vars(3, lower=q, upper=q)
+    add_shortfall_segments(b, GAPS, WEIGHTS, received)
+    assert b.solve().objective == pytest.approx(_shortfall(GAPS, WEIGHTS, q))
+
+
+def test_no_gap_no_segments():
+    b = MipBuilder()
+    received = b.add_vars(2, lower=0.0, upper=0.0)
+    add_shortfall_segments(b, np.zeros((2, 3)), np.ones(2), received)
+    assert (b.n_cols, b.n_rows, b.offset) == (2, 0, 0.0)
+
+
+def _flows(y_on: list[float], integer: bool = False):
+    """Three pairs (donors 0, 0, 1), two resources; every flow is worth 1, pairs fixed."""
+    b = MipBuilder()
+    y = b.add_vars(3, lower=np.array(y_on), upper=np.array(y_on))
+    ub = np.array([[4.0, 0.0], [3.0, 2.0], [5.0, 1.5]])
+    cap = np.array([[6.0, 5.0], [10.0, 10.0]])
+    q, qp, qs = add_flow_links(b, y, np.array([0, 0, 1]), ub, cap, integer=integer)
+    b.cost[-1] = -np.ones(q.size)
+    return b, q, qp, qs
+
+
+def test_flow_links_by_hand():
+    b, q, qp, qs = _flows([1.0, 1.0, 1.0])
+    assert qp.tolist() == [0, 1, 1, 2, 2] and qs.tolist() == [0, 0, 1, 0, 1]
+    assert q.tolist() == [3, 4, 5, 6, 7]
+    assert np.concatenate(b.upper)[q].tolist() == [4.0, 3.0, 2.0, 5.0, 1.5]
+    # one link row per flow, one capacity row: donor 0's nurses (4 + 3 > 6); the others
+    # cannot bind
+    assert b.n_rows == 5 + 1
+    # every pair on: donor 0 sends 6 of resource 0 and 2 of resource 1, donor 1 5 + 1.5
+    assert b.solve().objective == pytest.approx(-(6 + 2 + 5 + 1.5))
+
+
+def test_flow_links_nothing_over_an_unchosen_pair():
+    b, *_ = _flows([0.0, 1.0, 0.0])
+    assert b.solve().objective == pytest.approx(-(3 + 2))
+    b, *_ = _flows([1.0, 0.0, 1.0])
+    assert b.solve().objective == pytest.approx(-(4 + 5 + 1.5))
+
+
+def test_flow_links_whole_staff():
+    b, q, *_ = _flows([1.0, 1.0, 1.0], integer=True)
+    assert np.concatenate(b.integer)[q].all()
+    assert b.solve().objective == pytest.approx(-(6 + 2 + 5 + 1))  # 1.5 -> 1 whole staff
+    b, q, *_ = _flows([1.0, 1.0, 1.0])
+    assert not np.concatenate(b.integer)[q].any()
+
+
+# raw capacities (D = 3, S = 2): donor 0 has no doctors, donor 2 nothing at all;
+# flows: donor 0 sends 4 nurses, donor 1 4 nurses and 1 doctor
+RAW = np.array([[10.0, 0.0], [30.0, 4.0], [0.0, 0.0]])
+SENT = np.array([[4.0, 0.0], [4.0, 1.0], [0.0, 0.0]])
+# shares of the keys with a capacity: 4/10, 4/30, 1/4; overall 8/40 and 1/4
+SHARE = np.array([0.4, 4 / 30, 0.25])
+DEV = np.abs(SHARE - np.array([0.2, 0.2, 0.25]))
+
+
+def _burden(max_w: float, dev_w: float):
+    b = MipBuilder()
+    ds = np.array([0, 2, 3])  # donor * S + resource of each flow
+    sent = SENT.reshape(-1)[ds]
+    q = b.add_vars(3, lower=sent, upper=sent)
+    inst = SimpleNamespace(raw_capacity=RAW)
+    cols = add_burden_terms(b, inst, PairingOptions(burden_max_weight=max_w,  # type: ignore[arg-type]
+                                                    burden_deviation_weight=dev_w), q, ds)
+    return b, cols
+
+
+def test_burden_terms_by_hand():
+    b, cols = _burden(1.0, 2.0)
+    assert cols.keys.tolist() == [0, 2, 3]
+    assert (cols.big_b.size, cols.total.size, cols.dev.size) == (1, 2, 3)
+    sol = b.solve()
+    assert sol.objective == pytest.approx(0.4 + 2.0 * DEV.sum())
+    assert sol.x[cols.big_b].tolist() == pytest.approx([0.4])
+    assert sol.x[cols.total].tolist() == pytest.approx([8.0, 1.0])
+    assert sol.x[cols.dev].tolist() == pytest.approx(DEV.tolist())
+
+
+def test_burden_terms_only_when_weighted():
+    b, cols = _burden(1.5, 0.0)
+    assert (cols.big_b.size, cols.total.size, cols.dev.size) == (1, 0, 0)
+    assert b.solve().objective == pytest.approx(1.5 * 0.4)
+    b, cols = _burden(0.0, 1.0)
+    assert (cols.big_b.size, cols.total.size, cols.dev.size) == (0, 2, 3)
+    assert b.solve().objective == pytest.approx(DEV.sum())
+    b, cols = _burden(0.0, 0.0)
+    assert (cols.big_b.size, cols.dev.size, cols.keys.size, b.n_cols, b.n_rows) == \
+        (0, 0, 0, 3, 0)
+
+
+def test_burden_fill_equals_the_solved_columns():
+    # fill writes the least values of the burden columns for given flows: the optimum's
+    b, cols = _burden(1.0, 2.0)
+    sol = b.solve()
+    x = np.full(b.n_cols, np.nan)
+    cols.fill(x, SENT, RAW)
+    for c in (cols.big_b, cols.total, cols.dev):
+        assert x[c].tolist() == pytest.approx(sol.x[c].tolist())
+
+
+def test_burden_fill_by_hand_without_deviation():
+    cols = BurdenColumns(big_b=np.array([0]), total=np.zeros(0, dtype=np.int64),
+                         dev=np.zeros(0, dtype=np.int64), keys=np.array([0, 2, 3]))
+    x = np.full(4, -1.0)
+    cols.fill(x, SENT, RAW)
+    assert x.tolist() == pytest.approx([0.4, -1.0, -1.0, -1.0])
+
+
+def _extract_case():
+    model = PairingModel(MipBuilder(), y=np.array([0, 1, 2]), q_pair=np.array([0, 1, 2, 0]),
+                         q_res=np.array([0, 0, 1, 1]), q=np.array([3, 4, 5, 6]))
+    inst = SimpleNamespace(pair_d=np.zeros(3, dtype=np.int64), resources=["d", "n"])
+    # pair 0 chosen (0.6), pair 1 not (0.4), pair 2 chosen; a flow over the unchosen pair
+    # and a flow a hair below zero
+    x = np.array([0.6, 0.4, 1.0, 2.4, 3.0, -1e-9, 1.6])
+    return model, inst, x
+
+
+def test_extract_by_hand():
+    model, inst, x = _extract_case()
+    chosen, q = extract(model, inst, x, integer_flows=True)  # type: ignore[arg-type]
+    assert chosen.tolist() == [True, False, True]
+    assert q.tolist() == [[2.0, 2.0], [0.0, 0.0], [0.0, 0.0]]
+    assert not np.signbit(q).any()
+    chosen, q = extract(model, inst, x, integer_flows=False)  # type: ignore[arg-type]
+    assert q.tolist() == [[2.4, 1.6], [0.0, 0.0], [0.0, 0.0]]
+    assert not np.signbit(q).any()
