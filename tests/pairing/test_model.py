@@ -65,13 +65,17 @@ def test_no_gap_no_segments():
     assert (b.n_cols, b.n_rows, b.offset) == (2, 0, 0.0)
 
 
-def _flows(y_on: list[float], integer: bool = False):
-    """Three pairs (donors 0, 0, 1), two resources; every flow is worth 1, pairs fixed."""
+def _flows(y_on: list[float], integer: bool | None = None):
+    """Three pairs (donors 0, 0, 1; donor 2 has none), two resources; every flow is worth
+    1, pairs fixed."""
     b = MipBuilder()
     y = b.add_vars(3, lower=np.array(y_on), upper=np.array(y_on))
-    ub = np.array([[4.0, 0.0], [3.0, 2.0], [5.0, 1.5]])
-    cap = np.array([[6.0, 5.0], [10.0, 10.0]])
-    q, qp, qs = add_flow_links(b, y, np.array([0, 0, 1]), ub, cap, integer=integer)
+    ub = np.array([[4.0, 0.0], [3.0, 2.0], [5.0, 0.5]])
+    cap = np.array([[6.0, 5.0], [10.0, 10.0], [7.0, 7.0]])
+    if integer is None:  # the default: staff in fractions
+        q, qp, qs = add_flow_links(b, y, np.array([0, 0, 1]), ub, cap)
+    else:
+        q, qp, qs = add_flow_links(b, y, np.array([0, 0, 1]), ub, cap, integer=integer)
     b.cost[-1] = -np.ones(q.size)
     return b, q, qp, qs
 
@@ -80,27 +84,28 @@ def test_flow_links_by_hand():
     b, q, qp, qs = _flows([1.0, 1.0, 1.0])
     assert qp.tolist() == [0, 1, 1, 2, 2] and qs.tolist() == [0, 0, 1, 0, 1]
     assert q.tolist() == [3, 4, 5, 6, 7]
-    assert np.concatenate(b.upper)[q].tolist() == [4.0, 3.0, 2.0, 5.0, 1.5]
+    assert np.concatenate(b.upper)[q].tolist() == [4.0, 3.0, 2.0, 5.0, 0.5]
     # one link row per flow, one capacity row: donor 0's nurses (4 + 3 > 6); the others
     # cannot bind
     assert b.n_rows == 5 + 1
-    # every pair on: donor 0 sends 6 of resource 0 and 2 of resource 1, donor 1 5 + 1.5
-    assert b.solve().objective == pytest.approx(-(6 + 2 + 5 + 1.5))
+    # every pair on: donor 0 sends 6 of resource 0 and 2 of resource 1, donor 1 5 + 0.5
+    assert b.solve().objective == pytest.approx(-(6 + 2 + 5 + 0.5))
 
 
 def test_flow_links_nothing_over_an_unchosen_pair():
     b, *_ = _flows([0.0, 1.0, 0.0])
     assert b.solve().objective == pytest.approx(-(3 + 2))
     b, *_ = _flows([1.0, 0.0, 1.0])
-    assert b.solve().objective == pytest.approx(-(4 + 5 + 1.5))
+    assert b.solve().objective == pytest.approx(-(4 + 5 + 0.5))
 
 
 def test_flow_links_whole_staff():
     b, q, *_ = _flows([1.0, 1.0, 1.0], integer=True)
     assert np.concatenate(b.integer)[q].all()
-    assert b.solve().objective == pytest.approx(-(6 + 2 + 5 + 1))  # 1.5 -> 1 whole staff
-    b, q, *_ = _flows([1.0, 1.0, 1.0])
-    assert not np.concatenate(b.integer)[q].any()
+    assert b.solve().objective == pytest.approx(-(6 + 2 + 5))  # 0.5 -> no whole staff
+    for integer in (None, False):
+        b, q, *_ = _flows([1.0, 1.0, 1.0], integer=integer)
+        assert not np.concatenate(b.integer)[q].any()
 
 
 # raw capacities (D = 3, S = 2): donor 0 has no doctors, donor 2 nothing at all;
@@ -154,6 +159,14 @@ def test_burden_fill_equals_the_solved_columns():
     cols.fill(x, SENT, RAW)
     for c in (cols.big_b, cols.total, cols.dev):
         assert x[c].tolist() == pytest.approx(sol.x[c].tolist())
+
+
+def test_burden_fill_of_no_terms_writes_nothing():
+    # both weights 0: no columns, and fill (called on every plan) must not fail
+    _, cols = _burden(0.0, 0.0)
+    x = np.full(3, 5.0)
+    cols.fill(x, SENT, RAW)
+    assert x.tolist() == [5.0, 5.0, 5.0]
 
 
 def test_burden_fill_by_hand_without_deviation():
