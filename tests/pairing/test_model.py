@@ -108,19 +108,19 @@ def test_flow_links_whole_staff():
         assert not np.concatenate(b.integer)[q].any()
 
 
-# raw capacities (D = 3, S = 2): donor 0 has no doctors, donor 2 nothing at all;
+# raw capacities (D = 3, S = 2): donor 0 has 1 doctor, donor 2 nothing at all;
 # flows: donor 0 sends 4 nurses, donor 1 4 nurses and 1 doctor
-RAW = np.array([[10.0, 0.0], [30.0, 4.0], [0.0, 0.0]])
+RAW = np.array([[10.0, 1.0], [30.0, 4.0], [0.0, 0.0]])
 SENT = np.array([[4.0, 0.0], [4.0, 1.0], [0.0, 0.0]])
-# shares of the keys with a capacity: 4/10, 4/30, 1/4; overall 8/40 and 1/4
-SHARE = np.array([0.4, 4 / 30, 0.25])
-DEV = np.abs(SHARE - np.array([0.2, 0.2, 0.25]))
+# shares of the keys with a capacity: 4/10, 0/1, 4/30, 1/4; overall 8/40 and 1/5
+SHARE = np.array([0.4, 0.0, 4 / 30, 0.25])
+DEV = np.abs(SHARE - np.array([0.2, 0.2, 0.2, 0.2]))
 
 
-def _burden(max_w: float, dev_w: float):
+def _burden(max_w: float, dev_w: float, sent_all: np.ndarray = SENT):
     b = MipBuilder()
     ds = np.array([0, 2, 3])  # donor * S + resource of each flow
-    sent = SENT.reshape(-1)[ds]
+    sent = sent_all.reshape(-1)[ds]
     q = b.add_vars(3, lower=sent, upper=sent)
     inst = SimpleNamespace(raw_capacity=RAW)
     cols = add_burden_terms(b, inst, PairingOptions(burden_max_weight=max_w,  # type: ignore[arg-type]
@@ -130,8 +130,8 @@ def _burden(max_w: float, dev_w: float):
 
 def test_burden_terms_by_hand():
     b, cols = _burden(1.0, 2.0)
-    assert cols.keys.tolist() == [0, 2, 3]
-    assert (cols.big_b.size, cols.total.size, cols.dev.size) == (1, 2, 3)
+    assert cols.keys.tolist() == [0, 1, 2, 3]
+    assert (cols.big_b.size, cols.total.size, cols.dev.size) == (1, 2, 4)
     sol = b.solve()
     assert sol.objective == pytest.approx(0.4 + 2.0 * DEV.sum())
     assert sol.x[cols.big_b].tolist() == pytest.approx([0.4])
@@ -140,15 +140,24 @@ def test_burden_terms_by_hand():
 
 
 def test_burden_terms_only_when_weighted():
-    b, cols = _burden(1.5, 0.0)
+    b, cols = _burden(0.5, 0.0)
     assert (cols.big_b.size, cols.total.size, cols.dev.size) == (1, 0, 0)
-    assert b.solve().objective == pytest.approx(1.5 * 0.4)
+    assert b.solve().objective == pytest.approx(0.5 * 0.4)
+    b, cols = _burden(0.0, 0.5)
+    assert (cols.big_b.size, cols.total.size, cols.dev.size) == (0, 2, 4)
+    assert b.solve().objective == pytest.approx(0.5 * DEV.sum())
     b, cols = _burden(0.0, 1.0)
-    assert (cols.big_b.size, cols.total.size, cols.dev.size) == (0, 2, 3)
     assert b.solve().objective == pytest.approx(DEV.sum())
     b, cols = _burden(0.0, 0.0)
     assert (cols.big_b.size, cols.dev.size, cols.keys.size, b.n_cols, b.n_rows) == \
         (0, 0, 0, 3, 0)
+
+
+def test_burden_terms_when_nothing_is_sent():
+    b, cols = _burden(1.0, 1.0, np.zeros_like(SENT))
+    sol = b.solve()
+    assert sol.objective == pytest.approx(0.0)
+    assert sol.x[cols.total].tolist() == [0.0, 0.0]
 
 
 def test_burden_fill_equals_the_solved_columns():
@@ -171,7 +180,7 @@ def test_burden_fill_of_no_terms_writes_nothing():
 
 def test_burden_fill_by_hand_without_deviation():
     cols = BurdenColumns(big_b=np.array([0]), total=np.zeros(0, dtype=np.int64),
-                         dev=np.zeros(0, dtype=np.int64), keys=np.array([0, 2, 3]))
+                         dev=np.zeros(0, dtype=np.int64), keys=np.array([0, 1, 2, 3]))
     x = np.full(4, -1.0)
     cols.fill(x, SENT, RAW)
     assert x.tolist() == pytest.approx([0.4, -1.0, -1.0, -1.0])
