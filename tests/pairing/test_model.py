@@ -20,9 +20,9 @@ from pairaid.pairing.formulations.model import (
 )
 from pairaid.pairing.highs import MipBuilder
 
-# key 0: gaps 8, 3, 3, 0, 5 (distinct positive values 3 < 5 < 8); key 1: 2.5, 0, 2.5;
-# key 2: no gap at all
-GAPS = np.array([[8.0, 3.0, 3.0, 0.0, 5.0], [2.5, 0.0, 2.5, 0.0, 0.0], [0.0] * 5])
+# key 0: gaps 8, 3, 3, 0, 5 (distinct positive values 3 < 5 < 8); key 1: 2.5, 0.5, 2.5
+# (0.5 < 2.5); key 2: no gap at all
+GAPS = np.array([[8.0, 3.0, 3.0, 0.0, 5.0], [2.5, 0.5, 2.5, 0.0, 0.0], [0.0] * 5])
 WEIGHTS = np.array([2.0, 0.5, 7.0])
 
 
@@ -35,19 +35,20 @@ def test_shortfall_segments_by_hand():
     b = MipBuilder()
     received = b.add_vars(3, lower=0.0, upper=0.0)
     add_shortfall_segments(b, GAPS, WEIGHTS, received)
-    # one segment per distinct positive gap of a key, in order: 3, 5, 8 | 2.5
+    # one segment per distinct positive gap of a key, in order: 3, 5, 8 | 0.5, 2.5
     z = np.arange(3, b.n_cols)
-    assert z.size == 4
-    assert np.concatenate(b.upper)[z].tolist() == [3.0, 2.0, 3.0, 2.5]
-    # cost -w * days with a gap at or above the segment's top: 4, 2, 1 days | 2 days
-    assert np.concatenate(b.cost)[z].tolist() == [-2.0 * 4, -2.0 * 2, -2.0 * 1, -0.5 * 2]
-    # the constant: every staff-day of gap, weighted: 2 x 19 + 0.5 x 5 + 7 x 0
-    assert b.offset == pytest.approx(40.5)
+    assert z.size == 5
+    assert np.concatenate(b.upper)[z].tolist() == [3.0, 2.0, 3.0, 0.5, 2.0]
+    # cost -w * days with a gap at or above the segment's top: 4, 2, 1 days | 3, 2 days
+    assert np.concatenate(b.cost)[z].tolist() == [-2.0 * 4, -2.0 * 2, -2.0 * 1,
+                                                  -0.5 * 3, -0.5 * 2]
+    # the constant: every staff-day of gap, weighted: 2 x 19 + 0.5 x 5.5 + 7 x 0
+    assert b.offset == pytest.approx(40.75)
     assert b.n_rows == 3  # one row per key: sum of its segments <= staff received
 
 
 @pytest.mark.parametrize("q0", [0.0, 1.5, 3.0, 4.0, 5.0, 8.0, 9.0])
-@pytest.mark.parametrize("q1", [0.0, 1.0, 2.5, 4.0])
+@pytest.mark.parametrize("q1", [0.0, 0.25, 0.5, 1.0, 2.5, 4.0])
 def test_shortfall_segments_reproduce_the_convex_shortfall(q0, q1):
     # at the breakpoints, between them and past the peak, and with a key without any gap
     # that receives staff
