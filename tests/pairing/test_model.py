@@ -33,6 +33,7 @@ def _shortfall(gaps: np.ndarray, weights: np.ndarray, received: np.ndarray) -> f
 
 def test_shortfall_segments_by_hand():
     b = MipBuilder()
+    b.offset = 1.25  # a constant already in the objective (the stability term's) stays
     received = b.add_vars(3, lower=0.0, upper=0.0)
     add_shortfall_segments(b, GAPS, WEIGHTS, received)
     # one segment per distinct positive gap of a key, in order: 3, 5, 8 | 0.5, 2.5
@@ -43,7 +44,7 @@ def test_shortfall_segments_by_hand():
     assert np.concatenate(b.cost)[z].tolist() == [-2.0 * 4, -2.0 * 2, -2.0 * 1,
                                                   -0.5 * 3, -0.5 * 2]
     # the constant: every staff-day of gap, weighted: 2 x 19 + 0.5 x 5.5 + 7 x 0
-    assert b.offset == pytest.approx(40.75)
+    assert b.offset == pytest.approx(1.25 + 40.75)
     assert b.n_rows == 3  # one row per key: sum of its segments <= staff received
 
 
