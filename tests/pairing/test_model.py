@@ -10,15 +10,21 @@ import numpy as np
 import pytest
 
 from pairaid.pairing import PairingOptions
+from pairaid.pairing.analysis.evaluate import evaluate_plan
 from pairaid.pairing.formulations.model import (
     BurdenColumns,
     PairingModel,
     add_burden_terms,
     add_flow_links,
     add_shortfall_segments,
+    build_model,
     extract,
+    solve_model,
 )
 from pairaid.pairing.highs import MipBuilder
+from pairaid.pairing.instance import build_instance
+
+from .helpers import make_problem
 
 # key 0: gaps 8, 3, 3, 0, 5 (distinct positive values 3 < 5 < 8); key 1: 2.5, 0.5, 2.5
 # (0.5 < 2.5); key 2: no gap at all
@@ -207,3 +213,83 @@ def test_extract_by_hand():
     chosen, q = extract(model, inst, x, integer_flows=False)  # type: ignore[arg-type]
     assert q.tolist() == [[2.4, 1.6], [0.0, 0.0], [0.0, 0.0]]
     assert not np.signbit(q).any()
+
+
+def _compact(problem, options: PairingOptions):
+    """Build and solve the compact model itself (solve() may take another formulation on
+    small cases); the solution, the chosen pairs, the flows and the instance."""
+    inst = build_instance(problem, options)
+    model = build_model(inst, options)
+    sol = solve_model(model, options)
+    chosen, q = extract(model, inst, sol.x, integer_flows=options.integer_flows)
+    return sol, chosen, q, inst, model
+
+
+def _codes(inst, chosen) -> set[tuple[str, str]]:
+    return {(inst.donors[d], inst.recipients[r])
+            for d, r in zip(inst.pair_d[chosen], inst.pair_r[chosen], strict=True)}
+
+
+def test_compact_model_prices_changed_pairs_by_hand():
+    # the plan in force pairs A (500 km) with X; B is at 50 km; one donor per recipient
+    p = make_problem({"A": 10, "B": 10}, {"X": 5}, km={("A", "X"): 500, ("B", "X"): 50})
+    base = dict(max_donors_per_recipient=1, previous_pairs=[("A", "X")],
+                keep_previous=False)
+    # keeping A-X costs 0.5; switching 0.05 + 2 changes x 1.0
+    sol, chosen, _, inst, _ = _compact(p, PairingOptions(**base, change_cost=1.0))
+    assert _codes(inst, chosen) == {("A", "X")} and sol.objective == pytest.approx(0.5)
+    # switching costs 0.05 + 2 x 0.1 = 0.25 < 0.5
+    sol, chosen, _, inst, model = _compact(p, PairingOptions(**base, change_cost=0.1))
+    assert _codes(inst, chosen) == {("B", "X")} and sol.objective == pytest.approx(0.25)
+    # pair costs: distance, minus the change cost on the previous pair, plus it on a new
+    # one; the constant: the change cost of each previous pair
+    cost = np.concatenate(model.builder.cost)[model.y]
+    prev = inst.pair_d == inst.donors.index("A")
+    assert cost[prev].tolist() == pytest.approx([0.5 - 0.1])
+    assert cost[~prev].tolist() == pytest.approx([0.05 + 0.1])
+    assert model.builder.offset == pytest.approx(0.1 * 1 + 5.0)  # + the gap's staff-days
+    # two pairs in force: the constant holds the change cost of each
+    _, _, _, _, model = _compact(p, PairingOptions(
+        previous_pairs=[("A", "X"), ("B", "X")], keep_previous=False, change_cost=0.1))
+    assert model.builder.offset == pytest.approx(0.1 * 2 + 5.0)
+
+
+def test_compact_model_without_a_previous_plan_prices_distance_only():
+    p = make_problem({"A": 10, "B": 10}, {"X": 5}, km={("A", "X"): 500, ("B", "X"): 50})
+    _, _, _, _, model = _compact(p, PairingOptions(change_cost=0.7))
+    assert sorted(np.concatenate(model.builder.cost)[model.y].tolist()) == \
+        pytest.approx([0.05, 0.5])
+    assert model.builder.offset == pytest.approx(5.0)  # the gap's staff-days only
+
+
+@pytest.mark.parametrize("options", [
+    PairingOptions(),
+    PairingOptions(burden_max_weight=0.3, burden_deviation_weight=0.2,
+                   previous_pairs=[("A", "Y")], keep_previous=False, change_cost=0.05),
+    PairingOptions(max_total_sent=7, max_donors_per_recipient=1,
+                   max_recipients_per_donor=2, fixed_pairs=[("A", "Y")]),
+    # a pair in force whose change cost outweighs its distance: its variable has a
+    # negative cost and must still stay at most 1
+    PairingOptions(previous_pairs=[("A", "X")], keep_previous=False, change_cost=1.0,
+                   max_recipients_per_donor=2),
+    PairingOptions(integer_flows=False, min_donors_per_recipient=0,
+                   distance_weight=0.5),
+])
+def test_compact_model_objective_equals_the_plan_recomputed_from_its_flows(options):
+    # the objective HiGHS reports for the compact model is the plan's own, recomputed term
+    # by term from its pairs and flows (pairaid.pairing.analysis.evaluate)
+    p = make_problem({"A": {"doctors": 3, "nurses": 9}, "B": {"doctors": 4, "nurses": 2},
+                      "C": {"nurses": 1.5}},
+                     {"X": {"doctors": [5, 2, 0], "nurses": [6, 6, 1]},
+                      "Y": {"doctors": [1, 1, 0.5], "nurses": [4, 0, 2]}},
+                     km={("A", "X"): 100, ("A", "Y"): 300, ("B", "X"): 200,
+                         ("B", "Y"): 50, ("C", "X"): 10, ("C", "Y"): 20},
+                     weights={"doctors": 2.0, "nurses": 1.0})
+    sol, chosen, q, inst, _ = _compact(p, options)
+    plan = evaluate_plan(inst, options, chosen, q)
+    assert sol.objective == pytest.approx(plan.objective, abs=1e-6)
+    assert sol.bound == pytest.approx(sol.objective, abs=1e-6)
+    if options.max_total_sent is not None:
+        assert q.sum() <= options.max_total_sent
+    for d, r in options.fixed_pairs:
+        assert (d, r) in _codes(inst, chosen)
