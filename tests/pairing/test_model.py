@@ -271,7 +271,7 @@ def test_compact_model_without_a_previous_plan_prices_distance_only():
     # a pair in force whose change cost outweighs its distance: its variable has a
     # negative cost and must still stay at most 1
     PairingOptions(previous_pairs=[("A", "X")], keep_previous=False, change_cost=1.0,
-                   max_recipients_per_donor=2),
+                   max_recipients_per_donor=3, max_donors_per_recipient=3),
     PairingOptions(integer_flows=False, min_donors_per_recipient=0,
                    distance_weight=0.5),
 ])
