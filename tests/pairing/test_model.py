@@ -293,3 +293,23 @@ def test_compact_model_objective_equals_the_plan_recomputed_from_its_flows(optio
         assert q.sum() <= options.max_total_sent
     for d, r in options.fixed_pairs:
         assert (d, r) in _codes(inst, chosen)
+
+
+def test_compact_model_whole_staff_by_hand():
+    # a gap of 2.5 for one day, a donor of 10 at 100 km, min-max burden weight 1:
+    # whole staff: 2 leave 0.5 short (0.5 + burden 0.2), 3 cover it (burden 0.3): 3 and
+    # 0.3 + 0.1 distance; in fractions 2.5 (burden 0.25) and 0.35
+    p = make_problem({"A": 10}, {"X": 2.5})
+    sol, _, q, _, _ = _compact(p, PairingOptions(burden_max_weight=1.0))
+    assert q.tolist() == [[3.0]] and sol.objective == pytest.approx(0.4)
+    sol, _, q, _, _ = _compact(p, PairingOptions(burden_max_weight=1.0, integer_flows=False))
+    assert q[0, 0] == pytest.approx(2.5) and sol.objective == pytest.approx(0.35)
+
+
+def test_compact_model_may_send_nothing():
+    # a gap of 1 staff-day and the only donor 1,000 km away at 0.012 per km: a pair
+    # costs 12, the shortfall 1, so nothing is sent
+    p = make_problem({"A": 8}, {"X": 1}, km=1000.0)
+    sol, chosen, q, _, _ = _compact(p, PairingOptions(min_donors_per_recipient=0,
+                                                      distance_weight=0.012))
+    assert not chosen.any() and q.sum() == 0 and sol.objective == pytest.approx(1.0)
