@@ -64,7 +64,8 @@ figure: WHO Global Health Observatory, density of medical doctors (Cuba 8.4 per 
 and of nursing and midwifery personnel (Monaco ~20, Norway 18 per 1,000, 2018-2020); World
 Bank WDI SH.MED.BEDS.ZS, hospital beds (Japan 13.0, Korea 12.4 per 1,000, 2017-2019);
 Rhodes et al. (2012) Intensive Care Med 38:1647, critical care beds (Germany 0.29 per 1,000,
-the highest in Europe). Above them a capacity is a likely typo (an extra zero); a small
+the highest in Europe; the ICU limit of 2.0 is about 7 times that, looser than the
+others). Above them a capacity is a likely typo (an extra zero); a small
 special region (a capital's hospital district) may still be real, so it is a note."""
 
 
