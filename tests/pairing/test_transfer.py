@@ -61,20 +61,30 @@ def test_distance_limit_and_clusters_remove_pairs() -> None:
     assert result.unserved_patient_days == 0 and result.patient_km == pytest.approx(600.0)
 
 
+def _random_problem(rng: np.random.Generator, days: int, donors: list[str],
+                    recips: list[str], *, overflow_below: int, spare_below: int,
+                    stay_days: int | None) -> TransferProblem:
+    """Random whole overflows, spare beds and distances (50-899 km), drawn in this order;
+    ``stay_days`` None draws it last, from 1-3."""
+    overflow = pd.DataFrame([{"recipient_code": r, "day": t,
+                              "overflow": float(rng.integers(0, overflow_below))}
+                             for r in recips for t in range(days)])
+    spare = pd.DataFrame([{"donor_code": d, "day": t,
+                           "spare": float(rng.integers(0, spare_below))}
+                          for d in donors for t in range(days)])
+    distances = pd.DataFrame([{"donor_code": d, "recipient_code": r,
+                               "distance_km": float(rng.integers(50, 900))}
+                              for d in donors for r in recips])
+    stay = int(rng.integers(1, 4)) if stay_days is None else stay_days
+    return TransferProblem(overflow=overflow, spare=spare, distances=distances,
+                           stay_days=stay)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_patient_flow_never_exceeds_a_donors_spare_beds(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    days, donors, recips = 6, ["A", "B", "C"], ["R", "S"]
-    problem = TransferProblem(
-        overflow=pd.DataFrame([{"recipient_code": r, "day": t,
-                                "overflow": float(rng.integers(0, 8))}
-                               for r in recips for t in range(days)]),
-        spare=pd.DataFrame([{"donor_code": d, "day": t, "spare": float(rng.integers(0, 5))}
-                            for d in donors for t in range(days)]),
-        distances=pd.DataFrame([{"donor_code": d, "recipient_code": r,
-                                 "distance_km": float(rng.integers(50, 900))}
-                                for d in donors for r in recips]),
-        stay_days=int(rng.integers(1, 4)))
+    problem = _random_problem(rng, 6, ["A", "B", "C"], ["R", "S"], overflow_below=8,
+                              spare_below=5, stay_days=None)
     result = solve_transfers(problem, TransferOptions(max_per_day=int(rng.integers(1, 6))))
     occ = result.occupancy
     assert (occ["received"] <= occ["spare"] + 1e-9).all()
@@ -109,17 +119,9 @@ def test_c0014_kind_a_time_limit_before_any_plan_still_returns_the_plan_moving_n
     # overflow unserved), so the transfer model returns it (or better) with its status,
     # never "found no plan". By hand: unserved = the whole overflow when nobody moves.
     rng = np.random.default_rng(0)
-    days, donors, recips = 20, [f"D{i}" for i in range(15)], [f"R{i}" for i in range(10)]
-    problem = TransferProblem(
-        overflow=pd.DataFrame([{"recipient_code": r, "day": t,
-                                "overflow": float(rng.integers(0, 30))}
-                               for r in recips for t in range(days)]),
-        spare=pd.DataFrame([{"donor_code": d, "day": t, "spare": float(rng.integers(0, 10))}
-                            for d in donors for t in range(days)]),
-        distances=pd.DataFrame([{"donor_code": d, "recipient_code": r,
-                                 "distance_km": float(rng.integers(50, 900))}
-                                for d in donors for r in recips]),
-        stay_days=5)
+    problem = _random_problem(rng, 20, [f"D{i}" for i in range(15)],
+                              [f"R{i}" for i in range(10)], overflow_below=30,
+                              spare_below=10, stay_days=5)
     total = float(problem.overflow["overflow"].sum())
     for limit in (1e-6, 1e-3):
         result = solve_transfers(problem, TransferOptions(time_limit=limit,

@@ -110,6 +110,18 @@ def _between_read_and_lock(monkeypatch: pytest.MonkeyPatch,
     return answers
 
 
+def _pledge_of_10(s: Service) -> tuple[int, int]:
+    """Hunan's 100 doctors, Xiaogan's need of 120 and Hunan's proposed pledge of 10 to it:
+    (need id, pledge id)."""
+    s.call("hunan", "PUT", "/capacities/CN-HN/doctors", {"quantity": 100})
+    need = s.call("xiaogan", "POST", "/needs", {"region_code": "420900",
+                                               "resource": "doctors", "quantity": 120,
+                                               "start": "2020-02-10",
+                                               "end": "2020-03-10"}).json()["id"]
+    p = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 10}).json()["id"]
+    return need, p
+
+
 @pytest.mark.parametrize("change", ["cancel", "amend"])
 def test_a_pledge_changed_during_its_acceptance_is_not_accepted(
         pg_people: Service, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
@@ -118,12 +130,7 @@ def test_a_pledge_changed_during_its_acceptance_is_not_accepted(
     acceptance must be refused (409) and leave capacity and need untouched: accepting a
     cancelled pledge, or 10 of a pledge of 7, would commit staff nobody offered."""
     s = pg_people
-    s.call("hunan", "PUT", "/capacities/CN-HN/doctors", {"quantity": 100})
-    need = s.call("xiaogan", "POST", "/needs", {"region_code": "420900",
-                                               "resource": "doctors", "quantity": 120,
-                                               "start": "2020-02-10",
-                                               "end": "2020-03-10"}).json()["id"]
-    p = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 10}).json()["id"]
+    need, p = _pledge_of_10(s)
     if change == "cancel":
         answers = _between_read_and_lock(
             monkeypatch, lambda: s.call("hunan", "POST", f"/pledges/{p}/cancel"))
@@ -151,12 +158,7 @@ def test_a_pledge_dispatched_during_its_cancelling_is_not_cancelled(
     dispatches 4 of it. The cancelling must be refused (409): the 4 are on their way, and
     freeing the 10 would let them be pledged twice."""
     s = pg_people
-    s.call("hunan", "PUT", "/capacities/CN-HN/doctors", {"quantity": 100})
-    need = s.call("xiaogan", "POST", "/needs", {"region_code": "420900",
-                                               "resource": "doctors", "quantity": 120,
-                                               "start": "2020-02-10",
-                                               "end": "2020-03-10"}).json()["id"]
-    p = s.call("hunan", "POST", "/pledges", {"need_id": need, "quantity": 10}).json()["id"]
+    need, p = _pledge_of_10(s)
     assert s.call("coord", "POST", f"/pledges/{p}/accept").status_code == 200
     answers = _between_read_and_lock(
         monkeypatch, lambda: s.call("hunan", "POST", "/dispatches",
