@@ -31,7 +31,15 @@ Extra columns: ``cov90_nonzero`` (closed 90 % coverage of the outcomes other tha
 the 14 days up to the origin; ``quiet`` = share of the others).
 
 Usage: ``python benchmarks/forecast_heldout.py [--workers 2] [--samples 1000]
-[--cache DIR] [--write]``. Figures depend on the seed and the number of paths; nothing
+[--cache DIR] [--write]``.
+
+``--hubei-only --model NAME [NAME ...]`` runs step 2 alone for other raw models (a name
+of the registry or of :data:`CANDIDATES`): each on the 17 Hubei divisions at the same
+origins (horizons 7 and 14 only), recalibrated with the shipped weighting (``n0`` = inf)
+and a prior fitted on the other 16 divisions' forecasts *of the same model*; it prints the
+mean log relative WIS, the per target and horizon relative WIS and PIT coverage, and the
+choice by :func:`decide` (docs/forecasting.md, "Changes to the ensemble tried on Hubei").
+The provinces are not touched. Figures depend on the seed and the number of paths; nothing
 here is asserted.
 """
 
@@ -41,6 +49,7 @@ import argparse
 import itertools
 import math
 import time
+from functools import partial
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -59,6 +68,10 @@ from pairaid.forecast.calibration import CALIBRATION_COLUMNS, fit_calibration
 from pairaid.forecast.commands import backtest_regions
 from pairaid.forecast.online import CALIBRATED_HORIZON, recalibrate_online
 from pairaid.forecast.quantiles import QUANTILES
+from pairaid.forecast.ensemble import ensemble_paths
+from pairaid.forecast.models import MODELS
+from pairaid.forecast.models.loglinear import loglinear_paths
+from pairaid.forecast.registry import DEFAULT_MODEL, ENSEMBLES
 from pairaid.forecast.scoring import count_pit_bounds
 
 LEVELS = np.asarray(QUANTILES)
@@ -70,6 +83,22 @@ WEIGHTS = (10.0, 30.0, 100.0, 300.0, math.inf)
 TIE = 0.01
 #: Days before the origin in which a region must report a case to count as active [days].
 ACTIVE_DAYS = 14
+#: A change of the raw model must lower the mean log relative WIS of the reference by at
+#: least this much to replace it (fixed before the candidates were run) [-].
+MARGIN = 0.03
+#: Raw models tried on Hubei against the default's ``ensemble`` (issue 11, fourth round;
+#: docs/forecasting.md): the 7-day trend damped by 0.9 a day in place of persistence; the
+#: damping of the 14-day trend raised to 0.95; persistence left out of the pool.
+CANDIDATES = {
+    "ens-trend7": partial(ensemble_paths, members=[
+        MODELS["loglinear"], partial(loglinear_paths, window=7, damping=0.9, trend=True),
+        MODELS["richards"]]),
+    "ens-damp95": partial(ensemble_paths, members=[
+        partial(loglinear_paths, window=14, damping=0.95, trend=True),
+        MODELS["persistence"], MODELS["richards"]]),
+    "ens-nopersist": partial(ensemble_paths, members=[MODELS["loglinear"],
+                                                      MODELS["richards"]]),
+}
 SHOWN = ["set", "model", "target", "horizon_days", "n", "rel_wis", "rel_wis_median",
          "rel_wis_p10", "rel_wis_p90", "coverage_50", "coverage_90", "pit_coverage_50",
          "pit_coverage_90", "zero_share", "cov90_nonzero", "cov90_active", "quiet"]
@@ -99,15 +128,15 @@ def raw_runs(args: argparse.Namespace) -> dict[str, pd.DataFrame]:
     return out
 
 
-def prior_from(raw: pd.DataFrame) -> pd.DataFrame:
-    rows = raw[(raw["model"] == "ensemble") & (raw["horizon_days"] <= CALIBRATED_HORIZON)]
+def prior_from(raw: pd.DataFrame, model: str = "ensemble") -> pd.DataFrame:
+    rows = raw[(raw["model"] == model) & (raw["horizon_days"] <= CALIBRATED_HORIZON)]
     return fit_calibration(rows, LEVELS)[CALIBRATION_COLUMNS]
 
 
 def online(raw: pd.DataFrame, prior: pd.DataFrame | dict[str, pd.DataFrame], window: int,
-           weight: float, label: str) -> pd.DataFrame:
-    """The raw ensemble recalibrated online (a prior per region if a dict is given)."""
-    mine = raw[raw["model"] == "ensemble"]
+           weight: float, label: str, model: str = "ensemble") -> pd.DataFrame:
+    """The raw ``model`` recalibrated online (a prior per region if a dict is given)."""
+    mine = raw[raw["model"] == model]
     history = raw[raw["model"] == "default#history"]
     out = recalibrate_online(mine, history, prior, LEVELS, window=window, prior_weight=weight)
     return out.assign(model=label)
@@ -123,8 +152,9 @@ def recent_cases(cases: pd.DataFrame) -> pd.Series:
 RECENT: pd.Series = pd.Series(dtype=float)
 
 
-def scores(raw: pd.DataFrame, *extra: pd.DataFrame, horizons=(7, 14, 21, 28)) -> pd.DataFrame:
-    base = raw[raw["model"].isin(["baseline", "ensemble"])]
+def scores(raw: pd.DataFrame, *extra: pd.DataFrame, horizons=(7, 14, 21, 28),
+           model: str = "ensemble") -> pd.DataFrame:
+    base = raw[raw["model"].isin(["baseline", model])]
     df = pd.concat([base, *extra], ignore_index=True)
     df = df[df["horizon_days"].isin(horizons)]
     table = score_backtest(df)
@@ -188,13 +218,88 @@ def criterion(table: pd.DataFrame, label: str) -> tuple[bool, float, float]:
     return ok, float(np.log(t["rel_wis"]).mean()), calib
 
 
+def hubei_runs(models: list[str], args: argparse.Namespace) -> pd.DataFrame:
+    """Raw forecasts of ``models`` and the baseline on Hubei (horizons 7 and 14), one run
+    for the models not cached yet (the members' fits are shared within an origin)."""
+    ds = load_builtin("hubei-2020")
+    regions = backtest_regions(ds.regions, ds.cases, "recipients")
+    ENSEMBLES.update(CANDIDATES)  # before the workers fork
+    frames, todo = [], []
+    for m in models:
+        path = args.cache / f"hubei-only-{m}.pkl" if args.cache else None
+        if path is not None and path.exists():
+            frames.append(pd.read_pickle(path))
+        else:
+            todo.append(m)
+    if todo:
+        t0 = time.perf_counter()
+        run = run_backtest(
+            ds.cases, region_codes=regions,
+            entries=[BacktestEntry("baseline", "baseline"),
+                     *[BacktestEntry(m, m) for m in todo]],
+            origins=ORIGINS, horizons=(7, 14), n_samples=args.samples, workers=args.workers)
+        print(f"hubei, {', '.join(todo)}: {time.perf_counter() - t0:.0f} s", flush=True)
+        for m in todo:
+            part = run[run["model"].isin(["baseline", m])]
+            if args.cache is not None:
+                args.cache.mkdir(parents=True, exist_ok=True)
+                part.to_pickle(args.cache / f"hubei-only-{m}.pkl")
+            frames.append(part)
+    out = pd.concat(frames, ignore_index=True)
+    return out.drop_duplicates(["model", "origin", "region_code", "target", "horizon_days"])
+
+
+def hubei_only(models: list[str], args: argparse.Namespace) -> None:
+    """Step 2 for other raw models: Hubei, leave-one-region-out prior, ``n0`` = inf."""
+    raw = hubei_runs(models, args)
+    regions = sorted(raw.loc[raw["model"] == "baseline", "region_code"].unique())
+    rows, tables = [], []
+    for m in models:
+        loro = {r: prior_from(raw[raw["region_code"] != r], m) for r in regions}
+        label = f"{m} recalibrated"
+        table = scores(raw, online(raw, loro, max(WINDOWS), math.inf, label, m),
+                       horizons=(7, 14), model=m)
+        ok, wis, calib = criterion(table, label)
+        rows.append({"model": m, "pit90_in_range": ok, "mean_log_rel_wis": wis,
+                     "calibration_error": calib})
+        tables.append(table[table["model"].isin([m, label])])
+    with pd.option_context("display.width", 250, "display.max_columns", 30):
+        print("\nHUBEI (prior leave-one-region-out, n0 = inf; rel_wis against persistence):")
+        print(pd.concat(tables)[["model", "target", "horizon_days", "n", "rel_wis",
+                                 "rel_wis_median", "coverage_90", "pit_coverage_50",
+                                 "pit_coverage_90"]].round(3).to_string(index=False))
+        res = pd.DataFrame(rows)
+        print(res.round(3).to_string(index=False))
+    print(f"decision: {decide(res, DEFAULT_MODEL)}")
+
+
+def decide(res: pd.DataFrame, reference: str) -> str:
+    """The rule fixed before the runs: among the models whose PIT 90 % coverage is in
+    [0.85, 0.95] at every target and horizon, the lowest mean log relative WIS; it replaces
+    ``reference`` only if lower than the reference's by at least :data:`MARGIN`."""
+    ref = float(res.loc[res["model"] == reference, "mean_log_rel_wis"].iloc[0])
+    pool = res[res["pit90_in_range"] & (res["model"] != reference)]
+    if not len(pool):
+        return f"keep {reference} (no candidate within the coverage condition)"
+    best = pool.nsmallest(1, "mean_log_rel_wis").iloc[0]
+    gain = ref - float(best["mean_log_rel_wis"])
+    if gain >= MARGIN:
+        return f"{best['model']} (lower by {gain:.3f})"
+    return f"keep {reference} (best candidate {best['model']} lower by {gain:.3f} < {MARGIN})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--hubei-only", action="store_true")
+    parser.add_argument("--model", nargs="+", default=[DEFAULT_MODEL, *CANDIDATES])
     args = parser.parse_args()
+    if args.hubei_only:
+        hubei_only(args.model, args)
+        return
     global RECENT
     RECENT = recent_cases(load_builtin("hubei-2020").cases)
     raw = raw_runs(args)
