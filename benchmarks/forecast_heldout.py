@@ -49,8 +49,8 @@ import argparse
 import itertools
 import math
 import time
-from functools import partial
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -66,11 +66,11 @@ from pairaid.forecast.backtest import (
 )
 from pairaid.forecast.calibration import CALIBRATION_COLUMNS, fit_calibration
 from pairaid.forecast.commands import backtest_regions
-from pairaid.forecast.online import CALIBRATED_HORIZON, recalibrate_online
-from pairaid.forecast.quantiles import QUANTILES
 from pairaid.forecast.ensemble import ensemble_paths
 from pairaid.forecast.models import MODELS
 from pairaid.forecast.models.loglinear import loglinear_paths
+from pairaid.forecast.online import CALIBRATED_HORIZON, recalibrate_online
+from pairaid.forecast.quantiles import QUANTILES
 from pairaid.forecast.registry import DEFAULT_MODEL, ENSEMBLES
 from pairaid.forecast.scoring import count_pit_bounds
 
