@@ -285,7 +285,8 @@ def decide(res: pd.DataFrame, reference: str) -> str:
     gain = ref - float(best["mean_log_rel_wis"])
     if gain >= MARGIN:
         return f"{best['model']} (lower by {gain:.3f})"
-    return f"keep {reference} (best candidate {best['model']} lower by {gain:.3f} < {MARGIN})"
+    return (f"keep {reference} (best candidate {best['model']}: {reference} minus it "
+            f"= {gain:.3f} < {MARGIN})")
 
 
 def main() -> None:
