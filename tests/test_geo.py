@@ -80,6 +80,12 @@ def test_lines_that_do_not_cross_stay_one_part() -> None:
                                                                       [180.0, -41.0]]]
     assert split_at_antimeridian([180.0, -40.0], [-170.0, -41.0]) == [[[-180.0, -40.0],
                                                                       [-170.0, -41.0]]]
+    # both ends on the meridian, written +180 and -180: one line along it, on the start's
+    # side (was a ZeroDivisionError, c0017 kind)
+    assert split_at_antimeridian([180.0, -42.0], [-180.0, -44.0]) == [[[180.0, -42.0],
+                                                                      [180.0, -44.0]]]
+    assert split_at_antimeridian([-180.0, 10.0], [180.0, 20.0]) == [[[-180.0, 10.0],
+                                                                    [-180.0, 20.0]]]
 
 
 def test_midpoint_halves_the_great_circle_distance() -> None:

@@ -101,6 +101,8 @@ def split_at_antimeridian(start: Sequence[float], end: Sequence[float]
     if abs(x2 - x1) <= 180.0:
         return [[[x1, y1], [x2, y2]]]
     side = 180.0 if x1 > x2 else -180.0  # the meridian on the start's side
+    if abs(x1) == 180.0 and abs(x2) == 180.0:  # both on the meridian (+180 and -180)
+        return [[[x1, y1], [x1, y2]]]
     x2u = x2 + 2 * side  # end unwrapped past the meridian
     t = (side - x1) / (x2u - x1)
     y = round(y1 + t * (y2 - y1), 6)
