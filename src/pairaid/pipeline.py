@@ -323,7 +323,8 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
             [(str(p[0]), str(p[1])) for p in config.previous_pairs], st.result.pairs,
             capacity={str(k): float(v) for k, v in capacity.items()},
             peak_gap={str(k): float(v) for k, v in peak_gap.items()},
-            change_cost=None if config.keep_previous else config.change_cost)
+            change_cost=None if config.keep_previous else config.change_cost,
+            fixed=config.fixed_pairs, forbidden=config.forbidden_pairs)
         metrics["pairaid"] |= change_counts(changes)
     transfers = None
     if config.transfer == "icu":

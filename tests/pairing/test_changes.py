@@ -58,6 +58,39 @@ def test_every_change_type_and_reason(change_cost: float | None) -> None:
     assert (dropped["sent"] == 0).all()
 
 
+def test_forbidden_and_fixed_pairs_give_their_own_reason() -> None:
+    """c0015 kind: a pair of the plan in force dropped because the user forbade it, or
+    pushed out by a new fixed pair, said "another pairing serves the cities better"; a
+    fixed pair was "worth more than its change cost" (found on c0015's data-before with
+    --forbid CN-AA:420900, and with --fix CN-CC:420900 --k 1, --change-cost 0.05)."""
+    previous = [("A", "X"), ("B", "Y"), ("C", "Z")]
+    new = _pairs([("D", "X", 5.0), ("E", "Y", 6.0), ("C", "W", 4.0)])
+    capacity = {"A": 10, "B": 10, "C": 10, "D": 10, "E": 10}
+    gap = {"X": 5, "Y": 6, "Z": 3, "W": 4}
+    t = plan_changes(previous, new, capacity=capacity, peak_gap=gap, change_cost=0.05,
+                     fixed=[("E", "Y"), ("C", "W")], forbidden=[("A", "X")])
+    reason = {(d, r): text for d, r, text in zip(t.donor_code, t.recipient_code, t.reason,
+                                                  strict=True)}
+    assert reason[("A", "X")].startswith("withdrawn: the pair is forbidden (--forbid)")
+    assert reason[("B", "Y")].startswith("withdrawn: fixed pair E→Y (--fix) took a place "
+                                         "of Y (--k)")
+    assert reason[("C", "Z")].startswith("withdrawn: fixed pair C→W (--fix) took a place "
+                                         "of C (--m)")
+    assert reason[("E", "Y")] == reason[("C", "W")] == "new pair: fixed (--fix)"
+    assert reason[("D", "X")].startswith("new pair (worth more")
+
+
+def test_c0015_forbidden_previous_pair_is_reported_as_forbidden(
+        run_case: Callable[..., tuple[int, Path, str]]) -> None:
+    code, out, text = run_case("c0015", "data-before", "--horizon", "3", "--no-official",
+                               "--previous", str(PREVIOUS), "--forbid", "CN-AA:420900",
+                               "--change-cost", "0.05")
+    assert code == 0, text
+    t = _changes(out).set_index(["donor_code", "recipient_code", "change"])["reason"]
+    assert t[("CN-AA", "420900", "dropped")].startswith("withdrawn: the pair is forbidden")
+    assert "forbidden (--forbid)" in text
+
+
 def test_changes_agree_with_the_engine_on_random_replans() -> None:
     rng = np.random.default_rng(15)
     for _ in range(25):

@@ -23,7 +23,8 @@ CHANGE_ORDER = ("dropped", "added", "kept")
 
 def plan_changes(previous: Iterable[Pair], pairs: pd.DataFrame, *,
                  capacity: Mapping[str, float], peak_gap: Mapping[str, float],
-                 change_cost: float | None) -> pd.DataFrame:
+                 change_cost: float | None, fixed: Iterable[Pair] = (),
+                 forbidden: Iterable[Pair] = ()) -> pd.DataFrame:
     """The ``changes`` table of a plan against the plan in force.
 
     Parameters
@@ -39,6 +40,10 @@ def plan_changes(previous: Iterable[Pair], pairs: pd.DataFrame, *,
     change_cost : float or None
         Objective cost of each pair dropped or added (``--change-cost``); None when the
         pairs of the plan in force are kept as a rule.
+    fixed, forbidden : iterable of (donor_code, recipient_code)
+        The run's fixed (``--fix``) and forbidden (``--forbid``) pairs: a pair dropped
+        because it is forbidden, added because it is fixed, or dropped from a recipient
+        that gets a new fixed pair says so, not "serves the cities better".
 
     Returns
     -------
@@ -47,6 +52,8 @@ def plan_changes(previous: Iterable[Pair], pairs: pd.DataFrame, *,
         each, by recipient and donor.
     """
     prev = {(str(d), str(r)) for d, r in previous}
+    fix = {(str(d), str(r)) for d, r in fixed}
+    ban = {(str(d), str(r)) for d, r in forbidden}
     sent = {(str(d), str(r)): float(s) for d, r, s in
             zip(pairs["donor_code"], pairs["recipient_code"], pairs["sent"], strict=True)}
 
@@ -69,13 +76,24 @@ def plan_changes(previous: Iterable[Pair], pairs: pd.DataFrame, *,
                           f"{why_idle(d, r)}{let_go}")
             rows.append((d, r, "kept", sent[(d, r)], reason))
         elif (d, r) in prev:
-            cause = why_idle(d, r) if capacity.get(d, 0.0) <= 0 or peak_gap.get(r, 0.0) <= 0 \
-                else "another pairing serves the cities better"
+            at_r = sorted(f"{fd}→{fr}" for fd, fr in fix - prev if fr == r)
+            at_d = sorted(f"{fd}→{fr}" for fd, fr in fix - prev if fd == d and fr != r)
+            new_fixed = [f"{', '.join(x)} (--fix) took a place of {who} ({flag})"
+                         for x, who, flag in ((at_r, r, "--k"), (at_d, d, "--m")) if x]
+            if (d, r) in ban:
+                cause = "the pair is forbidden (--forbid)"
+            elif capacity.get(d, 0.0) <= 0 or peak_gap.get(r, 0.0) <= 0:
+                cause = why_idle(d, r)
+            elif new_fixed:
+                cause = "fixed pair " + "; fixed pair ".join(new_fixed)
+            else:
+                cause = "another pairing serves the cities better"
             rows.append((d, r, "dropped", 0.0,
                          f"withdrawn: {cause}" + (f" (each change costs {change_cost:g}, "
                                                   "--change-cost)" if change_cost else "")))
         else:
             rows.append((d, r, "added", sent[(d, r)],
+                         "new pair: fixed (--fix)" if (d, r) in fix else
                          "new pair" + (f" (worth more than its change cost {change_cost:g})"
                                        if change_cost else "")))
     out = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
