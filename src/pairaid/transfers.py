@@ -77,6 +77,8 @@ class TransferPlan:
                     "peak_unserved": float(result.unserved.groupby("day")["unserved"].sum()
                                            .max()) if len(result.unserved) else 0.0,
                     "patient_km": result.patient_km, "status": str(result.status),
+                    "mip_gap": (float(result.mip_gap) if np.isfinite(result.mip_gap)
+                                else None),
                     "donors_used": int(result.transfers["donor_code"].nunique())}
         out: dict[str, object] = {
             "quantile": self.quantile, "donor_quantile": self.donor_quantile,

@@ -12,6 +12,15 @@ from rich.table import Table
 from pairaid.pairing.analysis.transfer_explain import TransferExplanation
 
 
+def _gap_text(figures: dict[str, Any]) -> str:
+    """", within X % of the best possible" for a plan not proven optimal (c0019 kind)."""
+    if figures["status"] == "optimal":
+        return ""
+    gap = figures.get("mip_gap")
+    return (", distance to the best possible unknown" if gap is None
+            else f", within {gap:.1%} of the best possible")
+
+
 def print_transfers(console: Console, run: Any) -> None:
     """The transfer plan, its baselines and the recorded transfers, on the terminal."""
     names = run.dataset.region_names("en")
@@ -40,7 +49,7 @@ def print_transfers(console: Console, run: Any) -> None:
             lines.append(f"{label}: {f['unserved_patient_days']:,.0f} (peak "
                          f"{f['peak_unserved']:,.0f} patients a day), {f['patients_moved']:,} "
                          f"moved to {f['donors_used']} regions, {f['patient_km']:,.0f} "
-                         f"patient-km, {f['status']}")
+                         f"patient-km, {f['status']}{_gap_text(f)}")
     console.print("; ".join(lines[:1]) + "\n  " + "\n  ".join(lines[1:]), markup=False)
     if len(tp.comparison):
         cmp = Table(title="Recorded transfers (CROSS, since the decision date) vs pairaid")

@@ -136,3 +136,36 @@ def test_c0014_kind_a_time_limit_before_any_plan_still_returns_the_plan_moving_n
     assert stopped.status == SolveStatus.TIME_LIMIT_FEASIBLE
     assert stopped.transfers.empty and stopped.unserved_patient_days == pytest.approx(total)
     assert any("--time-limit" in n for n in stopped.notes)
+
+
+def test_c0019_kind_a_time_limited_transfer_plan_reports_the_gap_of_its_unproven_level(
+) -> None:
+    # A first level (unserved patient-days) stopped by the time limit was reported with the
+    # second level's gap, 0.0 (that level is proven given the first's plan): "time limit,
+    # gap 0" read as proven. The gap must be the first level's: unserved patient-days
+    # against their bound, which is at least 0 (nobody can be less than unserved).
+    rng = np.random.default_rng(0)
+    problem = _random_problem(rng, 20, [f"D{i}" for i in range(15)],
+                              [f"R{i}" for i in range(10)], overflow_below=30,
+                              spare_below=10, stay_days=5)
+    for limit in (1e-4, 1e-3, 1e-2, 60.0):
+        result = solve_transfers(problem, TransferOptions(time_limit=limit))
+        unserved = result.unserved_patient_days
+        low = max(result.unserved_bound, 0.0) if np.isfinite(result.unserved_bound) else 0.0
+        if result.status == SolveStatus.OPTIMAL:
+            assert unserved == pytest.approx(low, abs=1e-6)
+            assert result.mip_gap <= 1e-6
+        else:
+            assert result.status == SolveStatus.TIME_LIMIT_FEASIBLE
+            if unserved > low + 1e-6:  # the first level is not proven: its gap is shown
+                assert result.mip_gap == pytest.approx((unserved - low) / unserved)
+                assert result.mip_gap > 0
+
+
+def test_transfer_console_names_the_gap_of_a_plan_not_proven_optimal() -> None:
+    from pairaid.transfers_console import _gap_text
+
+    assert _gap_text({"status": "optimal", "mip_gap": 0.0}) == ""
+    assert _gap_text({"status": "time_limit_feasible", "mip_gap": 0.25}) == \
+        ", within 25.0% of the best possible"
+    assert "unknown" in _gap_text({"status": "time_limit_feasible", "mip_gap": None})

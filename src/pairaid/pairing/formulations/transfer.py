@@ -87,7 +87,8 @@ class TransferResult:
     Attributes
     ----------
     status : SolveStatus
-        Of the second (patient-km) solve; ``optimal`` = both levels proven optimal.
+        ``optimal`` = both levels proven optimal; otherwise the status of the first level
+        not proven (unserved patient-days first, then patient-km).
     unserved_patient_days : float
         Σ patient-days without a bed (first objective) [patient-days].
     unserved_bound : float
@@ -97,7 +98,9 @@ class TransferResult:
     patient_km_bound : float
         Lower bound on it given the first level [patient-km].
     mip_gap : float
-        Relative gap of the second solve.
+        Relative gap of the level ``status`` describes: of the first (unserved
+        patient-days) solve when that one stopped on the time limit, else of the second
+        (patient-km) solve; inf when the second found no plan in time.
     transfers : pandas.DataFrame
         ``donor_code``, ``recipient_code``, ``day``, ``patients`` [patients],
         ``distance_km`` [km]; rows with patients > 0.
@@ -248,7 +251,7 @@ def solve_transfers(problem: TransferProblem,
         stop = MipSolution(SolveStatus.TIME_LIMIT_FEASIBLE, None, unserved, bound, gap,
                            first.seconds)
         result = _result(problem, pairs, np.zeros((len(pairs), days)), days, stop, stop,
-                         SolveStatus.TIME_LIMIT_FEASIBLE)
+                         SolveStatus.TIME_LIMIT_FEASIBLE, gap)
         result.notes.append(f"the time limit ({options.time_limit:g} s) ran out before any "
                             "transfer plan was found: no patient is moved; raise the time "
                             "limit (--time-limit)")
@@ -259,12 +262,23 @@ def solve_transfers(problem: TransferProblem,
     second = b2.solve(time_limit=options.time_limit, start=first.x)
     sol = second if second.x is not None else first
     x = np.rint(sol.x[xi]) if sol.x is not None else np.zeros(xi.shape)
-    status = second.status if first.status.proven else first.status
-    return _result(problem, pairs, x, days, first, second, status)
+    if not first.status.proven:
+        # the first level (unserved patient-days) is the one not proven: its status and gap
+        # describe the plan, not the second level's (proven given the first's plan) (c0019)
+        # unserved patient-days are never negative: 0 bounds them when HiGHS has no bound
+        low = max(float(first.bound), 0.0) if np.isfinite(first.bound) else 0.0
+        status = first.status
+        gap = (first.objective - low) / first.objective if first.objective > 0 else 0.0
+    elif second.x is None:  # the first level's plan stands; patient-km not optimised
+        status, gap = SolveStatus.TIME_LIMIT_FEASIBLE, float("inf")
+    else:
+        status, gap = second.status, second.mip_gap
+    return _result(problem, pairs, x, days, first, second, status, gap)
 
 
 def _result(problem: TransferProblem, pairs: pd.DataFrame, x: np.ndarray, days: int,
-            first: MipSolution, second: MipSolution, status: SolveStatus) -> TransferResult:
+            first: MipSolution, second: MipSolution, status: SolveStatus,
+            gap: float) -> TransferResult:
     L = max(int(problem.stay_days), 1)
     rows = [{"donor_code": d, "recipient_code": r, "day": t, "patients": int(x[p, t]),
              "distance_km": float(km)}
@@ -295,7 +309,7 @@ def _result(problem: TransferProblem, pairs: pd.DataFrame, x: np.ndarray, days: 
         status=status, unserved_patient_days=float(out["unserved"].sum()),
         unserved_bound=float(first.bound), patient_km=km,
         patient_km_bound=float(second.bound) if second.x is not None else float("nan"),
-        mip_gap=float(second.mip_gap), transfers=transfers, unserved=out, occupancy=occ,
+        mip_gap=float(gap), transfers=transfers, unserved=out, occupancy=occ,
         seconds=first.seconds + second.seconds)
 
 
