@@ -127,3 +127,29 @@ def test_kind_a_column_named_twice_in_the_header_is_refused(tmp_path, header, co
         read_table(path, CAPACITIES)
     assert (f"capacities.csv, line 1, column 'quantity': column 'quantity' appears twice in "
             f"the header (columns {cols[0]} and {cols[1]})") in str(err.value)
+
+
+def test_write_json_writes_nan_and_infinity_as_null(tmp_path: Path) -> None:
+    """metrics.json of `plan --scenarios 3 --time-limit 0.01` held `"mip_gap": Infinity`
+    (the two-stage MIP stopped before it had a bound): not JSON (RFC 8259 section 6), and
+    JavaScript's JSON.parse rejects the file. Every non-finite number is null instead."""
+    import json
+    import math
+
+    import numpy as np
+
+    from pairaid.io import write_json
+
+    obj = {"two_stage": {"mip_gap": math.inf, "bound": -math.inf, "seconds": 0.04},
+           "burden": [0.5, float("nan"), np.float64("nan")], "pair": ("a", math.nan),
+           "status": "time_limit_feasible"}
+    write_json(obj, tmp_path / "m.json")
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"not JSON: {constant}")
+
+    back = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"),
+                      parse_constant=refuse)
+    assert back == {"two_stage": {"mip_gap": None, "bound": None, "seconds": 0.04},
+                    "burden": [0.5, None, None], "pair": ["a", None],
+                    "status": "time_limit_feasible"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -249,10 +250,29 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
                  quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float (also inside dicts, lists and tuples)
+    replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def write_json(obj: Mapping[str, Any], path: Path) -> None:
-    """Write a JSON object, UTF-8, indented."""
-    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n",
-                    encoding="utf-8")
+    """Write a JSON object, UTF-8, indented.
+
+    A NaN or infinite number (e.g. the gap of a MIP stopped before it had a bound) is
+    written as ``null``: JSON (RFC 8259, section 6) has no such numbers, and the
+    ``NaN``/``Infinity`` that Python's ``json`` writes by default are rejected by strict
+    readers (JavaScript's ``JSON.parse``, ``jq``).
+    """
+    text = json.dumps(_finite(obj), indent=2, ensure_ascii=False, default=str,
+                      allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def write_calendars(schedule: pd.DataFrame, folder: Path,

@@ -97,3 +97,18 @@ def test_plan_with_scenarios_keeps_fixed_and_forbidden_pairs(small_run, free_two
     # no donor above its limit m = 1, no recipient above k = 2
     assert two.plan.pairs["donor_code"].value_counts().max() <= 1
     assert two.plan.pairs["recipient_code"].value_counts().max() <= 2
+
+
+def test_a_two_stage_plan_not_proven_best_says_so() -> None:
+    """c0019 kind: with --scenarios the plan table's status is that of the flows on the
+    two-stage pairs ("optimal" at once); a two-stage MIP stopped on its time limit must be
+    named in the run's note, with its gap or the lack of a bound."""
+    from pairaid.evaluation.stochastic import _two_stage_proof
+
+    assert _two_stage_proof({"status": "optimal", "mip_gap": 0.0}) == ""
+    stopped = _two_stage_proof({"status": "time_limit_feasible", "mip_gap": None})
+    assert "did not prove its pairs best" in stopped and "no bound" in stopped
+    assert stopped.endswith("raise --time-limit")
+    within = _two_stage_proof({"status": "optimal_within_gap", "mip_gap": 0.0123})
+    assert "within 1.23% of the best possible" in within
+    assert "--time-limit" not in within

@@ -200,3 +200,14 @@ def test_pairing_map_labels_donors_and_recipients(module_run_dir: Path) -> None:
     donors = [tr for tr in data if tr.get("mode") == "markers+text"]
     pairaid_donors = {str(regions[c]) for c in run.tables["pairs"]["donor_code"]}
     assert donors and english(donors[0]["text"]) == pairaid_donors
+
+
+def test_a_missing_figure_shows_a_dash_not_none() -> None:
+    """metrics.json writes NaN and infinite figures as null; the report shows them as "—",
+    as it did for NaN, not as the word "None"."""
+    from pairaid.report.html import _cell
+
+    assert _cell(None) == _cell(None, percent=True) == _cell(float("nan")) == "<td>—</td>"
+    assert _cell(float("inf"), percent=True) == "<td>—</td>"
+    assert _cell(0.25, percent=True) == '<td class="num">25.00%</td>'
+    assert _cell(True) == "<td>True</td>"

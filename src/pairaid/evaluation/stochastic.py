@@ -17,6 +17,7 @@ it is judged on *fresh* scenarios (the evaluation's seed, :mod:`pairaid.evaluati
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -131,8 +132,21 @@ def with_pairs(run: Any, pairs: Sequence[Pair], info: dict[str, Any]) -> Any:
             + (f" (reduced to {info['scenarios_in_mip']})"
                if info["scenarios_in_mip"] < info["planning_scenarios"] else "")
             + (f", CVaR at {info['cvar_alpha']}" if info.get("cvar_alpha") else "")
-            + "; flows on the forecast median")
+            + "; flows on the forecast median" + _two_stage_proof(info))
     return replace(run, plan=result, metrics=metrics, notes=(*run.notes, note))
+
+
+def _two_stage_proof(info: dict[str, Any]) -> str:
+    """What the two-stage MIP proved about its pairs, when not proven best (c0019 kind:
+    the plan table's "optimal" is the flow solve's, on the pairs given)."""
+    status, gap = str(info.get("status")), info.get("mip_gap")
+    if status == "optimal":
+        return ""
+    within = (f"within {gap:.2%} of the best possible" if isinstance(gap, float)
+              and math.isfinite(gap) else "not bounded (no bound proven)")
+    return (f"; the two-stage model did not prove its pairs best (status {status}, "
+            f"{within}): the plan table's status is that of the flows on these pairs"
+            + ("; raise --time-limit" if status.startswith("time_limit") else ""))
 
 
 def scenario_losses(inst: Instance, gaps: NDArray[np.float64],

@@ -143,12 +143,12 @@ def _plan_both(plan: str) -> str:
 
 
 def _cell(value: Any, percent: bool = False) -> str:
+    if value is None or isinstance(value, float) and not math.isfinite(value):
+        return "<td>—</td>"  # no value (NaN, inf; null in metrics.json)
     if percent and isinstance(value, int | float) and not isinstance(value, bool):
         return f'<td class="num">{value:.2%}</td>'
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool):
         return f"<td>{html.escape(str(value))}</td>"
-    if isinstance(value, float) and not math.isfinite(value):  # no value (NaN, inf)
-        return "<td>—</td>"
     if isinstance(value, int | float):
         text = f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
         return f'<td class="num">{text}</td>'
