@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pairaid.errors import ConfigError, InputError
 from pairaid.pairing.commands import solve_orlib
 from pairaid.pairing.formulations.assignment import solve_assignment
-from pairaid.pairing.formulations.gap import solve_gap
+from pairaid.pairing.formulations.gap import check_assignment, solve_gap
 from pairaid.pairing.orlib import GapInstance, read_orlib
 
 BASE = 10**16  # past 2^53 = 9.007e15: consecutive integers are no longer all floats
@@ -107,4 +107,54 @@ def test_numbers_past_int64_are_refused_by_position(tmp_path):
         read_orlib(path)
     out = CliRunner().invoke(solve_orlib, [str(path)])
     assert out.exit_code == 1 and "outside the 64-bit integer range" in out.output
+    assert "Traceback" not in out.output
+
+
+def test_c0001_kind_weight_past_2_53_never_puts_an_agent_over_capacity():
+    # one job; agent 0 costs 1 but weighs 2^53 + 1 against a capacity of 2^53 (in float64
+    # both are 2^53, and HiGHS put the job there: "objective 1"); agent 1 costs 5 and fits.
+    # By hand the only feasible assignment is agent 1: optimum 5.
+    top = 2**53
+    inst = GapInstance("w53", np.array([[1], [5]]), np.array([[top + 1], [1]]),
+                       np.array([top, 10]))
+    for method in ("auto", "cpsat"):
+        res = solve_gap(inst, sense="min", time_limit=10, method=method)
+        assert (res.objective, res.bound, res.status.value) == (5, 5, "optimal")
+        assert res.agent.tolist() == [1]
+    for method in ("highs", "portfolio"):
+        with pytest.raises(ConfigError, match="2\\^52"):
+            solve_gap(inst, sense="min", time_limit=10, method=method)
+    with pytest.raises(ValueError, match="capacity"):
+        check_assignment(inst, np.array([0]))
+
+
+@pytest.mark.parametrize("sense", ["min", "max"])
+def test_gap_with_weights_and_capacities_past_2_53_equals_enumeration(sense):
+    rng = np.random.default_rng(11)
+    for k in range(4):
+        m, n = 3, 5
+        cost = rng.integers(0, 40, size=(m, n))
+        weight = BASE + rng.integers(0, 9, size=(m, n))  # steps of 1 matter past 2^53
+        capacity = weight.astype(object).sum(axis=1) // 2 + rng.integers(0, 3, size=m)
+        inst = GapInstance(f"w{k}", cost, weight, np.asarray(capacity, dtype=np.int64))
+        res = solve_gap(inst, sense=sense, time_limit=20)
+        assert res.status.value == "optimal"
+        assert res.objective == _best_gap(inst, sense) == res.bound
+
+
+def test_capacity_written_as_no_limit_still_solves_with_highs(tmp_path):
+    # capacity 10^18 ("no limit") of agent 0 cannot bind: it is lowered to 2, the sum of
+    # its weights, and HiGHS solves. By hand: both jobs to agent 0 cost 1 + 2 = 3.
+    path = tmp_path / "gapz_nolimit.txt"
+    path.write_text("1\n2 2\n1 2\n3 4\n1 1\n1 1\n1000000000000000000 1\n")
+    out = CliRunner().invoke(solve_orlib, [str(path), "--method", "highs"])
+    assert out.exit_code == 0, out.output
+    assert out.output.split()[1:4] == ["3", "3", "optimal"]
+
+
+def test_weights_past_2_62_are_refused_in_one_line(tmp_path):
+    path = tmp_path / "gapz_62.txt"
+    path.write_text(f"1\n2 1\n1\n5\n{2**62}\n1\n{2**62}\n10\n")
+    out = CliRunner().invoke(solve_orlib, [str(path)])
+    assert out.exit_code == 1 and "too large for an exact solve" in out.output
     assert "Traceback" not in out.output

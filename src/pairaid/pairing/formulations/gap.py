@@ -143,10 +143,45 @@ def check_assignment(inst: GapInstance, agent: NDArray[np.int64]) -> float:
     m, n = inst.cost.shape
     if agent.shape != (n,) or (agent < 0).any() or (agent >= m).any():
         raise ValueError("every job must have exactly one agent")
-    used = np.bincount(agent, weights=inst.weight[agent, np.arange(n)], minlength=m)
-    if (used > inst.capacity + 1e-9).any():
+    taken = inst.weight[agent, np.arange(n)]
+    if resources_exact(inst):  # float sums of integers below 2^53 are exact
+        over = bool((np.bincount(agent, weights=taken, minlength=m) > inst.capacity).any())
+    else:  # Python integers
+        used = [0] * m
+        for i, w in zip(agent.tolist(), taken.tolist(), strict=True):
+            used[i] += w
+        over = any(u > int(c) for u, c in zip(used, inst.capacity.tolist(), strict=True))
+    if over:
         raise ValueError("an agent's capacity is exceeded")
-    return float(inst.cost[agent, np.arange(n)].sum())
+    return float(exact_sum(inst.cost[agent, np.arange(n)]))
+
+
+def _binding_capacity(inst: GapInstance) -> GapInstance:
+    """``inst`` with each capacity above the sum of its agent's positive weights lowered to
+    that sum: no assignment can use more, so the feasible assignments are the same (a file
+    may write 10^18 for "no limit")."""
+    room = np.clip(inst.weight, 0, None).astype(object).sum(axis=1)
+    capacity = [min(int(c), int(r)) for c, r in zip(inst.capacity, room, strict=True)]
+    if capacity == inst.capacity.tolist():
+        return inst
+    return GapInstance(inst.name, inst.cost, inst.weight, np.asarray(capacity, dtype=np.int64))
+
+
+def resources_exact(inst: GapInstance) -> bool:
+    """Whether HiGHS (float64) checks every agent's capacity row exactly: the weights of
+    an agent added up, and its capacity, stay below 2^53 in magnitude
+    (:data:`pairaid.pairing.exact.EXACT_FLOAT_INT`). Added up in floats (this runs on
+    every move of the searches), against 2^52 to leave a factor 2 for their rounding."""
+    if inst.weight.size == 0:
+        return True
+    rows = np.abs(inst.weight.astype(float)).sum(axis=1)
+    return bool(max(rows.max(), np.abs(inst.capacity.astype(float)).max())
+                < EXACT_FLOAT_INT / 2)
+
+
+CPSAT_INT = 2**62
+"""CP-SAT refuses a model whose linear sums can leave the 64-bit range; weights and
+capacities are kept below this in magnitude per agent, with room to spare [-]."""
 
 
 def _highs(inst: GapInstance, sense: str, time_limit: float, mip_rel_gap: float,
@@ -193,7 +228,11 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
         on the whole time limit; when its incumbent stalls (see :func:`_portfolio`), a
         MIP-based neighbourhood search on the second core that exchanges assignments
         with the running HiGHS through its callbacks; the best assignment and HiGHS'
-        bound are kept. ``auto`` = ``portfolio``.
+        bound are kept. ``auto`` = ``portfolio``, except where an agent's weights added
+        up, or its capacity, reach 2^52 in magnitude (after lowering each capacity to the
+        sum of its agent's positive weights, which cannot change the feasible
+        assignments): HiGHS' float64 cannot check those capacities exactly, so ``auto``
+        then means ``cpsat``.
 
     Returns
     -------
@@ -202,7 +241,8 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
     Raises
     ------
     ConfigError
-        Unknown sense or method.
+        Unknown sense or method; weights or capacities of 2^52 or more (per agent, added
+        up) with ``highs`` or ``portfolio``, or of 2^62 or more with any method.
     """
     if sense not in ("min", "max"):
         raise ConfigError(f"sense must be 'min' or 'max', got {sense!r}")
@@ -211,12 +251,41 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
     m, n = inst.cost.shape
     if m and n and int(np.abs(inst.cost.astype(object)).max()) * n >= EXACT_FLOAT_INT:
         return _solve_reduced(inst, sense, time_limit, mip_rel_gap, method)
+    inst = _binding_capacity(inst)
+    if not resources_exact(inst):
+        method = _exact_resources_method(inst, method)
     if method == "highs":
         return _highs(inst, sense, time_limit, mip_rel_gap, None)
     if method == "cpsat":
         return SEARCHES.get_cpsat()(inst, sense=sense, time_limit=time_limit,
                                      mip_rel_gap=mip_rel_gap, hint=None)
     return _portfolio(inst, sense, time_limit, mip_rel_gap)
+
+
+def _exact_resources_method(inst: GapInstance, method: str) -> str:
+    """The method for an instance whose weights or capacities reach 2^52 (the c0001 kind
+    in the constraints): HiGHS works in float64, rounds such numbers and could put an agent
+    over its capacity (weight 2^53 + 1 against capacity 2^53 looked feasible), so CP-SAT,
+    which works in 64-bit integers, solves it.
+
+    Raises
+    ------
+    ConfigError
+        ``highs`` or ``portfolio`` was asked for by name, or an agent's weights and
+        capacity reach :data:`CPSAT_INT` (too large for CP-SAT too).
+    """
+    rows = np.abs(inst.weight.astype(object)).sum(axis=1) + np.abs(
+        inst.capacity.astype(object))
+    if int(max(rows)) >= CPSAT_INT:
+        raise ConfigError(f"{inst.name}: an agent's weights and capacity add up to "
+                          f"{int(max(rows))}, too large for an exact solve (below 2^62 "
+                          "needed)")
+    if method in ("highs", "portfolio"):
+        raise ConfigError(f"{inst.name}: an agent's weights or capacity reach 2^52 (float64 "
+                          f"is exact below 2^53 = {EXACT_FLOAT_INT} only); HiGHS cannot check "
+                          "the capacities exactly: use method 'cpsat' or 'auto' (exact 64-bit "
+                          "integers)")
+    return "cpsat"
 
 
 def _solve_reduced(inst: GapInstance, sense: str, time_limit: float, mip_rel_gap: float,
