@@ -23,6 +23,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pairaid.report.html import script_json
+from pairaid.report.plottext import plot_text
 from pairaid.report.xlsx import FORMULA_TRIGGERS
 
 HOSTILE = [
@@ -120,7 +121,8 @@ def test_report_keeps_its_four_scripts_and_the_names_as_data(
     figures = json.loads(dict(scripts)["pairaid-figures"])
     text = json.dumps(figures, ensure_ascii=False)
     for name in names:
-        assert json.dumps(name, ensure_ascii=False)[1:-1] in text, name
+        # escaped for plotly.js, which reads figure text as HTML (shown as typed, c0020)
+        assert json.dumps(plot_text(name), ensure_ascii=False)[1:-1] in text, name
     # no markup from a name reached the document: only the elements pairaid writes
     doc = html5lib.parse(page, namespaceHTMLElements=False)
     assert doc.findall(".//img") == [] and doc.findall(".//b") == []
@@ -178,7 +180,7 @@ def test_c0020_comment_open_name_keeps_every_figure(
     scripts = _scripts((out / "report.html").read_text(encoding="utf-8"))
     assert [i for i, _ in scripts] == SCRIPT_IDS
     figures = json.loads(dict(scripts)["pairaid-figures"])
-    assert "Xiaogan <!--<script>" in json.dumps(figures, ensure_ascii=False)
+    assert "Xiaogan &lt;!--&lt;script&gt;" in json.dumps(figures, ensure_ascii=False)
     json.loads(dict(scripts)["pairaid-geo"])
 
 
@@ -190,3 +192,34 @@ def test_c0020_script_names_stay_text(run_case: Callable[..., tuple[int, Path, s
     assert [i for i, _ in _scripts(page)] == SCRIPT_IDS
     doc = html5lib.parse(page, namespaceHTMLElements=False)
     assert doc.findall(".//img") == [] and doc.findall(".//b") == []
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="chromium not installed")
+def test_c0020_kind_names_are_drawn_as_typed_not_as_plotly_markup(
+        run_case: Callable[..., tuple[int, Path, str]]) -> None:
+    """plotly.js reads figure text as HTML: ``</script><b>bold</b>`` (c0020's 421100) was
+    drawn as "</script>" and a bold "bold" (a ``<tspan style="font-weight:bold">`` in
+    Chromium's DOM). Every name must be drawn as typed: its characters in the SVG text, and
+    no bold or link element made from it."""
+    from playwright import sync_api
+
+    code, out, _ = run_case("c0020", "data", "--horizon", "3", "--no-official", "--report")
+    assert code == 0
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto((out / "report.html").resolve().as_uri())
+            page.wait_for_selector("body[data-rendered=en]", timeout=30_000)
+            texts = page.evaluate(
+                "[...document.querySelectorAll('svg text')].map(e => e.textContent)")
+            bold = page.evaluate("[...document.querySelectorAll('svg tspan')].filter("
+                                 "e => (e.getAttribute('style') || '').includes('bold'))"
+                                 ".map(e => e.textContent)")
+        finally:
+            browser.close()
+    shown = "\n".join(texts)
+    assert "</script><b>bold</b>" in shown
+    assert '<script>alert("x")</script>City' in shown
+    assert "bold" not in bold

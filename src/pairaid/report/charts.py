@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 
 from pairaid.report.i18n import Lang, plan_label, t
 from pairaid.report.maps import region_names
+from pairaid.report.plottext import plot_names
 from pairaid.report.run import RunTables
 from pairaid.report.summary import donor_burden
 
@@ -24,10 +25,11 @@ PLAN_COLOURS = ("#08519c", "#d94801")  # pairaid, official
 
 def local_names(regions: pd.DataFrame, lang: Lang) -> dict[str, str]:
     """Map ``region_code`` to its name in ``lang`` (``name_zh`` or ``name_en``; the
-    English name where a region has no Chinese one)."""
+    English name where a region has no Chinese one), escaped for a plotly figure's text
+    (:func:`pairaid.report.plottext.plot_text`: shown as typed, never as markup)."""
     col = "name_zh" if lang == "zh" else "name_en"
     names = regions[col].where(regions[col].notna(), regions["name_en"])
-    return dict(zip(regions["region_code"], names, strict=True))
+    return plot_names(dict(zip(regions["region_code"], names, strict=True)))
 
 
 def decision_date(run: RunTables) -> pd.Timestamp:
@@ -167,7 +169,7 @@ def gap_heatmap(run: RunTables, resource: str, lang: Lang) -> go.Figure:
     gaps = run.tables["gaps"]
     gaps = gaps[gaps["resource"] == resource]
     names = local_names(run.tables["regions"], lang)
-    both = region_names(run.tables["regions"])
+    both = plot_names(region_names(run.tables["regions"]))
     codes = sorted(gaps["region_code"].unique())
     dates = sorted(gaps["date"].unique())
     est = gaps["estimated"] if "estimated" in gaps else pd.Series(False, index=gaps.index)

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from pairaid.geo import great_circle_midpoint, longitude_window
 from pairaid.report.boundaries import FEATURE_KEY, Boundaries
 from pairaid.report.i18n import Lang, plan_label, t
+from pairaid.report.plottext import plot_names
 from pairaid.report.run import RunTables
 from pairaid.report.summary import STAFF, donor_burden, peak_severity, staff_sent
 
@@ -117,7 +118,7 @@ def pairing_map(run: RunTables, plan: str, lang: Lang, boundaries: Boundaries,
     """
     tables = run.tables
     regions = tables["regions"]
-    names = region_names(regions)
+    names = plot_names(region_names(regions))  # shown as typed in the figure (c0020)
     gb = dict(zip(regions["region_code"], regions["gb2260_code"], strict=True))
     lat = dict(zip(regions["region_code"], regions["latitude"], strict=True))
     lon = dict(zip(regions["region_code"], regions["longitude"], strict=True))
@@ -358,7 +359,7 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
     """
     tables = run.tables
     regions = tables["regions"]
-    names = region_names(regions)
+    names = plot_names(region_names(regions))  # shown as typed in the figure (c0020)
     lat = dict(zip(regions["region_code"], regions["latitude"].astype(float), strict=True))
     lon = dict(zip(regions["region_code"], regions["longitude"].astype(float), strict=True))
     sent = staff_sent(run.plan_table(plan, "flows"))
