@@ -86,6 +86,42 @@ def _check_field_counts(text: str, source: str) -> None:
         raise InputError(problems)
 
 
+def check_csv_text(text: str, source: str, *, layout: bool = True) -> None:
+    """Refuse a CSV text that pandas or :mod:`csv` would read wrongly without a word.
+
+    Every reader of a user's CSV file calls this before parsing (data-set tables,
+    ``--demand`` forecasts, plans uploaded to the service): a column named twice in the
+    header (pandas keeps the first and renames the second ``name.1``; ``csv.DictReader``
+    keeps the last), a row with more or fewer fields than the header (pandas takes an extra
+    field as the row index and shifts every column, or pads a short row), and, with
+    ``layout``, a ``;``- or tab-separated file (:func:`layout_problem`).
+
+    Parameters
+    ----------
+    text : str
+        The decoded file, a leading byte-order mark allowed.
+    source : str
+        File name used in messages.
+    layout : bool
+        Also refuse a file that looks ``;``- or tab-separated (a one-column table cannot
+        tell).
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        Every such problem, each naming the file, the line and, for the header, the column.
+    """
+    text = text.lstrip("\ufeff")
+    found = layout_problem(text, source) if layout else None
+    if found is not None:
+        raise InputError([found])
+    try:
+        _check_header(text, source)
+        _check_field_counts(text, source)
+    except csv.Error as err:
+        raise InputError([Problem(source, f"not well-formed CSV: {err}")]) from None
+
+
 def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
     """Read one CSV file and validate it against ``schema``.
 
@@ -114,12 +150,8 @@ def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
     text = _decode(path)
     if not text.strip():
         raise InputError([Problem(str(path), "file is empty; expected a header row")])
-    layout = layout_problem(text, str(path))
-    if layout is not None and len(schema.columns) > 1:
-        raise InputError([layout])
+    check_csv_text(text, str(path), layout=len(schema.columns) > 1)
     try:
-        _check_header(text, str(path))
-        _check_field_counts(text, str(path))
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                           na_values=[""], skipinitialspace=False, index_col=False)
     except (pd.errors.ParserError, csv.Error) as err:

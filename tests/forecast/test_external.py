@@ -167,3 +167,26 @@ def test_a_runs_forecast_csv_plans_like_the_file_it_came_from(tmp_path):
     assert main([*args, "--demand", str(first / "forecast.csv"), "--out", str(again)]) == 0
     for name in ("forecast.csv", "flows.csv"):
         pd.testing.assert_frame_equal(pd.read_csv(again / name), pd.read_csv(first / name))
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        # two 'value' columns: pandas read the first (1000) and renamed the second, so the
+        # plan ran on 1000 without a word whichever the user meant (c0010 kind: Hub files)
+        ("location,target_end_date,quantile,value,value", "420100,2020-02-11,0.5,1000,5000",
+         "line 1, column 'value': column 'value' appears twice in the header (columns 4 and 5); "
+         "keep one"),
+        # a trailing comma on every row (spreadsheet export): pandas took the first field as
+        # the row index and shifted every column ("unknown location '2020-02-11'")
+        ("location,target_end_date,quantile,value", "420100,2020-02-11,0.5,1000,",
+         "line 2: row has 5 fields but the header has 4"),
+    ],
+)
+def test_a_header_or_row_pandas_would_misread_is_refused_by_line(tmp_path, header, row,
+                                                                  expected):
+    path = tmp_path / "demand.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_forecast_hub(path, regions=REGIONS)
+    assert [str(p) for p in err.value.problems] == [f"{path}, {expected}"]

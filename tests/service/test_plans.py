@@ -161,3 +161,19 @@ def test_a_flow_from_no_donor_region_is_skipped(people: Service, donor: str) -> 
     assert plan["pledges"] == []
     assert [k["reason"] for k in plan["skipped"]] == [
         f"{donor} is not a donor region of the service's data set"]
+
+
+def test_an_upload_with_a_column_twice_or_a_long_row_is_refused(people: Service) -> None:
+    # csv.DictReader kept the last of two 'quantity' columns (12 of 12,3) and dropped a
+    # field beyond the header, without a word (the c0010 kind: a file checked on import)
+    pairs = ("pairs.csv", b"donor_code,recipient_code\nCN-HN,420900\n")
+    for flows, where in (
+            (b"donor_code,recipient_code,resource,quantity,quantity\n"
+             b"CN-HN,420900,nurses,12,3\n",
+             "flows.csv, line 1, column 'quantity': column 'quantity' appears twice"),
+            (b"donor_code,recipient_code,resource,quantity\nCN-HN,420900,nurses,12,3\n",
+             "flows.csv, line 2: row has 5 fields but the header has 4")):
+        r = people.client.post("/api/v1/plans/files", headers=people.headers("coord"),
+                               data={"name": "x"}, files={"pairs": pairs,
+                                                          "flows": ("flows.csv", flows)})
+        assert r.status_code == 422 and r.json()["detail"].startswith(where)

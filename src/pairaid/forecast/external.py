@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.errors import InputError, Problem
-from pairaid.io import layout_problem
+from pairaid.io import check_csv_text
 from pairaid.schemas import ISO_DATE
 
 REQUIRED = ("location", "target_end_date", "quantile", "value")
@@ -263,9 +263,7 @@ def read_forecast_hub(path: Path | str, *, regions: pd.DataFrame) -> pd.DataFram
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
-        layout = layout_problem(text, str(path))
-        if layout is not None:
-            raise InputError([layout])
+        check_csv_text(text, str(path))
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise InputError([Problem(str(path), "file not found")]) from None

@@ -94,11 +94,20 @@ def read_rows(text: str, *, source: str, columns: tuple[str, ...],
     Raises
     ------
     Invalid
-        Not UTF-8 CSV, or a required column missing; the message names the file.
+        Not UTF-8 CSV, a required column missing, a column named twice in the header or
+        a row with more or fewer fields than the header
+        (:func:`pairaid.io.check_csv_text`); the message names the file (and line).
     """
     import csv
     import io
 
+    from pairaid.errors import InputError
+    from pairaid.io import check_csv_text
+
+    try:
+        check_csv_text(text, source)
+    except InputError as err:
+        raise Invalid("; ".join(str(p) for p in err.problems)) from None
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     try:  # reading the header can fail too (a bare carriage return: schemathesis)
         fields = list(reader.fieldnames or [])
