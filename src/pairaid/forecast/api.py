@@ -18,6 +18,13 @@ from pairaid.forecast.events import admissions_for_census, observed_census, regi
 from pairaid.forecast.models import ModelFn
 from pairaid.forecast.quantiles import QUANTILES, check_quantile_levels, quantiles_from_samples
 from pairaid.forecast.registry import DEFAULT_MODEL, model_names, resolve_model
+from pairaid.forecast.weekly import (
+    CASE_TARGETS,
+    DAILY_TARGETS,
+    WEEKLY_TARGET,
+    reported_in_window,
+    weekly_paths,
+)
 from pairaid.forecast.workers import paths_by_region
 
 #: Sample paths drawn per region [-]; 23 quantile levels down to 0.01 need >= ~500.
@@ -49,12 +56,28 @@ class RegionPaths:
         The starting census used an estimated recovered count.
     los_from_data : bool
         The length of stay was fitted to the region's own removals (else literature).
+    reported_before : numpy.ndarray, shape (H,), optional
+        Cases reported on or before the origin in the 7-day window ending on each day
+        ahead (:func:`pairaid.forecast.weekly.reported_in_window`) [persons]; zeros if
+        not given.
     """
 
     new_confirmed: np.ndarray
     census: np.ndarray
     census_estimated: bool
     los_from_data: bool = False
+    reported_before: np.ndarray | None = None
+
+    def target(self, name: str) -> np.ndarray:
+        """Sample paths of one target (:data:`pairaid.forecast.weekly.CASE_TARGETS`),
+        shape (n, H): daily new cases [persons/day], census [persons] or weekly incidence
+        [persons per 7 days], the latter summed per path (:func:`pairaid.forecast.weekly.
+        weekly_paths`)."""
+        if name == WEEKLY_TARGET:
+            before = (self.reported_before if self.reported_before is not None
+                      else np.zeros(self.new_confirmed.shape[1]))
+            return weekly_paths(self.new_confirmed, before)
+        return self.census if name == "census" else self.new_confirmed
 
 
 def split_by_region(cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -139,6 +162,7 @@ def region_paths(
         census=census,
         census_estimated=estimated,
         los_from_data=posterior.from_data,
+        reported_before=reported_in_window(series, horizon),
     )
 
 
@@ -186,6 +210,7 @@ def forecast_cases(
     seed: int = 0,
     events: str = "treat",
     workers: int = 1,
+    targets: Sequence[str] = DAILY_TARGETS,
 ) -> pd.DataFrame:
     """Forecast daily new confirmed cases and hospital census with quantiles.
 
@@ -229,13 +254,21 @@ def forecast_cases(
     workers : int
         Processes that draw the regions' paths, 1 or 2 (one forked process, see
         :func:`pairaid.forecast.workers.paths_by_region`); the forecast is the same.
+    targets : sequence of str
+        Targets to output, from :data:`pairaid.forecast.weekly.CASE_TARGETS`; default the
+        daily ones (``new_confirmed``, ``census``). ``new_confirmed_week`` adds weekly
+        incidence, the Forecast Hubs' case target: new confirmed cases in the 7 days ending
+        on the date [persons per 7 days], quantiles over the paths' sums, days on or before
+        the origin taken as reported (:mod:`pairaid.forecast.weekly`). The paths, and so
+        the other targets, do not depend on this choice.
 
     Returns
     -------
     pandas.DataFrame
         The ``forecast`` table: ``region_code`` (str), ``date`` (datetime64),
-        ``target`` (``"new_confirmed"`` [persons/day] or ``"census"`` [persons]),
-        ``quantile`` (float), ``value`` [persons], ``estimated`` (bool: the census rows of a
+        ``target`` (``"new_confirmed"`` [persons/day], ``"census"`` [persons] or, if
+        asked, ``"new_confirmed_week"`` [persons per 7 days]), ``quantile`` (float),
+        ``value`` [persons], ``estimated`` (bool: the census rows of a
         region whose starting census used an estimated recovered count), ``los_source``
         (census rows: ``"data"`` if the length of stay was fitted to the region's own
         discharges and deaths, ``"literature"`` if the data could not say and the
@@ -248,8 +281,14 @@ def forecast_cases(
     InputError
         If ``cases`` lacks a column, a region has no rows, or no known count on the origin.
     ConfigError
-        If ``model``, ``quantiles``, ``horizon_days``, ``events`` or a parameter is invalid.
+        If ``model``, ``quantiles``, ``horizon_days``, ``events``, ``targets`` or a
+        parameter is invalid.
     """
+    targets = (targets,) if isinstance(targets, str) else tuple(dict.fromkeys(targets))
+    unknown = [t for t in targets if t not in CASE_TARGETS]
+    if unknown or not targets:
+        what = f"unknown target {unknown[0]!r}" if unknown else "no target given"
+        raise ConfigError(f"targets: {what}; use some of {list(CASE_TARGETS)}")
     origin_ts = pd.Timestamp(origin).normalize()
     levels = check_quantile_levels(quantiles)
     fn = resolve_model(model)
@@ -265,7 +304,7 @@ def forecast_cases(
     frames = []
     steps = np.arange(1, horizon_days + 1)
     shifts = {target: shifts_for(table, target, steps, levels)
-              for target in ("new_confirmed", "census")} if table is not None else {}
+              for target in targets} if table is not None else {}
     by_region = split_by_region(cases)
 
     def job(code: str) -> RegionPaths:
@@ -283,11 +322,9 @@ def forecast_cases(
     drawn = paths_by_region(job, list(region_codes), workers=workers)
     for code in region_codes:
         paths = drawn[code]
-        for target, samples, est in (
-            ("new_confirmed", paths.new_confirmed, False),
-            ("census", paths.census, paths.census_estimated),
-        ):
-            q = quantiles_from_samples(samples, levels)
+        for target in targets:
+            est = paths.census_estimated if target == "census" else False
+            q = quantiles_from_samples(paths.target(target), levels)
             if table is not None:
                 q = apply_shifts(q.T, shifts[target]).T
             frames.append(

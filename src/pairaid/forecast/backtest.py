@@ -3,8 +3,10 @@
 For every model entry and forecast origin, each region's model is fitted to the data up to
 the origin only (:func:`pairaid.forecast.api.region_paths`), and its quantile forecasts for
 ``origin + h`` (``h`` in the horizons) are compared with what was reported: the daily new
-confirmed count of that day (the reported increment, as published, even when negative)
-and the census (confirmed - deaths - recovered, where all three are known).
+confirmed count of that day (the reported increment, as published, even when negative),
+the census (confirmed - deaths - recovered, where all three are known) and the weekly
+incidence, the Forecast Hubs' case target (cases reported in the 7 days ending on that
+day, :mod:`pairaid.forecast.weekly`).
 """
 
 from __future__ import annotations
@@ -29,10 +31,17 @@ from pairaid.forecast.registry import DEFAULT_MODEL, model_names, resolve_model
 from pairaid.forecast.scoring import (
     absolute_error,
     absolute_percentage_error,
+    expected_interval_coverage,
     interval_coverage,
     pairwise_relative_wis,
     pit_interval_coverage,
     weighted_interval_score,
+)
+from pairaid.forecast.weekly import (
+    CASE_TARGETS,
+    WEEKLY_TARGET,
+    observed_weekly,
+    weekly_baseline_quantiles,
 )
 
 #: Forecast origins of issue 3: every 3 days from 2020-02-01 up to 2020-03-01.
@@ -59,6 +68,7 @@ SCORE_COLUMNS = [
     "rel_wis_p90",
     "coverage_50",
     "coverage_90",
+    "expected_coverage_90",
     "pit_coverage_50",
     "pit_coverage_90",
     "zero_share",
@@ -134,6 +144,7 @@ def _quantile_rows(
     n_samples: int,
     seed: int,
     los: LengthOfStay,
+    targets: Sequence[str] = CASE_TARGETS,
 ) -> dict[str, np.ndarray]:
     """Quantiles (levels x max horizon) per target of one entry, region and origin (raw:
     the online recalibration of calibrated entries is applied by :func:`run_backtest`)."""
@@ -143,12 +154,15 @@ def _quantile_rows(
         series = region_series(cases, region, origin_ts, treatment=entry.events)
         census = observed_values(cases)["census"].droplevel(0).reindex(series.dates)
         steps = np.arange(1, horizon + 1)
-        return {
-            "new_confirmed": baseline_quantiles(
+        baseline = {
+            "new_confirmed": lambda: baseline_quantiles(
                 series.daily, steps, levels, window=LEVEL_WINDOW_DAYS
             ),
-            "census": baseline_quantiles(census.to_numpy(dtype=float), steps, levels, window=1),
+            "census": lambda: baseline_quantiles(census.to_numpy(dtype=float), steps, levels,
+                                                 window=1),
+            WEEKLY_TARGET: lambda: weekly_baseline_quantiles(series, steps, levels),
         }
+        return {t: baseline[t]() for t in targets}
     paths = region_paths(
         cases,
         region,
@@ -160,10 +174,7 @@ def _quantile_rows(
         n_samples=n_samples,
         events=entry.events,
     )
-    return {
-        "new_confirmed": quantiles_from_samples(paths.new_confirmed, levels),
-        "census": quantiles_from_samples(paths.census, levels),
-    }
+    return {t: quantiles_from_samples(paths.target(t), levels) for t in targets}
 
 
 def forecast_one_origin(
@@ -176,13 +187,15 @@ def forecast_one_origin(
     n_samples: int = N_SAMPLES,
     seed: int = 0,
     los: LengthOfStay | None = None,
+    targets: Sequence[str] = CASE_TARGETS,
 ) -> pd.DataFrame:
     """Forecasts of one entry at one origin, with the observed values (raw quantiles).
 
     ``los`` is the length-of-stay prior of the census (default
     :class:`pairaid.forecast.census.LengthOfStay`, the hospital stay in China). The observed
     values are read from ``cases`` (pass the rows known on a date to score only what was
-    known then).
+    known then). ``targets``: from :data:`pairaid.forecast.weekly.CASE_TARGETS` (default
+    all: daily new cases, census, weekly incidence).
 
     Returns
     -------
@@ -194,13 +207,14 @@ def forecast_one_origin(
     levels = np.asarray(QUANTILES)
     origin_ts = pd.Timestamp(origin)
     observed = observed_values(cases)
+    observed[WEEKLY_TARGET] = observed_weekly(cases).reindex(observed.index)
     records = []
     by_region = split_by_region(cases)
     los = los or LengthOfStay()
     for region in region_codes:
         quantiles = _quantile_rows(
             entry, by_region[region], region, origin_ts, horizons, n_samples=n_samples,
-            seed=seed, los=los,
+            seed=seed, los=los, targets=targets,
         )
         for target, q in quantiles.items():
             for h in horizons:
@@ -235,8 +249,9 @@ _Job = tuple[BacktestEntry, tuple[int, ...], tuple[str, ...]]
 HISTORY_SUFFIX = "#history"
 
 
-def _task(args: tuple[tuple[_Job, ...], date, int, int, LengthOfStay | None]) -> pd.DataFrame:
-    jobs, origin, n_samples, seed, los = args
+def _task(args: tuple[tuple[_Job, ...], date, int, int, LengthOfStay | None, tuple[str, ...]]
+          ) -> pd.DataFrame:
+    jobs, origin, n_samples, seed, los, targets = args
     assert _CASES is not None
     frames = [
         forecast_one_origin(
@@ -248,6 +263,7 @@ def _task(args: tuple[tuple[_Job, ...], date, int, int, LengthOfStay | None]) ->
             n_samples=n_samples,
             seed=seed,
             los=los,
+            targets=targets,
         )
         for entry, horizons, regions in jobs
     ]
@@ -294,6 +310,7 @@ def run_backtest(
     window: int | None = None,
     prior_weight: float | None = None,
     los: LengthOfStay | None = None,
+    targets: Sequence[str] = CASE_TARGETS,
 ) -> pd.DataFrame:
     """All forecasts of a rolling-origin backtest, with observations.
 
@@ -335,6 +352,9 @@ def run_backtest(
     los : LengthOfStay, optional
         Length-of-stay prior of the census (default: the hospital stay in China,
         :class:`pairaid.forecast.census.LengthOfStay`).
+    targets : sequence of str
+        Targets scored (:data:`pairaid.forecast.weekly.CASE_TARGETS`, the default: daily
+        new cases, census and weekly incidence).
 
     Returns
     -------
@@ -350,7 +370,8 @@ def run_backtest(
                             history=keep_history or not math.isinf(prior_weight))
     # one task per origin: every entry of an origin runs in one process, so the ensembles
     # reuse their members' fits (see pairaid.forecast.nb.cached_fit)
-    tasks = [(tuple(j), o, n_samples, seed, los) for o, j in sorted(jobs.items())]
+    tasks = [(tuple(j), o, n_samples, seed, los, tuple(targets))
+             for o, j in sorted(jobs.items())]
     # progress in (entry, origin) forecasts of the scored origins, as before the history
     total = len(entries) * len(origins)
 
@@ -398,7 +419,9 @@ def scored_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
         ``ae`` [persons] and ``ape`` [-] of the median, ``in50`` and ``in90`` (bool: the
         observation lies in the central 50 % / 90 % interval, bounds included), ``pit50``
         and ``pit90`` (probability that the randomized PIT of the count lies in the
-        central interval, :func:`pairaid.forecast.scoring.pit_interval_coverage`).
+        central interval, :func:`pairaid.forecast.scoring.pit_interval_coverage`), ``exp90``
+        (the closed 90 % coverage the forecast expects of itself,
+        :func:`pairaid.forecast.scoring.expected_interval_coverage`).
     """
     levels = np.asarray(QUANTILES)
     qcols = [f"q{lv:g}" for lv in levels]
@@ -412,6 +435,7 @@ def scored_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
     df["in90"] = interval_coverage(levels, vals, y, 0.9)
     df["pit50"] = pit_interval_coverage(levels, vals, y, 0.5)
     df["pit90"] = pit_interval_coverage(levels, vals, y, 0.9)
+    df["exp90"] = expected_interval_coverage(levels, vals, 0.9)
     return df
 
 
@@ -470,6 +494,10 @@ def score_backtest(forecasts: pd.DataFrame, *, reference: str = REFERENCE_MODEL)
         percentile over origins of the per-origin relative WIS; ``coverage_50``,
         ``coverage_90`` = share of observations inside the central 50 % and 90 %
         prediction intervals, bounds included (as the Forecast Hubs count) [-];
+        ``expected_coverage_90`` = mean over the forecasts of the probability each gives
+        its own closed 90 % interval, on whole numbers (what ``coverage_90`` of a
+        calibrated forecaster of counts would be; above 0.9 where zeros are likely,
+        :func:`pairaid.forecast.scoring.expected_interval_coverage`) [-];
         ``pit_coverage_50``, ``pit_coverage_90`` = mean probability that the randomized
         PIT of the observed count lies in the central interval (nominal for a forecaster
         calibrated on counts, also at 0; :func:`pairaid.forecast.scoring.
@@ -504,6 +532,7 @@ def score_backtest(forecasts: pd.DataFrame, *, reference: str = REFERENCE_MODEL)
                     "rel_wis_p90": float(np.quantile(po, 0.9)) if po.size else np.nan,
                     "coverage_50": gm["in50"].mean(),
                     "coverage_90": gm["in90"].mean(),
+                    "expected_coverage_90": gm["exp90"].mean(),
                     "pit_coverage_50": gm["pit50"].mean(),
                     "pit_coverage_90": gm["pit90"].mean(),
                     "zero_share": float((gm["observed"] == 0).mean()),

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.forecast.calibration import CALIBRATION_COLUMNS, fit_shifts, shifts_for
+from pairaid.forecast.weekly import CASE_TARGETS
 
 #: Days between the earlier origins whose errors are used [days].
 STEP_DAYS = 3
@@ -91,7 +92,8 @@ def forecastable(cases: pd.DataFrame, region_codes: Sequence[str], origin: pd.Ti
 
 
 #: Targets of the calibration table, in the order of the arrays below.
-TARGETS = ("new_confirmed", "census")
+#: Targets with shifts of their own: daily new cases, census, weekly incidence.
+TARGETS = CASE_TARGETS
 
 
 def prior_shifts(prior: pd.DataFrame, levels: np.ndarray,
@@ -171,8 +173,8 @@ def online_table(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`CALIBRATION_COLUMNS` plus ``n`` (own errors used) for both targets
-        and horizons ``1 .. max_horizon``.
+        Columns :data:`CALIBRATION_COLUMNS` plus ``n`` (own errors used) for every target of
+        :data:`TARGETS` and horizons ``1 .. max_horizon``.
     """
     own, n = own_shifts(history, origin, levels, window=window, max_horizon=max_horizon)
     d = combine(own, n, prior_shifts(prior, levels, max_horizon), prior_weight)

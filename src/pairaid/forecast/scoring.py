@@ -103,6 +103,15 @@ def interval_coverage(
     -------
     numpy.ndarray of bool, shape (...)
     """
+    lo, hi = _interval_columns(levels, coverage)
+    values = np.asarray(values, dtype=float)
+    y = np.asarray(y, dtype=float)
+    return np.asarray((values[..., lo] <= y) & (y <= values[..., hi]))
+
+
+def _interval_columns(levels: np.ndarray, coverage: float) -> tuple[int, int]:
+    """Positions of the levels ``(1 - coverage)/2`` and ``(1 + coverage)/2``; ValueError if
+    either is missing."""
     levels = np.asarray(levels, dtype=float)
     lo = int(np.argmin(np.abs(levels - (1 - coverage) / 2)))
     hi = int(np.argmin(np.abs(levels - (1 + coverage) / 2)))
@@ -110,9 +119,7 @@ def interval_coverage(
         np.isclose(levels[lo], (1 - coverage) / 2) and np.isclose(levels[hi], (1 + coverage) / 2)
     ):
         raise ValueError(f"levels lack the bounds of the central {coverage:.0%} interval")
-    values = np.asarray(values, dtype=float)
-    y = np.asarray(y, dtype=float)
-    return np.asarray((values[..., lo] <= y) & (y <= values[..., hi]))
+    return lo, hi
 
 
 def count_pit_bounds(
@@ -188,6 +195,48 @@ def pit_interval_coverage(
     overlap = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0.0, None)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(width > 0, overlap / width, ((a >= lo) & (a <= hi)).astype(float))
+
+
+def expected_interval_coverage(
+    levels: np.ndarray, values: np.ndarray, coverage: float
+) -> np.ndarray:
+    """Closed-interval coverage each forecast expects of itself, on whole numbers.
+
+    The probability, under the forecast's own distribution read on whole numbers as in
+    :func:`count_pit_bounds` (``P(Y <= k) = F(k + 1/2)``, ``F`` piecewise linear through
+    the quantiles), that a count falls in its closed central interval ``[q_lo, q_hi]``:
+    ``F(floor(q_hi) + 1/2) - F(ceil(q_lo) - 1/2)`` (0 if no whole number lies in it). Its
+    mean over forecasts is the closed coverage (:func:`interval_coverage`) a forecaster
+    calibrated on counts would show: ``coverage`` for large counts, more where 0 is
+    likely (a forecast with ``P(Y = 0) >= (1 - coverage)/2`` has ``q_lo = 0`` and covers
+    every 0).
+
+    Parameters
+    ----------
+    levels : numpy.ndarray, shape (L,)
+        Quantile levels, increasing; must contain the interval's bounds.
+    values : numpy.ndarray, shape (n, L)
+        Quantiles [persons], non-decreasing along the row.
+    coverage : float
+        Nominal coverage, e.g. 0.9.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (n,)
+        Expected closed coverage per forecast [-].
+
+    Raises
+    ------
+    ValueError
+        If ``levels`` lack the interval's bounds.
+    """
+    lo, hi = _interval_columns(levels, coverage)
+    q = np.atleast_2d(np.asarray(values, dtype=float))
+    first = np.ceil(q[:, lo])
+    last = np.floor(q[:, hi])
+    below_first, _ = count_pit_bounds(levels, q, first)
+    _, up_to_last = count_pit_bounds(levels, q, last)
+    return np.where(last >= first, np.clip(up_to_last - below_first, 0.0, 1.0), 0.0)
 
 
 def absolute_error(median: np.ndarray, y: np.ndarray) -> np.ndarray:
