@@ -44,6 +44,30 @@ def test_forecast_table_shape_and_dates(hubei_cases):
     assert not out.duplicated(key).any()
 
 
+def test_weekly_target_on_request_leaves_the_daily_targets_unchanged(hubei_cases):
+    kw = {"region_codes": ["420800"], "origin": date(2020, 2, 14), "horizon_days": 8,
+          "model": "persistence"}
+    daily = forecast_cases(hubei_cases, **kw)
+    both = forecast_cases(hubei_cases, **kw, targets=("new_confirmed", "census",
+                                                      "new_confirmed_week"))
+    key = ["region_code", "date", "target", "quantile"]
+    pd.testing.assert_frame_equal(
+        both[both["target"] != "new_confirmed_week"].reset_index(drop=True), daily)
+    week = both[both["target"] == "new_confirmed_week"].set_index(["date", "quantile"])["value"]
+    new = daily[daily["target"] == "new_confirmed"].set_index(["date", "quantile"])["value"]
+    assert not both.duplicated(key).any()
+    # a week's count is at least its one day's (paths are non-negative), level by level
+    assert (week >= new.reindex(week.index) - 1e-9).all()
+    # day 1 ahead: the 6 days up to the origin as reported (Jingmen 02-09 .. 02-14) + day 1
+    rows = hubei_cases[hubei_cases.region_code == "420800"].set_index("date")["confirmed_cum"]
+    reported = rows[pd.Timestamp("2020-02-14")] - rows[pd.Timestamp("2020-02-08")]
+    first = pd.Timestamp("2020-02-15")
+    np.testing.assert_allclose(week.loc[first].to_numpy(),
+                               reported + new.loc[first].to_numpy())
+    with pytest.raises(ConfigError, match="unknown target 'weekly'"):
+        forecast_cases(hubei_cases, **kw, targets=("weekly",))
+
+
 @pytest.mark.parametrize("model", ["default", *model_names()])
 def test_quantiles_monotone_for_every_model(hubei_cases, model):
     out = forecast_cases(

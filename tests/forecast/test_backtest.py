@@ -58,7 +58,9 @@ def test_backtest_scores(hubei_cases):
         "coverage_90",
     }
     assert needed <= set(scores.columns)
-    assert len(scores) == 2 * 2 * 2  # models x targets x horizons
+    assert len(scores) == 2 * 3 * 2  # models x targets x horizons
+    assert set(scores["target"]) == {"new_confirmed", "census", "new_confirmed_week"}
+    assert scores["expected_coverage_90"].between(0, 1).all()
     _rel_wis_is_the_ratio_of_mean_wis(scores)
     assert scores["coverage_90"].between(0, 1).all()
     assert (scores["coverage_90"] >= scores["coverage_50"]).all()
@@ -119,8 +121,18 @@ def test_backtest_on_a_forecast_only_folder(tmp_path):
     forecasts = pd.read_csv(out / "backtest_forecasts.csv")
     assert set(forecasts["region_code"]) == {"CN-AA", "CN-BB"}
     assert set(forecasts["origin"]) == {"2020-02-05", "2020-02-10", "2020-02-15"}
+    # the weekly target (the Forecast Hubs' case target): the 7 days ending on the date as
+    # reported, from the folder's cases.csv
+    week = forecasts[(forecasts["target"] == "new_confirmed_week")
+                     & (forecasts["model"] == "baseline")]
+    cases = pd.read_csv(folder / "cases.csv", dtype={"region_code": str})
+    cum = cases.set_index(["region_code", "date"])["confirmed_cum"]
+    row = week[(week["origin"] == "2020-02-10") & (week["horizon_days"] == 6)
+               & (week["region_code"] == "CN-AA")].iloc[0]
+    assert row["observed"] == cum[("CN-AA", "2020-02-16")] - cum[("CN-AA", "2020-02-09")]
+    assert set(scores["target"]) == {"new_confirmed", "census", "new_confirmed_week"}
     origins = pd.read_csv(out / "backtest_origins.csv")
-    assert len(origins) == 2 * 2 * 2 * 3  # models x targets x horizons x origins
+    assert len(origins) == 2 * 3 * 2 * 3  # models x targets x horizons x origins
     per_region = pd.read_csv(out / "backtest_regions.csv")
     assert set(per_region["region_code"]) == {"CN-AA", "CN-BB"}
 
@@ -150,7 +162,8 @@ def test_backtest_of_the_italian_hospital_and_icu_census(tmp_path):
     assert result.exit_code == 0, result.output
     scores = pd.read_csv(out / "backtest.csv")
     # default targets where the data report hospital and ICU patients: all four
-    assert set(scores["target"]) == {"new_confirmed", "census", "hospitalised", "icu"}
+    assert set(scores["target"]) == {"new_confirmed", "census", "new_confirmed_week",
+                                     "hospitalised", "icu"}
     assert (scores["n"] == 2).all()  # 2 regions x 1 origin
     forecasts = pd.read_csv(out / "backtest_forecasts.csv")
     hosp = forecasts[(forecasts["target"] == "hospitalised") & (forecasts["horizon_days"] == 7)

@@ -10,6 +10,7 @@ from scipy import stats
 
 from pairaid.forecast.calibration import apply_shifts, default_calibration, shifts_for
 from pairaid.forecast.online import (
+    TARGETS,
     history_origins,
     online_calibration,
     online_table,
@@ -24,7 +25,7 @@ T0 = pd.Timestamp("2020-01-01")
 
 def zero_prior() -> pd.DataFrame:
     return pd.DataFrame([{"target": t, "horizon_days": 1, "quantile": lv, "shift": 0.0}
-                         for t in ("new_confirmed", "census") for lv in LEVELS])
+                         for t in TARGETS for lv in LEVELS])
 
 
 def biased_history(rng: np.random.Generator, days: int, regions: int, h: int) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from pairaid.forecast.quantiles import QUANTILES
 from pairaid.forecast.scoring import (
     absolute_percentage_error,
     count_pit_bounds,
+    expected_interval_coverage,
     interval_coverage,
     interval_score,
     pairwise_relative_wis,
@@ -130,6 +131,34 @@ def test_pit_coverage_of_a_calibrated_count_forecaster_is_nominal_where_closed_i
     # quantiles puts mass ~ P(Y = k) on each k: the randomized PIT is close to uniform
     pit = pit_interval_coverage(levels, q, y, 0.9).mean()
     assert abs(pit - 0.9) < 0.03
+
+
+def test_expected_closed_coverage_by_hand_and_for_large_and_likely_zero_counts():
+    levels = np.array([0.05, 0.5, 0.95])
+    # quantiles 0.2, 2, 3.6: whole numbers 1..3 lie in the closed interval;
+    # F(0.5) = 0.05 + 0.45 * 0.3 / 1.8 = 0.125, F(3.5) = 0.5 + 0.45 * 1.5 / 1.6 = 0.921875
+    got = expected_interval_coverage(levels, np.array([[0.2, 2.0, 3.6]]), 0.9)
+    np.testing.assert_allclose(got, [0.921875 - 0.125])
+    # no whole number inside (0.2 .. 0.8): nothing can be covered
+    np.testing.assert_allclose(
+        expected_interval_coverage(levels, np.array([[0.2, 0.5, 0.8]]), 0.9), [0.0])
+    hub = np.asarray(QUANTILES)
+    from scipy import stats
+
+    # a large count: the closed interval holds its nominal 0.9 (up to the mass of a count
+    # at either end, rounding to whole numbers)
+    big = stats.norm.ppf(hub, loc=10_000, scale=1_000)[None, :]
+    assert abs(expected_interval_coverage(hub, big, 0.9)[0] - 0.9) < 0.001
+    # a likely 0 (P(Y = 0) >= 0.05: q0.05 = 0): the interval covers every 0, so a
+    # calibrated forecaster's closed coverage exceeds 0.9; it equals the closed coverage
+    # of draws from the forecast as read on whole numbers (F(k + 1/2) - F(k - 1/2))
+    poisson = stats.poisson.ppf(hub, 0.8)[None, :]
+    expect = expected_interval_coverage(hub, poisson, 0.9)[0]
+    assert expect > 0.95
+    k = np.arange(0, 20, dtype=float)
+    below, upto = count_pit_bounds(hub, np.tile(poisson, (k.size, 1)), k)
+    inside = interval_coverage(hub, np.tile(poisson, (k.size, 1)), k, 0.9)
+    assert expect == pytest.approx(float(((upto - below) * inside).sum()))
 
 
 def test_scores_by_hand_on_unsigned_counts_and_messages():

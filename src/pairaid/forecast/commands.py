@@ -30,6 +30,7 @@ from pairaid.forecast.backtest import (
 )
 from pairaid.forecast.occupancy import OCCUPANCY_TARGETS, backtest_occupancy
 from pairaid.forecast.registry import DEFAULT_MODEL, model_names
+from pairaid.forecast.weekly import CASE_TARGETS
 
 OUTPUT_FILES = (
     "backtest.csv",
@@ -174,7 +175,8 @@ def _entries(models: tuple[str, ...]) -> list[BacktestEntry]:
     "--targets",
     type=click.Choice(["cases", "occupancy", "all"]),
     default=None,
-    help="cases: new confirmed and census (confirmed - deaths - recovered); occupancy: "
+    help="cases: new confirmed (daily, and weekly: the 7 days ending on the date, the "
+    "Forecast Hubs' case target) and census (confirmed - deaths - recovered); occupancy: "
     "patients in hospital and in ICU as reported (cases.csv hospitalised, icu); all: both "
     "[default: all where the data report hospital and ICU patients, else cases].",
 )
@@ -350,7 +352,7 @@ def _print(scores: pd.DataFrame) -> None:
     if not console.is_terminal:
         console.width = max(console.width, 140)
     present = set(scores["target"])
-    for target in [t for t in ("new_confirmed", "census", *OCCUPANCY_TARGETS) if t in present]:
+    for target in [t for t in (*CASE_TARGETS, *OCCUPANCY_TARGETS) if t in present]:
         table = Table(title=f"backtest: {target} (relative WIS against the persistence baseline)")
         cols = [c for c in SCORE_COLUMNS if c != "target"]
         for c in cols:

@@ -223,7 +223,7 @@ def expected_interval_coverage(
     Returns
     -------
     numpy.ndarray of float, shape (n,)
-        Expected closed coverage per forecast [-].
+        Expected closed coverage per forecast [-]; NaN where a quantile is unknown.
 
     Raises
     ------
@@ -232,11 +232,14 @@ def expected_interval_coverage(
     """
     lo, hi = _interval_columns(levels, coverage)
     q = np.atleast_2d(np.asarray(values, dtype=float))
-    first = np.ceil(q[:, lo])
-    last = np.floor(q[:, hi])
-    below_first, _ = count_pit_bounds(levels, q, first)
-    _, up_to_last = count_pit_bounds(levels, q, last)
-    return np.where(last >= first, np.clip(up_to_last - below_first, 0.0, 1.0), 0.0)
+    out = np.full(q.shape[0], np.nan)
+    ok = np.isfinite(q).all(axis=1)
+    first = np.ceil(q[ok, lo])
+    last = np.floor(q[ok, hi])
+    below_first, _ = count_pit_bounds(levels, q[ok], first)
+    _, up_to_last = count_pit_bounds(levels, q[ok], last)
+    out[ok] = np.where(last >= first, np.clip(up_to_last - below_first, 0.0, 1.0), 0.0)
+    return out
 
 
 def absolute_error(median: np.ndarray, y: np.ndarray) -> np.ndarray:
