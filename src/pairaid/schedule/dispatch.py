@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.errors import ConfigError, InfeasibleError
-from pairaid.pairing.highs import SolveStatus
+from pairaid.pairing.highs import MipSolution, SolveStatus
 from pairaid.rounding import whole_ceil, whole_floor
 from pairaid.schedule.cpsat import solve_cpsat
 from pairaid.schedule.inputs import CADRES
@@ -121,12 +121,22 @@ def dispatch(problem: DispatchProblem, options: DispatchOptions | None = None
     fixed, rel, rel_rows = _previous(previous, pairs, start, H, options.keep_previous,
                                      len(donors), len(recipients))
     model = build_model(st, gaps, weights, fixed, rel, options)
+    b = model.builder
     if options.solver == "cp-sat":
-        sol = solve_cpsat(model.builder, time_limit=options.time_limit,
+        sol = solve_cpsat(b, time_limit=options.time_limit,
                           mip_rel_gap=options.mip_rel_gap, workers=options.threads)
     else:
-        sol = model.builder.solve(time_limit=options.time_limit,
-                                  mip_rel_gap=options.mip_rel_gap, threads=options.threads)
+        sol = b.solve(time_limit=options.time_limit, mip_rel_gap=options.mip_rel_gap,
+                      threads=options.threads)
+    if sol.x is None and sol.status == SolveStatus.TIME_LIMIT_NO_SOLUTION:
+        # the schedule that sends no new team (every count at its lower bound: 0, or the
+        # teams of the schedule in force) is feasible by construction: a short time limit
+        # returns it, never no schedule (c0014 kind)
+        integer = np.concatenate(b.integer) if b.integer else np.zeros(0, dtype=bool)
+        lower = np.concatenate(b.lower) if b.lower else np.zeros(0)
+        nobody = np.where(integer, np.maximum(lower, 0.0), 0.0)
+        sol = MipSolution(SolveStatus.TIME_LIMIT_FEASIBLE, nobody,
+                          float("nan"), sol.bound, float("inf"), sol.seconds, sol.solver)
     if sol.x is None:
         raise InfeasibleError(f"the dispatch solver found no schedule (status "
                               f"{sol.status.value}) within {options.time_limit:g} s; raise "
@@ -141,10 +151,16 @@ def dispatch(problem: DispatchProblem, options: DispatchOptions | None = None
     on_site = on_site_table(schedule, need)
     seconds = time.perf_counter() - t0
     status = sol.status
-    return DispatchResult(status=status, objective=sol.objective, bound=sol.bound,
+    m = measures(schedule, on_site)
+    objective = sol.objective
+    if not np.isfinite(objective):  # the no-new-team schedule above: its objective by hand
+        w = on_site["resource"].map(dict(zip(CADRES, weights, strict=True))).fillna(1.0)
+        objective = float((w * on_site["shortfall"]).sum() + options.batch_cost
+                          * m["batches"] + options.travel_cost * m["travel_staff_days"]
+                          + options.on_site_cost * m["on_site_staff_days"])
+    return DispatchResult(status=status, objective=objective, bound=sol.bound,
                           mip_gap=sol.mip_gap, solve_seconds=seconds, schedule=schedule,
-                          on_site=on_site, travel=problem.travel.copy(),
-                          measures=measures(schedule, on_site))
+                          on_site=on_site, travel=problem.travel.copy(), measures=m)
 
 
 def _chosen_types(pp: np.ndarray, kk: np.ndarray, ok: np.ndarray, cadre_k: np.ndarray,
