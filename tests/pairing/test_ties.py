@@ -135,3 +135,44 @@ def test_c0012_official_pairing_with_ties_is_stable_in_any_row_order(
     # ties broken by code: CN-AA proposes to its first city by code, 420900
     assert why["stable_pairs"] == [["CN-AA", "420900"], ["CN-BB", "421100"]]
     assert "weakly stable" in printed
+
+
+def test_c0012_kind_the_plan_itself_does_not_depend_on_the_distance_rows(
+        run_case: Callable[..., tuple[int, Path, str]]) -> None:
+    """c0012's two data sets differ only in the row order of distances.csv, and both 1:1
+    plans are optimal (every pair 100 km, equal gaps). The explanation no longer flipped,
+    but the plan did: CN-BB->420900 and CN-AA->421100 from data/, the other pairing from
+    data-swapped/. Candidate pairs are taken in donor, then recipient order, so both runs
+    give the same plan."""
+    plans = []
+    for data in ("data", "data-swapped"):
+        code, out, _ = run_case("c0012", data, "--horizon", "3", "--mode", "1:1")
+        assert code == 0
+        pairs = pd.read_csv(out / "pairs.csv", dtype=str)
+        plans.append(sorted(zip(pairs["donor_code"], pairs["recipient_code"], strict=True)))
+    assert plans[0] == plans[1]
+    assert len(plans[0]) == 2 and {d for d, _ in plans[0]} == {"CN-AA", "CN-BB"}
+
+
+def test_plans_do_not_depend_on_the_order_of_distance_rows() -> None:
+    from pairaid.pairing import solve
+
+    rng = np.random.default_rng(12)
+    for _ in range(10):
+        donors = [f"D{i}" for i in range(int(rng.integers(2, 5)))]
+        recips = [f"R{i}" for i in range(int(rng.integers(2, 4)))]
+        problem = make_problem({d: float(rng.choice([5.0, 10.0, 20.0])) for d in donors},
+                               {r: float(rng.choice([10.0, 20.0])) for r in recips},
+                               {(d, r): float(rng.choice([100.0, 200.0])) for d in donors
+                                for r in recips})
+        options = PairingOptions(max_donors_per_recipient=int(rng.integers(1, 3)),
+                                 max_recipients_per_donor=len(recips))
+        base = solve(problem, options).pairs
+        mixed = PairingProblem(
+            supply=problem.supply, demand=problem.demand, weights=problem.weights,
+            distances=problem.distances.sample(frac=1.0, random_state=int(
+                rng.integers(2**31))).reset_index(drop=True))
+        again = solve(mixed, options).pairs
+        cols = ["donor_code", "recipient_code", "sent"]
+        assert base[cols].sort_values(cols[:2]).values.tolist() == \
+            again[cols].sort_values(cols[:2]).values.tolist()

@@ -275,6 +275,11 @@ def build_instance(problem: PairingProblem, options: PairingOptions) -> Instance
     dist = dist.loc[keep]
     pair_d = dist["donor_code"].map(d_index).to_numpy().astype(np.int64)
     pair_r = dist["recipient_code"].map(r_index).to_numpy().astype(np.int64)
+    # candidate pairs in donor, then recipient order, whatever the order of the distance
+    # table's rows: among equally good plans the solver's choice, and so the plan, must
+    # not depend on how the rows of distances.csv happen to be sorted (c0012 kind)
+    order = np.lexsort((pair_r, pair_d))
+    dist, pair_d, pair_r = dist.iloc[order], pair_d[order], pair_r[order]
     pair_dist = pd.to_numeric(dist["distance_km"]).to_numpy(dtype=float)
     all_dist = {(donors[d], recipients[r]): x
                 for d, r, x in zip(pair_d, pair_r, pair_dist, strict=True)}
