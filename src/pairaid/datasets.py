@@ -20,7 +20,7 @@ from pairaid import plausibility
 from pairaid.config import read_config_file
 from pairaid.errors import ConfigError, InputError, Problem
 from pairaid.io import read_tables
-from pairaid.schemas import CAPACITIES, PARAMETERS, REQUIRED_TABLES, empty_table
+from pairaid.schemas import CAPACITIES, CASES, PARAMETERS, REQUIRED_TABLES, empty_table
 
 BUILTIN = ("hubei-2020", "italy-2020")
 """Names of the data sets shipped with pairaid."""
@@ -236,6 +236,43 @@ def load_dataset(
         boundaries=read_boundaries(folder, tables["regions"]),
         notes=tuple(notes),
     )
+
+
+def load_regions(folder: Path | str, *, name: str | None = None) -> Dataset:
+    """Read only a data-set folder's ``regions.csv`` (with its ``defaults.toml`` and
+    ``boundaries.geojson`` when present): what the coordination service needs.
+
+    The other tables are not read (``cases``, ``capacities`` and ``pairings`` are empty),
+    so a folder of ``regions.csv`` alone is enough.
+
+    Parameters
+    ----------
+    folder : path-like
+        Folder in the layout of ``docs/data-format.md``.
+    name : str, optional
+        Name to give the data set (default: the folder name).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        The folder or ``regions.csv`` is missing, or ``regions.csv`` fails its schema
+        (file, line and column named), or ``boundaries.geojson`` names an unknown region.
+    pairaid.errors.ConfigError
+        ``defaults.toml`` is not valid TOML or holds a bad setting.
+    """
+    folder = Path(folder)
+    regions = read_tables(folder, required=("regions",), only=("regions",))["regions"]
+    return Dataset(
+        name=name or folder.name, path=folder, regions=regions,
+        cases=empty_table(CASES), capacities=empty_table(CAPACITIES),
+        pairings=pd.DataFrame(columns=["round", "status", "donor_code", "recipient_code",
+                                       "sources"]),
+        parameters=empty_table(PARAMETERS), distances=None,
+        defaults=read_defaults(folder), boundaries=read_boundaries(folder, regions))
 
 
 def builtin_path(name: str) -> Path:

@@ -161,7 +161,8 @@ def read_table(path: Path | str, schema: TableSchema) -> pd.DataFrame:
 
 
 def read_tables(
-    folder: Path | str, *, required: Iterable[str] = REQUIRED_TABLES
+    folder: Path | str, *, required: Iterable[str] = REQUIRED_TABLES,
+    only: Iterable[str] | None = None
 ) -> dict[str, pd.DataFrame]:
     """Read every known table in a data-set folder.
 
@@ -173,6 +174,9 @@ def read_tables(
     required : iterable of str
         Tables that must be present (default :data:`pairaid.schemas.REQUIRED_TABLES`;
         forecasting alone needs only ``regions`` and ``cases``).
+    only : iterable of str, optional
+        Read only these tables and leave the folder's other files unread (the
+        coordination service needs only ``regions``); default: every known table.
 
     Returns
     -------
@@ -193,7 +197,10 @@ def read_tables(
     tables: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     required = tuple(required)
+    wanted = set(INPUT_TABLES) if only is None else set(only)
     for name, schema in INPUT_TABLES.items():
+        if name not in wanted:
+            continue
         path = folder / f"{name}.csv"
         if not path.exists():
             if name in required:
