@@ -35,9 +35,9 @@ def main() -> None:
     from pairaid.service.needs.service import create_need
     from pairaid.service.pledges.schemas import PledgeCreate
     from pairaid.service.pledges.service import accept_pledge, create_pledge
+    from pairaid.service.regions import load_regions
     from pairaid.service.settings import Settings
     from pairaid.service.users.service import Actor, add_user
-    from pairaid.service.web.board import regions
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=300)
@@ -48,33 +48,37 @@ def main() -> None:
     upgrade(url)
     settings = Settings(db_url=url)
     db = Database(settings)
-    hubei = sorted({r.code for r in regions().values() if r.code.startswith("42")})
-    provinces = sorted({r.code for r in regions().values() if r.code.startswith("CN-")})
+    regions = load_regions(settings.dataset)
+    hubei = regions.codes("recipient")
+    provinces = regions.codes("donor")
     cities = (hubei + [f"{500000 + i:06d}" for i in range(opts.recipients)])[
         :opts.recipients]
     with db.write() as s:
-        coord_user, token = add_user(s, name="coord", role="coordinator")
+        coord_user, token = add_user(s, name="coord", role="coordinator", regions=regions)
         coord = Actor(coord_user.id, "coord", "coordinator", None)
         need_ids = {}
         for i, code in enumerate(cities):
-            user, _ = add_user(s, name=f"r{i}", role="recipient", region_code=code)
+            user, _ = add_user(s, name=f"r{i}", role="recipient", region_code=code,
+                               regions=regions)
             actor = Actor(user.id, user.name, "recipient", code)
             for k, resource in enumerate(("doctors", "nurses")):
                 need = create_need(s, actor=actor, data=NeedCreate(
                     region_code=code, resource=resource, quantity=100 + 7 * i + k,
-                    start="2020-02-10", end="2020-03-10"))  # type: ignore[arg-type]
+                    start="2020-02-10", end="2020-03-10"),  # type: ignore[arg-type]
+                    regions=regions)
                 need_ids[(code, resource)] = need.id
         for j, province in enumerate(provinces):
-            user, _ = add_user(s, name=f"d{j}", role="donor", region_code=province)
+            user, _ = add_user(s, name=f"d{j}", role="donor", region_code=province,
+                               regions=regions)
             donor = Actor(user.id, user.name, "donor", province)
             set_capacity(s, actor=donor, donor_code=province, resource="doctors",
-                         quantity=1000)
+                         quantity=1000, regions=regions)
             city = hubei[j % len(hubei)]
             pledge = create_pledge(s, actor=donor, data=PledgeCreate(
                 need_id=need_ids[(city, "doctors")], quantity=3))
             accept_pledge(s, actor=coord, pledge_id=pledge.id)
         s.commit()
-    app = create_app(settings, database=db)
+    app = create_app(settings, database=db, regions=regions)
     client = TestClient(app)
     client.post("/ui/signin", data={"token": token})
     server_ms = []

@@ -35,6 +35,7 @@ from sqlalchemy import create_engine, text
 
 from pairaid.service.db import Database
 from pairaid.service.migrate import upgrade
+from pairaid.service.regions import load_regions
 from pairaid.service.settings import Settings
 from pairaid.service.users.service import add_user
 
@@ -72,14 +73,17 @@ def database(backend: str) -> Iterator[str]:
 def users(url: str) -> dict[str, str]:
     """Tokens of the coordinator, every donor and every recipient."""
     db = Database(Settings(db_url=url))
+    regions = load_regions()
     tokens = {}
     with db.write() as session:
-        _, tokens["coord"] = add_user(session, name="coord", role="coordinator")
+        _, tokens["coord"] = add_user(session, name="coord", role="coordinator",
+                                      regions=regions)
         for code in DONORS:
-            _, tokens[code] = add_user(session, name=code, role="donor", region_code=code)
+            _, tokens[code] = add_user(session, name=code, role="donor", region_code=code,
+                                       regions=regions)
         for code in RECIPIENTS:
             _, tokens[code] = add_user(session, name=code, role="recipient",
-                                       region_code=code)
+                                       region_code=code, regions=regions)
         session.commit()
     db.dispose()
     return tokens

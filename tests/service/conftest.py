@@ -26,13 +26,14 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from pairaid.service.app import create_app  # noqa: E402
 from pairaid.service.db import Database  # noqa: E402
 from pairaid.service.migrate import upgrade  # noqa: E402
+from pairaid.service.regions import ServiceRegions  # noqa: E402
 from pairaid.service.settings import Settings  # noqa: E402
 from pairaid.service.users.service import add_user  # noqa: E402
 
 PG_URL = os.environ.get("PAIRAID_TEST_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-TABLES = ("audit_log", "idempotency_keys", "receipts", "dispatch_versions", "dispatches",
-          "pledge_versions", "pledges", "plans", "need_versions", "needs",
+TABLES = ("datasets", "audit_log", "idempotency_keys", "receipts", "dispatch_versions",
+          "dispatches", "pledge_versions", "pledges", "plans", "need_versions", "needs",
           "capacity_versions", "capacities", "users")
 
 
@@ -81,16 +82,18 @@ def make_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) ->
 
 @dataclass
 class Service:
-    """A running app on a test database, with helpers to add users."""
+    """A running app on a test database and data set, with helpers to add users."""
 
     db: Database
     client: TestClient
+    regions: ServiceRegions
     tokens: dict[str, str] = field(default_factory=dict)
 
     def add_user(self, name: str, role: str, region_code: str | None = None) -> str:
         """Add a user and return its token (remembered under ``name``)."""
         with self.db.write() as session:
-            _, token = add_user(session, name=name, role=role, region_code=region_code)
+            _, token = add_user(session, name=name, role=role, region_code=region_code,
+                                regions=self.regions)
             session.commit()
         self.tokens[name] = token
         return token
@@ -106,12 +109,12 @@ class Service:
                                    headers=self.headers(name, **headers))
 
 
-def make_service(url: str) -> Iterator[Service]:
-    """A :class:`Service` on ``url`` (closed at the end)."""
-    db = Database(Settings(db_url=url))
+def make_service(url: str, dataset: str = "hubei-2020") -> Iterator[Service]:
+    """A :class:`Service` on ``url`` with data set ``dataset`` (closed at the end)."""
+    db = Database(Settings(db_url=url, dataset=dataset))
     app = create_app(db.settings, database=db)
     with TestClient(app) as client:
-        yield Service(db, client)
+        yield Service(db, client, app.state.regions)
     db.dispose()
 
 

@@ -15,7 +15,7 @@ from pairaid.cli import main
 def test_db_upgrade_users_add_audit_verify_export(tmp_path: Path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'p.db'}"
     assert main(["db", "upgrade", "--db", url]) == 0
-    assert "revision 0002" in capsys.readouterr().out
+    assert "revision 0003" in capsys.readouterr().out
     assert main(["users", "add", "coord", "--role", "coordinator", "--db", url]) == 0
     out = capsys.readouterr()
     token = out.out.strip()
@@ -79,7 +79,7 @@ def test_cli_start_does_not_import_the_service_stack(argv: list[str]) -> None:
     (["--db", "postgresql://nouser:secret@127.0.0.1:1/x"],
      ["postgresql+psycopg://nouser:***@127.0.0.1:1/x", "cannot be reached"]),
     (["--db", "/nonexistent/dir/x.db"], ["/nonexistent/dir", "does not exist"]),
-    (["--revision", "9999"], ["--revision 9999: no such revision", "0001", "0002"])])
+    (["--revision", "9999"], ["--revision 9999: no such revision", "0001", "0002", "0003"])])
 def test_db_upgrade_failures_are_one_line(tmp_path: Path, capsys, args: list[str],
                                           words: list[str]) -> None:
     if "--db" not in args:

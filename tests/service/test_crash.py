@@ -21,6 +21,7 @@ from pairaid.service.audit.models import AuditEntry
 from pairaid.service.audit.service import verify
 from pairaid.service.db import Database
 from pairaid.service.pledges.models import Pledge, PledgeVersion
+from pairaid.service.regions import load_regions
 from pairaid.service.settings import Settings
 from pairaid.service.users.service import add_user
 
@@ -52,10 +53,12 @@ def test_sigkill_mid_burst_loses_no_committed_row(backend: str,
                                                   tmp_path: Path) -> None:
     url = make_db_url(backend, request, tmp_path)
     db = Database(Settings(db_url=url))
+    regions = load_regions()
     with db.write() as session:
-        _, donor = add_user(session, name="hunan", role="donor", region_code="CN-HN")
+        _, donor = add_user(session, name="hunan", role="donor", region_code="CN-HN",
+                            regions=regions)
         _, recipient = add_user(session, name="xiaogan", role="recipient",
-                                region_code="420900")
+                                region_code="420900", regions=regions)
         session.commit()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"

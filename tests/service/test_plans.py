@@ -160,7 +160,7 @@ def test_a_flow_from_no_donor_region_is_skipped(people: Service, donor: str) -> 
                                               "flows": [flow]}).json()
     assert plan["pledges"] == []
     assert [k["reason"] for k in plan["skipped"]] == [
-        f"{donor} is not a donor region of the service's data set"]
+        f"{donor} is not a donor region of the service's data set hubei-2020"]
 
 
 def test_an_upload_with_a_column_twice_or_a_long_row_is_refused(people: Service) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from pairaid.service.common import json_safe, safe_repr
 from pairaid.service.db import Database
 from pairaid.service.errors import Forbidden, ServiceError
+from pairaid.service.regions import ServiceRegions, load_regions
 from pairaid.service.settings import Settings
 from pairaid.service.unit import log_forbidden
 
@@ -34,8 +35,8 @@ def _routers() -> list[object]:
     return [users, capacities, needs, pledges, dispatches, board, plans, audit]
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None
-               ) -> FastAPI:
+def create_app(settings: Settings | None = None, *, database: Database | None = None,
+               regions: ServiceRegions | None = None) -> FastAPI:
     """Build the service.
 
     Parameters
@@ -44,20 +45,32 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Validated settings [default: :meth:`Settings.from_env`].
     database : Database or None
         An existing database object to share (tests); built from ``settings`` otherwise.
+    regions : ServiceRegions or None
+        The data set, already read; read from ``settings.dataset`` otherwise
+        (:func:`pairaid.service.regions.load_regions`).
 
     Returns
     -------
     fastapi.FastAPI
-        The app; its database is ``app.state.db``. The schema must be migrated first
-        (``pairaid db upgrade``).
+        The app; its database is ``app.state.db``, its data set ``app.state.regions``.
+        The schema must be migrated first (``pairaid db upgrade``); ``pairaid serve``
+        checks the database against the data set before it builds the app
+        (:func:`pairaid.service.datasets.service.check_dataset`).
+
+    Raises
+    ------
+    pairaid.errors.InputError, pairaid.errors.ConfigError
+        The data set cannot be read (:func:`pairaid.service.regions.load_regions`).
     """
     settings = settings or Settings.from_env()
+    regions = regions or load_regions(settings.dataset)
     db = database or Database(settings)
     app = FastAPI(title="pairaid coordination service", version="1",
                   description="Needs, pledges, acceptance, dispatch and receipt of pairing "
                   "assistance (对口支援), shared by every province. See docs/service.md.")
     app.state.db = db
     app.state.settings = settings
+    app.state.regions = regions
     for router in _routers():
         app.include_router(router, prefix=API_PREFIX)  # type: ignore[arg-type]
 

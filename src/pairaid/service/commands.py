@@ -13,18 +13,45 @@ import click
 
 DB_HELP = ("Database URL: sqlite:///FILE or postgresql://USER@HOST:PORT/DB "
            "[default: $PAIRAID_DB_URL or sqlite:///./pairaid.db].")
+DATA_HELP = ("Data set whose regions the service knows: a built-in name (hubei-2020, "
+             "italy-2020) or a data folder (docs/data-format.md; regions.csv is enough) "
+             "[default: $PAIRAID_DATA or hubei-2020].")
+_SETTING_NAMES = {"db_url": "--db", "dataset": "setting 'dataset' (--data, $PAIRAID_DATA)"}
 
 
-def _settings(db: str | None):  # type: ignore[no-untyped-def]
+def _settings(db: str | None, data: str | None = None):  # type: ignore[no-untyped-def]
     from pydantic import ValidationError
 
     from pairaid.errors import ConfigError
     from pairaid.service.settings import Settings
 
     try:
-        return Settings.from_env(db_url=db)
+        return Settings.from_env(db_url=db, dataset=data)
     except ValidationError as err:
-        raise ConfigError(f"--db: {err.errors()[0]['msg']}") from None
+        first = err.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        name = _SETTING_NAMES.get(field, f"setting '{field}'" if field else "settings")
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {msg}") from None
+
+
+def _check_dataset(settings, regions) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a database holding regions the data set does not have; record the data set
+    (see :mod:`pairaid.service.datasets.service`); print the notes."""
+    from pairaid.service.datasets.service import check_dataset, record_dataset
+    from pairaid.service.db import Database
+    from pairaid.service.migrate import shown_url
+
+    database = Database(settings)
+    try:
+        with database.write() as session:
+            notes = check_dataset(session, regions=regions, where=shown_url(settings.db_url))
+            record_dataset(session, regions=regions)
+            session.commit()
+    finally:
+        database.dispose()
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _migrated(settings) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +98,9 @@ def db_upgrade(db: str | None, revision: str) -> None:
               help="Apply migrations first.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes (about one per CPU core).")
-def serve(db: str | None, host: str, port: int, upgrade: bool, workers: int) -> None:
+@click.option("--data", metavar="NAME|DIR", help=DATA_HELP)
+def serve(db: str | None, host: str, port: int, upgrade: bool, workers: int,
+          data: str | None) -> None:
     """Run the coordination service (OpenAPI at /docs)."""
     import os
 
@@ -79,18 +108,24 @@ def serve(db: str | None, host: str, port: int, upgrade: bool, workers: int) -> 
 
     from pairaid.service.app import create_app
     from pairaid.service.migrate import upgrade as migrate
+    from pairaid.service.regions import load_regions
 
-    settings = _settings(db)
+    settings = _settings(db, data)
+    regions = load_regions(settings.dataset)  # a bad data set stops before the database
     if upgrade:
         migrate(settings.db_url)
     _migrated(settings)
+    _check_dataset(settings, regions)
     click.echo(f"pairaid service on http://{host}:{port}/ (web pages /, API /api/v1, "
-               f"docs /docs), database {settings.db_url}")
+               f"docs /docs), database {settings.db_url}, data set {regions.label} "
+               f"({len(regions.codes('donor'))} donor and "
+               f"{len(regions.codes('recipient'))} recipient regions)")
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                    timeout_keep_alive=30)
+        uvicorn.run(create_app(settings, regions=regions), host=host, port=port,
+                    log_level="warning", timeout_keep_alive=30)
     else:  # each worker process builds its app from the environment
         os.environ["PAIRAID_DB_URL"] = settings.db_url
+        os.environ["PAIRAID_DATA"] = settings.dataset
         uvicorn.run("pairaid.service.app:create_app", factory=True, workers=workers,
                     host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
@@ -105,21 +140,28 @@ def users_group() -> None:
 @click.option("--role", required=True,
               type=click.Choice(["coordinator", "donor", "recipient", "auditor"]))
 @click.option("--region", "region_code", help="Region the user acts for (donor, recipient): "
-              "GB/T 2260 (420900) or ISO 3166-2 (CN-GD).")
+              "a region_code of the data set, GB/T 2260 (420900) or ISO 3166-2 (CN-GD, "
+              "IT-25).")
 @click.option("--db", help=DB_HELP)
-def users_add(name: str, role: str, region_code: str | None, db: str | None) -> None:
+@click.option("--data", metavar="NAME|DIR", help=DATA_HELP)
+def users_add(name: str, role: str, region_code: str | None, db: str | None,
+              data: str | None) -> None:
     """Add a user and print its API token (shown once; only its hash is stored)."""
     from pairaid.service.audit.service import Who, append
     from pairaid.service.db import Database
+    from pairaid.service.regions import load_regions
     from pairaid.service.users.service import add_user
     from pairaid.service.versions import as_dict
 
-    settings = _settings(db)
+    settings = _settings(db, data)
+    regions = load_regions(settings.dataset)
     _migrated(settings)
+    _check_dataset(settings, regions)
     database = Database(settings)
     try:
         with database.write() as session:
-            user, token = add_user(session, name=name, role=role, region_code=region_code)
+            user, token = add_user(session, name=name, role=role, region_code=region_code,
+                                   regions=regions)
             after = {k: v for k, v in as_dict(user).items() if k != "token_hash"}
             append(session, who=Who(None, "pairaid users add", None),
                    entries=[{"action": "user.add", "entity": "users", "entity_id": str(user.id),

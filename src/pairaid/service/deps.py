@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from pairaid.service.db import Database
 from pairaid.service.errors import NotAuthenticated
 from pairaid.service.idempotency.service import fingerprint
+from pairaid.service.regions import ServiceRegions
 from pairaid.service.unit import run_write
 from pairaid.service.users.service import Actor, authenticate
 
@@ -22,6 +23,12 @@ def get_db(request: Request) -> Database:
     """The application's database (built by the app factory)."""
     db: Database = request.app.state.db
     return db
+
+
+def get_regions(request: Request) -> ServiceRegions:
+    """The service's data set (loaded by the app factory)."""
+    regions: ServiceRegions = request.app.state.regions
+    return regions
 
 
 DbDep = Annotated[Database, Depends(get_db)]
@@ -82,13 +89,15 @@ ReadDep = Annotated[Reader, Depends(reader)]
 
 
 class Writer:
-    """Runs one write request: its transaction, audit entries and idempotency key."""
+    """Runs one write request: its transaction, audit entries and idempotency key;
+    ``regions`` is the service's data set, for the rules that check region codes."""
 
     def __init__(self, request: Request, db: Database, actor: Actor, key: str | None):
         self.request = request
         self.db = db
         self.actor = actor
         self.key = key
+        self.regions = get_regions(request)
 
     def run(self, work: Callable[[Session], Any], *, body: BaseModel | None = None,
             status_code: int = 200) -> JSONResponse:

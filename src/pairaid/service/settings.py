@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pairaid.service.regions import DEFAULT_DATASET, resolve
+
 DEFAULT_DB_URL = "sqlite:///./pairaid.db"
 """The embedded default database: the file ``pairaid.db`` in the working folder."""
 
@@ -56,6 +58,12 @@ class Settings(BaseModel):
         ``PAIRAID_ESCALATION_RED`` set them.
     board_refresh_s : float
         How often an open board page refreshes itself [s].
+    dataset : str
+        The data set whose regions the service knows [default ``hubei-2020``]: a built-in
+        name (``hubei-2020``, ``italy-2020``) or a data folder (``docs/data-format.md``;
+        only ``regions.csv`` is needed), stored as an absolute path;
+        ``PAIRAID_DATA`` or ``pairaid serve --data`` sets it
+        (:func:`pairaid.service.regions.resolve`).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -66,11 +74,17 @@ class Settings(BaseModel):
     escalation_yellow: float = Field(default=0.2, gt=0, le=1)
     escalation_red: float = Field(default=0.5, gt=0, le=1)
     board_refresh_s: float = Field(default=5.0, ge=0.2, le=3600)
+    dataset: str = DEFAULT_DATASET
 
     @field_validator("db_url")
     @classmethod
     def _url(cls, value: str) -> str:
         return normalise_db_url(value)
+
+    @field_validator("dataset")
+    @classmethod
+    def _dataset(cls, value: str) -> str:
+        return resolve(value)
 
     @model_validator(mode="after")
     def _thresholds(self) -> Settings:
@@ -81,10 +95,10 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``PAIRAID_DB_URL`` and ``PAIRAID_ESCALATION_*`` (if set), then
-        ``overrides`` (``None`` ignored)."""
+        """Settings from ``PAIRAID_DB_URL``, ``PAIRAID_DATA`` and ``PAIRAID_ESCALATION_*``
+        (if set), then ``overrides`` (``None`` ignored)."""
         values: dict[str, object] = {}
-        for name, var in (("db_url", "PAIRAID_DB_URL"),
+        for name, var in (("db_url", "PAIRAID_DB_URL"), ("dataset", "PAIRAID_DATA"),
                           ("escalation_yellow", "PAIRAID_ESCALATION_YELLOW"),
                           ("escalation_red", "PAIRAID_ESCALATION_RED")):
             if os.environ.get(var):

@@ -23,6 +23,7 @@ from tests.service.conftest import make_db_url
 
 from pairaid.service.app import create_app
 from pairaid.service.db import Database
+from pairaid.service.regions import load_regions
 from pairaid.service.settings import Settings
 from pairaid.service.users.service import add_user
 
@@ -51,21 +52,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live]:
-    """The service with the dashboard on a free local port (uvicorn in a thread); the
-    board refreshes every 0.5 s."""
+def _serve(settings: Settings, users: dict[str, tuple[str, str | None]]
+           ) -> Iterator[Live]:
+    """The service with the dashboard on a free local port (uvicorn in a thread)."""
     import uvicorn  # a dependency of pairaid: missing is an error, not a skip
 
-    settings = Settings(db_url=make_db_url("sqlite", request, tmp_path), board_refresh_s=0.5)
     db = Database(settings)
+    regions = load_regions(settings.dataset)
     out = Live(base="")
     with db.write() as session:
-        for name, (role, region) in USERS.items():
-            _, out.tokens[name] = add_user(session, name=name, role=role, region_code=region)
+        for name, (role, region) in users.items():
+            _, out.tokens[name] = add_user(session, name=name, role=role, region_code=region,
+                                           regions=regions)
         session.commit()
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=db),
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=db, regions=regions),
                                            host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -78,7 +79,23 @@ def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live]:
     yield out
     server.should_exit = True
     thread.join(timeout=10)
-    db.dispose()
+
+
+@pytest.fixture
+def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live]:
+    """The service with the dashboard on a free local port (uvicorn in a thread); the
+    board refreshes every 0.5 s."""
+    settings = Settings(db_url=make_db_url("sqlite", request, tmp_path), board_refresh_s=0.5)
+    yield from _serve(settings, USERS)
+
+
+@pytest.fixture
+def live_italy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live]:
+    """The service on the built-in ``italy-2020`` data set: a coordinator and Lombardy."""
+    settings = Settings(db_url=make_db_url("sqlite", request, tmp_path),
+                        dataset="italy-2020")
+    yield from _serve(settings, {"coord": ("coordinator", None),
+                                 "lombardy": ("recipient", "IT-25")})
 
 
 def test_whole_cycle_by_role_in_chromium(live: Live,
@@ -221,3 +238,31 @@ def test_whole_cycle_by_role_in_chromium(live: Live,
         assert (shots / f"dashboard-board-{lang}.png").stat().st_size > 30_000
     with capsys.disabled():
         print(f"\nscreenshots: {shots}/dashboard-board-{{en,zh}}.png")
+
+
+def test_italy_board_shows_italian_names_and_boundaries(live_italy: Live) -> None:
+    import httpx
+    from playwright import sync_api
+
+    api = f"{live_italy.base}/api/v1"
+    need = httpx.post(f"{api}/needs", json={"region_code": "IT-25", "resource": "icu_beds",
+                                             "quantity": 40, "start": "2020-03-15",
+                                             "end": "2020-03-29"},
+                      headers={"Authorization": f"Bearer {live_italy.tokens['lombardy']}"})
+    assert need.status_code == 201, need.text
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_context().new_page()
+            page.set_default_timeout(WAIT_MS)
+            page.goto(live_italy.base + "/ui/signin")
+            page.fill("#token", live_italy.tokens["coord"])
+            page.keyboard.press("Enter")
+            page.wait_for_selector("body[data-map-drawn]")
+            row = page.locator('tr[data-recipient="IT-25"][data-resource="icu_beds"]')
+            assert "Lombardy" in row.inner_text()
+            assert "italy-2020" in page.locator("#dataset").inner_text()
+            # the data set's own 21 regional boundaries are drawn (no China layer)
+            assert page.locator("#board-map .choroplethlocation").count() >= 21
+        finally:
+            browser.close()

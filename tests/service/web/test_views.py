@@ -193,13 +193,12 @@ def test_c0020_kind_board_map_json_survives_a_hostile_region_name(site: Service,
     # only '</' escaped; a region name of the regions table reaches it (hover text).
     import html5lib
 
-    from pairaid.service.web import board
-
     hostile = "Xiaogan <!--<script> </script><b>x</b>"
-    real = board.regions()
-    patched = dict(real)
-    patched["420900"] = replace(real["420900"], name_en=hostile)
-    monkeypatch.setattr(board, "regions", lambda: patched)
+    state = site.client.app.state  # type: ignore[attr-defined]
+    real = state.regions  # the data set's names (a data folder may hold any text)
+    patched = replace(real, regions={**real.regions, "420900": replace(
+        real.regions["420900"], name_en=hostile)})
+    monkeypatch.setattr(state, "regions", patched)
     site.call("xiaogan", "POST", "/needs", {"region_code": "420900", "resource": "doctors",
                                             "quantity": 10, "start": "2020-02-10",
                                             "end": "2020-02-20"})

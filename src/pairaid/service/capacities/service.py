@@ -10,7 +10,7 @@ from pairaid.service.capacities.models import Capacity, CapacityVersion
 from pairaid.service.capacities.schemas import CapacityRead
 from pairaid.service.db import lock
 from pairaid.service.errors import Conflict, NotFound
-from pairaid.service.regions import check_region
+from pairaid.service.regions import ServiceRegions
 from pairaid.service.users.service import Actor, require
 from pairaid.service.versions import as_dict, current, latest
 
@@ -37,22 +37,24 @@ def lock_capacity(session: Session, *, donor_code: str, resource: str
 
 
 def set_capacity(session: Session, *, actor: Actor, donor_code: str, resource: str,
-                 quantity: int) -> CapacityRead:
+                 quantity: int, regions: ServiceRegions) -> CapacityRead:
     """Set a donor's capacity (a new version; the first call creates it).
+
+    ``regions`` is the service's data set (:func:`pairaid.service.regions.load_regions`).
 
     Raises
     ------
     Forbidden
         Unless the actor is the coordinator or that donor.
     Invalid
-        ``donor_code`` is not a donor region of the service's data set
-        (:mod:`pairaid.service.regions`).
+        ``donor_code`` is not a donor region of the service's data set (the message
+        names it).
     Conflict
         ``quantity`` is below what accepted pledges already take.
     """
     require(actor, ("coordinator", "donor"), region=donor_code,
             what=f"set the capacity of {donor_code}")
-    check_region(donor_code, "donor")
+    regions.check(donor_code, "donor")
     found = lock_capacity(session, donor_code=donor_code, resource=resource)
     if found is None:
         cap = Capacity(donor_code=donor_code, resource=resource)

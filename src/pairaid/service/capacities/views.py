@@ -19,7 +19,8 @@ def set_capacity(donor_code: RegionCode, resource: Resource, body: CapacitySet,
                  w: WriteDep) -> Any:
     """Set a donor's capacity (coordinator or that donor); a new version each time."""
     return w.run(lambda s: service.set_capacity(s, actor=w.actor, donor_code=donor_code,
-                                                resource=resource, quantity=body.quantity),
+                                                resource=resource, quantity=body.quantity,
+                                                regions=w.regions),
                  body=body)
 
 

@@ -10,6 +10,7 @@ from pairaid.service.db import lock
 from pairaid.service.errors import Conflict, Invalid, NotFound
 from pairaid.service.needs.models import Need, NeedVersion
 from pairaid.service.needs.schemas import NeedAmend, NeedCreate, NeedRead
+from pairaid.service.regions import ServiceRegions
 from pairaid.service.users.service import Actor, require
 from pairaid.service.versions import as_dict, current, latest
 
@@ -23,14 +24,21 @@ def read(need: Need, version: NeedVersion) -> NeedRead:
                     changed_at=version.changed_at, change=version.change)
 
 
-def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> NeedRead:
+def create_need(session: Session, *, actor: Actor, data: NeedCreate,
+                regions: ServiceRegions) -> NeedRead:
     """State a need (recipients, for their own region).
+
+    ``regions`` is the service's data set (:func:`pairaid.service.regions.load_regions`).
 
     Raises
     ------
+    Invalid
+        ``data.region_code`` is not a recipient region of the data set (checked first: the
+        message names the data set, whoever asks).
     Forbidden
         Unless the actor is the recipient of ``data.region_code``.
     """
+    regions.check(data.region_code, "recipient")
     require(actor, ("recipient",), region=data.region_code,
             what=f"state a need of {data.region_code}")
     need = Need(region_code=data.region_code, resource=data.resource, created_by=actor.id)

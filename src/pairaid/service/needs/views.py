@@ -18,8 +18,9 @@ NeedId = Path(ge=1, le=2**31 - 1)
 @router.post("", response_model=NeedRead, status_code=201)
 def create_need(body: NeedCreate, w: WriteDep) -> Any:
     """State a need (the recipient of ``region_code``)."""
-    return w.run(lambda s: service.create_need(s, actor=w.actor, data=body), body=body,
-                 status_code=201)
+    return w.run(lambda s: service.create_need(s, actor=w.actor, data=body,
+                                               regions=w.regions),
+                 body=body, status_code=201)
 
 
 @router.post("/{need_id}/amendments", response_model=NeedRead, status_code=201)

@@ -13,19 +13,22 @@ from pairaid.service.needs.models import Need
 from pairaid.service.plans.models import Plan
 from pairaid.service.plans.schemas import PlanCreate, PlanRead, SkippedFlow
 from pairaid.service.pledges import service as pledges
-from pairaid.service.regions import kinds
+from pairaid.service.regions import ServiceRegions
 from pairaid.service.users.service import Actor, require
 
 
-def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead:
+def import_plan(session: Session, *, actor: Actor, data: PlanCreate,
+                regions: ServiceRegions) -> PlanRead:
     """Store a plan and propose one pledge per flow (coordinator).
+
+    ``regions`` is the service's data set (:func:`pairaid.service.regions.load_regions`).
 
     Each flow's quantity is rounded to whole units [beds or persons] and capped at what the
     recipient's needs of that resource still have open (need quantity minus live pledges);
     it is pledged against the need with most left open, and what that need cannot take
     against the next (one pledge per need, so no part of a flow is lost while any of the
     recipient's needs of that resource is open: the c0008 kind). Flows of zero, with no
-    such need, from a code that is not a donor region (:mod:`pairaid.service.regions`), or
+    such need, from a code that is not a donor region of ``regions``, or
     the part above all that is open, are skipped with a reason. Proposed
     pledges are accepted as usual (``POST /pledges/{id}/accept``), which checks capacities.
 
@@ -52,9 +55,10 @@ def import_plan(session: Session, *, actor: Actor, data: PlanCreate) -> PlanRead
     made, skipped = [], []
     for flow in data.flows:
         quantity = round(abs(flow.quantity))
-        if kinds().get(flow.donor_code) != "donor":
+        if regions.kinds.get(flow.donor_code) != "donor":
             skipped.append(SkippedFlow(flow=flow, reason=(
-                f"{flow.donor_code} is not a donor region of the service's data set")))
+                f"{flow.donor_code} is not a donor region of the service's data set "
+                f"{regions.label}")))
             continue
         if quantity == 0:
             skipped.append(SkippedFlow(flow=flow, reason="rounds to 0"))

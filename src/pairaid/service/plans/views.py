@@ -18,8 +18,9 @@ router = APIRouter(prefix="/plans", tags=["plans"])
 def import_plan(body: PlanCreate, w: WriteDep) -> Any:
     """Import a run folder's pairs and flows (as JSON rows) as proposed pledges
     (coordinator)."""
-    return w.run(lambda s: service.import_plan(s, actor=w.actor, data=body), body=body,
-                 status_code=201)
+    return w.run(lambda s: service.import_plan(s, actor=w.actor, data=body,
+                                               regions=w.regions),
+                 body=body, status_code=201)
 
 
 def _text(upload: UploadFile, name: str) -> str:
@@ -42,5 +43,6 @@ def import_plan_files(name: Annotated[str, Form(min_length=1, max_length=200,
     (``curl -F name=... -F pairs=@RUN/pairs.csv -F flows=@RUN/flows.csv``)."""
     body = service.plan_from_files(name=name, pairs_csv=_text(pairs, "pairs.csv"),
                                    flows_csv=_text(flows, "flows.csv"))
-    return w.run(lambda s: service.import_plan(s, actor=w.actor, data=body), body=body,
-                 status_code=201)
+    return w.run(lambda s: service.import_plan(s, actor=w.actor, data=body,
+                                               regions=w.regions),
+                 body=body, status_code=201)

@@ -12,13 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pairaid import schemas
 from pairaid.service.errors import Conflict, Forbidden, Invalid
-from pairaid.service.regions import check_region
+from pairaid.service.regions import ServiceRegions
 from pairaid.service.users.models import ROLES, User
 
 TOKEN_PREFIX = "pa_"
-REGION_CODE = re.compile(r"^(\d{6}|[A-Z]{2}-[A-Z0-9]{1,3})$")
-"""GB/T 2260 six-digit code or ISO 3166-2 code (as :data:`pairaid.schemas.REGION_CODE`)."""
+REGION_CODE = re.compile(schemas.REGION_CODE)
+"""GB/T 2260 six-digit code or ISO 3166-2 code (:data:`pairaid.schemas.REGION_CODE`)."""
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def add_user(session: Session, *, name: str, role: str,
+def add_user(session: Session, *, name: str, role: str, regions: ServiceRegions,
              region_code: str | None = None) -> tuple[User, str]:
     """Add a user and return it with its API token (shown once, stored hashed).
+
+    ``regions`` is the service's data set (:func:`pairaid.service.regions.load_regions`).
 
     Raises
     ------
@@ -65,7 +68,7 @@ def add_user(session: Session, *, name: str, role: str,
                       "(CN-GD) code")
     if role in ("donor", "recipient"):
         assert region_code is not None
-        check_region(region_code, role)
+        regions.check(region_code, role)
     if not name.strip():
         raise Invalid("the user name is empty")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -9,47 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from pairaid.service.board.schemas import BoardRow
-from pairaid.service.regions import rows
+from pairaid.service.regions import ServiceRegions
 
 LEVELS = ("green", "yellow", "red")
 SORT_KEYS = ("recipient_code", "resource", "needed", "pledged", "accepted", "dispatched",
              "received", "open", "uncovered", "level")
-
-
-@dataclass(frozen=True)
-class Region:
-    """A region of the built-in data set: names and seat coordinates [deg]."""
-
-    code: str
-    gb2260: str
-    name_zh: str
-    name_en: str
-    lat: float
-    lon: float
-
-
-@cache
-def regions() -> dict[str, Region]:
-    """Regions of the built-in ``hubei-2020`` data set by ``region_code`` (and GB/T 2260
-    code, so a province is found by ``CN-HN`` and by ``430000``)."""
-    out: dict[str, Region] = {}
-    for row in rows():
-        region = Region(row["region_code"], row["gb2260_code"], row["name_zh"],
-                        row["name_en"], float(row["latitude"]), float(row["longitude"]))
-        out[region.code] = region
-        out.setdefault(region.gb2260, region)
-    return out
-
-
-def region_name(code: str, lang: str) -> str:
-    """The name of ``code`` in ``lang`` (the code itself when it is not a known region)."""
-    region = regions().get(code)
-    if region is None:
-        return code
-    return region.name_zh if lang == "zh" else region.name_en
 
 
 def uncovered_share(row: BoardRow) -> float:
@@ -98,9 +64,10 @@ def city_levels(rows: Iterable[BoardRow], *, yellow: float, red: float
             for code, share in worst.items()}
 
 
-def shown_rows(rows: Sequence[BoardRow], *, yellow: float, red: float, lang: str = "en",
-               query: str = "", resource: str = "", level: str = "",
-               sort: str = "level", descending: bool = True) -> list[ShownRow]:
+def shown_rows(rows: Sequence[BoardRow], *, yellow: float, red: float,
+               regions: ServiceRegions, query: str = "", resource: str = "",
+               level: str = "", sort: str = "level", descending: bool = True
+               ) -> list[ShownRow]:
     """The rows the board shows: enriched, filtered and sorted.
 
     Parameters
@@ -109,8 +76,10 @@ def shown_rows(rows: Sequence[BoardRow], *, yellow: float, red: float, lang: str
         The service's board.
     yellow, red : float
         Escalation thresholds on the uncovered share [0..1].
+    regions : ServiceRegions
+        The service's data set (names of the recipients).
     query : str
-        Keep recipients whose code or name (either language) contains it (case-blind).
+        Keep recipients whose code or name (English or local) contains it (case-blind).
     resource, level : str
         Keep only this resource / city level (empty: all).
     sort, descending : str, bool
@@ -123,8 +92,8 @@ def shown_rows(rows: Sequence[BoardRow], *, yellow: float, red: float, lang: str
     needle = query.strip().casefold()
     if needle:
         out = [s for s in out if needle in s.row.recipient_code.casefold()
-               or needle in region_name(s.row.recipient_code, "zh").casefold()
-               or needle in region_name(s.row.recipient_code, "en").casefold()]
+               or needle in regions.name(s.row.recipient_code, "zh").casefold()
+               or needle in regions.name(s.row.recipient_code, "en").casefold()]
     if resource:
         out = [s for s in out if s.row.resource == resource]
     if level:

@@ -18,6 +18,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "token": ("API 令牌", "API token"),
     "token_help": ("由 `pairaid users add` 打印的令牌", "The token printed by `pairaid users add`"),
     "signed_in_as": ("当前用户", "Signed in as"),
+    "dataset": ("数据集", "Data set"),
     "error": ("错误", "Error"),
     "done": ("已保存", "Saved"),
     "board": ("全国看板", "National board"),

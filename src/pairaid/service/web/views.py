@@ -35,10 +35,11 @@ from pairaid.service.plans import service as plans
 from pairaid.service.plans.views import _text as plan_text
 from pairaid.service.pledges import service as pledges
 from pairaid.service.pledges.schemas import PledgeCreate
+from pairaid.service.regions import ServiceRegions
 from pairaid.service.unit import log_forbidden
 from pairaid.service.users.service import Actor, authenticate, require
 from pairaid.service.web.actions import parse, perform
-from pairaid.service.web.board import LEVELS, SORT_KEYS, city_levels, region_name, shown_rows
+from pairaid.service.web.board import LEVELS, SORT_KEYS, city_levels, shown_rows
 from pairaid.service.web.i18n import Lang, lang_of, t
 from pairaid.service.web.mapfig import board_map
 
@@ -63,6 +64,11 @@ def _env() -> Environment:
 def _db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
+
+
+def _regions(request: Request) -> ServiceRegions:
+    regions: ServiceRegions = request.app.state.regions
+    return regions
 
 
 def _lang(request: Request) -> Lang:
@@ -94,9 +100,11 @@ def render(request: Request, template: str, *, actor: Actor | None, status: int 
     """Render ``template`` with the common context (language, user, navigation)."""
     lang = _lang(request)
     settings = request.app.state.settings
+    regions = _regions(request)
     html = _env().get_template(template).render(
         lang=lang, t=lambda key, **f: t(key, lang, **f), actor=actor, path=request.url.path,
-        name=lambda code: region_name(code, lang), resources=RESOURCES, levels=LEVELS,
+        name=lambda code: regions.name(code, lang), dataset=regions.dataset,
+        resources=RESOURCES, levels=LEVELS,
         refresh_s=settings.board_refresh_s, key=lambda: secrets.token_urlsafe(16),
         may=lambda *r: actor is not None and _may(actor, *r),
         done=request.query_params.get("done"), **context)
@@ -160,23 +168,27 @@ def _plotly_js() -> str:
     return str(plotly.offline.get_plotlyjs())
 
 
-@cache
-def _geo_js() -> str:
+def _geo_js(regions: ServiceRegions) -> str:
     from pairaid.report.boundaries import load_boundaries
     from pairaid.service.web.mapfig import GEO_KEYS
 
-    bounds = load_boundaries()
     # plotly.js looks string geojson values up here before fetching anything; the
     # base-map topology it would otherwise download is replaced by an empty one (the map
     # draws no base layers), as in the report
-    return ("window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
-            "window.PlotlyGeoAssets.topojson = window.PlotlyGeoAssets.topojson || {};\n"
-            "window.PlotlyGeoAssets.topojson.world_110m = "
-            "{type: 'Topology', objects: {}, arcs: []};\n"
-            f"window.PlotlyGeoAssets[{json.dumps(GEO_KEYS['provinces'])}] = "
-            f"{json.dumps(bounds.provinces, separators=(',', ':'))};\n"
-            f"window.PlotlyGeoAssets[{json.dumps(GEO_KEYS['hubei'])}] = "
-            f"{json.dumps(bounds.hubei, separators=(',', ':'))};\n")
+    out = ("window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
+           "window.PlotlyGeoAssets.topojson = window.PlotlyGeoAssets.topojson || {};\n"
+           "window.PlotlyGeoAssets.topojson.world_110m = "
+           "{type: 'Topology', objects: {}, arcs: []};\n")
+    layers: dict[str, Any] = {}
+    if regions.uses_gb2260:
+        bounds = load_boundaries()
+        layers = {"provinces": bounds.provinces, "hubei": bounds.hubei}
+    elif regions.boundaries is not None:
+        layers = {"dataset": regions.boundaries}
+    for layer, geojson in layers.items():
+        out += (f"window.PlotlyGeoAssets[{json.dumps(GEO_KEYS[layer])}] = "
+                f"{json.dumps(geojson, separators=(',', ':'))};\n")
+    return out
 
 
 _CACHED = {"Cache-Control": "public, max-age=86400"}
@@ -188,8 +200,11 @@ def plotly_js() -> Response:
 
 
 @router.get("/geo.js")
-def geo_js() -> Response:
-    return Response(_geo_js(), media_type="text/javascript", headers=_CACHED)
+def geo_js(request: Request) -> Response:
+    state = request.app.state
+    if getattr(state, "geo_js", None) is None:  # built once per app (its data set)
+        state.geo_js = _geo_js(_regions(request))
+    return Response(state.geo_js, media_type="text/javascript", headers=_CACHED)
 
 
 # --- the board ---------------------------------------------------------------------------
@@ -201,7 +216,7 @@ def _board_context(request: Request, session: Session) -> dict[str, Any]:
     rows = board_service.board(session)
     sort = q.get("sort", "level")
     descending = q.get("desc", "1") != "0"
-    shown = shown_rows(rows, yellow=yellow, red=red, lang=_lang(request),
+    shown = shown_rows(rows, yellow=yellow, red=red, regions=_regions(request),
                        query=q.get("q", ""), resource=q.get("resource", ""),
                        level=q.get("level", ""), sort=sort, descending=descending)
     active: dict[tuple[str, str], int] = {}
@@ -209,7 +224,8 @@ def _board_context(request: Request, session: Session) -> dict[str, Any]:
         key = (p.donor_code, p.recipient_code)
         active[key] = active.get(key, 0) + p.quantity
     figure = board_map(city_levels(rows, yellow=yellow, red=red),
-                       [(d, r, n) for (d, r), n in sorted(active.items())], _lang(request))
+                       [(d, r, n) for (d, r), n in sorted(active.items())], _lang(request),
+                       regions=_regions(request))
     filters = {k: q.get(k, "") for k in ("q", "resource", "level")}
 
     def sort_link(column: str) -> str:
@@ -344,7 +360,7 @@ async def _submit(request: Request, which: str,
 async def post_need(request: Request) -> Response:
     def work(a: Actor, f: dict[str, Any]) -> Callable[[Session], Any]:
         data = parse(NeedCreate, {**f, "region_code": a.region_code or f.get("region_code")})
-        return lambda s: needs.create_need(s, actor=a, data=data)
+        return lambda s: needs.create_need(s, actor=a, data=data, regions=_regions(request))
     return await _submit(request, "recipient", work)
 
 
@@ -369,7 +385,8 @@ async def post_capacity(request: Request) -> Response:
             raise Invalid(f"resource {resource!r} is not one of {', '.join(RESOURCES)}")
         donor = str(f.get("donor_code") or a.region_code or "")
         return lambda s: capacities.set_capacity(s, actor=a, donor_code=donor,
-                                                 resource=resource, quantity=body.quantity)
+                                                 resource=resource, quantity=body.quantity,
+                                                 regions=_regions(request))
     return await _submit(request, "donor", work)
 
 
@@ -411,5 +428,6 @@ async def post_plan(request: Request) -> Response:
         data = plans.plan_from_files(name=str(f.get("name", "")),
                                      pairs_csv=_upload(f.get("pairs"), "pairs.csv"),
                                      flows_csv=_upload(f.get("flows"), "flows.csv"))
-        return lambda s: plans.import_plan(s, actor=a, data=data)
+        return lambda s: plans.import_plan(s, actor=a, data=data,
+                                           regions=_regions(request))
     return await _submit(request, "coordinator", work, done="plan")
