@@ -326,3 +326,34 @@ def test_a_file_given_as_the_data_folder_is_named_as_a_file(tiny: Path) -> None:
     # `--data DIR/cases.csv` used to say "data folder not found" of a file that exists
     msg = _message(tiny / "cases.csv")
     assert "cases.csv: is a file, not a data folder" in msg
+
+
+def _every_schema() -> list:
+    import pairaid.schemas as schemas
+
+    return [v for v in vars(schemas).values() if isinstance(v, schemas.TableSchema)]
+
+
+@pytest.mark.parametrize("schema", _every_schema(), ids=lambda s: s.name)
+def test_an_empty_cell_in_a_required_text_column_is_refused(schema) -> None:  # noqa: ANN001
+    """An empty donor_code or recipient_code in a --previous pairs.csv passed validation and
+    surfaced as "setting 'previous_pairs.1.1' (--previous) = nan" (no file, no line); an
+    empty region_code in capacities.csv as "unknown region code 'nan'". pandas reads an
+    empty text cell as NaN, and the not-nullable failure was dropped with the NaN failures
+    of number columns. Every required text column of every table must say so, with line and
+    column."""
+    from pairaid.schemas import validate
+
+    text_cols = [c.name for c in schema.columns if c.dtype == "str" and not c.nullable
+                 and c.required]
+    import io
+
+    header = [c.name for c in schema.columns if c.required]
+    # one data row, every cell empty, read as pairaid reads a CSV file (io.read_table)
+    raw = pd.read_csv(io.StringIO(",".join(header) + "\n" + "," * (len(header) - 1) + "\n"),
+                      dtype=str, keep_default_na=False, na_values=[""])
+    with pytest.raises(InputError) as err:
+        validate(raw, schema, f"{schema.name}.csv")
+    said = {(p.row, p.column) for p in err.value.problems
+            if p.message == "empty cell, but a value is required"}
+    assert {(2, c) for c in text_cols} <= said

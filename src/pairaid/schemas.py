@@ -529,8 +529,11 @@ def _problems_from(err: pa.errors.SchemaErrors, schema: TableSchema, source: str
             if row is not None and row not in dup_rows:
                 dup_rows.add(row)
             continue
-        if isinstance(value, float) and value != value and check != NOT_A_NUMBER:
+        if isinstance(value, float) and value != value and check not in (NOT_A_NUMBER,
+                                                                          "not_nullable"):
             continue  # a NaN fails every bound too: said once, as not a number
+        # (an empty cell of a text column is NaN too, pandas' str dtype: its not_nullable
+        # failure must be said, or the empty cell passes silently)
         if check == NOT_A_NUMBER:
             col = schema.column(str(column))
             raw = frame[column].iloc[row - 2] if row is not None else value
