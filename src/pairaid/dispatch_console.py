@@ -36,16 +36,16 @@ def dispatch_args(dispatch_: bool, team_types: Path | None, travel_modes: Path |
         raise ConfigError("--release-previous needs --previous-schedule")
     from pairaid.io import read_table
     from pairaid.schedule import DispatchOptions, read_team_types, read_travel_modes
-    from pairaid.schedule.supplies import read_supply_norms
+    from pairaid.schedule.supplies import check_stock, read_supply_norms
     from pairaid.schemas import SCHEDULE
 
     norms = read_supply_norms()
     stock = dict(_key_value(t, float, "--supply-stock", "ITEM=UNITS (e.g. n95_respirator=5000)")
                  for t in supply_stock)
-    unknown = sorted(set(stock) - set(norms["item"]))
-    if unknown:
-        raise ConfigError(f"--supply-stock: unknown item(s) {unknown}; items: "
-                          f"{', '.join(norms['item'])}")
+    try:
+        check_stock(stock, norms)
+    except ConfigError as err:
+        raise ConfigError(f"--supply-stock: {err}") from None
     return {"team_types": read_team_types(team_types),
             "travel_modes": read_travel_modes(travel_modes),
             "travel_mode": travel_mode or "fastest",

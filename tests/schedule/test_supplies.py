@@ -114,9 +114,12 @@ def test_stock_edges_and_teams_without_other_staff() -> None:
     assert (out["need"].tolist(), out["shipped"].tolist()) == ([3, 3], [0, 0])
     out = supply_plan(team, NORMS.assign(carried_days=0.0), DAYS, stock={"coverall": 0.5})
     assert out["shipped"].tolist() == [0.5, 0] and out["shortfall"].tolist() == [2.5, 3]
-    with pytest.raises(ConfigError) as err:
-        supply_plan(team, NORMS, DAYS, stock={"coverall": -1})
-    assert str(err.value) == "supply stock must be ≥ 0"
+    for bad in (-1.0, float("nan"), float("inf")):
+        # NaN passed the "< 0" check and was shipped as if unlimited (c0006 kind)
+        with pytest.raises(ConfigError) as err:
+            supply_plan(team, NORMS, DAYS, stock={"coverall": bad})
+        assert str(err.value) == ("supply stock must be a finite number ≥ 0 (leave an item "
+                                  f"out for no limit), got coverall={bad:g}")
     with pytest.raises(ConfigError) as err:
         supply_plan(team, pd.concat([NORMS, NORMS.assign(item="mask")]), DAYS,
                     stock={"masks": 5, "gloves": 1})
@@ -135,3 +138,14 @@ def test_norms_read_as_floats_with_their_columns(tmp_path) -> None:  # noqa: ANN
     assert norms["carried_days"].tolist() == [7.0, 2.0]
     assert norms["per_staff_day"].dtype == float and norms["carried_days"].dtype == float
     assert norms.index.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1"])
+def test_cli_supply_stock_not_finite_or_negative_is_refused_before_any_work(value) -> None:
+    from pairaid.dispatch_console import dispatch_args
+
+    with pytest.raises(ConfigError) as err:
+        dispatch_args(True, None, None, None, None, None, None, False,
+                      [f"n95_respirator={value}"])
+    assert str(err.value).startswith("--supply-stock: supply stock must be a finite number")
+    assert f"n95_respirator={float(value):g}" in str(err.value)

@@ -42,6 +42,39 @@ def read_supply_norms(path: Path | str | None = None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def check_stock(stock: Mapping[str, float] | None, norms: pd.DataFrame) -> dict[str, float]:
+    """Check what each donor can ship of each item.
+
+    Parameters
+    ----------
+    stock : mapping of item to units, optional
+        [units]; an item left out is unlimited.
+    norms : pandas.DataFrame
+        Supply norms (column ``item``).
+
+    Returns
+    -------
+    dict of str to float
+        ``stock`` as a dict (empty for None).
+
+    Raises
+    ------
+    pairaid.errors.ConfigError
+        An item not in ``norms``, or a stock that is not a finite number >= 0 (NaN passed
+        the check ``< 0`` and was then shipped as if unlimited; the c0006 kind).
+    """
+    out = {str(k): float(v) for k, v in (stock or {}).items()}
+    unknown = sorted(set(out) - set(norms["item"]))
+    if unknown:
+        raise ConfigError(f"supply stock for unknown item(s) {unknown}; items: "
+                          f"{', '.join(norms['item'])}")
+    bad = [f"{k}={v:g}" for k, v in out.items() if not (np.isfinite(v) and v >= 0)]
+    if bad:
+        raise ConfigError(f"supply stock must be a finite number ≥ 0 (leave an item out "
+                          f"for no limit), got {', '.join(bad)}")
+    return out
+
+
 def supply_plan(schedule: pd.DataFrame, norms: pd.DataFrame, days: pd.DatetimeIndex, *,
                 stock: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Daily supplies per donor, recipient and item over ``days``.
@@ -71,15 +104,9 @@ def supply_plan(schedule: pd.DataFrame, norms: pd.DataFrame, days: pd.DatetimeIn
     Raises
     ------
     pairaid.errors.ConfigError
-        If ``stock`` names an item that is not in ``norms`` or is negative.
+        As :func:`check_stock`.
     """
-    stock = dict(stock or {})
-    unknown = sorted(set(stock) - set(norms["item"]))
-    if unknown:
-        raise ConfigError(f"supply stock for unknown item(s) {unknown}; items: "
-                          f"{', '.join(norms['item'])}")
-    if any(v < 0 for v in stock.values()):
-        raise ConfigError("supply stock must be ≥ 0")
+    stock = check_stock(stock, norms)
     H = len(days)
     base = pd.Timestamp(days[0])
     rows = []
