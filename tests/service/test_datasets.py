@@ -82,6 +82,11 @@ def test_a_hubei_database_opened_with_italy_is_refused_naming_hubei(
     )
     assert "italy-2020 does not have" in capsys.readouterr().err
     assert _rows(url, "SELECT COUNT(*) FROM users") == [(2,)]
+    # and export, whose name columns would be codes: refused; with hubei-2020 it writes
+    assert main(["export", "--db", url, "--data", "italy-2020", str(tmp_path / "x")]) == 2
+    assert "italy-2020 does not have" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+    assert main(["export", "--db", url, str(tmp_path / "y")]) == 0
 
 
 def test_a_data_set_holding_every_stored_code_is_accepted_and_recorded(

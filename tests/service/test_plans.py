@@ -135,7 +135,7 @@ def test_export_writes_the_board_and_pairs_for_previous(people: Service,
         if pid != 2:  # pledge 2 stays proposed: not part of the plan in force
             s.call("coord", "POST", f"/pledges/{pid}/accept")
     with s.db.read() as session:
-        written = export_state(session, tmp_path / "live")
+        written = export_state(session, tmp_path / "live", regions=s.regions)
     assert [p.name for p in written] == ["board.csv", "donor_capacities.csv", "pledges.csv",
                                          "pairs.csv"]
     pairs = read_table(tmp_path / "live" / "pairs.csv", PAIRS)  # as `plan --previous`
@@ -146,6 +146,14 @@ def test_export_writes_the_board_and_pairs_for_previous(people: Service,
                                                                    "421100": 50}
     caps = pd.read_csv(tmp_path / "live" / "donor_capacities.csv")
     assert caps.set_index("donor_code")["free"].to_dict() == {"CN-GD": 250, "CN-HN": 240}
+    # names from the data set, in the last columns
+    assert board.set_index("recipient_code")["recipient_name"].to_dict() == {
+        "420900": "Xiaogan", "421100": "Huanggang"}
+    assert caps.columns[-1] == "donor_name" and set(caps["donor_name"]) == {"Guangdong",
+                                                                          "Hunan"}
+    pledges = pd.read_csv(tmp_path / "live" / "pledges.csv", dtype=str)
+    assert list(pledges.columns[-2:]) == ["donor_name", "recipient_name"]
+    assert pledges.loc[0, ["donor_name", "recipient_name"]].tolist() == ["Hunan", "Xiaogan"]
 
 
 @pytest.mark.parametrize("donor", ["CN-XX", "421100", "CN-HB"])

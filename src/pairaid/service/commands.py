@@ -213,19 +213,25 @@ def audit_verify(db: str | None) -> None:
 @click.command("export")
 @click.option("--db", help=DB_HELP)
 @click.option("--force", is_flag=True, help="Replace an earlier export in DIR.")
+@click.option("--data", metavar="NAME|DIR", help=DATA_HELP)
 @click.argument("out", metavar="DIR", type=click.Path(path_type=Path))
-def export(db: str | None, force: bool, out: Path) -> None:
+def export(db: str | None, force: bool, data: str | None, out: Path) -> None:
     """Write the live state to DIR: board.csv, capacities.csv, pledges.csv and pairs.csv
     (the accepted pairs, for `pairaid plan --previous DIR/pairs.csv`)."""
+    from pairaid.service.datasets.service import check_dataset
     from pairaid.service.db import Database
     from pairaid.service.export import export_state
+    from pairaid.service.migrate import shown_url
+    from pairaid.service.regions import load_regions
 
-    settings = _settings(db)
+    settings = _settings(db, data)
+    regions = load_regions(settings.dataset)
     _migrated(settings)
     database = Database(settings)
     try:
-        with database.read() as session:
-            written = export_state(session, out, force=force)
+        with database.read() as session:  # names from a data set that has every code
+            check_dataset(session, regions=regions, where=shown_url(settings.db_url))
+            written = export_state(session, out, regions=regions, force=force)
     finally:
         database.dispose()
     for path in written:

@@ -2,11 +2,16 @@
 
 Files (UTF-8 CSV, quantities in [beds or persons]):
 
-- ``board.csv``: the board (:data:`pairaid.service.board.schemas.BOARD_COLUMNS`);
-- ``donor_capacities.csv``: ``donor_code, resource, capacity, accepted, free``;
-- ``pledges.csv``: every pledge's current version;
+- ``board.csv``: the board (:data:`pairaid.service.board.schemas.BOARD_COLUMNS`) and
+  ``recipient_name``;
+- ``donor_capacities.csv``: ``donor_code, resource, capacity, accepted, free, donor_name``;
+- ``pledges.csv``: every pledge's current version, with ``donor_name`` and
+  ``recipient_name``;
 - ``pairs.csv``: ``donor_code, recipient_code, accepted`` for every pair with an accepted
   pledge: the plan in force, for ``pairaid plan --previous DIR/pairs.csv``.
+
+Names (English) are those of the service's data set, in the last columns, so that readers
+by column name or position of the earlier files still work.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pairaid.service.board.schemas import BOARD_COLUMNS
 from pairaid.service.board.service import board
 from pairaid.service.capacities.service import list_capacities
 from pairaid.service.pledges.service import list_pledges
+from pairaid.service.regions import ServiceRegions
 
 FILES = ("board.csv", "donor_capacities.csv", "pledges.csv", "pairs.csv")
 PLEDGE_COLUMNS = ("id", "need_id", "donor_code", "recipient_code", "resource", "quantity",
@@ -43,8 +49,11 @@ def _check_folder(out: Path, *, force: bool) -> None:
                                 "folder or pass --force to replace it")
 
 
-def export_state(session: Session, out: Path | str, *, force: bool = False) -> list[Path]:
+def export_state(session: Session, out: Path | str, *, regions: ServiceRegions,
+                 force: bool = False) -> list[Path]:
     """Write the board, capacities, pledges and the accepted pairs to ``out``.
+
+    ``regions`` is the service's data set, whose English names fill the name columns.
 
     Returns
     -------
@@ -71,6 +80,11 @@ def export_state(session: Session, out: Path | str, *, force: bool = False) -> l
     accepted = pledges[pledges["status"] == "accepted"]
     pairs = accepted.groupby(["donor_code", "recipient_code"], as_index=False)\
         .agg(accepted=("quantity", "sum"))
+    rows["recipient_name"] = [regions.name(c) for c in rows["recipient_code"]]
+    caps["donor_name"] = [regions.name(c) for c in caps["donor_code"]]
+    pledges = pledges.assign(donor_name=[regions.name(c) for c in pledges["donor_code"]],
+                             recipient_name=[regions.name(c)
+                                             for c in pledges["recipient_code"]])
     written = []
     for name, frame in zip(FILES, (rows, caps, pledges, pairs), strict=True):
         write_csv(frame, out / name)
