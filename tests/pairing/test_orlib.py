@@ -269,3 +269,54 @@ def test_kind_every_gap1_instance_reads_the_same_without_its_count(tmp_path):
         path.write_text(" ".join(map(str, numbers[:-1])), encoding="ascii")
         with pytest.raises(InputError, match=f"inst{k}.*without the count line"):
             read_orlib(path)
+
+
+# Kind: a malformed OR-Library file is refused in one line naming the file and the line of
+# the number at fault. The files are a valid 2 x 4 GAP instance (21 numbers on 7 lines)
+# broken in one place each; the expected lines are counted by hand.
+GOOD = "1\n2 4\n12 5 9 3\n4 12 8 6\n3 4 5 6\n6 5 4 3\n10 10\n"
+
+
+@pytest.mark.parametrize(("name", "text", "line", "says"), [
+    ("gapt.txt", GOOD[:GOOD.index("3 4 5 6")] + "3\n", 5,
+     "m=2, n=4 needs 18 numbers, 9 left; .*the file ends after number 12"),
+    ("gapx.txt", GOOD + "17\n", 8, "1 number left after the 1 instance announced "
+                                   r"\(number 22 of the file, '17'\)"),
+    ("gapw.txt", GOOD.replace("4 12 8", "4 twelve 8"), 4,
+     r"not an integer: 'twelve' \(number 9 of the file\)"),
+    ("gapd.txt", GOOD.replace("6 5 4 3", "6 5 4 3 2.5"), 6, "not an integer: '2.5'"),
+    ("gapu.txt", GOOD.replace("10 10", "10 1_0"), 7, "not an integer: '1_0'"),
+    ("gapn.txt", GOOD.replace("2 4\n", "-2 4\n"), 2,
+     r"at least 1, got m=-2, n=4 \(number 2 of the file, '-2'\)"),
+    ("gapc.txt", "2" + GOOD[1:], 7, "instance 2: no 'm n' .*ends after number 21"),
+    ("gapc.txt", "3\n" + GOOD[2:] + GOOD[2:], 13, "instance 3: no 'm n'"),
+    ("gapz.txt", "0" + GOOD[1:], 1, "declares 0 instances"),
+    ("gap4.txt", "\r\n".join(GOOD.split("\n")[:6]), 6, "needs 18 numbers, 16 left"),
+    ("assign3.txt", "3\n1 2 3\n4 5 6\n7 8 9\n10\n", 5,
+     r"n=3 needs 9 costs, found 10 \(number 11 of the file, '10'\)"),
+    ("assign3.txt", "3\n1 2 3\n4 5 6\n", 3, "n=3 needs 9 costs, found 6; the file ends"),
+    ("assign3.txt", "-3\n1 2 3\n", 1, "n must be a positive integer, got -3"),
+    ("gapq.txt", GOOD.replace("5 9", "5 9\u00b7"), 3, r"\(0xc2\) is not ASCII"),
+])
+def test_bad_file_names_file_and_line(tmp_path, capsys, name, text, line, says):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.raises(InputError, match=f"{path.name}, line {line}: .*{says}"):
+        read_orlib(path)
+    status, err = _run([str(path)], capsys)
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert f"{path}, line {line}: " in err
+
+
+def test_windows_files_read_like_unix_ones(tmp_path):
+    """A byte order mark, CRLF line ends, tabs, trailing blanks and no final newline change
+    nothing (gapinfo: line breaks carry no meaning)."""
+    plain = tmp_path / "gap5.txt"
+    plain.write_text(GOOD)
+    win = tmp_path / "gap6.txt"
+    win.write_bytes(b"\xef\xbb\xbf" + GOOD.replace(" ", "\t ").replace("\n", " \r\n")
+                    .rstrip().encode("ascii"))
+    (a,), (b,) = read_orlib(plain), read_orlib(win)
+    assert (a.cost == b.cost).all() and (a.weight == b.weight).all()
+    assert a.capacity.tolist() == b.capacity.tolist() == [10, 10]
+

@@ -74,27 +74,71 @@ class AssignmentInstance:
     cost: NDArray[np.int64]
 
 
-def _tokens(path: Path) -> NDArray[np.int64]:
+def _line_of(text: str, index: int) -> int:
+    """1-based line of the ``index``-th number (0-based) of ``text``; an index past the
+    last number gives the line of the last number (where the file ends early)."""
+    last = 0
+    for k, match in enumerate(re.finditer(r"\S+", text)):
+        last = match.start()
+        if k == index:
+            break
+    return text.count("\n", 0, last) + 1
+
+
+class _Numbers:
+    """The numbers of a file, with the way back to their lines for messages."""
+
+    def __init__(self, path: Path, text: str, values: NDArray[np.int64]):
+        self.path, self.text, self.values = path, text, values
+
+    def problem(self, index: int, message: str) -> Problem:
+        """A problem at the ``index``-th number (0-based; ``values.size`` = the end)."""
+        size = self.values.size
+        if size == 0:
+            return Problem(str(self.path), message)
+        if index >= size:
+            return Problem(str(self.path), f"{message}; the file ends after number {size}",
+                           row=_line_of(self.text, index))
+        return Problem(str(self.path), f"{message} (number {index + 1} of the file, "
+                                       f"{self.text.split()[index]!r})",
+                       row=_line_of(self.text, index))
+
+
+def _tokens(path: Path) -> _Numbers:
     try:
-        text = path.read_text(encoding="ascii")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(str(path), "file not found")]) from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError([Problem(str(path), f"cannot read as text: {exc}")]) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot read: {exc}")]) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte order mark (Windows editors write one): not data
+    bad_byte = next((k for k, byte in enumerate(raw) if byte > 127), None)
+    if bad_byte is not None:
+        raise InputError([Problem(
+            str(path), f"byte {bad_byte + 1} (0x{raw[bad_byte]:02x}) is not ASCII: OR-Library "
+                       "files hold ASCII integers only",
+            row=raw.count(b"\n", 0, bad_byte) + 1)])
+    text = raw.decode("ascii")
     parts = text.split()
+    odd = re.search(r"[^\s0-9+-]", text)  # int() alone would take '1_000'
     try:
+        if odd is not None:
+            raise ValueError(odd.group())
         values = [int(t) for t in parts]
     except ValueError:
-        bad = next(t for t in parts if not re.fullmatch(r"[+-]?\d+", t))
-        raise InputError([Problem(str(path), f"not an integer: {bad!r}")]) from None
+        k = next(k for k, t in enumerate(parts) if not re.fullmatch(r"[+-]?\d+", t))
+        raise InputError([Problem(str(path), f"not an integer: {parts[k]!r} (number {k + 1} "
+                                             "of the file)", row=_line_of(text, k))]) from None
     info = np.iinfo(np.int64)
     big = [(i, t) for i, (t, v) in enumerate(zip(parts, values, strict=True))
            if not info.min <= v <= info.max]
     if big:
         i, t = big[0]
         raise InputError([Problem(str(path), f"number {i + 1} ({t}) is outside the 64-bit "
-                                             f"integer range [{info.min}, {info.max}]")])
-    return np.asarray(values, dtype=np.int64)
+                                             f"integer range [{info.min}, {info.max}]",
+                                  row=_line_of(text, i))])
+    return _Numbers(path, text, np.asarray(values, dtype=np.int64))
 
 
 def _family(path: Path) -> tuple[str | None, str]:
@@ -130,15 +174,16 @@ def is_assignment_file(tokens: NDArray[np.int64]) -> bool:
     return tokens.size >= 2 and tokens[0] > 0 and tokens.size == 1 + int(tokens[0]) ** 2
 
 
-def _assignment_problem(tok: NDArray[np.int64]) -> str | None:
-    """What is wrong with ``tok`` read as an assignment file (None if nothing)."""
+def _assignment_problem(tok: NDArray[np.int64]) -> tuple[str, int] | None:
+    """What is wrong with ``tok`` read as an assignment file, and the index of the number
+    where it shows (None if nothing is wrong)."""
     if tok.size == 0:
-        return "empty file"
+        return "empty file", 0
     n = int(tok[0])
     if n <= 0:
-        return f"n must be a positive integer, got {n}"
+        return f"n must be a positive integer, got {n}", 0
     if tok.size - 1 != n * n:
-        return f"n={n} needs {n * n} costs, found {tok.size - 1}"
+        return f"n={n} needs {n * n} costs, found {tok.size - 1}", min(1 + n * n, tok.size)
     return None
 
 
@@ -162,18 +207,22 @@ def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]
     Raises
     ------
     InputError
-        The file is missing, not integers, declares no instances or an empty dimension,
-        or its counts do not match its size. The message names the file and, for GAP
-        files, the instance (1-based).
+        The file is missing, not ASCII integers, declares no instances or an empty
+        dimension, or its counts do not match its size. The message (one line) names the
+        file, the line and the number of the file at fault (its position and text, or
+        where the file ends) and, for GAP files, the instance (1-based). A UTF-8 byte
+        order mark, CRLF line ends, tabs and trailing blanks are read as blanks.
     """
     path = Path(path)
-    tok = _tokens(path)
+    numbers = _tokens(path)
+    tok = numbers.values
     kind = file_kind(path)
     if kind == "assign" or (kind is None and is_assignment_file(tok)):
         problem = _assignment_problem(tok)
         if problem is not None:
-            where = "" if problem == "empty file" else "assignment file: "
-            raise InputError([Problem(str(path), where + problem)])
+            text, at = problem
+            where = "" if text == "empty file" else "assignment file: "
+            raise InputError([numbers.problem(at, where + text)])
         n = int(tok[0])
         return [AssignmentInstance(path.stem, tok[1:].reshape(n, n))]
     try:
@@ -190,12 +239,12 @@ def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]
                 and tok.size - 1 < int(tok[0]) ** 2:
             # Could be a truncated assignment file as well: say both readings.
             msg = (f"neither a GAP file ({msg}) nor a complete assignment file "
-                   f"({_assignment_problem(tok)})")
+                   f"({(_assignment_problem(tok) or ('', 0))[0]})")
         if exc.instance <= 1 and tok.size >= 2 and tok[0] >= 1 and tok[1] >= 1:
             m, n = int(tok[0]), int(tok[1])
             msg += (f"; nor one GAP instance without the count line (m={m}, n={n} needs "
                     f"{2 + 2 * m * n + m} numbers, the file has {tok.size})")
-        raise InputError([Problem(str(path), msg)]) from None
+        raise InputError([numbers.problem(exc.index, msg)]) from None
 
 
 def is_single_gap_file(tokens: NDArray[np.int64]) -> bool:
@@ -214,37 +263,39 @@ def _single_gap(tok: NDArray[np.int64], name: str) -> GapInstance:
 
 
 class _GapFormatError(Exception):
-    """A GAP reading failed; ``instance`` is the 1-based instance (0: the file header)."""
+    """A GAP reading failed; ``instance`` is the 1-based instance (0: the file header),
+    ``index`` the (0-based) number of the file where it shows (its size: the end)."""
 
-    def __init__(self, instance: int, message: str):
+    def __init__(self, instance: int, message: str, index: int):
         super().__init__(message)
         self.instance = instance
+        self.index = index
 
 
 def _parse_gap(tok: NDArray[np.int64], path: Path) -> list[GapInstance]:
     """The GAP instances of ``tok``; raises _GapFormatError (message without the path)."""
     if tok.size == 0:
-        raise _GapFormatError(0, "empty file")
+        raise _GapFormatError(0, "empty file", 0)
     count = int(tok[0])
     if count <= 0:
         raise _GapFormatError(0, f"declares {count} instances; the instance count (first "
-                                 "number) must be a positive integer")
+                                 "number) must be a positive integer", 0)
     pos = 1
     letter, stem = _family(path)
     out: list[GapInstance] = []
     for k in range(1, count + 1):
         if pos + 2 > tok.size:
-            raise _GapFormatError(k, f"instance {k}: file ends before 'm n' "
-                                     f"({count} instances declared)")
+            raise _GapFormatError(k, f"instance {k}: no 'm n' "
+                                     f"({count} instances declared)", tok.size)
         m, n = int(tok[pos]), int(tok[pos + 1])
         pos += 2
         if m < 1 or n < 1:
             raise _GapFormatError(k, f"instance {k}: m (agents) and n (jobs) must each be "
-                                     f"at least 1, got m={m}, n={n}")
+                                     f"at least 1, got m={m}, n={n}", pos - 2)
         size = 2 * m * n + m
         if pos + size > tok.size:
             raise _GapFormatError(k, f"instance {k}: m={m}, n={n} needs {size} numbers, "
-                                     f"{tok.size - pos} left")
+                                     f"{tok.size - pos} left", tok.size)
         cost = tok[pos:pos + m * n].reshape(m, n)
         weight = tok[pos + m * n:pos + 2 * m * n].reshape(m, n)
         cap = tok[pos + 2 * m * n:pos + size]
@@ -252,6 +303,7 @@ def _parse_gap(tok: NDArray[np.int64], path: Path) -> list[GapInstance]:
         name = f"{letter}{m:02d}{n}" if letter else f"{stem}-{k}"
         out.append(GapInstance(name, cost, weight, cap))
     if pos != tok.size:
-        raise _GapFormatError(count + 1, f"{tok.size - pos} numbers left after the {count} "
-                                         "instances announced")
+        left, s1, s2 = tok.size - pos, "s"[:tok.size - pos > 1], "s"[:count > 1]
+        raise _GapFormatError(count + 1, f"{left} number{s1} left after the {count} "
+                                         f"instance{s2} announced", pos)
     return out
