@@ -320,3 +320,23 @@ def test_windows_files_read_like_unix_ones(tmp_path):
     assert (a.cost == b.cost).all() and (a.weight == b.weight).all()
     assert a.capacity.tolist() == b.capacity.tolist() == [10, 10]
 
+
+def test_single_instance_file_whose_costs_read_as_more_instances(tmp_path):
+    """Kind of the generated Chu-Beasley a40400 (40 agents, no count line): read with its
+    first number as a count, its costs make up 32 "instances" before the reading fails, and
+    the file was refused. 3 agents x 1 job, costs 1, 5, 7, weights 1, capacities 4: read
+    with a count of 3 it is two instances and then ends; as one instance its optimum is 1
+    (min) or 7 (max), by hand."""
+    path = tmp_path / "c03001"
+    path.write_text("3 1\n1\n5\n7\n1\n1\n1\n4 4 4\n")
+    (inst,) = read_orlib(path)
+    assert inst.cost.tolist() == [[1], [5], [7]] and inst.capacity.tolist() == [4, 4, 4]
+    assert solve_gap(inst, sense="min", method="highs").objective == 1
+    assert solve_gap(inst, sense="max", method="highs").objective == 7
+    # 40 agents x 5 jobs with costs in [10, 50], as the generated file
+    rng = np.random.default_rng(1)
+    cost, weight = rng.integers(10, 51, (40, 5)), rng.integers(5, 26, (40, 5))
+    big = tmp_path / "a40005"
+    big.write_text(" ".join(map(str, [40, 5, *cost.ravel(), *weight.ravel(), *[30] * 40])))
+    (back,) = read_orlib(big)
+    assert (back.cost == cost).all() and (back.weight == weight).all()

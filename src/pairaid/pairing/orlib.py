@@ -228,8 +228,13 @@ def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]
     try:
         return _parse_gap(tok, path)
     except _GapFormatError as exc:
-        if exc.instance <= 1 and is_single_gap_file(tok):
-            return [_single_gap(tok, path.stem)]
+        single = _single_gap(tok, path.stem) if is_single_gap_file(tok) else None
+        if single is not None and (exc.instance <= 1 or (
+                (single.weight >= 0).all() and (single.capacity >= 0).all())):
+            # also past the first instance: a single instance with m = 40 agents reads as
+            # 32 "instances" of its costs before the count reading fails (a broken
+            # multi-instance file that happens to fit shows negative weights or capacities)
+            return [single]
         if kind == "gap" and is_assignment_file(tok):
             # A file named gap* holding exactly one assignment instance (read as before).
             n = int(tok[0])
@@ -240,7 +245,8 @@ def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]
             # Could be a truncated assignment file as well: say both readings.
             msg = (f"neither a GAP file ({msg}) nor a complete assignment file "
                    f"({(_assignment_problem(tok) or ('', 0))[0]})")
-        if exc.instance <= 1 and tok.size >= 2 and tok[0] >= 1 and tok[1] >= 1:
+        if (exc.instance <= 1 or kind is None) and tok.size >= 2 and tok[0] >= 1 \
+                and tok[1] >= 1:
             m, n = int(tok[0]), int(tok[1])
             msg += (f"; nor one GAP instance without the count line (m={m}, n={n} needs "
                     f"{2 + 2 * m * n + m} numbers, the file has {tok.size})")
