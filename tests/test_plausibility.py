@@ -227,3 +227,36 @@ def test_a_spike_reaches_the_run_notes_and_plans_as_the_line_typed_by_hand(tmp_p
     assert gap > 0  # Xiaogan has a gap: the equality below compares something
     assert gap == by_hand.metrics["pairaid"]["gap_staff_days"]
     assert not any("24,360" in n for n in by_hand.notes)
+
+
+def test_c0017_kind_swapped_latitude_and_longitude_reach_the_notes(tmp_path):
+    """A region entered as (longitude, latitude) stays in range, so the schema accepts it;
+    Lombardy (45.4668 N, 9.1904 E) swapped lies in the Horn of Africa and every distance to
+    it is thousands of km off. By hand: the median of the other 20 Italian regions is about
+    (42.3 N, 12.5 E); (9.19, 45.47) is ~4,965 km from it, (45.47, 9.19) ~348 km."""
+    from pairaid.geo import great_circle_km
+    from pairaid.plausibility import coordinate_notes
+
+    folder = tmp_path / "italy-copy"
+    shutil.copytree(builtin_path("italy-2020"), folder)
+    assert load_dataset(folder).notes == ()  # the shipped coordinates: no note
+    regions = pd.read_csv(folder / "regions.csv", dtype=str, keep_default_na=False)
+    row = int((regions["region_code"] == "IT-25").to_numpy().argmax())
+    lat, lon = regions.at[row, "latitude"], regions.at[row, "longitude"]
+    regions.loc[row, ["latitude", "longitude"]] = [lon, lat]
+    regions.to_csv(folder / "regions.csv", index=False)
+    notes = [n for n in load_dataset(folder).notes if "look swapped" in n]
+    assert len(notes) == 1
+    assert f"regions.csv, line {row + 2}, columns 'latitude' and 'longitude'" in notes[0]
+    assert "region IT-25" in notes[0]
+    others = regions.drop(index=row)
+    mid = (others["latitude"].astype(float).median(), others["longitude"].astype(float).median())
+    far = float(great_circle_km(float(lon), float(lat), *mid))
+    assert f"{far:,.0f} km from the other regions of IT" in notes[0]
+    assert far > 4000
+    # a region far from its siblings but not swapped (the Chatham Islands, 176.6 W, beyond
+    # +-90 so no latitude) is never noted
+    nz = pd.DataFrame({"region_code": ["NZ-WGN", "NZ-CAN", "NZ-CIT"], "parent_code": "NZ",
+                       "latitude": [-41.2865, -43.5321, -43.9535],
+                       "longitude": [174.7762, 172.6362, -176.5597]})
+    assert coordinate_notes(nz, "regions.csv") == []

@@ -10,10 +10,11 @@ other and with the region's population, and catch the data-entry errors a new us
   (only where a severity cell is given: an empty cell is unknown, never 0); a row dated far
   (more than :data:`DATE_GAP_DAYS`) from the rest of its region's series (cases,
   deployments, pairings, transfers).
-* **notes** (:func:`spike_notes`, :func:`jump_notes`, :func:`capacity_notes`): a one-day
-  spike in a cumulative count (the value is then taken as unknown, see
-  :func:`spike_notes`); a last day whose increment is far above the days before; a staff or
-  bed density far above any country's.
+* **notes** (:func:`spike_notes`, :func:`jump_notes`, :func:`capacity_notes`,
+  :func:`coordinate_notes`): a one-day spike in a cumulative count (the value is then taken
+  as unknown, see :func:`spike_notes`); a last day whose increment is far above the days
+  before; a staff or bed density far above any country's; a region whose latitude and
+  longitude look swapped.
 
 Line numbers are those of the file (the header is line 1), taken from the row order in which
 the table was read.
@@ -23,9 +24,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pairaid.errors import Problem
+from pairaid.geo import great_circle_km
 
 CUMULATIVE = ("confirmed_cum", "deaths_cum", "recovered_cum")
 """Cumulative counts of ``cases.csv`` [persons]."""
@@ -289,6 +292,49 @@ def capacity_notes(capacities: pd.DataFrame, regions: pd.DataFrame, source: str
     return notes
 
 
+SWAP_FAR_KM = 1000.0
+"""A region farther than this from the middle of its siblings [km] is a candidate for
+swapped coordinates (a planning assumption: well beyond the spread of a province's or a
+small country's regions, below a continent's)."""
+SWAP_RATIO = 5.0
+"""... and is taken as swapped when (latitude, longitude) read the other way round lie at
+least this many times closer to that middle (a planning assumption)."""
+
+
+def coordinate_notes(regions: pd.DataFrame, source: str) -> list[str]:
+    """Regions whose latitude and longitude look swapped: one note each, with file, line
+    and both distances.
+
+    Each region is compared with the median latitude and longitude of the other regions of
+    its ``parent_code`` (at least two others): it is noted when it lies more than
+    :data:`SWAP_FAR_KM` from that point and its coordinates read the other way round (a
+    longitude within ±90° can be a latitude) lie :data:`SWAP_RATIO` times closer. Lombardy
+    entered as (9.19, 45.47) lies in the Horn of Africa, 4,965 km from the middle of the
+    other Italian regions, and 348 km from it read the other way round. A swap keeps both values in
+    range, so the schema cannot refuse it; distances and maps would be silently wrong.
+    """
+    notes: list[str] = []
+    lat = regions["latitude"].astype(float).to_numpy()
+    lon = regions["longitude"].astype(float).to_numpy()
+    parent = regions["parent_code"].astype(str).to_numpy()
+    for i in range(len(regions)):
+        others = (parent == parent[i]) & (np.arange(len(regions)) != i)
+        if others.sum() < 2 or abs(lon[i]) > 90:
+            continue
+        mid = np.array([np.median(lat[others]), np.median(lon[others])])
+        far = float(great_circle_km(lat[i:i + 1], lon[i:i + 1], mid[:1], mid[1:])[0])
+        swapped = float(great_circle_km(lon[i:i + 1], lat[i:i + 1], mid[:1], mid[1:])[0])
+        if far > SWAP_FAR_KM and swapped * SWAP_RATIO < far:
+            idx = regions.index[i]
+            notes.append(
+                f"{source}, line {_line(idx)}, columns 'latitude' and 'longitude': region "
+                f"{regions.at[idx, 'region_code']!s} at ({lat[i]:g}, {lon[i]:g}) lies "
+                f"{far:,.0f} km from the other regions of {parent[i]}, but "
+                f"{swapped:,.0f} km read the other way round; latitude and longitude look "
+                "swapped. Check the cells.")
+    return notes
+
+
 def check(tables: dict[str, pd.DataFrame], folder: Path
           ) -> tuple[dict[str, pd.DataFrame], list[Problem], list[str]]:
     """Every plausibility check of a data set's tables.
@@ -315,6 +361,7 @@ def check(tables: dict[str, pd.DataFrame], folder: Path
         return tables, problems, []
     fixed, notes = spike_notes(cases, source)
     notes += jump_notes(fixed, source)
+    notes += coordinate_notes(regions, str(folder / "regions.csv"))
     if "capacities" in tables:
         notes += capacity_notes(tables["capacities"], regions,
                                 str(folder / "capacities.csv"))
