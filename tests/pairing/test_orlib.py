@@ -340,3 +340,24 @@ def test_single_instance_file_whose_costs_read_as_more_instances(tmp_path):
     big.write_text(" ".join(map(str, [40, 5, *cost.ravel(), *weight.ravel(), *[30] * 40])))
     (back,) = read_orlib(big)
     assert (back.cost == cost).all() and (back.weight == weight).all()
+
+
+@pytest.mark.parametrize("method", ["highs", "cpsat", "auto"])
+@pytest.mark.parametrize("sense", ["min", "max"])
+def test_infeasible_instances_say_so_with_an_infinite_bound(tmp_path, capsys, method, sense):
+    """Kind: capacities too small. By hand: (1) two agents of capacity 4, jobs of weight 5:
+    no job fits anywhere; (2) bin packing: total capacity 12 + 11 + 1 = 24 equals the total
+    weight 4 x 6, yet 12 holds two jobs, 11 one and 1 none. Every method says infeasible,
+    with no objective and the bound of an empty problem (+inf min, -inf max; CP-SAT said 0
+    and HiGHS -inf for min), and the command adds a note on standard error."""
+    path = tmp_path / "gap90.txt"
+    path.write_text("2\n2 3\n1 2 3\n4 5 6\n5 5 5\n5 5 5\n4 4\n"
+                    "3 4\n1 1 1 1\n1 1 1 1\n1 1 1 1\n6 6 6 6\n6 6 6 6\n6 6 6 6\n12 11 1\n")
+    for inst in read_orlib(path):
+        res = solve_gap(inst, sense=sense, method=method, time_limit=60)
+        assert res.status.value == "infeasible" and np.isnan(res.objective)
+        assert res.bound == (np.inf if sense == "min" else -np.inf)
+        assert (res.agent == -1).all()
+    status, err = _run([str(path), "--sense", sense, "--method", method], capsys)
+    assert status == 0
+    assert err.count("(proven infeasible)") == 2 and "gap90-2: no assignment" in err

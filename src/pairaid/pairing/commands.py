@@ -32,6 +32,15 @@ def _finite(expected: str) -> Callable[[click.Context, click.Parameter, float], 
     return check
 
 
+_NO_ASSIGNMENT = {
+    "infeasible": "no assignment gives every job an agent within the agents' capacities "
+                  "(proven infeasible)",
+    "time_limit_no_solution": "no assignment found within the time limit (neither found "
+                              "nor proven infeasible)",
+}
+"""The note on standard error for an instance solved without an assignment."""
+
+
 @click.command("solve-orlib")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--sense", type=click.Choice(["min", "max"]), default=None,
@@ -55,9 +64,11 @@ def solve_orlib(file: Path, sense: str | None, time_limit: float, mip_rel_gap: f
     Prints one line per instance, in file order, with five whitespace-separated fields:
     name, objective value, bound, status, seconds. Assignment files (a single n, then
     n x n costs) are recognised by their name (assign*) or, under other names, by their
-    format, and solved exactly as linear assignment. A malformed file, or a time limit that
-    is not a finite number > 0, is refused with a message naming the file or option
-    (exit status 2, no traceback).
+    format, and solved exactly as linear assignment. An instance without an assignment
+    prints objective ``nan`` and status ``infeasible`` (bound ``inf`` for min, ``-inf`` for
+    max) or ``time_limit_no_solution``, with a note on standard error. A malformed file,
+    or a time limit that is not a finite number > 0, is refused with a message naming the
+    file (and line) or option (exit status 2, no traceback).
     """
     try:
         instances = read_orlib(file)
@@ -72,5 +83,7 @@ def solve_orlib(file: Path, sense: str | None, time_limit: float, mip_rel_gap: f
                             mip_rel_gap=mip_rel_gap, method=method)
             click.echo(f"{out.name} {_num(out.objective)} {_num(out.bound)} "
                        f"{out.status.value} {out.seconds:.3f}")
+            if out.status.value in _NO_ASSIGNMENT:
+                click.echo(f"{out.name}: {_NO_ASSIGNMENT[out.status.value]}", err=True)
     except PairaidError as exc:
         raise click.ClickException(str(exc)) from exc

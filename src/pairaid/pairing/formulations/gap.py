@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import highspy
@@ -52,7 +52,8 @@ class GapResult:
     """Outcome of one GAP instance.
 
     ``objective`` is the value of the assignment returned (NaN if none), ``bound`` the best
-    proven bound (a lower bound for min, an upper bound for max), ``agent[j]`` the agent of
+    proven bound (a lower bound for min, an upper bound for max; +inf for min and -inf for
+    max when the instance is proven infeasible, status ``infeasible``), ``agent[j]`` the agent of
     job j (-1 if none), ``seconds`` wall-clock time of model building and solving [s].
     """
 
@@ -255,11 +256,17 @@ def solve_gap(inst: GapInstance, *, sense: str = "min", time_limit: float = 60.0
     if not resources_exact(inst):
         method = _exact_resources_method(inst, method)
     if method == "highs":
-        return _highs(inst, sense, time_limit, mip_rel_gap, None)
-    if method == "cpsat":
-        return SEARCHES.get_cpsat()(inst, sense=sense, time_limit=time_limit,
-                                     mip_rel_gap=mip_rel_gap, hint=None)
-    return _portfolio(inst, sense, time_limit, mip_rel_gap)
+        res = _highs(inst, sense, time_limit, mip_rel_gap, None)
+    elif method == "cpsat":
+        res = SEARCHES.get_cpsat()(inst, sense=sense, time_limit=time_limit,
+                                    mip_rel_gap=mip_rel_gap, hint=None)
+    else:
+        res = _portfolio(inst, sense, time_limit, mip_rel_gap)
+    if res.status == SolveStatus.INFEASIBLE:
+        # the optimum of a proven infeasible instance is +inf (min) / -inf (max); the
+        # solvers' own bounds said -inf (HiGHS, min) or 0 (CP-SAT), which read as numbers
+        res = replace(res, bound=float("inf") if sense == "min" else float("-inf"))
+    return res
 
 
 def _exact_resources_method(inst: GapInstance, method: str) -> str:
