@@ -44,6 +44,11 @@ def test_default_sense_rule():
     assert default_sense("gapa.txt") == "min"
     assert default_sense("gapd_n100.txt") == "min"
     assert default_sense("assign100.txt") == "min"
+    # gapinfo's names of the gap1-12 instances (max) against the Chu-Beasley / Yagiura
+    # names of types A-E (min): c + agents + jobs with a dash and number, or 5 digits
+    assert default_sense("data/c515-1.txt") == default_sense("C1060-5") == "max"
+    assert default_sense("c05100") == default_sense("c10200.txt") == "min"
+    assert default_sense("e20200") == default_sense("d05100") == "min"
 
 
 @pytest.mark.parametrize("sense", ["max", "min"])
@@ -251,6 +256,9 @@ def test_c0011_solve_orlib_on_the_file_without_count():
     out = CliRunner().invoke(solve_orlib, [str(CASES / "c0011" / "c515-1.txt"),
                                            "--sense", "max"])
     assert out.exit_code == 0 and out.output.split()[1] == "336"
+    # gapinfo's own name of the instance says max, as gapinfo lists its optimum (336)
+    out = CliRunner().invoke(solve_orlib, [str(CASES / "c0011" / "c515-1.txt")])
+    assert out.exit_code == 0 and out.output.split()[1:3] == ["336", "336"]
 
 
 def test_kind_every_gap1_instance_reads_the_same_without_its_count(tmp_path):

@@ -45,7 +45,8 @@ _NO_ASSIGNMENT = {
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--sense", type=click.Choice(["min", "max"]), default=None,
               help="Objective sense. Default: the OR-Library convention of the file: max "
-                   "for gap1-gap12 (file named 'gap' + number), min for gapa-gapd, "
+                   "for gap1-gap12 (file named 'gap' + number, or an instance named as in "
+                   "gapinfo: c515-1 ... c1060-5), min for gapa-gapd, "
                    "assignment files and any other name.")
 @click.option("--time-limit", type=click.FloatRange(min=0.0, min_open=True), default=60.0,
               show_default=True, callback=_finite("a finite number of seconds > 0"),

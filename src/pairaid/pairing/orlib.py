@@ -149,9 +149,15 @@ def _family(path: Path) -> tuple[str | None, str]:
 
 
 def default_sense(path: str | Path) -> str:
-    """``"max"`` for OR-Library ``gap1``-``gap12`` files (named ``gap`` + number), else
-    ``"min"`` (``gapa``-``gapd``, assignment files, any other name)."""
-    return "max" if re.match(r"gap\d+", Path(path).stem, flags=re.IGNORECASE) else "min"
+    """``"max"`` for OR-Library ``gap1``-``gap12`` files (named ``gap`` + number) and for
+    their instances under gapinfo's own names (``c515-1`` ... ``c1060-5``: type c, agents
+    and jobs, a dash, the number in the file), else ``"min"`` (``gapa``-``gapd``, the
+    Chu-Beasley and Yagiura names ``c05100``, ``e10200`` without a dash, assignment files,
+    any other name)."""
+    stem = Path(path).stem
+    gapinfo = re.fullmatch(r"c\d{3,4}-\d+", stem, flags=re.IGNORECASE)
+    numbered = re.match(r"gap\d+", stem, flags=re.IGNORECASE)
+    return "max" if gapinfo or numbered else "min"
 
 
 def file_kind(path: str | Path) -> str | None:
