@@ -211,6 +211,22 @@ def test_kind_a_fall_of_deaths_or_discharges_is_a_recount_too(seed, column):
     assert census.tolist() == [50.0, 31.0, 31.0] and carried.tolist() == [False, False, True]
 
 
+def test_kind_confirmed_and_discharges_falling_on_the_same_day_bring_nobody_back():
+    """c0007 kind, both counts at once: Jingmen (420800) 2020-02-18 -> 19 with confirmed
+    901 -> 794 and recovered 181 -> 150 as well. By hand: 687 in care on 02-18 (901 - 33 -
+    181); on 02-19 no admissions (confirmed fell), 1 death, no discharges (recovered fell):
+    687 - 1 = 686. Taking the discharges' fall as reported put 31 patients back: 717."""
+    from pairaid.forecast.events import observed_census
+
+    census, carried = observed_census(np.array([901.0, 794.0]), np.array([33.0, 34.0]),
+                                      np.array([181.0, 150.0]))
+    assert census.tolist() == [687.0, 686.0] and carried.tolist() == [False, True]
+    surv = LengthOfStay().survival()
+    value, estimated = starting_census(np.array([901.0, 794.0]), np.array([33.0, 34.0]),
+                                       np.array([181.0, 150.0]), np.array([901.0, 0.0]), surv)
+    assert (value, estimated) == (686.0, True)
+
+
 def test_random_departures_keep_the_expected_census_and_whole_persons():
     """With a random source, patients present at the origin leave by binomial thinning:
     the mean over paths equals the expected census, every path is a whole number of

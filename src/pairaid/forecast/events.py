@@ -174,7 +174,8 @@ def observed_census(
 
     On a day whose confirmed count fell (a re-count), the drop is a reporting artefact:
     the census of that day is the previous day's census, plus no admissions (as in
-    :func:`admissions_for_census`), minus the deaths and discharges reported that day.
+    :func:`admissions_for_census`), minus the deaths and discharges reported that day (a
+    deaths or discharges count that fell too counts as none left, as below).
     On a day whose deaths or discharges count fell (a re-count of those: Italy's
     ``recovered_cum_decreased`` flag, Hubei's Shiyan 2020-03-13), the census is the previous
     day's plus that day's admissions minus the deaths and discharges that did not fall: a
@@ -217,9 +218,9 @@ def observed_census(
         fell |= d < 0
     admitted = np.where(step[0] < 0, 0.0, step[0])
     for i in np.flatnonzero(fell):
+        # a count that fell on the same day as confirmed is a re-count too: it brings
+        # nobody back into care (Jingmen 2020-02-19 with recovered 181 -> 150 gave 717)
         left = max(step[1][i], 0.0) + max(step[2][i], 0.0)
-        if step[0][i] < 0:  # confirmed fell: as before, the other steps as reported
-            left = step[1][i] + step[2][i]
         census[i] = census[i - 1] + admitted[i] - left  # NaN when any term is unknown
         carried[i] = True
     return census, carried
