@@ -60,6 +60,41 @@ def test_text_in_count_column_is_refused(tiny: Path) -> None:
     assert "'many' is not a whole number" in msg
 
 
+LOCALE_HINT = ("write numbers with '.' as the decimal point and no thousands separator "
+               "(a spreadsheet saves '1.234,5' or '1,234' in some locales)")
+
+
+@pytest.mark.parametrize(("cell", "kind"), [
+    ('"1,000"', "a whole number"),      # thousands comma, as Excel writes 1000 in en-US
+    ('"1.234,5"', "a number"),          # decimal comma with grouping dot (de-DE)
+    ('"0,5"', "a number"),              # decimal comma alone
+    ("1 000", "a whole number"),        # space-grouped (fr-FR)
+    ("1'000", "a whole number"),        # apostrophe-grouped (de-CH)
+    ("1.000.000", "a whole number"),    # dot-grouped, two groups
+])
+def test_number_in_a_locale_form_says_how_to_write_it(tiny: Path, cell: str,
+                                                        kind: str) -> None:
+    # an Excel CSV in another locale: the message says why the cell is not a number
+    if kind == "a whole number":
+        _edit(tiny / "cases.csv", "2020-01-25,420900,100", f"2020-01-25,420900,{cell}")
+        where = "cases.csv, line 2, column 'confirmed_cum'"
+    else:
+        _edit(tiny / "regions.csv", ",CN-HB,30.92,", f",CN-HB,{cell},")
+        where = "regions.csv, line 5, column 'latitude'"
+    msg = _message(tiny)
+    value = cell.strip('"')
+    assert f"{where}: '{value}' is not {kind}; {LOCALE_HINT}" in msg
+
+
+@pytest.mark.parametrize("cell", ["many", "1.5", "1,2,3", "12,34,567"])
+def test_other_bad_numbers_get_no_locale_hint(tiny: Path, cell: str) -> None:
+    # text, a decimal in a count, and commas in no locale's grouping: no advice about locales
+    _edit(tiny / "cases.csv", "2020-01-25,420900,100", f'2020-01-25,420900,"{cell}"')
+    msg = _message(tiny)
+    assert f"'{cell}' is not a whole number" in msg
+    assert "thousands separator" not in msg
+
+
 def test_unknown_region_code_is_refused(tiny: Path) -> None:
     _edit(tiny / "pairings.csv", "CN-AA,421100", "CN-ZZ,421100")
     msg = _message(tiny)

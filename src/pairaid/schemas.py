@@ -11,6 +11,7 @@ or text editor shows it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -502,6 +503,23 @@ PATTERN_WORDS: dict[str, str] = {
 """What each text pattern of the schemas means, in the words a message shows."""
 
 
+NUMBER_FORM_HINT = ("; write numbers with '.' as the decimal point and no thousands "
+                    "separator (a spreadsheet saves '1.234,5' or '1,234' in some locales)")
+"""Added to the message of a number cell that is a number in a locale's form."""
+
+_LOCALE_NUMBER = re.compile(
+    r"[+-]?(?:\d*,\d+"  # decimal comma: 0,5  51,227
+    r"|\d{1,3}([,.' \u00a0\u202f])\d{3}(?:\1\d{3})*(?:[.,]\d+)?)")  # 13.124.737  1.234,5
+"""A number with a decimal comma or with thousands grouped by ``,``, ``.``, ``'`` or a
+space (Excel's CSV export in German, French or Swiss locales)."""
+
+
+def _locale_number(text: str) -> bool:
+    """Whether ``text`` is a number written in a locale's form (``51,227``, ``1.234,5``,
+    ``13,124,737``, ``13 124 737``, ``13'124'737``) rather than with a plain '.'."""
+    return _LOCALE_NUMBER.fullmatch(text.strip()) is not None
+
+
 def pattern_words(pattern: str) -> str:
     """The rule ``pattern`` states, in words (never the raw regular expression)."""
     return PATTERN_WORDS.get(pattern, "is not in the expected form")
@@ -544,7 +562,9 @@ def _problems_from(err: pa.errors.SchemaErrors, schema: TableSchema, source: str
             msg = "empty cell, but a value is required"
         elif check.startswith("coerce_dtype") or check.startswith("dtype("):
             col = schema.column(str(column))
-            msg = f"'{value}' is not {_EXPECTED[col.dtype]}"
+            msg = f"'{value}' is not {_EXPECTED[col.dtype]}" + (
+                NUMBER_FORM_HINT if col.dtype in ("int", "float")
+                and _locale_number(str(value)) else "")
         elif check.startswith("column_in_dataframe"):
             continue
         else:
