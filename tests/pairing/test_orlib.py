@@ -348,6 +348,13 @@ def test_single_instance_file_whose_costs_read_as_more_instances(tmp_path):
     big.write_text(" ".join(map(str, [40, 5, *cost.ravel(), *weight.ravel(), *[30] * 40])))
     (back,) = read_orlib(big)
     assert (back.cost == cost).all() and (back.weight == weight).all()
+    # one number short: both readings are named, the count reading as such
+    big.write_text(" ".join(map(str, [40, 5, *cost.ravel(), *weight.ravel(), *[30] * 39])))
+    with pytest.raises(InputError, match=r"a40005, line 1: with 40 as the instance count, "
+                                         r"instance \d+: .*; nor one GAP instance without "
+                                         r"the count line \(m=40, n=5 needs 442 numbers, "
+                                         r"the file has 441\)"):
+        read_orlib(big)
 
 
 @pytest.mark.parametrize("method", ["highs", "cpsat", "auto"])

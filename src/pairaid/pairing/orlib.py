@@ -254,6 +254,8 @@ def read_orlib(path: str | Path) -> list[GapInstance] | list[AssignmentInstance]
         if (exc.instance <= 1 or kind is None) and tok.size >= 2 and tok[0] >= 1 \
                 and tok[1] >= 1:
             m, n = int(tok[0]), int(tok[1])
+            if exc.instance > 1:  # say which reading found "instance 33"
+                msg = f"with {m} as the instance count, {msg}"
             msg += (f"; nor one GAP instance without the count line (m={m}, n={n} needs "
                     f"{2 + 2 * m * n + m} numbers, the file has {tok.size})")
         raise InputError([numbers.problem(exc.index, msg)]) from None
