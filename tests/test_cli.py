@@ -436,3 +436,37 @@ def test_recipients_and_donors_by_parent_on_the_command_line(tmp_path: Path, cap
                  "--out", str(tmp_path / "y")]) == 2
     assert "--donors-parent) = 'CN-HB': no region of regions.csv has parent_code" in \
         capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("plan_status", "resolves", "noted"), [
+    ("optimal", ["optimal", "optimal"], False),
+    ("optimal", ["optimal", "time_limit_feasible"], True),
+    ("time_limit_feasible", ["optimal", "optimal"], True),
+])
+def test_c0019_kind_team_values_from_unproven_solves_say_so(
+        plan_status: str, resolves: list[str], noted: bool,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """--explain printed "Where one more team helps most: Xiantao (objective −0.25 ...)"
+    from re-solves stopped at the time limit (hubei-2020, --k 3 --time-limit 0.01), with
+    nothing saying the values are estimates; the forbid-cost table has its status column,
+    the team values had none."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from pairaid import cli
+
+    run = SimpleNamespace(plan=SimpleNamespace(status=SimpleNamespace(value=plan_status)),
+                          dataset=SimpleNamespace(region_names=lambda lang: {"R1": "One",
+                                                                             "R2": "Two"}))
+    why = SimpleNamespace(
+        forbid_costs=pd.DataFrame(columns=["donor_code", "recipient_code", "objective",
+                                           "cost", "shortfall_change", "status", "reason"]),
+        marginal_values=pd.DataFrame({"recipient_code": ["R1", "R2"], "value": [0.5, 0.25],
+                                      "shortfall_change": [-3.0, 0.0],
+                                      "status": resolves}),
+        team={"doctors": 30}, stable_pairs=[], official_blocking_pairs=None)
+    cli._print_explanation(run, why)
+    out = capsys.readouterr().out
+    assert "Where one more team" in out
+    assert ("not proven optimal" in out) == noted

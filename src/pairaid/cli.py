@@ -350,6 +350,14 @@ def _print_explanation(run: Any, why: Any) -> None:
                 else "no shortfall change: shorter travel only)")
             for r, v, s in zip(top["recipient_code"], top["value"], top["shortfall_change"],
                                strict=True)))
+    unproven = sorted({str(x) for x in why.marginal_values["status"]} - {"optimal"})
+    if run.plan.status.value != "optimal" or unproven:
+        # values are differences of two objectives; one not proven makes them estimates
+        console.print(escape(
+            "Note: the plan or its re-solves with one more team are not proven optimal "
+            f"(status {', '.join(unproven or [run.plan.status.value])}): these values are "
+            "estimates (explain_marginal_values.csv, column status); raise --time-limit "
+            "for proven ones."))
     console.print("Stable matching (deferred acceptance; rankings by distance, gap, "
                   "capacity; ties broken by code): "
                   + ", ".join(f"{d}→{r}" for d, r in why.stable_pairs))
