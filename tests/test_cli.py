@@ -220,7 +220,12 @@ def test_previous_pairs_that_cannot_be_kept_are_refused(tmp_path: Path, capsys) 
     prev = tmp_path / "pairs.csv"
     prev.write_text("donor_code,recipient_code\nCN-SX,420100\n", encoding="utf-8")
     assert main(["plan", "--out", str(tmp_path / "x"), "--previous", str(prev)]) == 2
-    assert "pair CN-SX→420100 is not a pair of this run" in capsys.readouterr().err
+    # Wuhan is a region of the data set but not a default recipient: the message says which
+    assert ("pair CN-SX→420100: 420100 is not one of this run's recipients (--recipients)"
+            in capsys.readouterr().err)
+    prev.write_text("donor_code,recipient_code\nCN-ZZ,420200\n", encoding="utf-8")
+    assert main(["plan", "--out", str(tmp_path / "z"), "--previous", str(prev)]) == 2
+    assert "CN-ZZ is not a region of regions.csv" in capsys.readouterr().err
     prev.write_text("donor_code,recipient_code\nCN-SX,420200\n", encoding="utf-8")
     assert main(["plan", "--out", str(tmp_path / "y"), "--previous", str(prev),
                  "--forbid", "CN-SX:420200"]) == 2

@@ -76,9 +76,14 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
     forbidden = {tuple(p) for p in config.forbidden_pairs}
     for d, r in config.previous_pairs:
         if d not in donors or r not in recipients:
-            raise ConfigError(f"setting 'previous_pairs' (--previous): pair {d}→{r} is not a "
-                              "pair of this run's donors and recipients; a team in place "
-                              "cannot be kept silently out of the plan")
+            why = "; ".join(
+                f"{code} is not {'a region of regions.csv' if code not in known else role}"
+                for code, ok, role in ((d, d in donors, "one of this run's donors (--donors)"),
+                                       (r, r in recipients,
+                                        "one of this run's recipients (--recipients)"))
+                if not ok)
+            raise ConfigError(f"setting 'previous_pairs' (--previous): pair {d}→{r}: {why}; "
+                              "a team in place cannot be kept silently out of the plan")
         if (d, r) in forbidden and config.keep_previous:
             raise ConfigError(f"pair {d}→{r} is both a previous pair (--previous), kept as "
                               "it is, and forbidden (--forbid); give --change-cost to let "
