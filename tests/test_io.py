@@ -153,3 +153,26 @@ def test_write_json_writes_nan_and_infinity_as_null(tmp_path: Path) -> None:
     assert back == {"two_stage": {"mip_gap": None, "bound": None, "seconds": 0.04},
                     "burden": [0.5, None, None], "pair": ["a", None],
                     "status": "time_limit_feasible"}
+
+
+def test_writing_run_folder_removes_only_its_own_files_when_interrupted(tmp_path) -> None:
+    from pairaid.io import writing_run_folder
+
+    run = tmp_path / "run"
+    (run / "calendars").mkdir(parents=True)
+    (run / "pairs.csv").write_text("old\n", encoding="utf-8")   # an earlier run ...
+    (run / "calendars" / "CN-AH.ics").write_text("old\n", encoding="utf-8")
+    (run / "calendars" / "mine.txt").write_text("kept\n", encoding="utf-8")  # ... and a note
+    owned = ("pairs.csv", "flows.csv", "metrics.json", "calendars")
+    with pytest.raises(KeyboardInterrupt), writing_run_folder(run, force=True,
+                                                              owned=owned) as folder:
+        (folder / "pairs.csv").write_text("new\n", encoding="utf-8")
+        (folder / "calendars" / "CN-HN.ics").write_text("new\n", encoding="utf-8")
+        (folder / "flows.csv").write_text("donor_co", encoding="utf-8")  # cut short
+        raise KeyboardInterrupt
+    assert sorted(p.relative_to(run).as_posix() for p in run.rglob("*")) == [
+        "calendars", "calendars/mine.txt"]
+    # finished, the block's files stay
+    with writing_run_folder(tmp_path / "new", force=False, owned=owned) as folder:
+        (folder / "pairs.csv").write_text("x\n", encoding="utf-8")
+    assert (tmp_path / "new" / "pairs.csv").read_text(encoding="utf-8") == "x\n"

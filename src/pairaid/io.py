@@ -11,7 +11,8 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
@@ -272,6 +273,51 @@ def prepare_run_folder(out: Path | str, *, force: bool, owned: Iterable[str]) ->
         if path.is_file():
             path.unlink()
     return out
+
+
+@contextmanager
+def writing_run_folder(out: Path | str, *, force: bool, owned: Iterable[str]
+                       ) -> Iterator[Path]:
+    """Prepare ``out`` (:func:`prepare_run_folder`) for the files written in the ``with``
+    block, and remove them again if the block does not finish.
+
+    An interrupted write (Ctrl-C, a full disk, an error) would otherwise leave some tables
+    complete, one cut short and the rest missing: a folder that looks like a run, and that
+    the next run refuses to replace without ``--force``. So on any exception, Ctrl-C
+    included, every file of ``owned`` in ``out`` is removed (they were all written by this
+    block: the earlier run's were removed before it, only with ``force``), then ``out``
+    itself if this call created it and it is left empty; the exception goes on. Files
+    not in ``owned`` are never touched.
+
+    Yields
+    ------
+    Path
+        The run folder.
+
+    Raises
+    ------
+    pairaid.errors.OutputExistsError
+        As :func:`check_run_folder`.
+    """
+    out = Path(out)
+    created = not out.exists()
+    owned = tuple(owned)
+    folder = prepare_run_folder(out, force=force, owned=owned)
+    try:
+        yield folder
+    except BaseException:
+        for name in owned:
+            path = folder / name
+            if path.is_dir():  # a run's own sub-folder (calendars/): its .ics files, then it
+                for child in path.glob("*.ics"):
+                    child.unlink()
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif path.is_file():
+                path.unlink()
+        if created and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

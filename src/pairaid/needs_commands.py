@@ -40,7 +40,7 @@ def check_needs_command(data_dir: Path | None, dataset: str | None, recipients: 
     from pairaid.config import make_config
     from pairaid.datasets import load_builtin, load_dataset
     from pairaid.errors import ConfigError
-    from pairaid.io import prepare_run_folder, write_csv, write_json
+    from pairaid.io import write_csv, write_json, writing_run_folder
     from pairaid.needs import default_norm_set, norms_for
     from pairaid.needs_check import check_needs, check_window
     from pairaid.pipeline import run_parameters
@@ -75,12 +75,12 @@ def check_needs_command(data_dir: Path | None, dataset: str | None, recipients: 
                          norm_set=norm_set)
     _print_needs_check(result, data.region_names("en"), norm_set)
     if out is not None:
-        folder = prepare_run_folder(out, force=force,
-                                    owned=("needs_check.csv", "needs_check.json"))
-        write_csv(result.table, folder / "needs_check.csv")
-        write_json(result.summary() | {"dataset": data.name, "norms": norm_set,
-                                       "parameters": params},
-                   folder / "needs_check.json")
+        with writing_run_folder(out, force=force,
+                                owned=("needs_check.csv", "needs_check.json")) as folder:
+            write_csv(result.table, folder / "needs_check.csv")
+            write_json(result.summary() | {"dataset": data.name, "norms": norm_set,
+                                           "parameters": params},
+                       folder / "needs_check.json")
         console.print(f"written: {folder / 'needs_check.csv'}, needs_check.json")
 
 

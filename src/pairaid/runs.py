@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from pairaid.explanation import Explanation
-from pairaid.io import check_run_folder, prepare_run_folder, write_csv, write_json
+from pairaid.io import check_run_folder, write_csv, write_json, writing_run_folder
 from pairaid.pipeline import PlanRun
 
 RUN_FILES = ("config.toml", "regions.csv", "forecast.csv", "observed.csv", "needs.csv",
@@ -73,12 +73,22 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
     and ``calendars/<donor>.ics``. ``sensitivity`` (:func:`pairaid.sensitivity.sensitivity`)
     is written as ``sensitivity.csv``; the run's needs check as ``needs_check.csv``.
 
+    The folder is written whole or not at all: interrupted (Ctrl-C) or failing part-way,
+    the files written so far are removed again (:func:`pairaid.io.writing_run_folder`).
+
     Raises
     ------
     pairaid.errors.OutputExistsError
         If ``out`` already holds files and ``force`` is false.
     """
-    folder = prepare_run_folder(out, force=force, owned=RUN_FILES)
+    with writing_run_folder(out, force=force, owned=RUN_FILES) as folder:
+        _write_run(run, folder, explanation=explanation, dispatches=dispatches,
+                   sensitivity=sensitivity)
+    return folder
+
+
+def _write_run(run: PlanRun, folder: Path, *, explanation: Explanation | None,
+               dispatches: dict[str, Any] | None, sensitivity: pd.DataFrame | None) -> None:
     calendars = folder / "calendars"  # a run's own folder: its calendar files go too
     if calendars.is_dir():
         for old in calendars.glob("*.ics"):
@@ -136,7 +146,6 @@ def save_run(run: PlanRun, out: Path | str, *, force: bool = False,
             write_json(limits, folder / "explain_transfers.json")
     if dispatches:
         _save_dispatches(dispatches, folder, run)
-    return folder
 
 
 def _save_dispatches(dispatches: dict[str, Any], folder: Path, run: PlanRun) -> None:
