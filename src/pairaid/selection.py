@@ -76,13 +76,13 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
     forbidden = {tuple(p) for p in config.forbidden_pairs}
     for d, r in config.previous_pairs:
         if d not in donors or r not in recipients:
-            why = "; ".join(
+            lacking = "; ".join(
                 f"{code} is not {'a region of regions.csv' if code not in known else role}"
                 for code, ok, role in ((d, d in donors, "one of this run's donors (--donors)"),
                                        (r, r in recipients,
                                         "one of this run's recipients (--recipients)"))
                 if not ok)
-            raise ConfigError(f"setting 'previous_pairs' (--previous): pair {d}→{r}: {why}; "
+            raise ConfigError(f"setting 'previous_pairs' (--previous): pair {d}→{r}: {lacking}; "
                               "a team in place cannot be kept silently out of the plan")
         if (d, r) in forbidden and config.keep_previous:
             raise ConfigError(f"pair {d}→{r} is both a previous pair (--previous), kept as "
