@@ -78,3 +78,26 @@ def test_bad_stability_file_is_named(run_dir: Path) -> None:
         read_run(run_dir)
     assert "explain_stability.json" in str(info.value)
     assert "stable_pairs" in str(info.value)
+
+
+def test_an_edited_file_with_a_long_row_or_a_column_twice_is_named_by_line(
+        run_dir: Path) -> None:
+    """c0010 kind on the run folder: a trailing comma on one row of needs.csv (a
+    spreadsheet edit) made pandas read 'line 420702, column value: ... 420700 False ...'
+    (the region codes had become the row index); a second 'gap' column in gaps.csv was
+    read as 'gap.1' without a word. Both are named by file and line."""
+    needs = (run_dir / "needs.csv").read_text(encoding="utf-8").splitlines()
+    needs[1] += ","
+    (run_dir / "needs.csv").write_text("\n".join(needs) + "\n", encoding="utf-8")
+    gaps = (run_dir / "gaps.csv").read_text(encoding="utf-8").splitlines()
+    gaps = [gaps[0] + ",gap"] + [line + ",0" for line in gaps[1:]]
+    (run_dir / "gaps.csv").write_text("\n".join(gaps) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_run(run_dir)
+    header = len(needs[0].split(","))
+    messages = [str(p) for p in info.value.problems]
+    assert f"{run_dir / 'needs.csv'}, line 2: row has {header + 1} fields but the header " \
+           f"has {header}" in messages
+    first = gaps[0].split(",").index("gap") + 1
+    assert f"{run_dir / 'gaps.csv'}, line 1, column 'gap': column 'gap' appears twice in " \
+           f"the header (columns {first} and {len(gaps[0].split(','))}); keep one" in messages

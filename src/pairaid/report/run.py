@@ -8,6 +8,7 @@ problem (file, line, column) otherwise.
 
 from __future__ import annotations
 
+import io
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from pairaid.errors import InputError, Problem
+from pairaid.io import check_csv_text
 
 CODE_COLUMNS = ("region_code", "gb2260_code", "parent_code", "donor_code", "recipient_code")
 
@@ -212,7 +214,13 @@ def _read_csv(path: Path, spec: TableSpec, problems: list[Problem]) -> pd.DataFr
             problems.append(Problem(str(path), "required file is missing"))
         return pd.DataFrame({c: pd.Series(dtype="object") for c in spec.columns})
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        text = path.read_text(encoding="utf-8-sig")
+        check_csv_text(text, str(path))  # a column twice, a row of more or fewer fields
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                          na_values=[""])
+    except InputError as err:
+        problems.extend(err.problems)
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in spec.columns})
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         problems.append(Problem(str(path), f"not a readable UTF-8 CSV file ({exc})"))
         return pd.DataFrame({c: pd.Series(dtype="object") for c in spec.columns})

@@ -20,6 +20,7 @@ in the tests.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -34,6 +35,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from pairaid.io import check_csv_text
 from pairaid.report.i18n import plan_label
 from pairaid.report.run import CODE_COLUMNS, METRICS, SOLVER, flatten_config, read_run
 
@@ -113,9 +115,17 @@ def read_table(path: Path) -> pd.DataFrame:
 
     Code columns stay text, ``date`` columns become dates, other columns get pandas' type
     inference; empty cells are missing values.
+
+    Raises
+    ------
+    pairaid.errors.InputError
+        A column named twice or a row of more or fewer fields than the header
+        (:func:`pairaid.io.check_csv_text`), naming file and line.
     """
-    df = pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=False,
-                     na_values=[""])
+    text = path.read_text(encoding="utf-8-sig")
+    check_csv_text(text, str(path))
+    df = pd.read_csv(io.StringIO(text), dtype={c: str for c in CODE_COLUMNS},
+                     keep_default_na=False, na_values=[""])
     for col in df.columns:
         if col == "date" or col.endswith("_date") or col in SCHEDULE_DATES:
             df[col] = pd.to_datetime(df[col], format="%Y-%m-%d")
