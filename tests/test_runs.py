@@ -59,3 +59,14 @@ def test_ctrl_c_while_replacing_a_run_keeps_the_folder_and_no_half_run(
     with pytest.raises(KeyboardInterrupt):
         save_run(tiny_run, out, force=True)
     assert out.is_dir() and list(out.iterdir()) == []  # the folder was the user's: kept
+
+
+def test_every_run_file_is_named_in_the_readme_or_docs() -> None:
+    # a planner handed a run folder finds every file in the documentation
+    root = Path(__file__).parents[1]
+    text = (root / "README.md").read_text(encoding="utf-8") + "".join(
+        p.read_text(encoding="utf-8") for p in sorted((root / "docs").glob("*.md")))
+    unnamed = [name for name in runs.RUN_FILES if f"`{name}" not in text
+               and not (name.startswith("official_") and name.endswith(".csv")
+                        and "`official_*.csv`" in text)]
+    assert unnamed == []
