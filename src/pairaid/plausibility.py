@@ -166,11 +166,15 @@ def date_problems(frame: pd.DataFrame, source: str, *, region: str = "region_cod
         One per such row, on ``date``.
     """
     problems: list[Problem] = []
-    for code, rows in frame.dropna(subset=[date]).groupby(region, sort=False):
-        days = rows[date].sort_values()
+    rows = frame.dropna(subset=[date])
+    # every region's gaps at once (all rows sorted by date, differences within each
+    # region); only a region with a gap is split below, most have none
+    ordered = rows.iloc[np.argsort(rows[date].to_numpy(), kind="stable")]
+    gap = ordered.groupby(region, sort=False)[date].diff().dt.days > DATE_GAP_DAYS
+    stray = rows[region].isin(ordered.loc[gap.to_numpy(), region].unique())
+    for code, group in rows[stray.to_numpy()].groupby(region, sort=False):
+        days = group[date].sort_values()
         part = (days.diff().dt.days > DATE_GAP_DAYS).cumsum()
-        if part.max() == 0:
-            continue
         main = part.value_counts().idxmax()
         span = days[part == main]
         for idx in days.index[(part != main).to_numpy()]:
@@ -181,8 +185,21 @@ def date_problems(frame: pd.DataFrame, source: str, *, region: str = "region_cod
     return problems
 
 
-def _known(rows: pd.DataFrame, column: str) -> pd.Series:
-    return rows.sort_values("date")[column].astype("Float64").astype(float).dropna()
+def _known(cases: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The known values of ``column`` (float), every region's in date order, the regions in
+    order of first appearance: columns ``group`` (the region's rank), ``date``, ``value``,
+    ``first`` and ``last`` (the region's first and last known day); the index is that of
+    ``cases``, so its line numbers stay."""
+    group = cases.groupby("region_code", sort=False).ngroup()
+    value = cases[column].astype("Float64").astype(float)
+    known = pd.DataFrame({"group": group, "date": cases["date"], "value": value})
+    known = known[(value.notna() & group.notna()).to_numpy()]
+    known = known.sort_values(["group", "date"], kind="stable")
+    g = known["group"].to_numpy()
+    first, last = np.ones(len(g), dtype=bool), np.ones(len(g), dtype=bool)
+    first[1:] = last[:-1] = g[1:] != g[:-1]
+    known["first"], known["last"] = first, last
+    return known
 
 
 def spike_notes(cases: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[str]]:
@@ -213,28 +230,32 @@ def spike_notes(cases: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[st
     """
     out = cases.copy()
     notes: list[str] = []
+    codes = cases["region_code"]
     for column in CUMULATIVE:
-        for code, rows in cases.groupby("region_code", sort=False):
-            known = _known(rows, column)
-            values = known.to_numpy()
-            days = rows["date"][known.index]
-            for i in range(len(values) - 1):
-                value, after = values[i], values[i + 1]
-                before = values[i - 1] if i else 0.0
-                if (max(before, after) < SPIKE_SHARE * value
-                        and value - max(before, after) >= SPIKE_FLOOR):
-                    idx = known.index[i]
-                    # the straight line between the neighbours, as across a gap
-                    span = (days.iloc[i + 1] - days.iloc[i - 1]).days if i else 1
-                    share = (days.iloc[i] - days.iloc[i - 1]).days / span if i else 1.0
-                    line = round(before + (after - before) * share)
-                    out.at[idx, column] = line
-                    notes.append(
-                        f"{source}, line {_line(idx)}, column '{column}': {int(value):,} "
-                        f"({code}, {days.iloc[i]:%Y-%m-%d}) lies far above the days around "
-                        f"it ({int(before):,} before, {int(after):,} after), likely a typo; "
-                        f"taken as {line:,}, the straight line between them (as across an "
-                        "unknown day). Correct the cell if the value is wrong.")
+        known = _known(cases, column)
+        values, days = known["value"].to_numpy(), known["date"]
+        first, last = known["first"].to_numpy(), known["last"].to_numpy()
+        # each known value's neighbours in its region: 0 before the first, none after
+        # the last (the last day is never a spike: jump_notes looks at it)
+        before = np.where(first, 0.0, np.roll(values, 1))
+        after = np.roll(values, -1)
+        higher = np.maximum(before, after)
+        spikes = ~last & (higher < SPIKE_SHARE * values) & (values - higher >= SPIKE_FLOOR)
+        for i in np.flatnonzero(spikes):
+            idx = known.index[i]
+            value, after = values[i], values[i + 1]
+            before = 0.0 if first[i] else values[i - 1]
+            # the straight line between the neighbours, as across a gap
+            span = 1 if first[i] else (days.iloc[i + 1] - days.iloc[i - 1]).days
+            share = 1.0 if first[i] else (days.iloc[i] - days.iloc[i - 1]).days / span
+            line = round(before + (after - before) * share)
+            out.at[idx, column] = line
+            notes.append(
+                f"{source}, line {_line(idx)}, column '{column}': {int(value):,} "
+                f"({codes[idx]!s}, {days.iloc[i]:%Y-%m-%d}) lies far above the days around "
+                f"it ({int(before):,} before, {int(after):,} after), likely a typo; "
+                f"taken as {line:,}, the straight line between them (as across an "
+                "unknown day). Correct the cell if the value is wrong.")
     return out, notes
 
 
@@ -250,26 +271,27 @@ def jump_notes(cases: pd.DataFrame, source: str) -> list[str]:
         One note per such day: file, line, column, the value and the increments.
     """
     notes: list[str] = []
-    for code, rows in cases.groupby("region_code", sort=False):
-        ordered = rows.sort_values("date")
-        known = ordered["confirmed_cum"].astype("Float64").astype(float)
-        dates = ordered["date"][known.notna()]
-        known = known.dropna()
-        if len(known) < 3:
-            continue
-        last, day = known.index[-1], dates.iloc[-1]
-        steps = known.diff()
-        jump = float(steps.iloc[-1])
-        window = (dates > day - pd.Timedelta(days=JUMP_WINDOW_DAYS)).to_numpy()
-        before = steps.iloc[1:-1][window[1:-1]]
-        largest = max(float(before.max()) if len(before) else 0.0, 1.0)
-        if jump > JUMP_FACTOR * largest and jump > JUMP_FLOOR:
+    known = _known(cases, "confirmed_cum")
+    by_region = known.groupby("group", sort=False)
+    step = by_region["value"].diff()
+    day = by_region["date"].transform("last")  # the region's last known day
+    # the daily increments of the window before the last day, not the first day's (none)
+    window = (~known["first"] & ~known["last"]
+              & (known["date"] > day - pd.Timedelta(days=JUMP_WINDOW_DAYS)))
+    largest = step[window].groupby(known["group"][window], sort=False).max()
+    ends = known[known["last"] & (by_region["value"].transform("size") >= 3)]
+    for last in ends.index:
+        region = ends.at[last, "group"]
+        jump = float(step[last])
+        most = max(float(largest[region]) if region in largest.index else 0.0, 1.0)
+        if jump > JUMP_FACTOR * most and jump > JUMP_FLOOR:
             notes.append(
-                f"{source}, line {_line(last)}, column 'confirmed_cum': {int(known[last]):,} "
-                f"({code}, {day:%Y-%m-%d}) rose by {int(jump):,} in a day, more than "
-                f"{JUMP_FACTOR:g} times the largest daily rise of the {JUMP_WINDOW_DAYS} days "
-                f"before ({int(largest):,}); kept as reported. Check it is not a typo (a "
-                "change of case definition can be real).")
+                f"{source}, line {_line(last)}, column 'confirmed_cum': "
+                f"{int(ends.at[last, 'value']):,} ({cases.at[last, 'region_code']!s}, "
+                f"{ends.at[last, 'date']:%Y-%m-%d}) rose by {int(jump):,} in a day, more "
+                f"than {JUMP_FACTOR:g} times the largest daily rise of the "
+                f"{JUMP_WINDOW_DAYS} days before ({int(most):,}); kept as reported. Check it "
+                "is not a typo (a change of case definition can be real).")
     return notes
 
 
