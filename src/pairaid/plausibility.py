@@ -187,12 +187,13 @@ def date_problems(frame: pd.DataFrame, source: str, *, region: str = "region_cod
 
 def _known(cases: pd.DataFrame, column: str) -> pd.DataFrame:
     """The known values of ``column`` (float), every region's in date order, the regions in
-    order of first appearance: columns ``group`` (the region's rank), ``date``, ``value``,
-    ``first`` and ``last`` (the region's first and last known day); the index is that of
-    ``cases``, so its line numbers stay."""
+    order of first appearance: columns ``region_code``, ``group`` (the region's rank),
+    ``date``, ``value``, ``first`` and ``last`` (the region's first and last known day); the
+    index is that of ``cases``, so its line numbers stay."""
     group = cases.groupby("region_code", sort=False).ngroup()
     value = cases[column].astype("Float64").astype(float)
-    known = pd.DataFrame({"group": group, "date": cases["date"], "value": value})
+    known = pd.DataFrame({"region_code": cases["region_code"], "group": group,
+                          "date": cases["date"], "value": value})
     known = known[(value.notna() & group.notna()).to_numpy()]
     known = known.sort_values(["group", "date"], kind="stable")
     g = known["group"].to_numpy()
@@ -230,19 +231,16 @@ def spike_notes(cases: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[st
     """
     out = cases.copy()
     notes: list[str] = []
-    codes = cases["region_code"]
     for column in CUMULATIVE:
         known = _known(cases, column)
         values, days = known["value"].to_numpy(), known["date"]
         first, last = known["first"].to_numpy(), known["last"].to_numpy()
         # each known value's neighbours in its region: 0 before the first, none after
         # the last (the last day is never a spike: jump_notes looks at it)
-        before = np.where(first, 0.0, np.roll(values, 1))
-        after = np.roll(values, -1)
-        higher = np.maximum(before, after)
+        higher = np.maximum(np.where(first, 0.0, np.roll(values, 1)), np.roll(values, -1))
         spikes = ~last & (higher < SPIKE_SHARE * values) & (values - higher >= SPIKE_FLOOR)
-        for i in np.flatnonzero(spikes):
-            idx = known.index[i]
+        for i in np.flatnonzero(spikes).tolist():
+            idx, code = known.index[i], known["region_code"].iloc[i]
             value, after = values[i], values[i + 1]
             before = 0.0 if first[i] else values[i - 1]
             # the straight line between the neighbours, as across a gap
@@ -252,7 +250,7 @@ def spike_notes(cases: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[st
             out.at[idx, column] = line
             notes.append(
                 f"{source}, line {_line(idx)}, column '{column}': {int(value):,} "
-                f"({codes[idx]!s}, {days.iloc[i]:%Y-%m-%d}) lies far above the days around "
+                f"({code!s}, {days.iloc[i]:%Y-%m-%d}) lies far above the days around "
                 f"it ({int(before):,} before, {int(after):,} after), likely a typo; "
                 f"taken as {line:,}, the straight line between them (as across an "
                 "unknown day). Correct the cell if the value is wrong.")
@@ -273,25 +271,24 @@ def jump_notes(cases: pd.DataFrame, source: str) -> list[str]:
     notes: list[str] = []
     known = _known(cases, "confirmed_cum")
     by_region = known.groupby("group", sort=False)
-    step = by_region["value"].diff()
-    day = by_region["date"].transform("last")  # the region's last known day
+    step = known["step"] = by_region["value"].diff()
+    final = by_region["date"].transform("last")  # the region's last known day
     # the daily increments of the window before the last day, not the first day's (none)
     window = (~known["first"] & ~known["last"]
-              & (known["date"] > day - pd.Timedelta(days=JUMP_WINDOW_DAYS)))
+              & (known["date"] > final - pd.Timedelta(days=JUMP_WINDOW_DAYS)))
     largest = step[window].groupby(known["group"][window], sort=False).max()
     ends = known[known["last"] & (by_region["value"].transform("size") >= 3)]
-    for last in ends.index:
-        region = ends.at[last, "group"]
-        jump = float(step[last])
+    for last, code, region, day, value, jump in zip(
+            ends.index, ends["region_code"], ends["group"], ends["date"],
+            ends["value"].tolist(), ends["step"].tolist(), strict=True):
         most = max(float(largest[region]) if region in largest.index else 0.0, 1.0)
         if jump > JUMP_FACTOR * most and jump > JUMP_FLOOR:
             notes.append(
-                f"{source}, line {_line(last)}, column 'confirmed_cum': "
-                f"{int(ends.at[last, 'value']):,} ({cases.at[last, 'region_code']!s}, "
-                f"{ends.at[last, 'date']:%Y-%m-%d}) rose by {int(jump):,} in a day, more "
-                f"than {JUMP_FACTOR:g} times the largest daily rise of the "
-                f"{JUMP_WINDOW_DAYS} days before ({int(most):,}); kept as reported. Check it "
-                "is not a typo (a change of case definition can be real).")
+                f"{source}, line {_line(last)}, column 'confirmed_cum': {int(value):,} "
+                f"({code!s}, {day:%Y-%m-%d}) rose by {int(jump):,} in a day, more than "
+                f"{JUMP_FACTOR:g} times the largest daily rise of the {JUMP_WINDOW_DAYS} days "
+                f"before ({int(most):,}); kept as reported. Check it is not a typo (a "
+                "change of case definition can be real).")
     return notes
 
 
