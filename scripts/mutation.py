@@ -120,6 +120,17 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                          "test_a_pledge_changed_during_its_acceptance_is_not_accepted",
                          "tests/service/test_concurrency.py::"
                          "test_a_pledge_dispatched_during_its_cancelling_is_not_cancelled"]),
+    # the data set's plausibility checks (counts against population, spikes, jumps, stray
+    # dates, densities)
+    "plausibility": ("src/pairaid/plausibility.py", ["tests/test_plausibility.py"]),
+    "forecast_baseline": ("src/pairaid/forecast/baseline.py",
+                          ["tests/forecast/test_baseline.py"]),
+    "forecast_quantiles": ("src/pairaid/forecast/quantiles.py",
+                           ["tests/forecast/test_quantiles.py"]),
+    "forecast_calibration": ("src/pairaid/forecast/calibration.py",
+                             ["tests/forecast/test_calibration.py"]),
+    "forecast_discharges": ("src/pairaid/forecast/discharges.py",
+                            ["tests/forecast/test_discharges.py"]),
     "needs_service": ("src/pairaid/service/needs/service.py",
                       ["tests/service/test_workflow.py::test_whole_workflow[sqlite]",
                        "tests/service/test_workflow.py::"

@@ -42,9 +42,10 @@ def check_quantile_levels(quantiles: Sequence[float]) -> np.ndarray:
     if levels.size == 0:
         raise ConfigError("quantiles: at least one quantile level is required")
     if not np.all((levels > 0.0) & (levels < 1.0)):
-        raise ConfigError(f"quantiles: every level must lie strictly in (0, 1), got {list(levels)}")
+        raise ConfigError(
+            f"quantiles: every level must lie strictly in (0, 1), got {levels.tolist()}")
     if np.unique(levels).size != levels.size:
-        raise ConfigError(f"quantiles: duplicate levels in {list(levels)}")
+        raise ConfigError(f"quantiles: duplicate levels in {levels.tolist()}")
     return np.sort(levels)
 
 
