@@ -159,15 +159,15 @@ def test_an_empty_database_takes_the_data_set_it_first_starts_with(
 def test_a_stored_region_no_longer_of_its_kind_is_a_note_not_a_refusal(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    # Wuhan (420100) is in hubei-2020 but no recipient of it (exclude_recipients); a
-    # database from before that rule may hold a Wuhan recipient and its needs
+    # Hubei province (CN-HB) is in hubei-2020 but no donor of it (the recipients' parent); a
+    # database written by hand or by an older rule may hold a Hubei donor
     url = make_db_url("sqlite", request, tmp_path)
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO users (id, name, role, region_code, token_hash, "
-                "created_at) VALUES (1, 'wuhan', 'recipient', '420100', 'x', "
+                "created_at) VALUES (1, 'hubei', 'donor', 'CN-HB', 'x', "
                 "CURRENT_TIMESTAMP)"
             )
         )
@@ -175,13 +175,13 @@ def test_a_stored_region_no_longer_of_its_kind_is_a_note_not_a_refusal(
     db = Database(Settings(db_url=url))
     with db.read() as session:
         assert [(s.code, s.kind, s.rows) for s in stored_regions(session)] == [
-            ("420100", "recipient", {"users": 1})
+            ("CN-HB", "donor", {"users": 1})
         ]
         notes = check_dataset(session, regions=load_regions(), where="db")
     db.dispose()
     assert len(notes) == 1
     assert (
-        "420100 (Wuhan) is stored as a recipient but is not a recipient region of "
+        "CN-HB (Hubei) is stored as a donor but is not a donor region of "
         "data set hubei-2020" in notes[0]
     )
 

@@ -42,16 +42,17 @@ def tiny_folder(folder: Path) -> Path:
 
 
 def test_hubei_kinds_are_the_default_of_pairaid_plan() -> None:
-    # by hand from hubei-2020 regions.csv: the prefecture rows (Hubei's 17 cities) less
-    # Wuhan 420100 (PlanConfig.exclude_recipients) are recipients; the province rows less
-    # Hubei (the recipients' parent) are donors
+    # by hand from hubei-2020 regions.csv: the prefecture rows (Hubei's 17 divisions, Wuhan
+    # 420100 included: exclude_recipients keeps it out of the pairing, not off the board)
+    # are recipients; the province rows less Hubei (the recipients' parent) are donors
     rows = _builtin_rows("hubei-2020")
     cities = {r["region_code"] for r in rows if r["level"] == "prefecture"}
     provinces = {r["region_code"] for r in rows if r["level"] == "province"}
     regions = load_regions()
     assert (regions.dataset, regions.source) == ("hubei-2020", "built-in")
-    assert set(regions.codes("recipient")) == cities - {"420100"}
-    assert len(regions.codes("recipient")) == 16
+    assert set(regions.codes("recipient")) == cities
+    assert len(regions.codes("recipient")) == 17
+    regions.check("420100", "recipient")  # Wuhan posts needs (no error)
     assert set(regions.codes("donor")) == provinces - {"CN-HB"}
     assert len(regions.codes("donor")) == 30
     assert regions.name("420900", "zh") == "孝感市" and regions.name("420900") == "Xiaogan"
@@ -93,7 +94,7 @@ def test_a_folder_of_regions_csv_alone_is_a_data_set(tmp_path: Path) -> None:
         ("420900", "donor", "is a recipient region, not a donor region, of data set hubei-2020"),
         ("CN-HN", "recipient", "is a donor region, not a recipient region"),
         ("CN-HB", "donor", "neither a donor nor a recipient"),
-        ("420100", "recipient", "left out of the default recipients by exclude_recipients"),
+        ("420100", "donor", "is a recipient region, not a donor region"),
         ("IT-25", "recipient", "not a region of the service's data set hubei-2020"),
         ("659999", "recipient", "not a region of the service's data set"),
     ],

@@ -4,10 +4,12 @@ The data set is a built-in name (``hubei-2020``, the default, or ``italy-2020``)
 folder in the layout of ``docs/data-format.md``; only its ``regions.csv`` is read, with its
 ``defaults.toml`` and ``boundaries.geojson`` when present (:func:`pairaid.datasets.load_regions`).
 
-Donor and recipient regions are those ``pairaid plan`` uses by default for that data set:
-:func:`pairaid.selection.select_regions` under the data set's ``defaults.toml``. For
-``hubei-2020`` that is the 16 prefecture-level cities of Hubei except Wuhan (420100, left out
-by ``exclude_recipients``: it had its own national support in 2020) as recipients and the
+Donor and recipient regions are those ``pairaid plan`` uses by default for that data set
+(:func:`pairaid.selection.select_regions` under the data set's ``defaults.toml``), except
+that no recipient is left out by ``exclude_recipients``: that setting keeps a region out of
+the *pairing* (Wuhan, 420100, had national rather than paired support in 2020), but every
+stricken region posts its needs on the board (Wuhan received most of the 2020 aid staff).
+For ``hubei-2020`` that is the 17 prefecture-level divisions of Hubei as recipients and the
 30 provinces other than Hubei as donors; for ``italy-2020`` the four recipients listed in
 its ``defaults.toml`` and the other 17 regions. Codes are the data set's ``region_code``.
 """
@@ -57,8 +59,6 @@ class ServiceRegions:
         ``region_code -> Region``, every row of ``regions.csv``.
     kinds : mapping
         ``region_code -> "donor" | "recipient"`` (regions of neither kind left out).
-    excluded : frozenset of str
-        Regions left out of the default recipients (``exclude_recipients``), for messages.
     boundaries : dict or None
         The data set's ``boundaries.geojson`` (features keyed by ``region_code``).
     """
@@ -67,7 +67,6 @@ class ServiceRegions:
     source: str
     regions: Mapping[str, Region]
     kinds: Mapping[str, str]
-    excluded: frozenset[str] = frozenset()
     boundaries: Mapping[str, Any] | None = field(default=None, repr=False)
 
     @property
@@ -113,21 +112,17 @@ class ServiceRegions:
         found = self.kinds.get(code)
         if found == kind:
             return
-        rule = "donors and recipients are those `pairaid plan` takes by default for it"
+        rule = ("donors and recipients are those `pairaid plan` takes by default for it, "
+                "every recipient kept")
         if found is None:
             if code not in self.regions:
                 raise Invalid(
                     f"region {code!r} is not a region of the service's data set "
                     f"{self.label}; a {kind} must be a {kind} region of it"
                 )
-            why = (
-                " (left out of the default recipients by exclude_recipients, as in `pairaid plan`)"
-                if code in self.excluded
-                else ""
-            )
             raise Invalid(
                 f"region {code!r} is neither a donor nor a recipient region of "
-                f"data set {self.label}{why}; its {rule}"
+                f"data set {self.label}; its {rule}"
             )
         raise Invalid(
             f"region {code!r} is a {found} region, not a {kind} region, of data set "
@@ -200,7 +195,7 @@ def load_regions(value: str = DEFAULT_DATASET) -> ServiceRegions:
     label = data.name if builtin else f"{data.name} (folder {source})"
     config = make_config(
         with_dataset_defaults(data.defaults, {}), origin=str(data.path / "defaults.toml")
-    )
+    ).model_copy(update={"exclude_recipients": ()})
     try:
         recipients, donors = select_regions(data, config)
     except ConfigError as err:
@@ -225,7 +220,6 @@ def load_regions(value: str = DEFAULT_DATASET) -> ServiceRegions:
         source=source,
         regions=regions,
         kinds=kinds,
-        excluded=frozenset(config.exclude_recipients) if config.recipients is None else frozenset(),
         boundaries=data.boundaries,
     )
 
