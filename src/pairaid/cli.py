@@ -640,9 +640,13 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         why = explain_plan(run) if explain else None
         dispatches = None
         if dispatch_args is not None:
-            from pairaid.dispatch_console import run_dispatch
+            from dataclasses import replace
+
+            from pairaid.dispatch_console import replanned_note, run_dispatch
 
             dispatches = run_dispatch(run, dispatch_args)
+            replanned = replanned_note(run, dispatch_args)
+            run = replace(run, notes=(*run.notes, replanned)) if replanned else run
         swings = None
         if sensitivity:
             from pairaid.sensitivity import sensitivity as run_sensitivity

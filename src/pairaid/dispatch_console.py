@@ -57,6 +57,31 @@ def dispatch_args(dispatch_: bool, team_types: Path | None, travel_modes: Path |
             "supply_norms": norms, "supply_stock": stock or None}
 
 
+def replanned_note(run: Any, args: dict[str, Any]) -> str | None:
+    """A note naming the teams of ``--previous-schedule`` that had not left by the first
+    day of the plan: they are planned anew (docs/dispatch.md), so their rows are not in
+    the new ``schedule.csv`` (the c0002 kind: rows outside the window are left out, and the
+    user is told). None when there are none."""
+    import pandas as pd
+
+    from pairaid.schedule.dispatch import left_before
+
+    previous = args.get("previous")
+    if previous is None or previous.empty:
+        return None
+    start = pd.Timestamp(run.problem.demand["date"].min()).date()
+    later = previous[~left_before(previous, start)].sort_values(["depart", "team_id"])
+    if later.empty:
+        return None
+    listed = ", ".join(f"{r['team_id']} ({r['donor_code']} → {r['recipient_code']}, "
+                       f"departing {pd.Timestamp(r['depart']).date()})"
+                       for r in later.head(5).to_dict("records"))
+    more = f" and {len(later) - 5} more" if len(later) > 5 else ""
+    return (f"{len(later)} team(s) of the schedule in force (--previous-schedule) had not "
+            f"left by {start}: {listed}{more}. They are planned anew and are not in the new "
+            "schedule.csv under their ids; the file given is unchanged.")
+
+
 def run_dispatch(run: Any, args: dict[str, Any]) -> dict[str, Any]:
     from pairaid.run_dispatch import dispatch
 

@@ -59,6 +59,24 @@ def _pairs(problem: DispatchProblem, previous: pd.DataFrame) -> pd.DataFrame:
     return pairs.sort_values(["donor_code", "recipient_code"]).reset_index(drop=True)
 
 
+def left_before(previous: pd.DataFrame, start: date) -> pd.Series:
+    """Which teams of a schedule in force had left home before ``start`` (the first day of
+    the new horizon): they stay as scheduled; the others are planned anew.
+
+    Parameters
+    ----------
+    previous : pandas.DataFrame
+        Teams with ``depart`` (date).
+    start : datetime.date
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``previous``.
+    """
+    return pd.to_datetime(previous["depart"]) < pd.Timestamp(start)
+
+
 def _check(problem: DispatchProblem, options: DispatchOptions) -> None:
     if options.solver not in SOLVERS:
         raise ConfigError(f"dispatch solver '{options.solver}': use one of "
@@ -108,7 +126,7 @@ def dispatch(problem: DispatchProblem, options: DispatchOptions | None = None
     need = need.assign(gap=whole_ceil(raw))
     previous = problem.previous if problem.previous is not None else pd.DataFrame(
         columns=SCHEDULE_COLUMNS)
-    previous = previous[pd.to_datetime(previous["depart"]) < pd.Timestamp(start)].copy()
+    previous = previous[left_before(previous, start)].copy()
     pairs = _pairs(problem, previous)
     donors = sorted(set(pairs["donor_code"]))
     recipients = sorted(set(need["recipient_code"]) | set(pairs["recipient_code"]))
