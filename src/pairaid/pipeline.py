@@ -168,6 +168,7 @@ def pairing_options(config: PlanConfig, **extra: Any) -> PairingOptions:
         change_cost=config.change_cost,
         time_limit=config.time_limit,
         mip_rel_gap=config.mip_rel_gap,
+        team_doctors_per_nurse=config.team_doctors_per_nurse,
         **extra,
     )
 
@@ -403,7 +404,8 @@ def pair_on_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, flo
         official = solve(problem, PairingOptions(
             exact_pairs=exact, distance_weight=config.distance_weight,
             reserve_share=config.reserve_share, time_limit=config.time_limit,
-            mip_rel_gap=config.mip_rel_gap))
+            mip_rel_gap=config.mip_rel_gap,
+            team_doctors_per_nurse=config.team_doctors_per_nurse))
     cap = None
     if official is not None and config.staff_cap_to_official:
         cap = float(official.flows["quantity"].sum())

@@ -16,6 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from pairaid.errors import ConfigError, InfeasibleError, InputError, Problem
+from pairaid.pairing.teams import TeamRule, team_rule
 from pairaid.pairing.types import Pair, PairingOptions, PairingProblem
 from pairaid.schemas import ISO_DATE
 
@@ -55,6 +56,7 @@ class Instance:
     m: NDArray[np.int64]  # (D,) max recipients
     lo: NDArray[np.int64]  # (R,) min donors
     exact: bool
+    team: TeamRule | None = None  # nurses travel with doctors (pairaid.pairing.teams)
 
     @property
     def needs(self) -> NDArray[np.bool_]:
@@ -205,8 +207,9 @@ def build_instance(problem: PairingProblem, options: PairingOptions) -> Instance
         A table lacks a column, holds a non-number, a negative value, an empty code, a bad
         date or a duplicated key (every problem is listed).
     ConfigError
-        An option value is out of range, a pair is both fixed and forbidden, or a weight
-        is missing for a resource with demand.
+        An option value is out of range, a pair is both fixed and forbidden, a weight
+        is missing for a resource with demand, or ``team_doctors_per_nurse`` is positive
+        in a problem with nurses and no doctors.
     UnknownCodeError
         A pair option or per-code limit names a code not in the problem.
     InfeasibleError
@@ -242,6 +245,7 @@ def build_instance(problem: PairingProblem, options: PairingOptions) -> Instance
         if not np.isfinite(w) or w < 0:
             raise ConfigError(f"weights[{res!r}] must be a finite number >= 0, got {w!r}")
     weights = np.asarray([float(weights_map.get(s, 0.0)) for s in resources])
+    team = team_rule(resources, options.team_doctors_per_nurse)
 
     d_index = {c: i for i, c in enumerate(donors)}
     r_index = {c: i for i, c in enumerate(recipients)}
@@ -343,5 +347,5 @@ def build_instance(problem: PairingProblem, options: PairingOptions) -> Instance
         capacity=capacity, raw_capacity=raw_cap, gaps=gaps, demand_rows=(ri, si, ti),
         weights=weights, pair_d=pair_d[cand], pair_r=pair_r[cand],
         pair_dist=pair_dist[cand], fixed=is_fixed[cand], previous=is_prev[cand],
-        n_previous=len(set(previous)), k=k, m=m, lo=lo, exact=exact,
+        n_previous=len(set(previous)), k=k, m=m, lo=lo, exact=exact, team=team,
     )

@@ -88,14 +88,16 @@ def choose_method(inst: Instance, options: PairingOptions) -> MethodChoice:
                 else "compact")
     elif form == "transport" and not uses_transport:
         raise ConfigError("formulation='transport' needs integer flows, at most one "
-                          "required donor per recipient, no exact_pairs and no burden "
-                          "terms")
+                          "required donor per recipient, no exact_pairs, no burden "
+                          "terms and no team rule (team_doctors_per_nurse = 0)")
     elif form == "assignment" and not assignment.applicable(inst, options):
         raise ConfigError("formulation='assignment' needs k <= 1, m <= 1, no "
-                          "max_total_sent, no exact_pairs and no burden terms")
+                          "max_total_sent, no exact_pairs, no burden terms and no team "
+                          "rule (team_doctors_per_nurse = 0)")
     elif form == "subsets" and not subsets.applicable(inst, options):
         raise ConfigError("formulation='subsets' needs max_recipients_per_donor <= 1, "
-                          "no exact_pairs, no burden terms and at most "
+                          "no exact_pairs, no burden terms, no team rule "
+                          "(team_doctors_per_nurse = 0) and at most "
                           f"{subsets.MAX_COLUMNS} donor subsets")
     method = Method(form)
     # many-to-many: the compact model's LP bound is weak; column generation over the

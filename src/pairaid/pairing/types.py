@@ -102,6 +102,15 @@ class PairingOptions:
         Relative optimality gap at which the solver stops (0 = prove the optimum).
     threads : int or None
         Solver threads (None = solver default).
+    team_doctors_per_nurse : float
+        Team-composition rule: every pair that sends nurses sends at least this many
+        doctors per nurse [doctors/nurse], as teams travel with doctors of their own (2020:
+        0.60, the 17 provincial contingents of 2020-02-12, Xinhua 2020-02-13). Those
+        doctors cover the recipient's doctor gap where it has one and are the team's own
+        beyond it; they count against the donor's doctors, burden and ``max_total_sent``.
+        0 (default here; ``pairaid plan`` uses 0.6) switches the rule off. Only the compact
+        model honours it: with a positive value the assignment, subset and transportation
+        methods do not apply (:mod:`pairaid.pairing.teams`).
     formulation : str
         ``"auto"`` (default) picks the fastest exact model: ``"assignment"`` (linear
         assignment, when k = m = 1 without max_total_sent and burden terms), else
@@ -134,6 +143,7 @@ class PairingOptions:
     time_limit: float = 60.0
     mip_rel_gap: float = 0.0
     threads: int | None = None
+    team_doctors_per_nurse: float = 0.0
     formulation: str = "auto"
 
     @classmethod

@@ -15,6 +15,7 @@ Model (P candidate pairs p = (d, r), resources s, days t)::
          sum_{p of d} y_p <= m_d                         recipients per donor
          sum_{p of r} q[p,s] <= peak_t gap[r,s,t]         no staff beyond the peak gap
          sum q <= max_total_sent                          optional
+         q[p,doctors] >= rho q[p,nurses]                  team rule (optional, below)
          B >= sent[d,s] / cap[d,s]                       for every (d, s) with cap > 0
          dev[d,s] >= |sent[d,s] / cap[d,s] - sum_d sent[d,s] / sum_d cap[d,s]|
          y binary, q integer >= 0, u >= 0
@@ -24,6 +25,15 @@ is priced by one segment variable per distinct gap value (:func:`add_shortfall_s
 rather than by one variable and row per day. What a recipient receives is bounded by its
 peak gap (rounded up to whole staff), since staff beyond the peak never reduce shortfall
 and would only burden donors. Both keep the model small and its relaxation tight.
+
+With the team-composition rule (``team_doctors_per_nurse`` = rho > 0,
+:mod:`pairaid.pairing.teams`) a pair that sends nurses sends at least rho doctors per
+nurse. Its doctor flow may then exceed the recipient's doctor gap (the team's own doctors),
+so for doctors the received staff is ``Q <= sum q`` (at most the peak gap) instead of
+``Q = sum q``: doctors beyond the gap reduce no shortfall but still use the donor's doctors,
+its burden and the staff cap. With whole staff, the cap counts each such pair's doctors
+before rounding up and keeps room for the rounding
+(:func:`pairaid.pairing.teams.add_team_cap_row`).
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from numpy.typing import NDArray
 
 from pairaid.pairing.highs import INF, MipBuilder, MipSolution
 from pairaid.pairing.instance import Instance
+from pairaid.pairing.teams import add_team_cap_row, add_team_rows, lead_bounds
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
 
@@ -252,7 +263,11 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
     peak = inst.gaps.max(axis=2, initial=0.0)  # (R, S)
     cap = whole_floor(inst.capacity) if options.integer_flows else inst.capacity
     ub = np.minimum(cap[pd_], whole_ceil(peak[pr_]))  # (P, S)
+    if inst.team is not None:
+        ub = lead_bounds(inst.team, ub, cap, pd_, integer=options.integer_flows)
     q, qp, qs = add_flow_links(b, y, pd_, ub, cap, integer=options.integer_flows)
+    if inst.team is not None:
+        add_team_rows(b, inst.team, q, qp, qs)
     n_q = qp.size
     ds = pd_[qp] * S + qs  # donor-resource of each flow
     # received staff Q[r,s] = sum q, for (r,s) with a positive peak gap
@@ -264,10 +279,14 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
             else peak.reshape(-1)[rs_keys]
         big_q = b.add_vars(rs_keys.size, lower=0.0, upper=peak_up)
         rq = loc[pr_[qp] * S + qs]
-        b.add_rows(rows=np.concatenate([rq, np.arange(rs_keys.size)]),
-                   cols=np.concatenate([q, big_q]),
-                   vals=np.concatenate([np.ones(n_q), -np.ones(rs_keys.size)]),
-                   lower=np.zeros(rs_keys.size), upper=np.zeros(rs_keys.size))
+        sel = rq >= 0  # flows to a key with a gap (all of them without the team rule)
+        # sum q - Q = 0; for the team's doctors sum q - Q >= 0 (doctors beyond the gap)
+        beyond = np.zeros(rs_keys.size) if inst.team is None else np.where(
+            rs_keys % S == inst.team.companion, INF, 0.0)
+        b.add_rows(rows=np.concatenate([rq[sel], np.arange(rs_keys.size)]),
+                   cols=np.concatenate([q[sel], big_q]),
+                   vals=np.concatenate([np.ones(int(sel.sum())), -np.ones(rs_keys.size)]),
+                   lower=np.zeros(rs_keys.size), upper=beyond)
         add_shortfall_segments(b, inst.gaps.reshape(R * S, -1)[rs_keys],
                                inst.weights[rs_keys % S], big_q)
     # degree limits
@@ -276,7 +295,11 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
                    upper=inst.k.astype(float))
         b.add_rows(rows=pd_, cols=y, vals=1.0, lower=np.full(D, -INF),
                    upper=inst.m.astype(float))
-    if options.max_total_sent is not None and n_q:
+    if options.max_total_sent is not None and n_q and inst.team is not None \
+            and options.integer_flows and (qs == inst.team.lead).any():
+        # whole team doctors under a total cap: counted before rounding, with room kept
+        add_team_cap_row(b, inst.team, q, qp, qs, y, options.max_total_sent)
+    elif options.max_total_sent is not None and n_q:
         b.add_rows(rows=np.zeros(n_q, dtype=np.int64), cols=q, vals=1.0, lower=[-INF],
                    upper=[float(options.max_total_sent)])
     add_burden_terms(b, inst, options, q, ds)

@@ -36,8 +36,10 @@ MAX_COLUMNS = 300_000
 
 
 def applicable(inst: Instance, options: PairingOptions) -> bool:
-    """Whether the subset formulation is exact for this problem and small enough."""
-    if inst.exact or (inst.m > 1).any():
+    """Whether the subset formulation is exact for this problem and small enough (its
+    columns price a subset's flows per resource alone, so not under the team rule,
+    :mod:`pairaid.pairing.teams`)."""
+    if inst.exact or inst.team is not None or (inst.m > 1).any():
         return False
     if options.burden_max_weight > 0 or options.burden_deviation_weight > 0:
         return False
