@@ -123,3 +123,28 @@ def test_a_file_not_in_utf8_says_so(tmp_path: Path) -> None:
     path.write_bytes("k = 2\n".encode("utf-16"))
     with pytest.raises(ConfigError, match="utf16.toml: not valid TOML: not UTF-8 text"):
         read_config_file(path)
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("team_doctors_per_nurse = -0.2\n", "team_doctors_per_nurse"),
+    ('team_doctors_per_nurse = "0.6"\n', "write the value without quotes"),
+    ("team_doctors_per_nurse = nan\n", "team_doctors_per_nurse"),
+])
+def test_team_ratio_must_be_a_number_at_least_zero(tmp_path: Path, text: str,
+                                                   needle: str) -> None:
+    path = tmp_path / "teams.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        make_config(read_config_file(path))
+    assert needle in str(info.value) and "team_doctors_per_nurse" in str(info.value)
+
+
+def test_team_ratio_reaches_the_pairing_options(tmp_path: Path) -> None:
+    from pairaid.pipeline import pairing_options
+
+    path = tmp_path / "teams.toml"
+    path.write_text("team_doctors_per_nurse = 0.6\n", encoding="utf-8")
+    config = make_config(read_config_file(path))
+    assert config.team_doctors_per_nurse == 0.6
+    assert pairing_options(config).team_doctors_per_nurse == 0.6
+    assert make_config({}).team_doctors_per_nurse == 0.0  # the rule is off by default

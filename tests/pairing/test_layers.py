@@ -16,7 +16,7 @@ import pairaid.pairing
 
 PAIRING = Path(pairaid.pairing.__file__).parent
 BASE = {"pairaid.pairing.exact", "pairaid.pairing.highs", "pairaid.pairing.instance",
-        "pairaid.pairing.orlib",
+        "pairaid.pairing.orlib", "pairaid.pairing.teams",
         "pairaid.pairing.types"}
 ALLOWED = {
     "base": ("base",),

@@ -108,7 +108,7 @@ class PairingOptions:
         0.60, the 17 provincial contingents of 2020-02-12, Xinhua 2020-02-13). Those
         doctors cover the recipient's doctor gap where it has one and are the team's own
         beyond it; they count against the donor's doctors, burden and ``max_total_sent``.
-        0 (default here; ``pairaid plan`` uses 0.6) switches the rule off. Only the compact
+        0 (default; ``team_doctors_per_nurse`` in a plan's TOML) switches it off. Only the compact
         model honours it: with a positive value the assignment, subset and transportation
         methods do not apply (:mod:`pairaid.pairing.teams`).
     formulation : str
