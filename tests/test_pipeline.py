@@ -254,3 +254,19 @@ def test_unknown_days_in_the_fit_are_named_in_a_note(hubei_run) -> None:
     [note] = [n for n in run.notes if "confirmed_cum unknown" in n]
     assert "Xiaogan (420900) on 2020-02-05" in note and "shared equally" in note
     assert "left out" not in note  # no unknown day after the last known count
+
+
+def test_team_note_only_for_nurses_without_their_doctors() -> None:
+    import pandas as pd
+
+    from pairaid.pipeline import team_note
+
+    def flows(doctors: float, nurses: float) -> pd.DataFrame:
+        return pd.DataFrame({"resource": ["doctors", "nurses"], "quantity": [doctors, nurses]})
+
+    (note,) = team_note(flows(0, 4243), 0.0)
+    assert "4,243 nurses and 0 doctors" in note and "team_doctors_per_nurse = 0.6" in note
+    assert team_note(flows(0, 4243), 0.6) == []  # a rule is set
+    assert team_note(flows(60, 100), 0.0) == []  # doctors at the 2020 share
+    assert team_note(flows(59, 100), 0.0) != []
+    assert team_note(flows(5, 0), 0.0) == []  # no nurses sent

@@ -301,6 +301,7 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
                      "(lengths of stay) elsewhere")
     st = pair_on_forecast(dataset, config, params, forecast=forecast, recipients=recipients,
                           donors=donors, exact=exact, norms=norms, mixes=mixes)
+    notes += team_note(st.result.flows, config.team_doctors_per_nurse)
     metrics: dict[str, Any] = {"pairaid": plan_metrics(st.result, st.gaps, st.caps)}
     if st.official is not None:
         key = OFFICIAL_KEY_PREFIX + config.official_round.isoformat().replace("-", "_")  # type: ignore[union-attr]
@@ -343,6 +344,40 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
                    distances=st.distances, plan=st.result, official=st.official,
                    metrics=metrics, notes=tuple(notes), needs_check=check,
                    changes=changes, transfers=transfers)
+
+
+TEAM_RATIO_2020 = 0.6
+"""Doctors per nurse of the 2020 teams: 1,003 doctors and 1,681 nurses in the 17
+provincial contingents sent to the 16 Hubei cities outside Wuhan on 2020-02-12 (Xinhua
+2020-02-13; D4 of ``data/dispatch/SOURCES.md``)."""
+
+
+def team_note(flows: pd.DataFrame, ratio: float) -> list[str]:
+    """A note when a plan sends nurses with fewer doctors than the 2020 teams had and no
+    team rule is set, so that a nurses-only plan is not read as a team roster.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        ``resource``, ``quantity`` [staff] (a pairing result's flows).
+    ratio : float
+        The run's ``team_doctors_per_nurse`` [doctors/nurse].
+
+    Returns
+    -------
+    list of str
+        One note, or none (a rule set, no nurses sent, or doctors at the 2020 share).
+    """
+    sent = flows.groupby("resource")["quantity"].sum()
+    nurses, doctors = float(sent.get("nurses", 0.0)), float(sent.get("doctors", 0.0))
+    if ratio > 0 or nurses <= 0 or doctors >= TEAM_RATIO_2020 * nurses:
+        return []
+    return [f"the plan sends {nurses:,.0f} nurses and {doctors:,.0f} doctors: they meet the "
+            "gap, which is nurses, but no team rule is set (team_doctors_per_nurse = 0), so "
+            "the nurses go without doctors of their own; the 2020 teams had about "
+            f"{TEAM_RATIO_2020:g} doctors per nurse (1,003 : 1,681 on 2020-02-12). Put "
+            f"team_doctors_per_nurse = {TEAM_RATIO_2020:g} in a --config file to plan whole "
+            "teams (docs/needs.md, section 5)"]
 
 
 @dataclass(frozen=True, eq=False)

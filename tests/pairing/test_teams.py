@@ -201,20 +201,27 @@ def test_fit_and_scale_amounts_by_hand():
     assert scale_amounts(rule, np.array([3.0, 7.0]), 10.0, integer=True).tolist() == [3.0, 7.0]
 
 
-def test_the_cap_keeps_room_for_rounding_on_a_second_pair():
-    # two cities short 6 nurses each, 1:3, cap 16: whole teams of 6 + 2 would use all 16,
-    # but the model keeps one staff of the cap for each pair that sends nurses but the
-    # first (pairaid.pairing.teams.add_team_cap_row): 6 + 2 and 5 + 2 (ceil(5 / 3) = 2)
+
+def test_two_pairs_share_the_cap_in_whole_teams():
+    # two cities short 6 nurses each, 1:3, cap 16: teams of 6 nurses + 2 doctors use it all
     problem = make_problem({"A": {"doctors": 10, "nurses": 10},
                             "B": {"doctors": 10, "nurses": 10}},
                            {"X": {"doctors": 0, "nurses": 6}, "Y": {"doctors": 0, "nurses": 6}},
                            km={("A", "X"): 10.0, ("B", "Y"): 10.0})
-    res = solve(problem, PairingOptions(team_doctors_per_nurse=THIRD, max_total_sent=16))
-    nurses = sorted(res.flows.loc[res.flows.resource == "nurses", "quantity"])
-    assert nurses == [5.0, 6.0]
+    opts = PairingOptions(team_doctors_per_nurse=THIRD, max_total_sent=16)
+    res = solve(problem, opts)
+    assert res.flows.loc[res.flows.resource == "nurses", "quantity"].tolist() == [6.0, 6.0]
     assert res.flows.loc[res.flows.resource == "doctors", "quantity"].tolist() == [2.0, 2.0]
-    assert res.measures["staff_sent"] == 15
-    assert res.measures["shortfall_staff_days"] == 1
-    greedy = solve_greedy(problem, PairingOptions(team_doctors_per_nurse=THIRD,
-                                                  max_total_sent=16))
-    assert greedy.measures["staff_sent"] <= 15
+    assert res.measures["staff_sent"] == 16 and res.measures["shortfall_staff_days"] == 0
+    # cap 15: one city gets 6 + 2, the other 5 nurses, whose ceil(5 / 3) = 2 doctors leave
+    # 5 + 2 = 7, so 1 nurse-day short; 4 nurses + 2 doctors would leave 2
+    res = solve(problem, PairingOptions(team_doctors_per_nurse=THIRD, max_total_sent=15))
+    assert sorted(res.flows.loc[res.flows.resource == "nurses", "quantity"]) == [5.0, 6.0]
+    assert res.measures["staff_sent"] == 15 and res.measures["shortfall_staff_days"] == 1
+    greedy = solve_greedy(problem, opts)
+    assert greedy.measures["staff_sent"] <= 16
+    assert not breaches(build_instance(problem, opts).team,
+                        greedy.flows.pivot_table(index=["donor_code", "recipient_code"],
+                                                 columns="resource",
+                                                 values="quantity")[["doctors", "nurses"]]
+                        .to_numpy()).any()

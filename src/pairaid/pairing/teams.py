@@ -15,10 +15,16 @@ burden and the staff sent. A recipient short of 10 doctors and 30 nurses at 1 : 
 doctors, not 20: the doctors of its own gap are the team's doctors. ``rho = 0`` switches the
 rule off (nursing-only teams existed too: the ``nursing_squad`` team type).
 
+With whole staff and a total cap (``max_total_sent``) the rule makes the pairing MIP much
+harder to prove: whole doctors ``ceil(rho n_p)`` per pair waste part of the cap unless
+``n_p`` is a multiple of the ratio's denominator (5 nurses for 0.6), a lattice the
+relaxation does not see. On the built-in data (``team_doctors_per_nurse = 0.6``, cap 6,792)
+HiGHS left a gap of 1.9 % (incumbent 96.9 against bound 95.0) after 60 s and after 300 s
+(2026-11-30, load 5-10); without the cap it proves the optimum in under a second.
+
 This module is the one home of the rule: the resources it ties (:data:`LEAD`,
 :data:`COMPANION`), its indices in an instance (:func:`team_rule`), the bounds and the row
-of the compact model (:func:`lead_bounds`, :func:`add_team_rows`,
-:func:`add_team_cap_row`), the greedy plan's
+of the compact model (:func:`lead_bounds`, :func:`add_team_rows`), the greedy plan's
 amounts (:func:`fit_amounts`) and the check of a plan (:func:`breaches`).
 """
 
@@ -151,70 +157,6 @@ def add_team_rows(b: MipBuilder, rule: TeamRule, q: NDArray[np.int64], qp: NDArr
                vals=np.concatenate([np.ones(n), np.full(n, -rule.ratio)]),
                lower=np.zeros(n), upper=np.full(n, INF))
     return n
-
-
-ROUNDING_ROOM = 1.0 - 1e-3
-"""Staff of a total cap kept for each pair but one that sends nurses, for rounding its
-team doctors up to whole persons (:func:`add_team_cap_row`) [staff]. It is 1 less 1e-3,
-not less 1e-6: HiGHS' MIP feasibility tolerance is 1e-6 per row (with 1e-6 a plan
-of 15 staff passed a cap of 14)."""
-
-
-def add_team_cap_row(b: MipBuilder, rule: TeamRule, q: NDArray[np.int64],
-                     qp: NDArray[np.int64], qs: NDArray[np.int64], y: NDArray[np.int64],
-                     total: float) -> None:
-    """Cap the staff sent at ``total`` under the rule with whole staff, without making the
-    model a lattice search.
-
-    Counted exactly (``sum q <= total``), whole doctors ``ceil(rho n_p)`` per pair make the
-    cap a knapsack over multiples of the ratio's denominator (5 nurses for 0.6), whose
-    relaxation is weak: on the built-in data HiGHS left a 1.9 % gap after 300 s (2026-11-30).
-    Here the doctors of a pair that may send nurses are counted by a continuous ``c_p`` with
-    ``c_p >= rho n_p`` and ``c_p >= d_p - (1 - eps)`` (its team doctors before rounding up),
-    and :data:`ROUNDING_ROOM` staff of the cap are kept for every chosen such pair but
-    one::
-
-        sum_{other flows} q + sum_p c_p + (1 - eps) (sum_p y_p - 1) <= total
-
-    Every plan it allows keeps the cap: the doctors of a pair exceed ``c_p`` by less than
-    1, so the staff sent exceed the left-hand side, minus the room kept, by less than the
-    number of such pairs; a whole number of staff below ``total + 1`` is at most
-    ``total``. A plan of one such pair is counted exactly (``rho n + ceil(rho n) <= total``
-    holds when ``n + rho n <= total``, as ``total - n`` is whole); with more, up to one staff
-    per further pair is left unused.
-
-    Parameters
-    ----------
-    b : MipBuilder
-        The model being built.
-    rule : TeamRule
-    q, qp, qs : numpy.ndarray of int, shape (n,)
-        Column, pair and resource of each flow column (whole staff).
-    y : numpy.ndarray of int, shape (P,)
-        Columns of the pair binaries.
-    total : float
-        The cap [staff].
-    """
-    lead = np.flatnonzero(qs == rule.lead)
-    team_pairs = qp[lead]
-    counted_apart = np.isin(qp, team_pairs) & (qs == rule.companion)
-    comp_of = {int(p): int(c) for p, c in zip(qp[counted_apart], q[counted_apart],
-                                                strict=True)}
-    n = lead.size
-    c = b.add_vars(n, lower=0.0)
-    comp = np.asarray([comp_of[int(p)] for p in team_pairs], dtype=np.int64)
-    rows = np.arange(n)
-    b.add_rows(rows=np.concatenate([rows, rows]), cols=np.concatenate([c, q[lead]]),
-               vals=np.concatenate([np.ones(n), np.full(n, -rule.ratio)]),
-               lower=np.zeros(n), upper=np.full(n, INF))
-    b.add_rows(rows=np.concatenate([rows, rows]), cols=np.concatenate([c, comp]),
-               vals=np.concatenate([np.ones(n), -np.ones(n)]),
-               lower=np.full(n, -ROUNDING_ROOM), upper=np.full(n, INF))
-    others = q[~counted_apart]
-    cols = np.concatenate([others, c, y[team_pairs]])
-    vals = np.concatenate([np.ones(others.size + n), np.full(n, ROUNDING_ROOM)])
-    b.add_rows(rows=np.zeros(cols.size, dtype=np.int64), cols=cols, vals=vals,
-               lower=[-INF], upper=[float(total) + (ROUNDING_ROOM if n else 0.0)])
 
 
 def fit_amounts(rule: TeamRule | None, a: NDArray[np.float64],

@@ -31,9 +31,7 @@ With the team-composition rule (``team_doctors_per_nurse`` = rho > 0,
 nurse. Its doctor flow may then exceed the recipient's doctor gap (the team's own doctors),
 so for doctors the received staff is ``Q <= sum q`` (at most the peak gap) instead of
 ``Q = sum q``: doctors beyond the gap reduce no shortfall but still use the donor's doctors,
-its burden and the staff cap. With whole staff, the cap counts each such pair's doctors
-before rounding up and keeps room for the rounding
-(:func:`pairaid.pairing.teams.add_team_cap_row`).
+its burden and the staff cap.
 """
 
 from __future__ import annotations
@@ -45,7 +43,7 @@ from numpy.typing import NDArray
 
 from pairaid.pairing.highs import INF, MipBuilder, MipSolution
 from pairaid.pairing.instance import Instance
-from pairaid.pairing.teams import add_team_cap_row, add_team_rows, lead_bounds
+from pairaid.pairing.teams import add_team_rows, lead_bounds
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
 
@@ -295,11 +293,7 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
                    upper=inst.k.astype(float))
         b.add_rows(rows=pd_, cols=y, vals=1.0, lower=np.full(D, -INF),
                    upper=inst.m.astype(float))
-    if options.max_total_sent is not None and n_q and inst.team is not None \
-            and options.integer_flows and (qs == inst.team.lead).any():
-        # whole team doctors under a total cap: counted before rounding, with room kept
-        add_team_cap_row(b, inst.team, q, qp, qs, y, options.max_total_sent)
-    elif options.max_total_sent is not None and n_q:
+    if options.max_total_sent is not None and n_q:
         b.add_rows(rows=np.zeros(n_q, dtype=np.int64), cols=q, vals=1.0, lower=[-INF],
                    upper=[float(options.max_total_sent)])
     add_burden_terms(b, inst, options, q, ds)

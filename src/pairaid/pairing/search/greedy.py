@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 from pairaid.pairing.instance import Instance
-from pairaid.pairing.teams import fit_amounts, lead_bounds, scale_amounts
+from pairaid.pairing.teams import fit_amounts, scale_amounts
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
 
@@ -46,17 +46,6 @@ class _State:
         self.q = np.zeros((P, S))
         self.deg_r = np.zeros(len(inst.recipients), dtype=np.int64)
         self.deg_d = np.zeros(len(inst.donors), dtype=np.int64)
-        # under the team rule with whole staff and a total cap, the model keeps one staff
-        # of the cap for every pair that sends nurses but the first (teams.add_team_cap_row)
-        self.room = (1.0 if inst.team is not None and options.integer_flows
-                     and options.max_total_sent is not None else 0.0)
-        self.team_pairs = 0
-        self.may_send_nurses = np.zeros(P, dtype=bool)
-        if inst.team is not None:
-            ub = np.minimum(self.cap_left[inst.pair_d], self.target[inst.pair_r])
-            ub = lead_bounds(inst.team, ub, self.cap_left, inst.pair_d,
-                             integer=options.integer_flows)
-            self.may_send_nurses = ub[:, inst.team.lead] > 0
         self.pair_cost = options.distance_weight * inst.pair_dist
         if inst.n_previous > 0:
             self.pair_cost = self.pair_cost + np.where(inst.previous, -options.change_cost,
@@ -70,11 +59,7 @@ class _State:
         if team is not None:
             a = fit_amounts(team, a, self.cap_left[d, team.companion],
                             integer=self.options.integer_flows)
-        return np.minimum(a, self._left())
-
-    def _left(self) -> float:
-        """Staff the total cap still allows on one more pair."""
-        return max(self.total_left - (self.room if self.team_pairs else 0.0), 0.0)
+        return np.minimum(a, self.total_left)
 
     def gains(self, p: NDArray[np.int64]) -> NDArray[np.float64]:
         """Objective decrease of adding each pair in ``p`` now."""
@@ -89,11 +74,7 @@ class _State:
         a = self.amounts(np.asarray([p]))[0]
         # several resources share the total cap: scaled down to whole staff (as always),
         # keeping the team rule
-        a = scale_amounts(self.inst.team, a, self._left(), integer=True)
-        if self.may_send_nurses[p]:  # the model keeps room for this pair (see __init__)
-            if self.team_pairs:
-                self.total_left -= self.room
-            self.team_pairs += 1
+        a = scale_amounts(self.inst.team, a, self.total_left, integer=True)
         d, r = self.inst.pair_d[p], self.inst.pair_r[p]
         self.chosen[p] = True
         self.q[p] = a
