@@ -143,8 +143,9 @@ def test_team_ratio_reaches_the_pairing_options(tmp_path: Path) -> None:
     from pairaid.pipeline import pairing_options
 
     path = tmp_path / "teams.toml"
-    path.write_text("team_doctors_per_nurse = 0.6\n", encoding="utf-8")
+    path.write_text("team_doctors_per_nurse = 0\n", encoding="utf-8")
     config = make_config(read_config_file(path))
-    assert config.team_doctors_per_nurse == 0.6
-    assert pairing_options(config).team_doctors_per_nurse == 0.6
-    assert make_config({}).team_doctors_per_nurse == 0.0  # the rule is off by default
+    assert config.team_doctors_per_nurse == 0.0
+    assert pairing_options(config).team_doctors_per_nurse == 0.0
+    # the 2020 contingents' 1,003 doctors to 1,681 nurses, by default
+    assert pairing_options(make_config({})).team_doctors_per_nurse == 0.6

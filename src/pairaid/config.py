@@ -131,12 +131,11 @@ class PlanConfig(BaseModel):
         Team-composition rule, ≥ 0 [doctors per nurse sent]: staff travel as teams, so a
         pair that sends nurses sends at least this many doctors per nurse of its own; they
         cover the recipient's doctor gap where it has one and count against the donor's
-        doctors, burden and the staff sent (:mod:`pairaid.pairing.teams`). The 2020
-        value is 0.6: the 17 provincial contingents sent to the 16 Hubei cities outside
-        Wuhan on 2020-02-12 counted 1,003 doctors and 1,681 nurses (0.597; Xinhua
-        2020-02-13, D4 of ``data/dispatch/SOURCES.md``). Default 0 (rule off, as nursing-
-        only teams, the ``nursing_squad`` team type): with 0.6 and the staff cap the
-        default plan's MIP is not proven optimal within 60 s (docs/needs.md, section 5).
+        doctors, burden and the staff sent (:mod:`pairaid.pairing.teams`). Default 0.6:
+        the 17 provincial contingents sent to the 16 Hubei cities outside Wuhan on
+        2020-02-12 counted 1,003 doctors and 1,681 nurses (0.597; Xinhua 2020-02-13, D4 of
+        ``data/dispatch/SOURCES.md``). 0 switches the rule off (nursing-only teams, the
+        ``nursing_squad`` team type, existed too).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -183,7 +182,7 @@ class PlanConfig(BaseModel):
     previous_pairs: list[tuple[str, str]] = Field(default_factory=list)
     keep_previous: bool = True
     change_cost: float = Field(0.0, ge=0)
-    team_doctors_per_nurse: float = Field(0.0, ge=0)
+    team_doctors_per_nurse: float = Field(0.6, ge=0)
 
     @field_validator("k_per_recipient")
     @classmethod

@@ -375,8 +375,8 @@ def team_note(flows: pd.DataFrame, ratio: float) -> list[str]:
     return [f"the plan sends {nurses:,.0f} nurses and {doctors:,.0f} doctors: they meet the "
             "gap, which is nurses, but no team rule is set (team_doctors_per_nurse = 0), so "
             "the nurses go without doctors of their own; the 2020 teams had about "
-            f"{TEAM_RATIO_2020:g} doctors per nurse (1,003 : 1,681 on 2020-02-12). Put "
-            f"team_doctors_per_nurse = {TEAM_RATIO_2020:g} in a --config file to plan whole "
+            f"{TEAM_RATIO_2020:g} doctors per nurse (1,003 : 1,681 on 2020-02-12). Set "
+            f"team_doctors_per_nurse = {TEAM_RATIO_2020:g} (the default) to plan whole "
             "teams (docs/needs.md, section 5)"]
 
 
@@ -443,7 +443,9 @@ def pair_on_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, flo
             team_doctors_per_nurse=config.team_doctors_per_nurse))
     cap = None
     if official is not None and config.staff_cap_to_official:
-        cap = float(official.flows["quantity"].sum())
+        # the staff the cap counts (all, but the team rule's doctors to a city short of no
+        # doctor: pairaid.pairing.teams.cap_counts)
+        cap = float(official.measures["staff_capped"])
     options = pairing_options(config, max_total_sent=cap)
     result = solve_in_plan_terms(problem, options)
     return Stages(needs=needs, gaps=gaps, caps=caps, distances=dist, problem=problem,

@@ -82,14 +82,21 @@ def test_whole_doctors_round_up():
     assert sent(res, "A", "X", "doctors") == 5
 
 
-def test_team_doctors_count_against_the_staff_cap():
-    # cap 20 staff at 1:3: nurses n and doctors ceil(n / 3) with n + ceil(n / 3) <= 20
-    # -> n = 15, 5 doctors (n = 16 would need 6 doctors: 22 staff)
+def test_the_staff_cap_counts_team_doctors_only_where_doctors_are_short():
+    # no doctor short: the cap of 20 counts the nurses; their ceil(20 / 3) = 7 doctors come
+    # on top (in the staff sent, not in the cap)
     res = solve(_one_pair(40, 40, {"doctors": 0, "nurses": 24}),
+                PairingOptions(team_doctors_per_nurse=THIRD, max_total_sent=20))
+    assert sent(res, "A", "X", "nurses") == 20
+    assert sent(res, "A", "X", "doctors") == 7
+    assert res.measures["staff_sent"] == 27 and res.measures["staff_capped"] == 20
+    # 2 doctors short: every doctor sent there counts, n + ceil(n / 3) <= 20 -> n = 15 and
+    # 5 doctors (n = 16 would need 6: 22 staff)
+    res = solve(_one_pair(40, 40, {"doctors": 2, "nurses": 24}),
                 PairingOptions(team_doctors_per_nurse=THIRD, max_total_sent=20))
     assert sent(res, "A", "X", "nurses") == 15
     assert sent(res, "A", "X", "doctors") == 5
-    assert res.measures["staff_sent"] == 20
+    assert res.measures["staff_sent"] == res.measures["staff_capped"] == 20
 
 
 def test_each_pair_brings_its_own_doctors():
@@ -163,7 +170,9 @@ def test_random_plans_keep_the_rule_and_capacity(seed: int):
     for (d, s), v in out.items():
         assert v <= donors[d][s] + 1e-9
     if cap is not None:
-        assert res.measures["staff_sent"] <= cap + 1e-9
+        assert res.measures["staff_capped"] <= cap + 1e-9
+        greedy_capped = solve_greedy(problem, opts).measures["staff_capped"]
+        assert greedy_capped <= cap + 1e-9
     free = solve(problem, PairingOptions(max_total_sent=cap,
                                          max_recipients_per_donor=opts.max_recipients_per_donor))
     assert res.measures["shortfall_staff_days"] >= free.measures["shortfall_staff_days"] - 1e-6
@@ -199,29 +208,52 @@ def test_fit_and_scale_amounts_by_hand():
     # then 1 doctor accompanies 3 nurses
     assert scale_amounts(rule, np.array([3.0, 7.0]), 6.0, integer=True).tolist() == [1.0, 3.0]
     assert scale_amounts(rule, np.array([3.0, 7.0]), 10.0, integer=True).tolist() == [3.0, 7.0]
+    # doctors not counted (a team's own): 7 nurses cut to 4, doctors to ceil(4 / 3) = 2
+    uncounted = np.array([False, True])
+    assert scale_amounts(rule, np.array([3.0, 7.0]), 4.0, uncounted,
+                         integer=True).tolist() == [2.0, 4.0]
+    assert scale_amounts(rule, np.array([3.0, 7.0]), 7.0, uncounted,
+                         integer=True).tolist() == [3.0, 7.0]
 
 
 
 def test_two_pairs_share_the_cap_in_whole_teams():
-    # two cities short 6 nurses each, 1:3, cap 16: teams of 6 nurses + 2 doctors use it all
+    # two cities short 1 doctor and 6 nurses each, 1:3, cap 16: teams of 6 nurses + 2
+    # doctors (all counted: the cities are short of doctors) use it all
     problem = make_problem({"A": {"doctors": 10, "nurses": 10},
                             "B": {"doctors": 10, "nurses": 10}},
-                           {"X": {"doctors": 0, "nurses": 6}, "Y": {"doctors": 0, "nurses": 6}},
+                           {"X": {"doctors": 1, "nurses": 6}, "Y": {"doctors": 1, "nurses": 6}},
                            km={("A", "X"): 10.0, ("B", "Y"): 10.0})
     opts = PairingOptions(team_doctors_per_nurse=THIRD, max_total_sent=16)
     res = solve(problem, opts)
     assert res.flows.loc[res.flows.resource == "nurses", "quantity"].tolist() == [6.0, 6.0]
     assert res.flows.loc[res.flows.resource == "doctors", "quantity"].tolist() == [2.0, 2.0]
     assert res.measures["staff_sent"] == 16 and res.measures["shortfall_staff_days"] == 0
-    # cap 15: one city gets 6 + 2, the other 5 nurses, whose ceil(5 / 3) = 2 doctors leave
-    # 5 + 2 = 7, so 1 nurse-day short; 4 nurses + 2 doctors would leave 2
+    # cap 15: one city gets 6 + 2, the other 5 nurses, whose ceil(5 / 3) = 2 doctors make
+    # 5 + 2 = 7, so 1 nurse-day short (4 nurses + 2 doctors would leave 2)
     res = solve(problem, PairingOptions(team_doctors_per_nurse=THIRD, max_total_sent=15))
     assert sorted(res.flows.loc[res.flows.resource == "nurses", "quantity"]) == [5.0, 6.0]
     assert res.measures["staff_sent"] == 15 and res.measures["shortfall_staff_days"] == 1
     greedy = solve_greedy(problem, opts)
     assert greedy.measures["staff_sent"] <= 16
+    flows = greedy.flows.pivot_table(index=["donor_code", "recipient_code"],
+                                     columns="resource", values="quantity")
     assert not breaches(build_instance(problem, opts).team,
-                        greedy.flows.pivot_table(index=["donor_code", "recipient_code"],
-                                                 columns="resource",
-                                                 values="quantity")[["doctors", "nurses"]]
-                        .to_numpy()).any()
+                        flows[["doctors", "nurses"]].to_numpy()).any()
+
+
+def test_no_doctor_beyond_what_a_team_or_a_gap_needs():
+    """Doctors to spare cost nothing in the objective (no burden terms), so the flows must
+    not carry any: on every pair doctors = max(ceil(rho nurses), the doctors its city's gap
+    takes), never more than the city's peak doctor gap plus the teams' need."""
+    problem = make_problem({"A": {"doctors": 400, "nurses": 30},
+                            "B": {"doctors": 300, "nurses": 30}},
+                           {"X": {"doctors": 0, "nurses": 24},
+                            "Y": {"doctors": [12, 3], "nurses": [6, 6]}})
+    res = solve(problem, PairingOptions(team_doctors_per_nurse=THIRD))
+    got = res.flows.pivot_table(index="recipient_code", columns="resource",
+                                values="quantity", aggfunc="sum")
+    assert got.loc["X", "nurses"] == 24 and got.loc["X", "doctors"] == 8
+    # Y: 12 doctors short on day 1 (more than 6 / 3 = 2 for its team): 12, not 14 or 300
+    assert got.loc["Y", "nurses"] == 6 and got.loc["Y", "doctors"] == 12
+    assert res.measures["staff_sent"] == 24 + 8 + 6 + 12

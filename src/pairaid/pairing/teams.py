@@ -15,16 +15,20 @@ burden and the staff sent. A recipient short of 10 doctors and 30 nurses at 1 : 
 doctors, not 20: the doctors of its own gap are the team's doctors. ``rho = 0`` switches the
 rule off (nursing-only teams existed too: the ``nursing_squad`` team type).
 
-With whole staff and a total cap (``max_total_sent``) the rule makes the pairing MIP much
-harder to prove: whole doctors ``ceil(rho n_p)`` per pair waste part of the cap unless
-``n_p`` is a multiple of the ratio's denominator (5 nurses for 0.6), a lattice the
-relaxation does not see. On the built-in data (``team_doctors_per_nurse = 0.6``, cap 6,792)
-HiGHS left a gap of 1.9 % (incumbent 96.9 against bound 95.0) after 60 s and after 300 s
-(2026-11-30, load 5-10); without the cap it proves the optimum in under a second.
+**The staff cap** (``max_total_sent``, which ``pairaid plan`` sets to the official
+pairing's staff) counts the staff that can meet a gap: every nurse, and every doctor sent to
+a city short of doctors. The doctors a team brings to a city short of no doctor come on
+top (they are in the staff sent, the donor's burden and capacity, not in the cap;
+:func:`cap_counts`). Counted in the cap, whole doctors ``ceil(rho n_p)`` per pair would
+waste part of it unless ``n_p`` is a multiple of the ratio's denominator (5 nurses for
+0.6): a lattice the relaxation does not see. On the built-in data
+(``team_doctors_per_nurse = 0.6``, all 6,792 staff capped) HiGHS left a gap of 1.9 %
+(incumbent 96.9 against bound 95.0) after 60 s and after 300 s (2026-11-30, load 5-10).
 
 This module is the one home of the rule: the resources it ties (:data:`LEAD`,
 :data:`COMPANION`), its indices in an instance (:func:`team_rule`), the bounds and the row
-of the compact model (:func:`lead_bounds`, :func:`add_team_rows`), the greedy plan's
+of the compact model (:func:`lead_bounds`, :func:`add_team_rows`), what the staff cap
+counts (:func:`cap_counts`), the doctors a plan needs (:func:`trim_companions`), the greedy plan's
 amounts (:func:`fit_amounts`) and the check of a plan (:func:`breaches`).
 """
 
@@ -159,6 +163,78 @@ def add_team_rows(b: MipBuilder, rule: TeamRule, q: NDArray[np.int64], qp: NDArr
     return n
 
 
+def cap_counts(rule: TeamRule | None, resource: NDArray[np.int64],
+               companion_peak: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Which flows a total staff cap counts: all but the doctors sent to a recipient short
+    of no doctor (the teams' own doctors, see the module notes).
+
+    Parameters
+    ----------
+    rule : TeamRule or None
+        None: every flow counts.
+    resource : numpy.ndarray of int, shape (n,)
+        Resource index of each flow.
+    companion_peak : numpy.ndarray, shape (n,)
+        Largest daily doctor gap of each flow's recipient [staff].
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (n,)
+    """
+    if rule is None:
+        return np.ones(resource.shape, dtype=bool)
+    return np.asarray(~((resource == rule.companion) & (companion_peak <= 0)))
+
+
+def trim_companions(rule: TeamRule | None, q: NDArray[np.float64], pair_r: NDArray[np.int64],
+                    keep: NDArray[np.float64], *, integer: bool) -> NDArray[np.float64]:
+    """Flows (P, S) without the doctors that neither a team nor a gap needs.
+
+    Doctors beyond a recipient's peak doctor gap ``keep`` and beyond their pairs' team
+    share cost the donor and reduce no shortfall, yet cost nothing in the objective when
+    the burden terms are off, so a solver may send any number of them. Each recipient's
+    doctors are cut to ``max(min(received, keep), sum_p m_p)``, each pair to no less than
+    its team's ``m_p = rho n_p`` (rounded up to whole doctors when ``integer``), in pair
+    order. Every day's shortfall stays the same (a recipient keeps all it received up to
+    its peak gap), and the donors' capacities, the staff cap and the burden can only fall.
+
+    Parameters
+    ----------
+    rule : TeamRule or None
+        None: ``q`` is returned unchanged.
+    q : numpy.ndarray, shape (P, S)
+        Flows [staff].
+    pair_r : numpy.ndarray of int, shape (P,)
+        Recipient of each pair.
+    keep : numpy.ndarray, shape (R,)
+        Each recipient's largest daily doctor gap (whole staff when ``integer``) [staff].
+    integer : bool
+        Whole staff.
+
+    Returns
+    -------
+    numpy.ndarray, shape (P, S)
+        A new array.
+    """
+    if rule is None:
+        return q
+    out = q.copy()
+    least = rule.ratio * out[:, rule.lead]
+    least = np.minimum(whole_ceil(least) if integer else least, out[:, rule.companion])
+    for r in np.unique(pair_r):
+        ps = np.flatnonzero(pair_r == r)
+        got = float(out[ps, rule.companion].sum())
+        target = max(min(got, float(keep[r])), float(least[ps].sum()))
+        cut = got - target
+        for p in ps:
+            if cut <= 0:
+                break
+            take = min(cut, float(out[p, rule.companion] - least[p]))
+            out[p, rule.companion] -= take
+            cut -= take
+    return out
+
+
 def fit_amounts(rule: TeamRule | None, a: NDArray[np.float64],
                 companion_left: NDArray[np.float64], *, integer: bool) -> NDArray[np.float64]:
     """Amounts (n, S) a greedy step sends on n pairs, made to honour the rule.
@@ -194,22 +270,45 @@ def fit_amounts(rule: TeamRule | None, a: NDArray[np.float64],
     return out
 
 
-def scale_amounts(rule: TeamRule | None, a: NDArray[np.float64], room: float, *,
+def scale_amounts(rule: TeamRule | None, a: NDArray[np.float64], room: float,
+                  counted: NDArray[np.bool_] | None = None, *,
                   integer: bool) -> NDArray[np.float64]:
-    """One pair's amounts (S,) cut to at most ``room`` staff in all, keeping the rule.
+    """One pair's amounts (S,) cut to at most ``room`` staff counted by the cap, keeping the
+    rule.
 
-    Every resource is scaled by ``room / sum`` (rounded down to whole staff); where the
-    doctors left are then too few for the nurses, the nurses are cut to what they can
-    accompany.
+    The counted resources are scaled by ``room / counted sum`` (rounded down to whole
+    staff); where the doctors are then too few for the nurses, the nurses are cut to what
+    they can accompany; where the doctors are not counted (a team's own, :func:`cap_counts`)
+    they are cut to what the nurses left need.
+
+    Parameters
+    ----------
+    rule : TeamRule or None
+    a : numpy.ndarray, shape (S,)
+        Amounts [staff].
+    room : float
+        Staff the cap still allows.
+    counted : numpy.ndarray of bool, shape (S,), optional
+        Which resources the cap counts (default all).
+    integer : bool
+        Whole staff.
     """
-    total = float(a.sum())
+    counted = np.ones(a.shape, dtype=bool) if counted is None else counted
+    total = float(a[counted].sum())
     if total <= room:
         return a
     f = room / total
-    out = np.floor(a * f) if integer else a * f
+    out = a.copy()
+    out[counted] = np.floor(a[counted] * f) if integer else a[counted] * f
     if rule is not None:
-        most = out[rule.companion] / rule.ratio
-        out[rule.lead] = min(out[rule.lead], float(whole_floor(most)) if integer else most)
+        if counted[rule.companion]:
+            most = out[rule.companion] / rule.ratio
+            out[rule.lead] = min(out[rule.lead],
+                                 float(whole_floor(most)) if integer else most)
+        else:
+            need = rule.ratio * out[rule.lead]
+            out[rule.companion] = min(out[rule.companion],
+                                      float(whole_ceil(need)) if integer else need)
     return np.asarray(out)
 
 

@@ -67,7 +67,9 @@ class PairingOptions:
         donor) are not imposed; the model then only finds the best flows. Used to
         evaluate a given plan such as the official 2020-02-10 pairing.
     max_total_sent : float or None
-        Cap on the total staff sent, summed over donors, recipients and resources [staff].
+        Cap on the total staff sent, summed over donors, recipients and resources [staff];
+        under the team rule the doctors a team brings to a city short of no doctor are not
+        counted (:func:`pairaid.pairing.teams.cap_counts`).
     distance_weight : float
         Objective weight of a chosen pair per km of distance [objective units per km].
     max_distance_km : float or None
@@ -204,7 +206,9 @@ class PairingResult:
         ``burden_deviation``, ``stability``); they sum to ``objective``.
     measures : dict[str, float]
         The same terms in natural units: ``shortfall_staff_days``, ``total_distance_km``,
-        ``max_burden``, ``burden_deviation``, ``changed_pairs``, ``staff_sent``.
+        ``max_burden``, ``burden_deviation``, ``changed_pairs``, ``staff_sent``,
+        ``staff_capped`` (the staff ``max_total_sent`` counts: all but the team rule's
+        doctors to a city short of no doctor, :func:`pairaid.pairing.teams.cap_counts`).
     diagnosis : str or None
         Words on why no plan exists (only set on results that carry no plan).
     formulation : str

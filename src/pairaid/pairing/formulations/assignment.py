@@ -157,7 +157,8 @@ def solve_assignment(cost: ArrayLike, *, maximize: bool = False,
 def applicable(inst: Instance, options: PairingOptions) -> bool:
     """Whether the 1:1 pairing is exactly an assignment problem here (not under the
     team rule, which ties a pair's doctors to its nurses: :mod:`pairaid.pairing.teams`)."""
-    return (not inst.exact and inst.team is None and bool((inst.k <= 1).all()) and bool((inst.m <= 1).all())
+    return (not inst.exact and inst.team is None and bool((inst.k <= 1).all())
+            and bool((inst.m <= 1).all())
             and bool((inst.lo <= 1).all()) and options.max_total_sent is None
             and options.burden_max_weight == 0 and options.burden_deviation_weight == 0)
 

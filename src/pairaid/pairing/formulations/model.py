@@ -14,7 +14,8 @@ Model (P candidate pairs p = (d, r), resources s, days t)::
          lo_r <= sum_{p of r} y_p <= k_r                 donors per recipient
          sum_{p of d} y_p <= m_d                         recipients per donor
          sum_{p of r} q[p,s] <= peak_t gap[r,s,t]         no staff beyond the peak gap
-         sum q <= max_total_sent                          optional
+         sum q <= max_total_sent                          optional (team doctors to a
+                                                          city short of no doctor aside)
          q[p,doctors] >= rho q[p,nurses]                  team rule (optional, below)
          B >= sent[d,s] / cap[d,s]                       for every (d, s) with cap > 0
          dev[d,s] >= |sent[d,s] / cap[d,s] - sum_d sent[d,s] / sum_d cap[d,s]|
@@ -31,7 +32,8 @@ With the team-composition rule (``team_doctors_per_nurse`` = rho > 0,
 nurse. Its doctor flow may then exceed the recipient's doctor gap (the team's own doctors),
 so for doctors the received staff is ``Q <= sum q`` (at most the peak gap) instead of
 ``Q = sum q``: doctors beyond the gap reduce no shortfall but still use the donor's doctors,
-its burden and the staff cap.
+its burden; the staff cap counts them only where the city is short of doctors
+(:func:`pairaid.pairing.teams.cap_counts`).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from numpy.typing import NDArray
 
 from pairaid.pairing.highs import INF, MipBuilder, MipSolution
 from pairaid.pairing.instance import Instance
-from pairaid.pairing.teams import add_team_rows, lead_bounds
+from pairaid.pairing.teams import add_team_rows, cap_counts, lead_bounds, trim_companions
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
 
@@ -294,8 +296,11 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
         b.add_rows(rows=pd_, cols=y, vals=1.0, lower=np.full(D, -INF),
                    upper=inst.m.astype(float))
     if options.max_total_sent is not None and n_q:
-        b.add_rows(rows=np.zeros(n_q, dtype=np.int64), cols=q, vals=1.0, lower=[-INF],
-                   upper=[float(options.max_total_sent)])
+        # every flow, but the team rule's doctors to a city short of no doctor
+        counted = cap_counts(inst.team, qs, peak[pr_[qp], inst.team.companion]
+                             if inst.team is not None else np.zeros(n_q))
+        b.add_rows(rows=np.zeros(int(counted.sum()), dtype=np.int64), cols=q[counted],
+                   vals=1.0, lower=[-INF], upper=[float(options.max_total_sent)])
     add_burden_terms(b, inst, options, q, ds)
     return PairingModel(b, y, qp, qs, q)
 
@@ -316,10 +321,17 @@ def solve_model(
 
 def extract(model: PairingModel, inst: Instance, x: NDArray[np.float64], *,
             integer_flows: bool) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
-    """Chosen pairs (P,) and flows (P, S) from a solution vector."""
+    """Chosen pairs (P,) and flows (P, S) from a solution vector (under the team rule,
+    without doctors that neither a team nor a gap needs:
+    :func:`pairaid.pairing.teams.trim_companions`)."""
     chosen = x[model.y] > 0.5
     q = np.zeros((inst.pair_d.size, len(inst.resources)))
     vals = x[model.q]
     q[model.q_pair, model.q_res] = np.round(vals) if integer_flows else vals
     q = np.where(chosen[:, None], np.maximum(q, 0.0), 0.0)
+    if inst.team is not None:  # no doctors that neither a team nor a gap needs
+        peak = inst.gaps[:, inst.team.companion].max(axis=1, initial=0.0)
+        q = trim_companions(inst.team, q, inst.pair_r,
+                            whole_ceil(peak) if integer_flows else peak,
+                            integer=integer_flows)
     return chosen, q

@@ -48,7 +48,8 @@ def applicable(inst: Instance, options: PairingOptions) -> bool:
     """Whether the transportation method applies (integer flows, no exact pairs, at most
     one required donor per recipient, no burden terms, no team rule: a min-cost flow
     cannot tie a pair's doctors to its nurses, :mod:`pairaid.pairing.teams`)."""
-    return (not inst.exact and inst.team is None and options.integer_flows and bool((inst.lo <= 1).all())
+    return (not inst.exact and inst.team is None and options.integer_flows
+            and bool((inst.lo <= 1).all())
             and options.burden_max_weight == 0 and options.burden_deviation_weight == 0)
 
 
