@@ -443,8 +443,7 @@ def pair_on_forecast(dataset: Dataset, config: PlanConfig, params: dict[str, flo
             team_doctors_per_nurse=config.team_doctors_per_nurse))
     cap = None
     if official is not None and config.staff_cap_to_official:
-        # the staff the cap counts (all, but the team rule's doctors to a city short of no
-        # doctor: pairaid.pairing.teams.cap_counts)
+        # the staff the cap counts (all but the team doctors: pairaid.pairing.teams)
         cap = float(official.measures["staff_capped"])
     options = pairing_options(config, max_total_sent=cap)
     result = solve_in_plan_terms(problem, options)

@@ -59,7 +59,8 @@ def test_terms_and_measures_of_a_plan_by_hand() -> None:
     # changes: A-X kept, B-Y and C-Y dropped, A-Y and B-X added: 4
     assert plan.measures == pytest.approx({
         "shortfall_staff_days": 3.0, "total_distance_km": 350.0, "max_burden": 0.6,
-        "burden_deviation": 0.1, "changed_pairs": 4.0, "staff_sent": 10.0, "pairs": 3.0})
+        "burden_deviation": 0.1, "changed_pairs": 4.0, "staff_sent": 10.0, "staff_capped": 10.0,
+        "pairs": 3.0})
     assert plan.terms == pytest.approx({
         "shortfall": 4.0, "distance": 0.35, "burden_max": 1.2, "burden_deviation": 0.3,
         "stability": 0.4})

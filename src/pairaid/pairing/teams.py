@@ -16,20 +16,21 @@ doctors, not 20: the doctors of its own gap are the team's doctors. ``rho = 0`` 
 rule off (nursing-only teams existed too: the ``nursing_squad`` team type).
 
 **The staff cap** (``max_total_sent``, which ``pairaid plan`` sets to the official
-pairing's staff) counts the staff that can meet a gap: every nurse, and every doctor sent to
-a city short of doctors. The doctors a team brings to a city short of no doctor come on
-top (they are in the staff sent, the donor's burden and capacity, not in the cap;
-:func:`cap_counts`). Counted in the cap, whole doctors ``ceil(rho n_p)`` per pair would
-waste part of it unless ``n_p`` is a multiple of the ratio's denominator (5 nurses for
-0.6): a lattice the relaxation does not see. On the built-in data
+pairing's staff) counts every staff member but the team doctors: a pair's first
+``ceil(rho n_p)`` doctors (``rho n_p`` with continuous flows) travel with its nurses and
+come on top; doctors beyond them (for a city short of more doctors than its teams bring)
+count (:func:`team_doctors`). Counting the team doctors too, whole doctors per pair would
+waste part of the cap unless ``n_p`` is a multiple of the ratio's denominator (5 nurses
+for 0.6): a lattice the relaxation does not see. On the built-in data
 (``team_doctors_per_nurse = 0.6``, all 6,792 staff capped) HiGHS left a gap of 1.9 %
 (incumbent 96.9 against bound 95.0) after 60 s and after 300 s (2026-11-30, load 5-10).
 
 This module is the one home of the rule: the resources it ties (:data:`LEAD`,
 :data:`COMPANION`), its indices in an instance (:func:`team_rule`), the bounds and the row
 of the compact model (:func:`lead_bounds`, :func:`add_team_rows`), what the staff cap
-counts (:func:`cap_counts`), the doctors a plan needs (:func:`trim_companions`), the greedy plan's
-amounts (:func:`fit_amounts`) and the check of a plan (:func:`breaches`).
+leaves out (:func:`team_doctors`, :func:`capped_staff`), the doctors a plan needs
+(:func:`trim_companions`), the greedy plan's amounts (:func:`fit_amounts`) and the check
+of a plan (:func:`breaches`).
 """
 
 from __future__ import annotations
@@ -131,8 +132,11 @@ def lead_bounds(rule: TeamRule, ub: NDArray[np.float64], cap: NDArray[np.float64
 
 
 def add_team_rows(b: MipBuilder, rule: TeamRule, q: NDArray[np.int64], qp: NDArray[np.int64],
-                  qs: NDArray[np.int64]) -> int:
-    """Add ``q[p, doctors] - rho q[p, nurses] >= 0`` for every pair with a nurse column.
+                  qs: NDArray[np.int64], *, integer: bool
+                  ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Add the team doctors ``t_p`` of every pair with a nurse column, with
+    ``rho q[p, nurses] <= t_p <= q[p, doctors]`` and ``t_p <= rho q[p, nurses] + 1 - 1e-3``
+    (whole ``t_p``: ``ceil(rho n_p)``; continuous: ``rho n_p``).
 
     Parameters
     ----------
@@ -143,47 +147,57 @@ def add_team_rows(b: MipBuilder, rule: TeamRule, q: NDArray[np.int64], qp: NDArr
         Column, pair and resource of each flow column
         (:func:`pairaid.pairing.formulations.model.add_flow_links`); a pair with a nurse
         column has a doctor column (:func:`lead_bounds`).
+    integer : bool
+        Whole staff.
 
     Returns
     -------
-    int
-        Rows added.
+    (t, comp) : two numpy.ndarray of int, shape (m,)
+        Columns of the team doctors and of their pairs' doctor flows.
     """
     lead = np.flatnonzero(qs == rule.lead)
-    comp_of = {int(p): int(c) for p, c in zip(qp[qs == rule.companion],
-                                                q[qs == rule.companion], strict=True)}
     n = lead.size
     if n == 0:
-        return 0
+        none = np.zeros(0, dtype=np.int64)
+        return none, none
+    comp_of = {int(p): int(c) for p, c in zip(qp[qs == rule.companion],
+                                                q[qs == rule.companion], strict=True)}
     comp = np.asarray([comp_of[int(p)] for p in qp[lead]], dtype=np.int64)
+    t = b.add_vars(n, lower=0.0, integer=integer)
     rows = np.arange(n)
-    b.add_rows(rows=np.concatenate([rows, rows]), cols=np.concatenate([comp, q[lead]]),
+    # t - rho n in [0, room]; whole t is then ceil(rho n) (1e-3 clear of HiGHS' 1e-6
+    # feasibility tolerance)
+    room = 1.0 - 1e-3 if integer else 0.0
+    b.add_rows(rows=np.concatenate([rows, rows]), cols=np.concatenate([t, q[lead]]),
                vals=np.concatenate([np.ones(n), np.full(n, -rule.ratio)]),
+               lower=np.zeros(n), upper=np.full(n, room))
+    # q[p, doctors] - t >= 0: the team doctors are among the pair's doctors
+    b.add_rows(rows=np.concatenate([rows, rows]), cols=np.concatenate([comp, t]),
+               vals=np.concatenate([np.ones(n), -np.ones(n)]),
                lower=np.zeros(n), upper=np.full(n, INF))
-    return n
+    return t, comp
 
 
-def cap_counts(rule: TeamRule | None, resource: NDArray[np.int64],
-               companion_peak: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """Which flows a total staff cap counts: all but the doctors sent to a recipient short
-    of no doctor (the teams' own doctors, see the module notes).
-
-    Parameters
-    ----------
-    rule : TeamRule or None
-        None: every flow counts.
-    resource : numpy.ndarray of int, shape (n,)
-        Resource index of each flow.
-    companion_peak : numpy.ndarray, shape (n,)
-        Largest daily doctor gap of each flow's recipient [staff].
-
-    Returns
-    -------
-    numpy.ndarray of bool, shape (n,)
-    """
+def team_doctors(rule: TeamRule | None, nurses: NDArray[np.float64], *,
+                 integer: bool) -> NDArray[np.float64]:
+    """The team doctors of pairs sending ``nurses`` [staff]: ``ceil(rho n)`` (``rho n``
+    with continuous flows), which a total staff cap does not count; 0 without a rule."""
     if rule is None:
-        return np.ones(resource.shape, dtype=bool)
-    return np.asarray(~((resource == rule.companion) & (companion_peak <= 0)))
+        return np.zeros_like(nurses)
+    need = rule.ratio * nurses
+    return np.asarray(whole_ceil(need) if integer else need)
+
+
+def capped_staff(rule: TeamRule | None, q: NDArray[np.float64], *,
+                 integer: bool) -> NDArray[np.float64]:
+    """Staff per pair (P,) that a total staff cap counts, from flows ``q`` (P, S)
+    [staff]: all but the team doctors (:func:`team_doctors`) a pair's doctors include."""
+    total = q.sum(axis=1)
+    if rule is None:
+        return np.asarray(total)
+    team = np.minimum(team_doctors(rule, q[:, rule.lead], integer=integer),
+                      q[:, rule.companion])
+    return np.asarray(total - team)
 
 
 def trim_companions(rule: TeamRule | None, q: NDArray[np.float64], pair_r: NDArray[np.int64],
@@ -270,45 +284,26 @@ def fit_amounts(rule: TeamRule | None, a: NDArray[np.float64],
     return out
 
 
-def scale_amounts(rule: TeamRule | None, a: NDArray[np.float64], room: float,
-                  counted: NDArray[np.bool_] | None = None, *,
+def scale_amounts(rule: TeamRule | None, a: NDArray[np.float64], room: float, *,
                   integer: bool) -> NDArray[np.float64]:
-    """One pair's amounts (S,) cut to at most ``room`` staff counted by the cap, keeping the
-    rule.
+    """One pair's amounts (S,) cut to at most ``room`` staff counted by a total cap (all but
+    its team doctors, :func:`capped_staff`), keeping the rule.
 
-    The counted resources are scaled by ``room / counted sum`` (rounded down to whole
-    staff); where the doctors are then too few for the nurses, the nurses are cut to what
-    they can accompany; where the doctors are not counted (a team's own, :func:`cap_counts`)
-    they are cut to what the nurses left need.
-
-    Parameters
-    ----------
-    rule : TeamRule or None
-    a : numpy.ndarray, shape (S,)
-        Amounts [staff].
-    room : float
-        Staff the cap still allows.
-    counted : numpy.ndarray of bool, shape (S,), optional
-        Which resources the cap counts (default all).
-    integer : bool
-        Whole staff.
+    Every counted amount (the doctors beyond the team's) is scaled by ``room / counted``
+    and rounded down to whole staff; the team doctors follow the nurses left.
     """
-    counted = np.ones(a.shape, dtype=bool) if counted is None else counted
-    total = float(a[counted].sum())
-    if total <= room:
+    counted = float(capped_staff(rule, a[None, :], integer=integer)[0])
+    if counted <= room:
         return a
-    f = room / total
-    out = a.copy()
-    out[counted] = np.floor(a[counted] * f) if integer else a[counted] * f
-    if rule is not None:
-        if counted[rule.companion]:
-            most = out[rule.companion] / rule.ratio
-            out[rule.lead] = min(out[rule.lead],
-                                 float(whole_floor(most)) if integer else most)
-        else:
-            need = rule.ratio * out[rule.lead]
-            out[rule.companion] = min(out[rule.companion],
-                                      float(whole_ceil(need)) if integer else need)
+    f = room / counted
+    if rule is None:
+        return np.asarray(np.floor(a * f) if integer else a * f)
+    team = float(team_doctors(rule, a[rule.lead:rule.lead + 1], integer=integer)[0])
+    extra = a[rule.companion] - min(team, a[rule.companion])
+    out = np.floor(a * f) if integer else a * f
+    extra = float(np.floor(extra * f)) if integer else extra * f
+    out[rule.companion] = float(team_doctors(rule, out[rule.lead:rule.lead + 1],
+                                             integer=integer)[0]) + extra
     return np.asarray(out)
 
 

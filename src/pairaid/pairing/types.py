@@ -68,8 +68,8 @@ class PairingOptions:
         evaluate a given plan such as the official 2020-02-10 pairing.
     max_total_sent : float or None
         Cap on the total staff sent, summed over donors, recipients and resources [staff];
-        under the team rule the doctors a team brings to a city short of no doctor are not
-        counted (:func:`pairaid.pairing.teams.cap_counts`).
+        under the team rule each pair's team doctors (``ceil(rho n)``) are not counted
+        (:func:`pairaid.pairing.teams.capped_staff`).
     distance_weight : float
         Objective weight of a chosen pair per km of distance [objective units per km].
     max_distance_km : float or None
@@ -112,7 +112,7 @@ class PairingOptions:
         beyond it; they count against the donor's doctors, burden and ``max_total_sent``.
         0 (default; ``team_doctors_per_nurse`` in a plan's TOML) switches it off. Only the compact
         model honours it: with a positive value the assignment, subset and transportation
-        methods do not apply (:mod:`pairaid.pairing.teams`).
+        methods do not apply, nor the column-generation bound (:mod:`pairaid.pairing.teams`).
     formulation : str
         ``"auto"`` (default) picks the fastest exact model: ``"assignment"`` (linear
         assignment, when k = m = 1 without max_total_sent and burden terms), else
@@ -207,8 +207,8 @@ class PairingResult:
     measures : dict[str, float]
         The same terms in natural units: ``shortfall_staff_days``, ``total_distance_km``,
         ``max_burden``, ``burden_deviation``, ``changed_pairs``, ``staff_sent``,
-        ``staff_capped`` (the staff ``max_total_sent`` counts: all but the team rule's
-        doctors to a city short of no doctor, :func:`pairaid.pairing.teams.cap_counts`).
+        ``staff_capped`` (the staff ``max_total_sent`` counts: all but the team doctors,
+        :func:`pairaid.pairing.teams.capped_staff`).
     diagnosis : str or None
         Words on why no plan exists (only set on results that carry no plan).
     formulation : str

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from pairaid.burden import burden_deviation, dominant_burden, largest_burden
 from pairaid.pairing.instance import Instance
-from pairaid.pairing.teams import cap_counts
+from pairaid.pairing.teams import capped_staff
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import snap_whole
 
@@ -30,19 +30,6 @@ class PlanTables:
     flows: pd.DataFrame
     shortfall: pd.DataFrame
     burden: pd.DataFrame
-
-
-def staff_capped(inst: Instance, q: NDArray[np.float64]) -> float:
-    """Staff of flows ``q`` (P, S) that a total staff cap (``max_total_sent``) counts: all,
-    but the team rule's doctors sent to a recipient short of no doctor
-    (:func:`pairaid.pairing.teams.cap_counts`) [staff]."""
-    S = len(inst.resources)
-    res = np.broadcast_to(np.arange(S), q.shape)
-    peak = inst.gaps.max(axis=2, initial=0.0)
-    comp = inst.team.companion if inst.team is not None else 0
-    counted = cap_counts(inst.team, res, np.broadcast_to(peak[inst.pair_r, comp][:, None],
-                                                         q.shape))
-    return float(q[counted].sum())
 
 
 def evaluate_plan(
@@ -106,7 +93,8 @@ def evaluate_plan(
         "burden_deviation": deviation,
         "changed_pairs": float(changed),
         "staff_sent": float(q.sum()),
-        "staff_capped": staff_capped(inst, q),
+        "staff_capped": float(capped_staff(inst.team, q,
+                                           integer=options.integer_flows).sum()),
         "pairs": float(chosen.sum()),
     }
     idx = np.flatnonzero(chosen)

@@ -55,12 +55,11 @@ NEW_PER_RECIPIENT = 5
 
 
 def applicable(inst: Instance) -> bool:
-    """Whether the donor sets are few enough to enumerate in every pricing round.
-
-    Under the team rule (:mod:`pairaid.pairing.teams`) the bound stays valid, only weaker:
-    the set columns leave the rule out, and a plan that honours it, with its doctors beyond
-    the gap taken away, is a plan of the relaxation at no greater cost."""
-    return not inst.exact and count_columns(inst) <= MAX_SETS
+    """Whether the donor sets are few enough to enumerate in every pricing round (and no
+    team rule: its set columns count every doctor against ``max_total_sent``, where the
+    rule leaves the team doctors out, so their bound would not hold,
+    :mod:`pairaid.pairing.teams`)."""
+    return not inst.exact and inst.team is None and count_columns(inst) <= MAX_SETS
 
 
 @dataclass(frozen=True)

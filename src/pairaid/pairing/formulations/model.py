@@ -14,9 +14,8 @@ Model (P candidate pairs p = (d, r), resources s, days t)::
          lo_r <= sum_{p of r} y_p <= k_r                 donors per recipient
          sum_{p of d} y_p <= m_d                         recipients per donor
          sum_{p of r} q[p,s] <= peak_t gap[r,s,t]         no staff beyond the peak gap
-         sum q <= max_total_sent                          optional (team doctors to a
-                                                          city short of no doctor aside)
-         q[p,doctors] >= rho q[p,nurses]                  team rule (optional, below)
+         sum q - sum_p t_p <= max_total_sent              optional (t: team doctors)
+         q[p,doctors] >= t_p >= rho q[p,nurses]           team rule (optional, below)
          B >= sent[d,s] / cap[d,s]                       for every (d, s) with cap > 0
          dev[d,s] >= |sent[d,s] / cap[d,s] - sum_d sent[d,s] / sum_d cap[d,s]|
          y binary, q integer >= 0, u >= 0
@@ -32,8 +31,8 @@ With the team-composition rule (``team_doctors_per_nurse`` = rho > 0,
 nurse. Its doctor flow may then exceed the recipient's doctor gap (the team's own doctors),
 so for doctors the received staff is ``Q <= sum q`` (at most the peak gap) instead of
 ``Q = sum q``: doctors beyond the gap reduce no shortfall but still use the donor's doctors,
-its burden; the staff cap counts them only where the city is short of doctors
-(:func:`pairaid.pairing.teams.cap_counts`).
+its burden; the staff cap leaves out each pair's team doctors ``t_p = ceil(rho n_p)``
+(:func:`pairaid.pairing.teams.add_team_rows`).
 """
 
 from __future__ import annotations
@@ -45,7 +44,7 @@ from numpy.typing import NDArray
 
 from pairaid.pairing.highs import INF, MipBuilder, MipSolution
 from pairaid.pairing.instance import Instance
-from pairaid.pairing.teams import add_team_rows, cap_counts, lead_bounds, trim_companions
+from pairaid.pairing.teams import add_team_rows, lead_bounds, trim_companions
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
 
@@ -266,8 +265,9 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
     if inst.team is not None:
         ub = lead_bounds(inst.team, ub, cap, pd_, integer=options.integer_flows)
     q, qp, qs = add_flow_links(b, y, pd_, ub, cap, integer=options.integer_flows)
+    team_t = np.zeros(0, dtype=np.int64)  # team doctors: not counted by the staff cap
     if inst.team is not None:
-        add_team_rows(b, inst.team, q, qp, qs)
+        team_t, _ = add_team_rows(b, inst.team, q, qp, qs, integer=options.integer_flows)
     n_q = qp.size
     ds = pd_[qp] * S + qs  # donor-resource of each flow
     # received staff Q[r,s] = sum q, for (r,s) with a positive peak gap
@@ -296,11 +296,11 @@ def build_model(inst: Instance, options: PairingOptions) -> PairingModel:
         b.add_rows(rows=pd_, cols=y, vals=1.0, lower=np.full(D, -INF),
                    upper=inst.m.astype(float))
     if options.max_total_sent is not None and n_q:
-        # every flow, but the team rule's doctors to a city short of no doctor
-        counted = cap_counts(inst.team, qs, peak[pr_[qp], inst.team.companion]
-                             if inst.team is not None else np.zeros(n_q))
-        b.add_rows(rows=np.zeros(int(counted.sum()), dtype=np.int64), cols=q[counted],
-                   vals=1.0, lower=[-INF], upper=[float(options.max_total_sent)])
+        # every flow, less the team doctors (pairaid.pairing.teams)
+        b.add_rows(rows=np.zeros(n_q + team_t.size, dtype=np.int64),
+                   cols=np.concatenate([q, team_t]),
+                   vals=np.concatenate([np.ones(n_q), -np.ones(team_t.size)]),
+                   lower=[-INF], upper=[float(options.max_total_sent)])
     add_burden_terms(b, inst, options, q, ds)
     return PairingModel(b, y, qp, qs, q)
 

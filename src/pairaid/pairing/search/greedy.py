@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 from pairaid.pairing.instance import Instance
-from pairaid.pairing.teams import cap_counts, fit_amounts, scale_amounts
+from pairaid.pairing.teams import capped_staff, fit_amounts, scale_amounts
 from pairaid.pairing.types import PairingOptions
 from pairaid.rounding import whole_ceil, whole_floor
 
@@ -46,10 +46,6 @@ class _State:
         self.q = np.zeros((P, S))
         self.deg_r = np.zeros(len(inst.recipients), dtype=np.int64)
         self.deg_d = np.zeros(len(inst.donors), dtype=np.int64)
-        # (R, S): what the total cap counts (not a team's doctors to a city short of none)
-        comp = inst.team.companion if inst.team is not None else 0
-        self.counted = cap_counts(inst.team, np.broadcast_to(np.arange(S), self.peak.shape),
-                                  np.broadcast_to(self.peak[:, comp][:, None], self.peak.shape))
         self.pair_cost = options.distance_weight * inst.pair_dist
         if inst.n_previous > 0:
             self.pair_cost = self.pair_cost + np.where(inst.previous, -options.change_cost,
@@ -59,12 +55,11 @@ class _State:
         """Staff each pair in ``p`` would send now, per resource (P', S)."""
         d, r = self.inst.pair_d[p], self.inst.pair_r[p]
         a = np.minimum(self.cap_left[d], np.maximum(self.target[r] - self.received[r], 0.0))
-        a = np.where(self.counted[r], np.minimum(a, self.total_left), a)
         team = self.inst.team
         if team is not None:
             a = fit_amounts(team, a, self.cap_left[d, team.companion],
                             integer=self.options.integer_flows)
-        return a
+        return a if team is not None else np.minimum(a, self.total_left)
 
     def gains(self, p: NDArray[np.int64]) -> NDArray[np.float64]:
         """Objective decrease of adding each pair in ``p`` now."""
@@ -80,12 +75,13 @@ class _State:
         # several resources share the total cap: scaled down to whole staff (as always),
         # keeping the team rule
         d, r = self.inst.pair_d[p], self.inst.pair_r[p]
-        a = scale_amounts(self.inst.team, a, self.total_left, self.counted[r], integer=True)
+        a = scale_amounts(self.inst.team, a, self.total_left, integer=True)
         self.chosen[p] = True
         self.q[p] = a
         self.cap_left[d] -= a
         self.received[r] += a
-        self.total_left -= float(a[self.counted[r]].sum())
+        self.total_left -= float(capped_staff(self.inst.team, a[None, :],
+                                              integer=self.options.integer_flows)[0])
         self.deg_r[r] += 1
         self.deg_d[d] += 1
 
