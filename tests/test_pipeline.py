@@ -134,7 +134,9 @@ def _cli_plan(tmp_path: Path, case: str, demand: Path, *extra: str) -> Path:
 def test_c0002_demand_rows_outside_the_horizon_are_ignored_and_counted(tmp_path, capsys):
     # c0002: by hand, nurses 0.53 x 1,000 - 4,300 x 0.1 = 100 a day on 2020-02-11 ... 02-17,
     # so 100 nurses sent and 700 staff-days of gap; the 3,000 of 02-05 is before the date
-    out = _cli_plan(tmp_path, "c0002", CASES / "c0002" / "demand.csv")
+    # (nurses alone: Jiangxi's 50 doctors would let only 83 go under the team rule)
+    out = _cli_plan(tmp_path, "c0002", CASES / "c0002" / "demand.csv",
+                    "--team-doctors-per-nurse", "0")
     printed = " ".join(capsys.readouterr().out.split())  # undo the terminal's wrapping
     assert "14 of 21 rows of the given forecast are outside the plan" in printed
     assert "7 dated on or before the decision date 2020-02-10" in printed
@@ -177,7 +179,9 @@ def test_kind_no_row_outside_the_window_changes_the_plan(tmp_path, offsets):
 def test_c0008_partial_fulfilment_leaves_the_rest_as_shortfall(tmp_path):
     # c0008 (guard): need 0.53 x 1,000 = 530 nurses, 430 available: gap 100 a day; Jiangxi
     # can send 4,000 x 0.01 = 40, so 60 a day stay open: shortfall 420, gap 700, 40 %
-    out = _cli_plan(tmp_path, "c0008", CASES / "c0008" / "demand.csv")
+    # (nurses alone, without the team rule)
+    out = _cli_plan(tmp_path, "c0008", CASES / "c0008" / "demand.csv",
+                    "--team-doctors-per-nurse", "0")
     m = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairaid"]
     assert m["staff_sent"] == pytest.approx(40)
     assert m["shortfall_staff_days"] == pytest.approx(420)
@@ -211,10 +215,16 @@ def test_c0009_day0_census_anchors_the_forecast(tmp_path):
     for h, hand in enumerate([3999.8, 3996.5, 3981.5]):  # departures are whole patients
         assert census[0.05].iloc[h] - 1 <= hand <= census[0.95].iloc[h] + 1
     # day-1 gap by hand: doctors 0.23 x census - 300 (the census falls, so day 1 is the
-    # peak); nurses 0.53 x census - 300 > 1,500 = all Jiangxi can send
+    # peak); nurses 0.53 x census - 300 > 1,500 = all Jiangxi can send. The 1,500 nurses'
+    # teams bring 0.6 x 1,500 = 900 doctors (team_doctors_per_nurse, default), more than the
+    # doctor gap, which they cover
     flows = pd.read_csv(out / "flows.csv").groupby("resource")["quantity"].sum()
-    assert flows["doctors"] == pytest.approx(np.ceil(0.23 * census[0.5].iloc[0] - 300), abs=1)
+    doctor_gap = np.ceil(0.23 * census[0.5].iloc[0] - 300)
+    assert doctor_gap < 900
+    assert flows["doctors"] == pytest.approx(900)
     assert flows["nurses"] == pytest.approx(1500)
+    short = pd.read_csv(out / "shortfall.csv")
+    assert short.loc[short["resource"] == "doctors", "shortfall"].max() == 0
 
 
 def test_c0009_default_model_keeps_the_day0_census(tmp_path):

@@ -254,11 +254,16 @@ def _print_comparison(run: Any) -> None:
     if cap is None and run.config.staff_cap_to_official:
         console.print("No staff cap: there is no official pairing to compare with.")
     if cap is not None:
+        teams = ""
+        if run.config.team_doctors_per_nurse > 0:
+            teams = (f" The cap leaves out the teams' own doctors (at least "
+                     f"{run.config.team_doctors_per_nurse:g} per nurse, team_doctors_per_nurse):"
+                     " they come on top.")
         console.print(f"pairaid may send at most {cap:,.0f} staff: the staff the official "
                       "pairing would send under the same model and forecast (its flows are "
                       "optimised too; this is not a historical head count). Lift with "
-                      "--no-staff-cap. 'city gap covered' is per recipient, over the "
-                      "horizon, from all its donors.")
+                      f"--no-staff-cap.{teams} 'city gap covered' is per recipient, over "
+                      "the horizon, from all its donors.")
 
 
 FLAG_OF = {
@@ -270,6 +275,7 @@ FLAG_OF = {
     "forbidden_pairs": "--forbid", "planning_quantile": "--quantile", "model": "--model",
     "demand_file": "--demand", "time_limit": "--time-limit", "parameters": "--param",
     "norms": "--norms", "mip_rel_gap": "--mip-rel-gap",
+    "team_doctors_per_nurse": "--team-doctors-per-nurse",
     "recipients_level": "--recipients-level", "donors_level": "--donors-level",
     "recipients_parent": "--recipients-parent", "donors_parent": "--donors-parent",
 }
@@ -509,6 +515,9 @@ def cli() -> None:
 @click.option("--mip-rel-gap", "mip_rel_gap", type=float,
               help="Stop once the plan is proven within this relative gap of the best "
               "possible, e.g. 0.01 [fraction; default 0 = prove optimality].")
+@click.option("--team-doctors-per-nurse", "team_doctors_per_nurse", type=float,
+              help="Doctors each pair sends per nurse, as teams bring their own "
+              "[doctors/nurse; default 0.6, the 2020 contingents; 0 = nurses alone].")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Run folder [default: pairaid-out/<data set>-<date>/].")
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
@@ -548,8 +557,8 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
          cvar_alpha: float | None, reduce_to: int | None, model: str | None,
          demand_file: Path | None,
          no_staff_cap: bool, no_official: bool, time_limit: float | None,
-         mip_rel_gap: float | None, out: Path | None, force: bool, report: bool, xlsx: bool,
-         dispatch_: bool,
+         mip_rel_gap: float | None, team_doctors_per_nurse: float | None, out: Path | None,
+         force: bool, report: bool, xlsx: bool, dispatch_: bool,
          team_types: Path | None, travel_modes: Path | None, travel_mode: str | None,
          max_teams_away: int | None, max_departures: int | None,
          previous_schedule: Path | None, release_previous: bool,
@@ -580,6 +589,7 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
         "forbidden_pairs": [_pair(t, "--forbid") for t in forbid] or None,
         "planning_quantile": planning_quantile, "model": model, "demand_file": demand_file,
         "time_limit": time_limit, "mip_rel_gap": mip_rel_gap,
+        "team_doctors_per_nurse": team_doctors_per_nurse,
         "parameters": dict(_key_value(t, float, "--param",
                                           "NAME=VALUE (e.g. covid_share_staff=0.05)")
                                 for t in param) or None,

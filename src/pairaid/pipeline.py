@@ -376,8 +376,8 @@ def team_note(flows: pd.DataFrame, ratio: float) -> list[str]:
             "gap, which is nurses, but no team rule is set (team_doctors_per_nurse = 0), so "
             "the nurses go without doctors of their own; the 2020 teams had about "
             f"{TEAM_RATIO_2020:g} doctors per nurse (1,003 : 1,681 on 2020-02-12). Set "
-            f"team_doctors_per_nurse = {TEAM_RATIO_2020:g} (the default) to plan whole "
-            "teams (docs/needs.md, section 5)"]
+            f"team_doctors_per_nurse = {TEAM_RATIO_2020:g} (the default; "
+            "--team-doctors-per-nurse) to plan whole teams (docs/needs.md, section 5)"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -197,7 +197,7 @@ def test_burden_fill_by_hand_without_deviation():
 def _extract_case():
     model = PairingModel(MipBuilder(), y=np.array([0, 1, 2]), q_pair=np.array([0, 1, 2, 0]),
                          q_res=np.array([0, 0, 1, 1]), q=np.array([3, 4, 5, 6]))
-    inst = SimpleNamespace(pair_d=np.zeros(3, dtype=np.int64), resources=["d", "n"])
+    inst = SimpleNamespace(pair_d=np.zeros(3, dtype=np.int64), resources=["d", "n"], team=None)
     # pair 0 chosen (0.6), pair 1 not (0.4), pair 2 chosen; a flow over the unchosen pair
     # and a flow a hair below zero
     x = np.array([0.6, 0.4, 1.0, 2.4, 3.0, -1e-9, 1.6])
