@@ -117,3 +117,44 @@ def test_package_is_well_formed(workbook: tuple[Path, openpyxl.Workbook]) -> Non
         for name in z.namelist():
             if name.endswith((".xml", ".rels")):
                 minidom.parseString(z.read(name))
+
+
+def test_code_columns_stay_text_with_their_leading_zeros(run_dir: Path) -> None:
+    # Italy's regions.csv carries the ISTAT code 01 (Piedmont); a number would show 1
+    regions = run_dir / "regions.csv"
+    df = pd.read_csv(regions, dtype=str, keep_default_na=False)
+    df["national_code"] = [f"{i:02d}" for i in range(1, len(df) + 1)]
+    df["nuts3_code"] = "0012"
+    df.to_csv(regions, index=False)
+    wb = openpyxl.load_workbook(report_xlsx(run_dir))
+    rows = list(wb["regions"].iter_rows(values_only=True))
+    cols = {name: i for i, name in enumerate(rows[0])}
+    assert [r[cols["national_code"]] for r in rows[1:3]] == ["01", "02"]
+    assert {r[cols["nuts3_code"]] for r in rows[1:]} == {"0012"}
+
+
+def test_every_number_in_the_workbook_has_a_unit(run_dir: Path) -> None:
+    # a planner reads each figure with its unit: every all-number column of a table sheet
+    # and every numeric row of the metrics sheet says its unit in brackets
+    metrics_path = run_dir / "metrics.json"
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    for plan in ("pairaid", "official_2020_02_10"):  # the figures a run of today writes
+        metrics[plan] |= {"gap_staff_days": 9.5, "staff_sent": 3.0, "mean_distance_km": 1.5,
+                          "pairs": 2, "donors_used": 2, "recipients_served": 2}
+    metrics_path.write_text(json.dumps(metrics), encoding="utf-8")
+    pairs = pd.read_csv(run_dir / "pairs.csv", dtype=str)
+    pairs.assign(sent="3.0").to_csv(run_dir / "pairs.csv", index=False)
+    wb = openpyxl.load_workbook(report_xlsx(run_dir))
+    missing = []
+    for ws in wb.worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        if ws.title == "metrics":
+            missing += [(ws.title, r[0]) for r in rows[1:] if "[" not in r[0] and any(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in r[1:])]
+        elif ws.title not in ("configuration", "notes"):
+            for j, name in enumerate(rows[0]):
+                values = [r[j] for r in rows[1:] if r[j] is not None]
+                if values and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                  for v in values) and "[" not in name:
+                    missing.append((ws.title, name))
+    assert missing == []

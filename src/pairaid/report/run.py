@@ -23,6 +23,14 @@ from pairaid.io import check_csv_text
 CODE_COLUMNS = ("region_code", "gb2260_code", "parent_code", "donor_code", "recipient_code")
 
 
+def is_code_column(name: str) -> bool:
+    """Whether run-folder column ``name`` holds codes, to be kept as text (never a number:
+    Italy's ISTAT region code ``01`` would lose its leading zero): a column of
+    :data:`CODE_COLUMNS`, any ``*_code`` column (``national_code``, ``nuts2_code``,
+    ``from_code``, ``to_code``) and ``iso3166_2``."""
+    return name in CODE_COLUMNS or name.endswith("_code") or name == "iso3166_2"
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """Columns of one run-folder CSV that the reports rely on.

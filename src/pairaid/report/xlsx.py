@@ -20,6 +20,7 @@ in the tests.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -37,7 +38,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pairaid.io import check_csv_text
 from pairaid.report.i18n import plan_label
-from pairaid.report.run import CODE_COLUMNS, METRICS, SOLVER, flatten_config, read_run
+from pairaid.report.run import METRICS, SOLVER, flatten_config, is_code_column, read_run
 
 SHEETS: tuple[tuple[str, str], ...] = (
     ("pairs", "pairs"), ("flows", "flows"), ("gaps", "gaps"), ("needs", "needs"),
@@ -69,6 +70,8 @@ UNITS: dict[str, str] = {
     "unserved": "patients", "patient_km": "patient-km", "unserved_change": "patient-days",
     "patient_km_change": "patient-km", "recorded_cumulative": "patients",
     "recorded_since_decision": "patients",
+    "sent": "staff", "received": "staff per day", "own_census": "persons",
+    "own_available": "staff", "icu_census": "persons", "population_year": "year",
 }
 """Unit of a column wherever it appears (the value columns are set per table below)."""
 TABLE_UNITS: dict[tuple[str, str], str] = {
@@ -85,7 +88,10 @@ TRANSFER_UNITS = {"unserved_patient_days": "patient-days", "peak_unserved": "pat
                   "donors_used": "regions"}
 METRIC_UNITS = {"shortfall_staff_days": "staff-days", "gap_covered_share": "fraction",
                 "max_donor_burden": "fraction", "total_distance_km": "km",
-                "solve_seconds": "s", "mip_gap": "fraction"}
+                "solve_seconds": "s", "mip_gap": "fraction", "gap_staff_days": "staff-days",
+                "staff_sent": "staff", "mean_distance_km": "km", "pairs": "pairs",
+                "donors_used": "regions", "recipients_served": "regions",
+                "objective": "objective units", "bound": "objective units"}
 DISPATCH_UNITS = {"unmet_staff_days": "staff-days", "gap_staff_days": "staff-days",
                   "staff_sent": "persons", "travel_staff_days": "staff-days",
                   "on_site_staff_days": "staff-days", "solve_seconds": "s",
@@ -124,7 +130,8 @@ def read_table(path: Path) -> pd.DataFrame:
     """
     text = path.read_text(encoding="utf-8-sig")
     check_csv_text(text, str(path))
-    df = pd.read_csv(io.StringIO(text), dtype={c: str for c in CODE_COLUMNS},
+    names = next(csv.reader(io.StringIO(text)), [])
+    df = pd.read_csv(io.StringIO(text), dtype={c: str for c in names if is_code_column(c)},
                      keep_default_na=False, na_values=[""])
     for col in df.columns:
         if col == "date" or col.endswith("_date") or col in SCHEDULE_DATES:
