@@ -222,7 +222,7 @@ def _read_csv(path: Path, spec: TableSpec, problems: list[Problem]) -> pd.DataFr
             problems.append(Problem(str(path), "required file is missing"))
         return pd.DataFrame({c: pd.Series(dtype="object") for c in spec.columns})
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")  # a CR inside a name stays a CR
         check_csv_text(text, str(path))  # a column twice, a row of more or fewer fields
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                           na_values=[""])

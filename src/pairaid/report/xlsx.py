@@ -128,7 +128,7 @@ def read_table(path: Path) -> pd.DataFrame:
         A column named twice or a row of more or fewer fields than the header
         (:func:`pairaid.io.check_csv_text`), naming file and line.
     """
-    text = path.read_text(encoding="utf-8-sig")
+    text = path.read_bytes().decode("utf-8-sig")  # a CR inside a name stays a CR
     check_csv_text(text, str(path))
     names = next(csv.reader(io.StringIO(text)), [])
     df = pd.read_csv(io.StringIO(text), dtype={c: str for c in names if is_code_column(c)},
