@@ -475,3 +475,24 @@ def test_c0019_kind_team_values_from_unproven_solves_say_so(
     out = capsys.readouterr().out
     assert "Where one more team" in out
     assert ("not proven optimal" in out) == noted
+
+
+def test_ctrl_c_while_writing_the_report_says_the_tables_are_complete(
+        tiny: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    import pairaid.report as report
+
+    def interrupted(folder: Path) -> Path:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "report_xlsx", interrupted)
+    out = tmp_path / "run"
+    code = main(["plan", "--data", str(tiny), "--out", str(out), "--horizon", "7", "--xlsx"])
+    err = capsys.readouterr().err
+    assert code == 1 and "aborted" in err
+    said = (f"interrupted: the run's tables are complete in {out}/; `pairaid report {out} "
+            "--xlsx` writes the workbook again")
+    assert said in err
+    assert (out / "pairs.csv").is_file() and (out / "metrics.json").is_file()
+    monkeypatch.undo()
+    assert main(["report", str(out), "--xlsx"]) == 0  # as the message says
+    assert (out / "plan.xlsx").is_file()

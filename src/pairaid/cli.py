@@ -696,11 +696,18 @@ def plan(data_dir: Path | None, dataset: str | None, config_file: Path | None,
     if report or xlsx:
         from pairaid.report import report_geojson, report_html, report_xlsx
 
-        if report:
-            console.print(f"report: {report_html(folder)}")
-            report_geojson(folder)
-        if xlsx:
-            console.print(f"workbook: {report_xlsx(folder)}")
+        try:
+            if report:
+                console.print(f"report: {report_html(folder)}")
+                report_geojson(folder)
+            if xlsx:
+                console.print(f"workbook: {report_xlsx(folder)}")
+        except KeyboardInterrupt:  # the run's tables are complete: say how to finish
+            again = f"pairaid report {folder}" + (" --xlsx" if xlsx else "")
+            click.echo(f"interrupted: the run's tables are complete in {folder}/; "
+                       f"`{again}` writes the {'report' if report else 'workbook'} again",
+                       err=True)
+            raise
     console.print(f"Run written to {folder}/")
 
 
