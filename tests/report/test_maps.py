@@ -81,3 +81,26 @@ def test_c0017_kind_recipient_outside_the_shipped_boundaries_is_drawn(run_dir: P
     page = report_html(run_dir).read_text(encoding="utf-8")
     assert re.search(r"Xiaogan \(420900\) has a GB/T 2260 code with no shape in the "
                      r"shipped China boundaries", page)
+
+
+def test_map_note_names_transfer_lines_only_where_the_run_has_transfers(tmp_path: Path) -> None:
+    # a staff-only run on a data folder drawn as points said "Red dashed lines: ICU patient
+    # transfers" under a map that has none
+    from pairaid.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(CASES / "c0017" / "data", data)
+    out = tmp_path / "run"
+    assert main(["plan", "--data", str(data), "--demand", str(data / "demand.csv"),
+                 "--date", "2020-03-10", "--horizon", "3", "--no-official", "--report",
+                 "--out", str(out)]) == 0
+    assert not (out / "transfers.csv").exists()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Regions drawn as points" in page and "Red dashed lines" not in page
+    pairs = pd.read_csv(out / "pairs.csv", dtype=str)  # one transfer on the first pair
+    pd.DataFrame({"donor_code": pairs["donor_code"][:1], "recipient_code":
+                  pairs["recipient_code"][:1], "patients": [3], "distance_km": [10.0],
+                  "date": ["2020-03-11"]}).to_csv(out / "transfers.csv", index=False)
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Red dashed lines: ICU patient transfers." in page

@@ -395,7 +395,9 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
             showlegend=False, name=t("pairs_line", lang)))
     fig.add_trace(_pair_markers(pairs, lat, lon, names, lang))
     moves = tables.get("transfers")
+    dashed = ""  # the map's note names the transfer lines only where some are drawn
     if plan == "pairaid" and moves is not None and not moves.empty:
+        dashed = " Red dashed lines: ICU patient transfers."
         per_pair = moves.groupby(["donor_code", "recipient_code"], as_index=False)[
             "patients"].sum()
         for m in per_pair.itertuples(index=False):
@@ -429,7 +431,7 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
         geo = {"visible": False, "projection_type": "mercator", "fitbounds": "geojson",
                "bgcolor": "rgba(0,0,0,0)"}
         note = (f"Boundaries: {shapes.get('source') or 'the data set (boundaries.geojson)'}."
-                " Red dashed lines: ICU patient transfers.")
+                + dashed)
     else:
         west, east = longitude_window(lons)  # across 180° when the points are (c0017)
         geo = {"visible": False, "projection_type": "mercator", "bgcolor": "rgba(0,0,0,0)",
@@ -439,7 +441,7 @@ def points_map(run: RunTables, plan: str, lang: Lang, *, height: int = 560,
         note = (unshaped_note(unshaped, names) if unshaped else
                 "Regions drawn as points at their capitals: no boundary file whose licence "
                 "allows shipping is available for this data set (no other country's map is "
-                "drawn).") + " Red dashed lines: ICU patient transfers."
+                "drawn).") + dashed
     fig.update_layout(
         geo=geo,
         title={"text": title or t("map_title", lang, plan=plan_label(plan, lang)),
