@@ -190,3 +190,22 @@ def test_a_header_or_row_pandas_would_misread_is_refused_by_line(tmp_path, heade
     with pytest.raises(InputError) as err:
         read_forecast_hub(path, regions=REGIONS)
     assert [str(p) for p in err.value.problems] == [f"{path}, {expected}"]
+
+
+def test_a_value_above_the_population_is_refused_by_line(tmp_path):
+    """c0010 kind: a census of 10^13 for Ezhou (1,050,000 people) was planned on (gap
+    1.06e14 staff-days, status optimal). A value above its location's population is
+    refused; an unknown population (empty cell) checks nothing."""
+    regions = pd.DataFrame({"region_code": ["420100", "420800"],
+                            "population": pd.array([1_050_000, pd.NA], dtype="Int64")})
+    path = tmp_path / "demand.csv"
+    path.write_text("location,target_end_date,quantile,value\n"
+                    "420100,2020-02-11,0.5,1050000\n"
+                    "420100,2020-02-12,0.5,1e13\n"
+                    "420800,2020-02-11,0.5,1e13\n"
+                    "420800,2020-02-12,0.5,1e13\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_forecast_hub(path, regions=regions)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}, line 3, column 'value': value 10,000,000,000,000 is above the population "
+        "of 420100 (1,050,000, regions.csv)"]

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +67,8 @@ def _target(text: str) -> str | None:
     return None
 
 
-def parse_forecast_hub(frame: pd.DataFrame, *, source: str, region_codes: set[str]) -> pd.DataFrame:
+def parse_forecast_hub(frame: pd.DataFrame, *, source: str, region_codes: set[str],
+                       populations: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Validate a Forecast Hub table, or pairaid's own ``forecast.csv`` (all cells as text),
     and convert it.
 
@@ -78,6 +80,9 @@ def parse_forecast_hub(frame: pd.DataFrame, *, source: str, region_codes: set[st
         File name used in messages.
     region_codes : set of str
         Known region codes.
+    populations : mapping of str to float, optional
+        Population of each region [persons] (NaN = unknown); a value above its location's
+        population is refused (a census of 10^13 in a city of a million was planned on).
 
     Returns
     -------
@@ -102,7 +107,7 @@ def parse_forecast_hub(frame: pd.DataFrame, *, source: str, region_codes: set[st
     if problems:
         raise InputError(problems)
     try:
-        return _parse(frame, source, region_codes)
+        return _parse(frame, source, region_codes, populations or {})
     except InputError as err:
         if not own:
             raise
@@ -111,7 +116,8 @@ def parse_forecast_hub(frame: pd.DataFrame, *, source: str, region_codes: set[st
                           for p in err.problems]) from None
 
 
-def _parse(frame: pd.DataFrame, source: str, region_codes: set[str]) -> pd.DataFrame:
+def _parse(frame: pd.DataFrame, source: str, region_codes: set[str],
+           populations: Mapping[str, float]) -> pd.DataFrame:
     """:func:`parse_forecast_hub` on a frame with the Hub's required columns."""
     problems: list[Problem] = []
     if frame.empty:
@@ -187,6 +193,12 @@ def _parse(frame: pd.DataFrame, source: str, region_codes: set[str]) -> pd.DataF
                 Problem(source, f"value {row['value']!r} is not a number >= 0", line, "value")
             )
             ok = False
+        else:
+            people = float(populations.get(loc, np.nan))
+            if value > people:  # NaN (unknown population) compares False
+                problems.append(Problem(source, f"value {value:,.0f} is above the population "
+                                        f"of {loc} ({people:,.0f}, regions.csv)", line, "value"))
+                ok = False
         if ok:
             records.append((line, loc, day, target, level, value))
     if problems:
@@ -248,7 +260,9 @@ def read_forecast_hub(path: Path | str, *, regions: pd.DataFrame) -> pd.DataFram
     path : path-like
         CSV file (UTF-8), layout in the module docstring.
     regions : pandas.DataFrame
-        The data set's ``regions`` table (column ``region_code``); locations must be in it.
+        The data set's ``regions`` table (column ``region_code``, optionally
+        ``population`` [persons]); locations must be in it, and no value may exceed its
+        location's population.
 
     Returns
     -------
@@ -271,4 +285,9 @@ def read_forecast_hub(path: Path | str, *, regions: pd.DataFrame) -> pd.DataFram
         raise InputError([Problem(str(path), f"not a readable UTF-8 CSV file ({err})")]) from None
     frame.columns = [c.strip() for c in frame.columns]
     codes = set(regions["region_code"].astype(str))
-    return parse_forecast_hub(frame, source=str(path), region_codes=codes)
+    populations = (dict(zip(regions["region_code"].astype(str),
+                            pd.to_numeric(regions["population"], errors="coerce").astype(float),
+                            strict=True))
+                   if "population" in regions.columns else None)
+    return parse_forecast_hub(frame, source=str(path), region_codes=codes,
+                              populations=populations)
