@@ -161,7 +161,8 @@ def check_inputs(dataset: Dataset, config: PlanConfig, recipients: list[str],
         If the decision date is outside the case data of the recipients.
     pairaid.errors.InputError
         If a recipient lacks a ``beds``, ``doctors`` or ``nurses`` capacity, or a donor a
-        ``doctors`` or ``nurses`` capacity (file ``capacities.csv``).
+        ``doctors`` or ``nurses`` capacity, or, with ``config.transfer == "icu"``, either
+        an ``icu_beds`` capacity (file ``capacities.csv``).
     """
     cases = dataset.cases[dataset.cases["region_code"].isin(recipients)]
     if cases.empty:
@@ -176,14 +177,18 @@ def check_inputs(dataset: Dataset, config: PlanConfig, recipients: list[str],
     have = set(zip(dataset.capacities["region_code"], dataset.capacities["resource"],
                    strict=True))
     problems = []
-    for codes, resources in ((recipients, ("beds", "doctors", "nurses")),
-                             (donors, STAFF_RESOURCES)):
+    # ICU transfers move patients between ICU beds: a region without an icu_beds row was
+    # taken to have none (every ICU patient of Piedmont sent away; the c0003 kind)
+    icu = ("icu_beds",) if config.transfer == "icu" else ()
+    for codes, resources in ((recipients, ("beds", "doctors", "nurses", *icu)),
+                             (donors, (*STAFF_RESOURCES, *icu))):
         for code in codes:
             for res in resources:
                 if (code, res) not in have:
                     problems.append(Problem(str(dataset.path / "capacities.csv"),
                                             f"no '{res}' row for region {code}, which this "
-                                            "run needs", None, "resource"))
+                                            "run needs" + (" (--transfer icu)" if res in icu
+                                                           else ""), None, "resource"))
     if problems:
         raise InputError(problems)
 
