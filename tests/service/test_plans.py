@@ -79,6 +79,24 @@ def test_flows_without_open_need_are_skipped_with_a_reason(people: Service) -> N
     assert s.call("hunan", "POST", "/plans", body).status_code == 403
 
 
+def test_c0013_kind_half_staff_flows_round_half_up(people: Service) -> None:
+    # c0013 kind (a count rounded the wrong way): Python's round() sends 0.5 to 0 and 2.5
+    # to 2 (halves to even). By hand, halves up: 0.5 -> 1, 2.5 -> 3, 3.5 -> 4, 0.49 -> 0.
+    s = people
+    assert s.call("xiaogan", "POST", "/needs", {"region_code": "420900", "resource": "nurses",
+                                                "quantity": 100, "start": "2020-02-10",
+                                                "end": "2020-03-09"}).status_code == 201
+    flows = [{"donor_code": d, "recipient_code": "420900", "resource": "nurses",
+              "quantity": q} for d, q in (("CN-HN", 0.5), ("CN-GD", 2.5), ("CN-JS", 3.5),
+                                          ("CN-ZJ", 0.49))]
+    r = s.call("coord", "POST", "/plans", {"name": "halves", "pairs": [], "flows": flows})
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    assert sorted((p["donor_code"], p["quantity"]) for p in plan["pledges"]) == [
+        ("CN-GD", 3), ("CN-HN", 1), ("CN-JS", 4)]
+    assert [k["reason"] for k in plan["skipped"]] == ["rounds to 0"]
+
+
 def test_c0008_kind_a_flow_larger_than_one_need_fills_the_next(people: Service) -> None:
     # c0008 kind (partial fulfilment, the rest stays visible): Xiaogan asks for doctors in
     # two periods, 60 each. A plan flow of 100 was pledged 60 against one need and the

@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy.orm import Session
 
+from pairaid.rounding import whole_floor
 from pairaid.service.audit.service import stage
 from pairaid.service.errors import Invalid
 from pairaid.service.needs import service as needs
@@ -54,7 +55,8 @@ def import_plan(session: Session, *, actor: Actor, data: PlanCreate,
         by_target.setdefault((need.region_code, need.resource), []).append(need.id)
     made, skipped = [], []
     for flow in data.flows:
-        quantity = round(abs(flow.quantity))
+        # to the nearest whole person, halves up (Python's round() takes 0.5 to 0, 2.5 to 2)
+        quantity = int(whole_floor(abs(flow.quantity) + 0.5))
         if regions.kinds.get(flow.donor_code) != "donor":
             skipped.append(SkippedFlow(flow=flow, reason=(
                 f"{flow.donor_code} is not a donor region of the service's data set "
