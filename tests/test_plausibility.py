@@ -260,3 +260,95 @@ def test_c0017_kind_swapped_latitude_and_longitude_reach_the_notes(tmp_path):
                        "latitude": [-41.2865, -43.5321, -43.9535],
                        "longitude": [174.7762, 172.6362, -176.5597]})
     assert coordinate_notes(nz, "regions.csv") == []
+
+
+def _rows(*rows):
+    """A cases table from (region, date, confirmed) rows, in this file order."""
+    return pd.DataFrame({
+        "date": pd.to_datetime([r[1] for r in rows]),
+        "region_code": [r[0] for r in rows],
+        "confirmed_cum": pd.array([r[2] for r in rows], dtype="Int64"),
+        "deaths_cum": pd.array([0] * len(rows), dtype="Int64"),
+        "recovered_cum": pd.array([0] * len(rows), dtype="Int64")})
+
+
+def test_spikes_of_two_interleaved_regions_use_only_their_own_neighbours():
+    # A = 420900: 100, 200, 2000, 210, 3000 (02-01..05): 2000 a spike (line 6), taken as
+    # 205; 3000 is A's last day, never a spike (no day after it in A; B's next row is 300).
+    # B = 420700, rows in reverse date order: 5000, 300, 320, 330: 5000 on B's first day,
+    # 0 before and 300 after, a spike taken as 300 (line 9).
+    cases = _rows(("420900", "2020-02-01", 100), ("420700", "2020-02-04", 330),
+                  ("420900", "2020-02-02", 200), ("420700", "2020-02-03", 320),
+                  ("420900", "2020-02-03", 2000), ("420700", "2020-02-02", 300),
+                  ("420900", "2020-02-04", 210), ("420700", "2020-02-01", 5000),
+                  ("420900", "2020-02-05", 3000))
+    fixed, notes = spike_notes(cases, "cases.csv")
+    assert fixed["confirmed_cum"].tolist() == [100, 330, 200, 320, 205, 300, 210, 300, 3000]
+    assert len(notes) == 2
+    assert notes[0].startswith("cases.csv, line 6, column 'confirmed_cum': 2,000 (420900, "
+                               "2020-02-03) lies far above the days around it (200 before, "
+                               "210 after), likely a typo; taken as 205,")
+    assert notes[1].startswith("cases.csv, line 9, column 'confirmed_cum': 5,000 (420700, "
+                               "2020-02-01) lies far above the days around it (0 before, "
+                               "300 after), likely a typo; taken as 300,")
+    assert cases["confirmed_cum"].tolist()[4] == 2000  # the input is not changed
+
+
+def test_a_spike_in_deaths_is_replaced_in_its_own_column():
+    # deaths 10, 20, 900, 30, 40: 900 - 30 = 870 >= 100 and 30 < 450: taken as 25
+    cases = _cases([1000] * 5, deaths=[10, 20, 900, 30, 40])
+    fixed, notes = spike_notes(cases, "cases.csv")
+    assert fixed["deaths_cum"].tolist() == [10, 20, 25, 30, 40]
+    assert fixed["confirmed_cum"].tolist() == [1000] * 5
+    assert [n.split(":")[0] for n in notes] == ["cases.csv, line 4, column 'deaths_cum'"]
+
+
+def test_jumps_of_two_interleaved_regions_compare_with_their_own_rises():
+    # 16 days each, rows by date, A (420900) first on each date: A rises by 10 a day, then
+    # +2,000 on its last day (line 2 + 30 = 32): 2,000 > 10 x 10; B (420700) rises by 500,
+    # then +2,000: 2,000 < 10 x 500, no note
+    days = pd.date_range("2020-02-01", periods=16, freq="D").strftime("%Y-%m-%d")
+    a = [100 + 10 * i for i in range(15)] + [240 + 2000]
+    b = [500 * i for i in range(15)] + [7000 + 2000]
+    rows = [r for d, x, y in zip(days, a, b, strict=True)
+            for r in (("420900", d, x), ("420700", d, y))]
+    notes = jump_notes(_rows(*rows), "cases.csv")
+    assert len(notes) == 1
+    assert notes[0].startswith("cases.csv, line 32, column 'confirmed_cum': 2,240 (420900, "
+                               "2020-02-16) rose by 2,000 in a day, more than 10 times the "
+                               "largest daily rise of the 14 days before (10);")
+
+
+def test_a_jump_needs_three_known_days_and_looks_back_fourteen_days_only():
+    # 3 known days 0, 10, 5,000: the rise before is 10, so 4,990 is noted; 2 days 10, 5,000:
+    # no rise before to compare with, no note
+    three = _rows(("420900", "2020-02-01", 0), ("420900", "2020-02-02", 10),
+                  ("420900", "2020-02-03", 5000))
+    assert "rose by 4,990 in a day" in jump_notes(three, "cases.csv")[0]
+    assert jump_notes(three.iloc[1:], "cases.csv") == []
+    # a rise of 5,000 on 02-02, exactly 14 days before the last day 02-16, is outside the
+    # window (rises after 02-02 are 10 a day): the last +2,000 is noted against 10; moved
+    # to 02-03 (13 days before) it is inside, and 2,000 < 10 x 5,000
+    for big_day, noted in ((1, True), (2, False)):
+        series = [0] * big_day + [5000 + 10 * i for i in range(15 - big_day)]
+        series.append(series[-1] + 2000)
+        notes = jump_notes(_cases(series), "cases.csv")
+        assert len(notes) == int(noted)
+        if noted:
+            assert notes[0].endswith(
+                "rose by 2,000 in a day, more than 10 times the largest daily rise of the 14 "
+                "days before (10); kept as reported. Check it is not a typo (a change of case "
+                "definition can be real).")
+
+
+def test_a_stray_date_is_named_only_in_its_own_region_and_only_beyond_366_days():
+    # A (420900): 2020-01-01 and 2021-01-01, 366 days apart (2020 is a leap year): kept.
+    # B (420700): 2020-02-01..03 and 2021-02-04, 367 days after 2020-02-03: named (line 4)
+    frame = _rows(("420900", "2020-01-01", 1), ("420700", "2020-02-01", 1),
+                  ("420700", "2021-02-04", 9), ("420900", "2021-01-01", 2),
+                  ("420700", "2020-02-03", 3), ("420700", "2020-02-02", 2))
+    problems = date_problems(frame, "cases.csv")
+    assert [(p.row, p.column) for p in problems] == [(4, "date")]
+    assert problems[0].message == ("2021-02-04 is more than 366 days away from the other rows "
+                                   "of region 420700 (2020-02-01 … 2020-02-03): likely a "
+                                   "date typo")
