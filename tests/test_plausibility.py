@@ -344,11 +344,61 @@ def test_a_jump_needs_three_known_days_and_looks_back_fourteen_days_only():
 def test_a_stray_date_is_named_only_in_its_own_region_and_only_beyond_366_days():
     # A (420900): 2020-01-01 and 2021-01-01, 366 days apart (2020 is a leap year): kept.
     # B (420700): 2020-02-01..03 and 2021-02-04, 367 days after 2020-02-03: named (line 4)
+    # C (420100, after B in the file): 2019-01-01, 01-02, 2020-01-03 (366 days after
+    # 2019-01-02: same part), 2021-01-05 (368 days after 2020-01-03, its count unknown):
+    # named (line 10), with C's span 2019-01-01 … 2020-01-03
     frame = _rows(("420900", "2020-01-01", 1), ("420700", "2020-02-01", 1),
                   ("420700", "2021-02-04", 9), ("420900", "2021-01-01", 2),
-                  ("420700", "2020-02-03", 3), ("420700", "2020-02-02", 2))
+                  ("420700", "2020-02-03", 3), ("420700", "2020-02-02", 2),
+                  ("420100", "2019-01-01", 1), ("420100", "2019-01-02", 2),
+                  ("420100", "2021-01-05", None), ("420100", "2020-01-03", 3))
     problems = date_problems(frame, "cases.csv")
-    assert [(p.row, p.column) for p in problems] == [(4, "date")]
+    assert [(p.source, p.row, p.column) for p in problems] == [("cases.csv", 4, "date"),
+                                                               ("cases.csv", 10, "date")]
     assert problems[0].message == ("2021-02-04 is more than 366 days away from the other rows "
                                    "of region 420700 (2020-02-01 … 2020-02-03): likely a "
                                    "date typo")
+    assert problems[1].message.startswith("2021-01-05 is more than 366 days away from the "
+                                          "other rows of region 420100 (2019-01-01 … "
+                                          "2020-01-03)")
+
+
+@pytest.mark.parametrize(("series", "fixed"), [
+    ([100, 0, 0], [0, 0, 0]),  # first day: 0 before, 0 after, exceeds by the floor exactly
+    ([500, 1000, 500], None),  # the neighbours are exactly half of it, not below: no spike
+    ([100, 1500, 2000, 210, 220], None),  # the day before is high: not a one-day spike
+])
+def test_spike_edges_by_hand(series, fixed):
+    out, notes = spike_notes(_cases(series), "cases.csv")
+    assert out["confirmed_cum"].tolist() == (fixed or series)
+    assert len(notes) == int(fixed is not None)
+    if fixed:
+        assert notes == ["cases.csv, line 2, column 'confirmed_cum': 100 (420900, 2020-02-01) "
+                         "lies far above the days around it (0 before, 0 after), likely a "
+                         "typo; taken as 0, the straight line between them (as across an "
+                         "unknown day). Correct the cell if the value is wrong."]
+
+
+@pytest.mark.parametrize(("rise", "last_rise", "noted"), [
+    (10, 1000, False),   # 1,000 > 10 x 10 but not above the 1,000 floor
+    (10, 1001, True),
+    (200, 2000, False),  # exactly 10 times the largest rise, not above
+    (200, 2001, True),
+])
+def test_jump_edges_by_hand(rise, last_rise, noted):
+    series = [100 + rise * i for i in range(15)]
+    series.append(series[-1] + last_rise)
+    assert len(jump_notes(_cases(series), "cases.csv")) == int(noted)
+
+
+def test_a_jump_with_no_rise_in_the_window_is_compared_with_one():
+    # known days 02-01, 02-02, 02-20: the one rise before (02-02) is 18 days before the last
+    # day, outside the 14 days: the last rise, 4,990, is compared with 1 person a day
+    cases = _rows(("420900", "2020-02-01", 0), ("420900", "2020-02-02", 10),
+                  ("420900", "2020-02-20", 5000))
+    notes = jump_notes(cases, "cases.csv")
+    assert len(notes) == 1
+    assert "rose by 4,990 in a day, more than 10 times the largest daily rise of the 14 days " \
+           "before (1);" in notes[0]
+    # a flat series then +5,000: the largest rise 0 is taken as 1 as well
+    assert "days before (1);" in jump_notes(_cases([100] * 15 + [5100]), "cases.csv")[0]
