@@ -402,3 +402,11 @@ def test_a_jump_with_no_rise_in_the_window_is_compared_with_one():
            "before (1);" in notes[0]
     # a flat series then +5,000: the largest rise 0 is taken as 1 as well
     assert "days before (1);" in jump_notes(_cases([100] * 15 + [5100]), "cases.csv")[0]
+
+
+def test_counts_up_to_a_trillion_are_written_out_larger_ones_in_three_digits():
+    cases = _cases([999_999_999_999, 10**12])
+    said = [p.message for p in count_problems(cases, REGIONS, "cases.csv")]
+    assert said == ["999,999,999,999 is more than the population of region 420900 (1,000, "
+                    "regions.csv)",
+                    "1e+12 is more than the population of region 420900 (1,000, regions.csv)"]
