@@ -23,6 +23,10 @@ def test_levels_are_returned_sorted_as_floats():
     assert levels.tolist() == [0.1, 0.5, 0.9]
     assert levels.dtype == np.float64
     assert check_quantile_levels(x for x in [0.25]).tolist() == [0.25]  # any iterable
+    # single-precision levels (a float32 array) come back in double precision, as every
+    # quantile column name and comparison downstream expects
+    half = check_quantile_levels(np.array([0.5, 0.25], dtype=np.float32))
+    assert half.dtype == np.float64 and half.tolist() == [0.25, 0.5]
 
 
 @pytest.mark.parametrize(("levels", "message"), [
