@@ -114,13 +114,18 @@ def test_c0010_malformed_hub_files_are_refused_with_line_and_column(tmp_path, ca
 def test_c0010_well_formed_hub_file_plans_like_c0008(tmp_path):
     from pairaid.cli import main
 
+    # The Hub file's median is c0008's census of 1,000 a day, so the plan is c0008's: 40
+    # nurses from Jiangxi (4,000 x 0.01). Run, like tests/test_pipeline.py's c0008 guard,
+    # without the team rule (team_doctors_per_nurse = 0): this test is about reading the Hub
+    # file, and the rule's ceil(0.6 x 40) = 24 team doctors are tested in tests/pairing.
     out = tmp_path / "run"
     assert main(["plan", "--data", str(CASES_DIR / "c0010" / "data"), "--date", "2020-02-10",
                  "--horizon", "7", "--recipients", "420700", "--donors", "CN-JX",
                  "--no-official", "--demand", str(CASES_DIR / "c0010" / "ok.csv"), "--out",
-                 str(out)]) == 0
+                 str(out), "--team-doctors-per-nurse", "0"]) == 0
     flows = pd.read_csv(out / "flows.csv")
     assert flows["quantity"].sum() == pytest.approx(40)
+    assert set(flows.loc[flows["quantity"] > 0, "resource"]) == {"nurses"}
 
 
 OWN = ("region_code,date,target,quantile,value,estimated,los_source\n"
