@@ -197,3 +197,53 @@ def _rel_wis_is_the_ratio_of_mean_wis(scores: pd.DataFrame) -> None:
         expected = row["wis"] / base[tuple(row[k] for k in keys) if len(keys) > 1
                                      else row[keys[0]]]
         assert row["rel_wis"] == pytest.approx(expected, rel=1e-3)  # CSV: 4 decimals
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_backtest_tables_print_full_model_names_and_distinct_headers(tmp_path, width):
+    # `pairaid backtest` printed two identical "defau…" rows, two "ensem…" rows and four
+    # identical "rel_w…" columns: every model of the default backtest keeps its full name and
+    # every column its own header at an 80- and a 120-column terminal
+    import io
+    import re
+
+    from rich.console import Console
+
+    from pairaid.forecast.backtest import SCORE_COLUMNS, default_entries
+    from pairaid.forecast.commands import (
+        ACCURACY_COLUMNS,
+        CALIBRATION_COLUMNS,
+        LEGEND,
+        _print,
+    )
+
+    out = tmp_path / "bt"
+    result = CliRunner().invoke(backtest, [
+        "--data", str(DATA / "forecast_only"), "--regions", "all", "--origins",
+        "2020-02-05:2020-02-15:5", "--horizons", "3,6", "--model", "persistence",
+        "--samples", "100", "--workers", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    one = pd.read_csv(out / "backtest.csv")
+    one = one[one["model"] == "persistence"]
+    labels = [e.label for e in default_entries()]
+    assert "default" in labels and "default[events=ignore]" in labels
+    scores = pd.concat([one.assign(model=label) for label in labels], ignore_index=True)
+    buf = io.StringIO()
+    _print(scores, Console(file=buf, width=width, highlight=False))
+    text = buf.getvalue()
+    lines = text.splitlines()
+    assert "…" not in text
+    assert max(len(line.rstrip()) for line in lines) <= width
+    tables = len(set(scores["target"])) * 2  # accuracy and calibration per target
+    for label in labels:  # a row per horizon (3, 6) in each table, the name in full
+        rows = [ln for ln in lines if re.match(rf"\s*{re.escape(label)}\s+[36]\s", ln)]
+        assert len(rows) == 2 * tables, label
+    headers = [h for _, h in (*ACCURACY_COLUMNS, *CALIBRATION_COLUMNS)]
+    assert len(set(headers)) == len(headers)
+    header_text = " ".join(text.split())
+    for header in headers:
+        assert all(part in header_text for part in header.split("\n")), header
+    # every score column of backtest.csv is printed and named in the legend
+    printed = {c for c, _ in (*ACCURACY_COLUMNS, *CALIBRATION_COLUMNS)}
+    assert printed == set(SCORE_COLUMNS) - {"model", "target", "horizon_days", "n"}
+    assert all(c in LEGEND for c in printed)

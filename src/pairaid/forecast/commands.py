@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -20,7 +21,6 @@ from pairaid.forecast.api import N_SAMPLES
 from pairaid.forecast.backtest import (
     DEFAULT_ORIGINS,
     REFERENCE_MODEL,
-    SCORE_COLUMNS,
     BacktestEntry,
     default_entries,
     relative_wis_by,
@@ -347,23 +347,68 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-def _print(scores: pd.DataFrame) -> None:
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console.width = max(console.width, 140)
+#: The console tables' columns: (backtest.csv column, short header). The scores are
+#: split over two tables, accuracy and calibration, each with the model's full name, so
+#: that each fits an 80-column terminal; the legend under them names every short header.
+ACCURACY_COLUMNS = (
+    ("mae", "MAE"),
+    ("wis", "WIS"),
+    ("rel_wis", "rWIS"),
+    ("rel_wis_median", "rWIS\nmed"),
+    ("rel_wis_p10", "rWIS\np10"),
+    ("rel_wis_p90", "rWIS\np90"),
+)
+CALIBRATION_COLUMNS = (
+    ("mape", "MAPE"),
+    ("coverage_50", "cov\n50"),
+    ("coverage_90", "cov\n90"),
+    ("expected_coverage_90", "exp\ncov90"),
+    ("pit_coverage_50", "PIT\n50"),
+    ("pit_coverage_90", "PIT\n90"),
+    ("zero_share", "zero\nshare"),
+)
+#: Columns printed with 3 significant figures; the others (MAPE and shares in [0, 1]) with
+#: 2 decimals, so that the calibration table fits 80 columns.
+_FREE_SCALE = frozenset({"mae", "wis", "rel_wis", "rel_wis_median", "rel_wis_p10",
+                         "rel_wis_p90"})
+LEGEND = (
+    "h = horizon_days, n = forecasts scored, MAE = mae, WIS = wis (weighted interval "
+    "score), rWIS = rel_wis (mean WIS / the persistence baseline's), rWIS med/p10/p90 = "
+    "rel_wis_median/rel_wis_p10/rel_wis_p90 (across regions and origins), MAPE = mape, "
+    "cov 50/90 = coverage_50/coverage_90, exp cov90 = expected_coverage_90, PIT 50/90 = "
+    "pit_coverage_50/pit_coverage_90, zero share = zero_share (MAPE and shares of 1 with 2 "
+    "decimals); every column is in backtest.csv"
+)
+
+
+def _print(scores: pd.DataFrame, console: Console | None = None) -> None:
+    """Print the score tables: per target, accuracy then calibration, one row per model and
+    horizon, the model's full name never cut (no_wrap) and the numbers wrapped rather than
+    cut short (overflow "fold"), then the legend of the short headers."""
+    if console is None:
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console.width = max(console.width, 140)
     present = set(scores["target"])
+    name_width = max((len(str(m)) for m in scores["model"]), default=5)
     for target in [t for t in (*CASE_TARGETS, *OCCUPANCY_TARGETS) if t in present]:
-        table = Table(title=f"backtest: {target} (relative WIS against the persistence baseline)")
-        cols = [c for c in SCORE_COLUMNS if c != "target"]
-        for c in cols:
-            table.add_column(c, justify="left" if c == "model" else "right")
-        for row in scores.loc[scores["target"] == target].itertuples():
-            table.add_row(
-                *[
-                    escape(str(getattr(row, c)))
-                    if c in ("model", "horizon_days", "n")
-                    else _fmt(float(getattr(row, c)))
-                    for c in cols
-                ]
-            )
-        console.print(table)
+        rows = scores.loc[scores["target"] == target]
+        for kind, cols in (("accuracy", ACCURACY_COLUMNS), ("calibration", CALIBRATION_COLUMNS)):
+            table = Table(title=f"backtest: {target}, {kind}"
+                          + (" (rWIS: relative WIS against the persistence baseline)"
+                             if kind == "accuracy" else ""),
+                          box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+            table.add_column("model", no_wrap=True, min_width=name_width)
+            table.add_column("h", justify="right", no_wrap=True)
+            if kind == "accuracy":
+                table.add_column("n", justify="right", no_wrap=True)
+            for _, header in cols:
+                table.add_column(header, justify="right", overflow="fold")
+            for row in rows.itertuples():
+                first = [escape(str(row.model)), str(row.horizon_days)]
+                if kind == "accuracy":
+                    first.append(str(row.n))
+                table.add_row(*first, *[_fmt(float(getattr(row, c))) if c in _FREE_SCALE
+                                        else f"{float(getattr(row, c)):,.2f}" for c, _ in cols])
+            console.print(table)
+    console.print(LEGEND, overflow="fold")
