@@ -258,3 +258,23 @@ def test_gap_without_an_estimated_mark_is_not_estimated() -> None:
     gaps = compute_gaps(needs, caps, quantile=0.5, parameters=SHARES)
     assert gaps.groupby("resource")["estimated"].agg(set).to_dict() == {
         "doctors": {True}, "nurses": {True}}
+
+
+def test_uncompared_icu_needs_names_regions_with_a_positive_icu_need_and_no_icu_beds():
+    from pairaid.gaps import uncompared_icu_needs
+
+    needs = pd.DataFrame({
+        "region_code": ["A", "A", "B", "C", "D", "A"],
+        "date": ["2020-02-11", "2020-02-12", "2020-02-11", "2020-02-11", "2020-02-11",
+                 "2020-02-12"],
+        "resource": ["icu_beds", "icu_beds", "icu_beds", "icu_beds", "icu_beds", "icu_beds"],
+        "quantile": [0.5, 0.5, 0.5, 0.5, 0.5, 0.95],
+        "value": [3.0, 7.5, 4.0, 0.0, 9.0, 99.0],
+    })
+    capacities = pd.DataFrame({"region_code": ["B", "A", "C"],
+                               "resource": ["icu_beds", "beds", "beds"]})
+    # A: no icu_beds row, peak 7.5 at the median (99 is another quantile); B has a capacity;
+    # C needs no ICU bed; D is not a recipient
+    peak = uncompared_icu_needs(needs, capacities, quantile=0.5, regions=["A", "B", "C"])
+    assert peak.to_dict() == {"A": 7.5}
+    assert uncompared_icu_needs(needs, capacities, quantile=0.5, regions=["B"]).empty

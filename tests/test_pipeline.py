@@ -173,7 +173,37 @@ def test_kind_no_row_outside_the_window_changes_the_plan(tmp_path, offsets):
         assert (clean / name).read_text() == (mixed / name).read_text(), name
     notes = json.loads((mixed / "metrics.json").read_text(encoding="utf-8"))["notes"]
     assert notes and notes[0].startswith(f"{len(junk)} of {7 + len(junk)} rows")
-    assert not json.loads((clean / "metrics.json").read_text(encoding="utf-8"))["notes"]
+    clean_notes = json.loads((clean / "metrics.json").read_text(encoding="utf-8"))["notes"]
+    assert not [n for n in clean_notes if "outside the plan" in n]
+
+
+def test_c0003_a_recipient_without_icu_beds_gets_a_note_naming_it(tmp_path):
+    # c0003 kind: ICU need = 0.05 x 1,000 = 50 a day (share_critical); c0008's data have no
+    # icu_beds row for Ezhou, so no ICU gap can be computed: the run says so by name (in
+    # metrics.json, hence the report and plan.xlsx) instead of leaving the ICU out silently
+    import shutil
+
+    out = _cli_plan(tmp_path / "unknown", "c0008", CASES / "c0008" / "demand.csv")
+    notes = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["notes"]
+    icu = [n for n in notes if n.startswith("ICU capacity unknown")]
+    assert len(icu) == 1 and "420700 (peak 50.0)" in icu[0]
+    assert "icu_beds" not in set(pd.read_csv(out / "gaps.csv")["resource"])
+    # with 10 ICU beds (20 % for COVID-19, covid_share_beds): gap 50 - 2 = 48 a day, no note
+    data = tmp_path / "data"
+    shutil.copytree(CASES / "c0008" / "data", data)
+    with (data / "capacities.csv").open("a", encoding="utf-8") as f:
+        f.write("420700,icu_beds,10,false\n")
+    from pairaid.cli import main
+
+    known = tmp_path / "known"
+    assert main(["plan", "--data", str(data), "--date", "2020-02-10", "--horizon", "7",
+                 *EZHOU, "--demand", str(CASES / "c0008" / "demand.csv"),
+                 "--out", str(known)]) == 0
+    notes = json.loads((known / "metrics.json").read_text(encoding="utf-8"))["notes"]
+    assert not [n for n in notes if "ICU capacity unknown" in n]
+    gaps = pd.read_csv(known / "gaps.csv")
+    icu_gaps = gaps[gaps["resource"] == "icu_beds"]
+    assert len(icu_gaps) == 7 and np.allclose(icu_gaps["gap"], 48)
 
 
 def test_c0008_partial_fulfilment_leaves_the_rest_as_shortfall(tmp_path):

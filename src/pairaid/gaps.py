@@ -91,6 +91,39 @@ def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: flo
     return out.sort_values(["region_code", "resource", "date"]).reset_index(drop=True)
 
 
+def uncompared_icu_needs(needs: pd.DataFrame, capacities: pd.DataFrame, *,
+                         quantile: float, regions: Sequence[str]) -> pd.Series:
+    """Peak ICU need of the regions that have one but no ``icu_beds`` capacity to compare it
+    with: :func:`compute_gaps` gives them no ICU gap row, so an ICU shortage there would
+    pass unseen (c0003). ICU beds stay optional in ``capacities.csv`` unless ICU patients are
+    transferred (``--transfer icu`` refuses a missing row).
+
+    Parameters
+    ----------
+    needs : pandas.DataFrame
+        ``needs`` table (``region_code``, ``date``, ``resource``, ``quantile``, ``value``).
+    capacities : pandas.DataFrame
+        ``capacities`` table (``region_code``, ``resource``).
+    quantile : float
+        The planning quantile.
+    regions : sequence of str
+        Regions to look at (the recipients).
+
+    Returns
+    -------
+    pandas.Series
+        Peak ``icu_beds`` need [ICU beds] over the horizon at ``quantile``, indexed by
+        ``region_code`` (sorted), for each region of ``regions`` with a positive ICU need and
+        no ``icu_beds`` capacity row; empty if there is none.
+    """
+    known = set(capacities.loc[capacities["resource"] == "icu_beds", "region_code"])
+    icu = needs[(needs["resource"] == "icu_beds")
+                & np.isclose(needs["quantile"].astype(float), quantile)
+                & needs["region_code"].isin([r for r in regions if r not in known])]
+    peak = icu.groupby("region_code")["value"].max().astype(float)
+    return peak[peak > 0].sort_index()
+
+
 def census_on(cases: pd.DataFrame, day: date) -> pd.DataFrame:
     """Patients in care on ``day``: the reported patients in hospital (``hospitalised``)
     where the data set gives them, else confirmed − deaths − recovered where all three are

@@ -22,7 +22,7 @@ import pandas as pd
 from pairaid.config import PlanConfig
 from pairaid.datasets import Dataset, load_builtin
 from pairaid.errors import ConfigError, FallbackWarning, InfeasibleError
-from pairaid.gaps import compute_gaps, donor_capacities
+from pairaid.gaps import compute_gaps, donor_capacities, uncompared_icu_needs
 from pairaid.geo import distance_table
 from pairaid.metrics import plan_metrics
 from pairaid.needs import check_norm_set, compute_needs, default_norm_set, norms_for
@@ -302,6 +302,8 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
     st = pair_on_forecast(dataset, config, params, forecast=forecast, recipients=recipients,
                           donors=donors, exact=exact, norms=norms, mixes=mixes)
     notes += team_note(st.result.flows, config.team_doctors_per_nurse)
+    notes += icu_capacity_note(st.needs, dataset.capacities,
+                               quantile=config.planning_quantile, recipients=recipients)
     metrics: dict[str, Any] = {"pairaid": plan_metrics(st.result, st.gaps, st.caps)}
     if st.official is not None:
         key = OFFICIAL_KEY_PREFIX + config.official_round.isoformat().replace("-", "_")  # type: ignore[union-attr]
@@ -344,6 +346,20 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
                    distances=st.distances, plan=st.result, official=st.official,
                    metrics=metrics, notes=tuple(notes), needs_check=check,
                    changes=changes, transfers=transfers)
+
+
+def icu_capacity_note(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: float,
+                      recipients: list[str]) -> list[str]:
+    """The run's note naming the recipients whose ICU need is not compared with a capacity
+    (no ``icu_beds`` row in capacities.csv; :func:`pairaid.gaps.uncompared_icu_needs`), with
+    their peak ICU need [ICU beds]; no note when every ICU need has a capacity (c0003)."""
+    peak = uncompared_icu_needs(needs, capacities, quantile=quantile, regions=recipients)
+    if peak.empty:
+        return []
+    named = ", ".join(f"{code} (peak {value:,.1f})" for code, value in peak.items())
+    return [f"ICU capacity unknown (no icu_beds row in capacities.csv) for {named}: their "
+            "ICU need [ICU beds, needs.csv] is not compared with a capacity, so gaps.csv has "
+            "no ICU row for them and an ICU shortage there is not shown"]
 
 
 TEAM_RATIO_2020 = 0.6
