@@ -15,6 +15,21 @@ from pairaid.errors import ConfigError, InputError, Problem
 from pairaid.schemas import STAFF_RESOURCES
 
 
+def did_you_mean(unknown: list[str], known: set[str]) -> str:
+    """``"; did you mean 'DE-BY'?"`` for the unknown codes that match a known region code
+    but for letter case or surrounding spaces (``de-by``, `` De-By``), else ``""``.
+
+    Region codes are matched exactly everywhere (ISO 3166-2 codes are upper case); this only
+    words the error message.
+    """
+    folded: dict[str, list[str]] = {}
+    for code in sorted(known):
+        folded.setdefault(code.strip().casefold(), []).append(code)
+    hints = [f"{c!r} -> {' or '.join(map(repr, folded[c.strip().casefold()]))}"
+             for c in unknown if c.strip().casefold() in folded]
+    return f"; did you mean {', '.join(hints)}? (codes are case-sensitive)" if hints else ""
+
+
 def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], list[str]]:
     """Recipient and donor codes for a run (defaults in :class:`PlanConfig`).
 
@@ -47,7 +62,8 @@ def select_regions(dataset: Dataset, config: PlanConfig) -> tuple[list[str], lis
         unknown = [c for c in codes if c not in known]
         if unknown:
             raise ConfigError(f"setting '{name}': unknown region code(s) {unknown} "
-                              f"(not in the data set's regions.csv)")
+                              f"(not in the data set's regions.csv)"
+                              + did_you_mean(unknown, known))
         if not codes:
             flag = "--" + name
             level = getattr(config, f"{name}_level")

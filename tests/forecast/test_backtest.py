@@ -149,6 +149,10 @@ def test_backtest_data_refuses_bad_ranges(tmp_path):
     unknown = runner.invoke(backtest, ["--data", folder, "--regions", "CN-ZZ",
                                        "--out", str(tmp_path / "c")])
     assert "unknown region code(s) ['CN-ZZ']" in str(unknown.exception)
+    assert "did you mean" not in str(unknown.exception)
+    lower = runner.invoke(backtest, ["--data", folder, "--regions", "cn-aa",
+                                     "--out", str(tmp_path / "e")])
+    assert "did you mean 'cn-aa' -> 'CN-AA'?" in str(lower.exception)
     horizons = runner.invoke(backtest, ["--data", folder, "--horizons", "7,x",
                                         "--out", str(tmp_path / "d")])
     assert "--horizons" in str(horizons.exception)

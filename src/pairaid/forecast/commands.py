@@ -31,6 +31,7 @@ from pairaid.forecast.backtest import (
 from pairaid.forecast.occupancy import OCCUPANCY_TARGETS, backtest_occupancy
 from pairaid.forecast.registry import DEFAULT_MODEL, model_names
 from pairaid.forecast.weekly import CASE_TARGETS
+from pairaid.selection import did_you_mean
 
 OUTPUT_FILES = (
     "backtest.csv",
@@ -90,7 +91,8 @@ def backtest_regions(regions: pd.DataFrame, cases: pd.DataFrame, spec: str | Non
         unknown = [c for c in chosen if c not in set(codes)]
         if unknown:
             raise ConfigError(f"--regions: unknown region code(s) {unknown} (not in "
-                              "regions.csv); or use all, recipients, donors")
+                              "regions.csv); or use all, recipients, donors"
+                              + did_you_mean(unknown, set(codes)))
         empty = [c for c in chosen if c not in with_cases]
         if empty:
             raise ConfigError(f"--regions: region(s) {empty} have no known confirmed_cum "
