@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -211,3 +212,92 @@ def test_a_missing_figure_shows_a_dash_not_none() -> None:
     assert _cell(float("inf"), percent=True) == "<td>—</td>"
     assert _cell(0.25, percent=True) == '<td class="num">25.00%</td>'
     assert _cell(True) == "<td>True</td>"
+
+
+def _table_rows(page: str, table_id: str) -> list[list[str]]:
+    """Rows of the page's table ``table_id`` as English cell texts (html5lib, as browsers
+    parse; the Chinese spans left out)."""
+    import html5lib
+
+    doc = html5lib.parse(page, namespaceHTMLElements=False)
+    table = next(t for t in doc.iter("table") if t.get("id") == table_id)
+
+    def text(el: Any, tail: bool = False) -> str:
+        inner = "" if el.tag == "span" and el.get("lang") == "zh" else (
+            (el.text or "") + "".join(text(c, True) for c in el))
+        return inner + ((el.tail or "") if tail else "")
+
+    return [[text(c).strip() for c in row if c.tag in ("td", "th")]
+            for row in table.iter("tr")]
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_pairs_table_totals_equal_the_flows(run_dir: Path) -> None:
+    """Who sends what to whom: each row, each donor's subtotal and the grand total equal
+    flows.csv's sums computed here; a donor of two recipients gets a subtotal row."""
+    import pandas as pd
+
+    # a second recipient for Guangdong (CN-GD -> 421100): 7 doctors, 13 nurses
+    with (run_dir / "pairs.csv").open("a", encoding="utf-8") as f:
+        f.write("CN-GD,421100,712.4\n")
+    with (run_dir / "flows.csv").open("a", encoding="utf-8") as f:
+        f.write("CN-GD,421100,doctors,7\nCN-GD,421100,nurses,13\n")
+    page = report_html(run_dir).read_text(encoding="utf-8")
+    rows = _table_rows(page, "pairs-table")
+    assert rows[0] == ["Donor", "Recipient", "Distance [km]", "Doctors", "Nurses",
+                       "Staff sent [persons]"]
+    flows = pd.read_csv(run_dir / "flows.csv", dtype={"recipient_code": str})
+    names = pd.read_csv(run_dir / "regions.csv", dtype={"region_code": str}
+                        ).set_index("region_code")["name_en"]
+    per_pair = flows.pivot_table(index=["donor_code", "recipient_code"], columns="resource",
+                                 values="quantity", aggfunc="sum", fill_value=0)
+    pair_rows = [r for r in rows[1:] if len(r) == 6]
+    assert len(pair_rows) == len(per_pair)
+    for donor, recipient, _km, doctors, nurses, sent in pair_rows:
+        code = (names[names == donor].index[0], names[names == recipient].index[0])
+        want = per_pair.loc[code]
+        assert (_number(doctors), _number(nurses), _number(sent)) == (
+            want["doctors"], want["nurses"], want["doctors"] + want["nurses"])
+    assert ["Subtotal Guangdong", "127", "373", "500"] in rows  # 120 + 7, 360 + 13
+    by_resource = flows.groupby("resource")["quantity"].sum()
+    assert rows[-1] == ["Grand total", f"{by_resource['doctors']:,.0f}",
+                        f"{by_resource['nurses']:,.0f}", f"{flows['quantity'].sum():,.0f}"]
+
+
+def test_pairs_table_shows_other_resources_and_unknown_distance(run_dir: Path) -> None:
+    """A resource besides staff gets its own column, and a flow without a pairs.csv row
+    shows its distance as a dash; the grand total still sums every flow."""
+    with (run_dir / "flows.csv").open("a", encoding="utf-8") as f:
+        f.write("CN-SD,420700,masks,1000\n")
+    page = report_html(run_dir).read_text(encoding="utf-8")
+    rows = _table_rows(page, "pairs-table")
+    assert rows[0][-2:] == ["masks", "Staff sent [persons]"]
+    assert ["Shandong", "Ezhou", "—", "0", "0", "1,000", "1,000"] in rows
+    assert rows[-1][-2] == "1,000"
+
+
+def test_real_report_shows_the_console_figures(real_run_dir: Path, real_report: Path) -> None:
+    """The comparison rows hold metrics.json's figures (the console's source): staff sent,
+    pairs, donors used, mean distance; the pairs table's grand total is staff sent, team
+    doctors included (the built-in plan sends doctors: team_doctors_per_nurse)."""
+    import pandas as pd
+
+    page = real_report.read_text(encoding="utf-8")
+    metrics = json.loads((real_run_dir / "metrics.json").read_text(encoding="utf-8"))
+    plans = ["pairaid", "official_2020_02_10"]
+    compare = {r[0]: r[1:] for r in _table_rows(page, "compare-table")}
+    assert compare["Staff sent [persons]"] == [f"{metrics[p]['staff_sent']:,.0f}"
+                                               for p in plans]
+    assert compare["Pairs"] == [str(metrics[p]["pairs"]) for p in plans]
+    assert compare["Donors used"] == [str(metrics[p]["donors_used"]) for p in plans]
+    assert [_number(v) for v in compare["Mean distance [km]"]] == pytest.approx(
+        [metrics[p]["mean_distance_km"] for p in plans], abs=0.01)
+    flows = pd.read_csv(real_run_dir / "flows.csv")
+    doctors = flows.loc[flows["resource"] == "doctors", "quantity"].sum()
+    assert doctors > 0
+    total = _table_rows(page, "pairs-table")[-1]
+    assert _number(total[-1]) == flows["quantity"].sum() == metrics["pairaid"]["staff_sent"]
+    assert _number(total[1]) == doctors

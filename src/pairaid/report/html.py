@@ -47,6 +47,7 @@ from pairaid.report.run import (
     flatten_config,
     read_run,
 )
+from pairaid.report.summary import pair_flows
 
 PLOTLY_FILE = "plotly.min.js"
 """File name of the shared plotly.js bundle beside ``report.html`` (a run-folder file)."""
@@ -155,13 +156,14 @@ def _cell(value: Any, percent: bool = False) -> str:
     return f"<td>{html.escape(str(value))}</td>"
 
 
-def _plan_table(run: RunTables, keys: tuple[str, ...]) -> str:
+def _plan_table(run: RunTables, keys: tuple[str, ...], table_id: str) -> str:
     plans = run.plans
     head = "".join(f"<th>{_plan_both(p)}</th>" for p in plans)
     rows = "".join(f"<tr><th>{_both(k)}</th>"
                    + "".join(_cell(run.metrics[p].get(k), k in PERCENT) for p in plans) + "</tr>"
                    for k in keys)
-    return f"<table><tr><th>{_both('metric')}</th>{head}</tr>{rows}</table>"
+    return (f'<table id="{table_id}"><tr><th>{_both("metric")}</th>{head}</tr>{rows}'
+            "</table>")
 
 
 def _reported_gaps(run: RunTables) -> str:
@@ -245,6 +247,48 @@ def _team_both(team: dict[str, Any]) -> str:
     return "".join(f'<span class="i18n" lang="{lang}">'
                    f'{html.escape(t("explain_marginal", lang, team=words[lang]))}</span>'
                    for lang in LANGS)
+
+
+def _resource_both(resource: str) -> str:
+    """A resource's label in both languages (its name where there is no label)."""
+    return _both(resource) if resource in LABELS else html.escape(resource)
+
+
+def _whole(value: Any) -> float | None:
+    """``value`` rounded to a whole number; None when it is not finite (shown as —)."""
+    number = float(value)
+    return float(round(number)) if math.isfinite(number) else None
+
+
+def _pairs_section(run: RunTables) -> str:
+    """Table of the plan's pairs: who sends how many of what to whom, with each donor's
+    total (a donor with one recipient: its pair's row is its total) and the grand total,
+    which is ``metrics.json``'s ``staff_sent`` (:func:`pairaid.report.summary.pair_flows`)."""
+    table = pair_flows(run.plan_table("pairaid", "pairs"), run.plan_table("pairaid", "flows"))
+    if table.empty:
+        return f"<p>{_both('no_pairs')}</p>"
+    resources = [c for c in table.columns
+                 if c not in ("donor_code", "recipient_code", "distance_km", "sent")]
+    head = ("".join(f"<th>{_both(k)}</th>" for k in ("donor", "recipient", "distance"))
+            + "".join(f"<th>{_resource_both(r)}</th>" for r in resources)
+            + f"<th>{_both('staff_sent')}</th>")
+    rows = []
+    for donor, group in table.groupby("donor_code", sort=False):
+        for row in group.itertuples(index=False):
+            rows.append(f"<tr><td>{_names(run, str(donor))}</td>"
+                        f"<td>{_names(run, str(row.recipient_code))}</td>"
+                        f"{_cell(_whole(row.distance_km))}"
+                        + "".join(_cell(getattr(row, r)) for r in resources)
+                        + f"{_cell(row.sent)}</tr>")
+        if len(group) > 1:
+            rows.append(f'<tr class="subtotal"><th colspan="3">'
+                        f"{_both('donor_total')} {_names(run, str(donor))}</th>"
+                        + "".join(_cell(group[r].sum()) for r in resources)
+                        + f"{_cell(group['sent'].sum())}</tr>")
+    rows.append(f'<tr class="total"><th colspan="3">{_both("grand_total")}</th>'
+                + "".join(_cell(table[r].sum()) for r in resources)
+                + f"{_cell(table['sent'].sum())}</tr>")
+    return f'<table id="pairs-table"><tr>{head}</tr>{"".join(rows)}</table>'
 
 
 def _changes_section(run: RunTables) -> str | None:
@@ -452,10 +496,10 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
     # the section compares with the official pairing only where the run holds one (Hubei
     # 2020); elsewhere (Italy 2020 had none) it holds the plan's own figures and says so
     if "cmp-official" in figures:
-        compare = ("compare", _plan_table(run, METRICS) + '<div class="row">'
+        compare = ("compare", _plan_table(run, METRICS, "compare-table") + '<div class="row">'
                    + _div("cmp-pairaid") + _div("cmp-official") + "</div>")
     else:
-        compare = ("plan", _plan_table(run, METRICS)
+        compare = ("plan", _plan_table(run, METRICS, "compare-table")
                    + f'<p class="note">{_both("no_official")}</p>')
     sources = _sources_html(run.sources) or f"<p>{_both('no_sources')}</p>"
     if china:
@@ -475,6 +519,7 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
     sections += [
         ("map", _div("map-pairaid") + f'<p class="note">{_both("estimated_note")}</p>'
          + unshaped_html),
+        ("pairs", _pairs_section(run)),
         ("fan", fans), ("heat", heat + _reported_gaps(run)), ("burden", _div("burden")),
         compare,
     ]
@@ -493,8 +538,8 @@ def render_html(run: RunTables, boundaries: Boundaries, lang: Lang = "en", *,
     explain = _explain_section(run)
     if explain is not None:
         sections.append(("explain", explain))
-    sections += [("solver", _plan_table(run, SOLVER)), ("config", _config_table(run)),
-                 ("sources", sources)]
+    sections += [("solver", _plan_table(run, SOLVER, "solver-table")),
+                 ("config", _config_table(run)), ("sources", sources)]
     nav = "".join(f'<a href="#sec-{k}">{_both("sec_" + k)}</a>' for k, _ in sections)
     body = "".join(f'<section id="sec-{k}"><h2>{_both("sec_" + k)}</h2>{content}</section>'
                    for k, content in sections)

@@ -135,9 +135,10 @@ PAIRAID = "pairaid"
 """Key of pairaid's plan in ``metrics.json``."""
 OFFICIAL_PREFIX = "official_"
 """Prefix of the historical plan's key (``official_2020_02_10``) and of its CSV files."""
-METRICS = ("shortfall_staff_days", "gap_covered_share", "max_donor_burden",
-           "total_distance_km")
-"""Plan metrics of ``metrics.json`` compared in the reports."""
+METRICS = ("shortfall_staff_days", "gap_covered_share", "staff_sent", "max_donor_burden",
+           "total_distance_km", "mean_distance_km", "pairs", "donors_used")
+"""Plan metrics of ``metrics.json`` compared in the reports (the console's comparison,
+:func:`pairaid.metrics.plan_metrics`, without the solver fields: those are :data:`SOLVER`)."""
 SOLVER = ("status", "objective", "bound", "mip_gap", "bound_source", "solve_seconds")
 """Solver fields of ``metrics.json``."""
 

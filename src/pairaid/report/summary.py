@@ -36,6 +36,48 @@ def staff_sent(flows: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
+def pair_flows(pairs: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """Who sends how many of what to whom: one row per pair of a plan.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``donor_code``, ``recipient_code``, ``distance_km`` [km] of one plan.
+    flows : DataFrame
+        ``donor_code``, ``recipient_code``, ``resource``, ``quantity`` [persons, or units
+        of the resource] of the same plan.
+
+    Returns
+    -------
+    DataFrame
+        ``donor_code``, ``recipient_code``, ``distance_km`` [km], one column per resource
+        of ``flows`` (``doctors``, ``nurses`` first, always present; others after, sorted)
+        and ``sent`` (the row's sum over resources, the per-pair share of ``metrics.json``
+        ``staff_sent``). One row per pair of ``pairs`` and per pair that only ``flows``
+        holds (distance NaN), a pair without flows sending 0; sorted by the donor's total
+        sent (largest first), then donor and recipient code.
+    """
+    keys = ["donor_code", "recipient_code"]
+    others = sorted(set(flows["resource"].astype(str)) - set(STAFF))
+    resources = [*STAFF, *others]
+    if flows.empty:
+        wide = pd.DataFrame({c: pd.Series(dtype="object" if c in keys else "float")
+                             for c in [*keys, *resources]})
+    else:
+        wide = flows.pivot_table(index=keys, columns="resource", values="quantity",
+                                 aggfunc="sum", fill_value=0.0)
+        wide = wide.reindex(columns=resources, fill_value=0.0)
+        wide.columns.name = None
+        wide = wide.reset_index()
+    out = pairs[[*keys, "distance_km"]].merge(wide, on=keys, how="outer")
+    out[resources] = out[resources].fillna(0.0).astype(float)
+    out["sent"] = out[resources].sum(axis=1)
+    donor_total = out.groupby("donor_code")["sent"].transform("sum")
+    order = out.assign(_total=donor_total).sort_values(
+        ["_total", "donor_code", "recipient_code"], ascending=[False, True, True])
+    return order.drop(columns="_total").reset_index(drop=True)
+
+
 def peak_severity(gaps: pd.DataFrame, shortfall: pd.DataFrame) -> pd.DataFrame:
     """Gap severity of each recipient at its peak day of staff need.
 
