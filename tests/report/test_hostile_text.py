@@ -223,3 +223,23 @@ def test_c0020_kind_names_are_drawn_as_typed_not_as_plotly_markup(
     assert "</script><b>bold</b>" in shown
     assert '<script>alert("x")</script>City' in shown
     assert "bold" not in bold
+
+
+def test_pairs_table_shows_the_names_as_typed(hostile_run: tuple[Path, list[str]]) -> None:
+    """The report's table of pairs (who sends what to whom) holds each paired region's
+    names as text, as typed (an HTML parser reads a carriage return as a line feed), and
+    no markup from them."""
+    out, names = hostile_run
+    page = (out / "report.html").read_text(encoding="utf-8")
+    doc = html5lib.parse(page, namespaceHTMLElements=False)
+    table = next(t for t in doc.iter("table") if t.get("id") == "pairs-table")
+    assert [e.tag for e in table.iter() if e.tag not in ("table", "tbody", "tr", "th", "td",
+                                                          "span")] == []
+    spans = {s.text for s in table.iter("span")}
+    pairs = pd.read_csv(out / "pairs.csv", dtype=str)
+    paired = set(pairs["donor_code"]) | set(pairs["recipient_code"])
+    shown = [names[2 * i + j] for i, code in enumerate(REGIONS) if code in paired
+             for j in (0, 1)]
+    assert len(shown) == 8  # c0016 pairs all four regions
+    for name in shown:
+        assert name.replace("\r", "\n") in spans, name
