@@ -21,7 +21,8 @@ def test_c0003_icu_overflow_is_shown_everywhere(tmp_path, capsys):
     # incident share (0.05 x 1,000 = 50); since the census mix weighs each class by its
     # length of stay (issue 9), the critical share in care is
     # 0.05 x 21 / (0.81 x 13 + 0.14 x 19 + 0.05 x 21) = 1.05 / 14.24, so 1,000 patients need
-    # 73.7 ICU beds; 10 ICU beds x covid_share_beds 0.2 = 2 available: 71.7 a day short.
+    # 73.7 ICU beds; 10 ICU beds x covid_share_beds 0.2 = 2 available: 71.7 short on each
+    # day (a stock of beds, labelled so: not "a day", which reads as a daily flow).
     # It was read and never compared.
     icu_need = 1000 * 0.05 * 21 / (0.81 * 13 + 0.14 * 19 + 0.05 * 21)
     out = tmp_path / "run"
@@ -32,8 +33,9 @@ def test_c0003_icu_overflow_is_shown_everywhere(tmp_path, capsys):
                  str(out)])
     assert code == 0
     printed = " ".join(capsys.readouterr().out.split())
-    assert (f"ICU beds in Ezhou: {icu_need - 2:.0f} a day (need {icu_need:.0f}, available 2, "
-            "2020-02-11)") in printed
+    assert (f"ICU beds in Ezhou: {icu_need - 2:.0f} short on the worst day, 2020-02-11 (need "
+            f"{icu_need:.0f}, available 2)") in printed
+    assert " a day" not in printed
     gaps = pd.read_csv(out / "gaps.csv", dtype={"region_code": str})
     icu = gaps[gaps["resource"] == "icu_beds"]
     assert list(icu["date"]) == [f"2020-02-{d}" for d in range(11, 18)]
@@ -43,7 +45,7 @@ def test_c0003_icu_overflow_is_shown_everywhere(tmp_path, capsys):
     assert 'id="heat-icu_beds"' in page and "Gaps that pairing does not close" in page
     assert "beds and ICU beds are reported only" in page
     sheet = pd.read_excel(out / "plan.xlsx", sheet_name="gaps")
-    icu_sheet = sheet.loc[sheet["resource"] == "icu_beds", "gap [beds or staff per day]"]
+    icu_sheet = sheet.loc[sheet["resource"] == "icu_beds", "gap [beds or staff, on the day]"]
     assert np.allclose(icu_sheet.astype(float), icu_need - 2, atol=0.05)
 
 

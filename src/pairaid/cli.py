@@ -218,13 +218,13 @@ def _print_reported_gaps(run: Any, names: dict[str, str]) -> None:
         return
     peaks = rows.loc[rows.groupby(["resource", "region_code"])["gap"].idxmax()]
     label = {"beds": "beds", "icu_beds": "ICU beds"}
-    parts = [f"{label.get(res, res)} in {names.get(code, code)}: {gap:,.0f} a day "
-             f"(need {need:,.0f}, available {avail:,.0f}, {day:%Y-%m-%d})"
+    parts = [f"{label.get(res, res)} in {names.get(code, code)}: {gap:,.0f} short on the "
+             f"worst day, {day:%Y-%m-%d} (need {need:,.0f}, available {avail:,.0f})"
              for res, code, gap, need, avail, day in zip(
                  peaks["resource"], peaks["region_code"], peaks["gap"], peaks["need"],
                  peaks["available"], pd.to_datetime(peaks["date"]), strict=True)]
-    console.print(escape("Gaps that pairing does not close (donors send staff, not beds; "
-                         "peak day): " + "; ".join(parts)), style="yellow")
+    console.print(escape("Gaps that pairing does not close (donors send staff, not beds): "
+                         + "; ".join(parts)), style="yellow")
 
 
 def _print_comparison(run: Any) -> None:

@@ -58,7 +58,7 @@ def compute_gaps(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: flo
     -------
     pandas.DataFrame
         ``gaps`` table: ``region_code``, ``date``, ``resource``, ``need``, ``available``,
-        ``gap`` = max(need − available, 0) [beds or staff per day] (float residue within
+        ``gap`` = max(need − available, 0) [beds or staff on the day] (float residue within
         :data:`pairaid.rounding.WHOLE_TOL` of a whole number removed), ``estimated`` (need or
         capacity estimated). Regions without a capacity figure for a resource get no rows
         for it.

@@ -46,10 +46,10 @@ def print_transfers(console: Console, run: Any) -> None:
                                                                    "transfers only inside)")):
         if key in s:
             f = s[key]
-            lines.append(f"{label}: {f['unserved_patient_days']:,.0f} (peak "
-                         f"{f['peak_unserved']:,.0f} patients a day), {f['patients_moved']:,} "
-                         f"moved to {f['donors_used']} regions, {f['patient_km']:,.0f} "
-                         f"patient-km, {f['status']}{_gap_text(f)}")
+            lines.append(f"{label}: {f['unserved_patient_days']:,.0f} ("
+                         f"{f['peak_unserved']:,.0f} without a bed on the worst day), "
+                         f"{f['patients_moved']:,} moved to {f['donors_used']} regions, "
+                         f"{f['patient_km']:,.0f} patient-km, {f['status']}{_gap_text(f)}")
     console.print("; ".join(lines[:1]) + "\n  " + "\n  ".join(lines[1:]), markup=False)
     if len(tp.comparison):
         cmp = Table(title="Recorded transfers (CROSS, since the decision date) vs pairaid")

@@ -158,3 +158,19 @@ def test_every_number_in_the_workbook_has_a_unit(run_dir: Path) -> None:
                                   for v in values) and "[" not in name:
                     missing.append((ws.title, name))
     assert missing == []
+
+
+def test_stocks_are_not_labelled_as_rates() -> None:
+    """Need, availability, gap, shortfall and staff on site are counts on one day (beds or
+    staff in post), not flows: their headers say "on the day", never "per day"; the one
+    genuine rate, new confirmed cases, keeps "per day"."""
+    from pairaid.report.xlsx import header
+
+    for table, column in [("gaps", "need"), ("gaps", "available"), ("gaps", "gap"),
+                          ("needs", "value"), ("shortfall", "shortfall"),
+                          ("on_site", "on_site"), ("shortfall", "received")]:
+        text = header(table, column)
+        assert text.endswith(", on the day]") and "per day" not in text, text
+    assert header("gaps", "gap") == "gap [beds or staff, on the day]"
+    assert header("observed", "new_confirmed") == "new_confirmed [persons per day]"
+    assert header("evaluation", "shortfall_change") == "shortfall_change [staff-days]"

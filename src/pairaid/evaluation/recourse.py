@@ -116,7 +116,7 @@ def chunk_gaps(census: NDArray[np.float64], ctx: EvaluationContext,
     Returns
     -------
     numpy.ndarray, shape (n, R, S, H)
-        Gap [staff per day] of ``inst.recipients`` x ``inst.resources``; 0 where the
+        Gap [staff on the day] of ``inst.recipients`` x ``inst.resources``; 0 where the
         recipient has no capacity figure of the resource (no gap row there).
     """
     ratio = per_patient_needs(ctx.parameters, norms=ctx.norms, norm_set=ctx.norm_set)

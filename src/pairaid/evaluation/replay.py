@@ -124,7 +124,7 @@ def scenario_demand(census: np.ndarray, ctx: EvaluationContext) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``recipient_code``, ``resource``, ``date``, ``gap`` [staff per day].
+        ``recipient_code``, ``resource``, ``date``, ``gap`` [staff on the day].
     """
     forecast = scenario_forecast(census, region_codes=ctx.recipients, origin=ctx.origin)
     needs = compute_needs(forecast, ctx.parameters, norms=ctx.norms, norm_set=ctx.norm_set)
@@ -262,8 +262,8 @@ def chunk_demands(ctx: EvaluationContext, chunk: Chunk) -> list[pd.DataFrame]:
 
 
 def gap_frames(ctx: EvaluationContext, paths: np.ndarray) -> list[pd.DataFrame]:
-    """``demand`` tables (``recipient_code``, ``resource``, ``date``, ``gap`` [staff per
-    day]) of census paths (n, len(ctx.recipients), H), one per path."""
+    """``demand`` tables (``recipient_code``, ``resource``, ``date``, ``gap`` [staff on
+    the day]) of census paths (n, len(ctx.recipients), H), one per path."""
     inst = build_network(ctx).inst
     gaps = chunk_gaps(paths, ctx, inst)
     demand = ctx.problem.demand

@@ -52,7 +52,7 @@ def chunk_gap_arrays(ctx: EvaluationContext, chunk: Chunk) -> NDArray[np.float64
 
 def draw_gaps(ctx: EvaluationContext, scenarios: int, *, seed: int, client: Any = None,
               chunk_size: int = DEFAULT_CHUNK_SIZE) -> NDArray[np.float64]:
-    """Gaps (N, R, S, T) [staff per day] of ``scenarios`` scenarios from ``seed``, on the
+    """Gaps (N, R, S, T) [staff on the day] of ``scenarios`` scenarios from ``seed``, on the
     Dask cluster of ``client`` (in this process without one); the same array whatever the
     number of workers."""
     chunks = scenario_chunks(scenarios, seed=seed, chunk_size=chunk_size)

@@ -100,7 +100,7 @@ def solve_two_stage_instance(inst: Instance, gaps: NDArray[np.float64], *,
         The plan's indexed problem (candidates, fixed pairs, limits k, m, lo, capacity
         after reserves [staff], weights); its own gaps are not used.
     gaps : numpy.ndarray, shape (N, R, S, T)
-        Gap of every scenario [staff per day], in ``inst``'s order.
+        Gap of every scenario [staff on the day], in ``inst``'s order.
     probabilities : numpy.ndarray, shape (N,), optional
         Scenario probabilities (summing to 1) [default 1/N each].
     total_staff : float, optional
@@ -245,7 +245,8 @@ def solve_two_stage(supply: pd.DataFrame, demands: Sequence[pd.DataFrame],
     supply : pandas.DataFrame
         ``donor_code``, ``resource``, ``capacity`` [staff].
     demands : sequence of pandas.DataFrame
-        One per scenario: ``recipient_code``, ``resource``, ``date``, ``gap`` [staff/day].
+        One per scenario: ``recipient_code``, ``resource``, ``date``, ``gap``
+        [staff on the day].
     distances : pandas.DataFrame
         ``donor_code``, ``recipient_code``, ``distance_km`` [km]: the candidate pairs.
     weights : dict of str to float
@@ -289,7 +290,7 @@ def reduce_scenarios(gaps: NDArray[np.float64], n: int, *, seed: int = 0
     Parameters
     ----------
     gaps : numpy.ndarray, shape (N, R, S, T)
-        Equiprobable scenarios [staff per day].
+        Equiprobable scenarios [staff on the day].
     n : int
         Scenarios to keep (all of them when ``n >= N``).
 

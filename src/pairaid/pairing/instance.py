@@ -43,7 +43,7 @@ class Instance:
     dates: NDArray[np.datetime64]
     capacity: NDArray[np.float64]  # (D, S) effective capacity after reserves [staff]
     raw_capacity: NDArray[np.float64]  # (D, S) capacity as given [staff]
-    gaps: NDArray[np.float64]  # (R, S, T) [staff per day]
+    gaps: NDArray[np.float64]  # (R, S, T) [staff on the day]
     demand_rows: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
     weights: NDArray[np.float64]  # (S,)
     pair_d: NDArray[np.int64]

@@ -65,7 +65,7 @@ def solve(problem: PairingProblem, options: PairingOptions | None = None) -> Pai
     Parameters
     ----------
     problem : PairingProblem
-        Supply [staff], demand [staff per day], distances [km] and shortfall weights.
+        Supply [staff], demand [staff on the day], distances [km] and shortfall weights.
     options : PairingOptions, optional
         Limits, fixed/forbidden/exact pairs, objective weights and solver settings
         (defaults: k = 2 donors per recipient, m = 1 recipient per donor).

@@ -26,7 +26,7 @@ class PairingProblem:
         send, >= 0]. Key: ``donor_code, resource``.
     demand : DataFrame
         ``recipient_code`` (str), ``resource`` (str), ``date`` (datetime64), ``gap``
-        [staff per day, >= 0]. Key: ``recipient_code, resource, date``. A recipient that
+        [staff on the day, >= 0]. Key: ``recipient_code, resource, date``. A recipient that
         has a positive gap for some resource on some day *needs* a donor.
     distances : DataFrame
         ``donor_code``, ``recipient_code``, ``distance_km`` [km]. Only the pairs listed here
@@ -196,7 +196,7 @@ class PairingResult:
         per chosen pair and resource of the problem (0 where nothing is sent).
     shortfall : DataFrame
         ``recipient_code``, ``resource``, ``date``, ``gap``, ``received``, ``shortfall``
-        [staff per day], one row per row of the demand table.
+        [staff on the day], one row per row of the demand table.
     burden : DataFrame
         ``donor_code``, ``capacity`` [staff, all resources], ``sent`` [staff], ``burden``
         (largest share of one resource's capacity sent, :mod:`pairaid.burden`; NaN when

@@ -154,7 +154,7 @@ def gap_heatmap(run: RunTables, resource: str, lang: Lang) -> go.Figure:
     ----------
     run : RunTables
         Uses ``gaps`` (``region_code``, ``date``, ``resource``, ``need``, ``available``,
-        ``gap`` [units per day], ``estimated``) and ``regions``.
+        ``gap`` [beds or staff on the day], ``estimated``) and ``regions``.
     resource : str
         ``beds``, ``doctors``, ``nurses`` (any resource present in ``gaps``).
     lang : {"zh", "en"}

@@ -104,7 +104,7 @@ def on_site_chart(run: RunTables, lang: Lang) -> go.Figure:
     ----------
     run : RunTables
         Uses ``on_site`` (``recipient_code``, ``resource``, ``date``, ``gap``,
-        ``on_site``, ``shortfall`` [staff per day]) and ``regions``.
+        ``on_site``, ``shortfall`` [staff on the day]) and ``regions``.
     lang : {"zh", "en"}
         Language of the labels.
 

@@ -13,9 +13,9 @@ the short way is cut there into a MultiLineString, RFC 7946 §3.1.9):
 
 ``recipient`` (Point, seat of the division):
     ``region_code``, ``gb2260_code``, ``name_zh``, ``name_en``, ``peak_date`` (ISO date of the
-    largest staff need), ``need``, ``available``, ``gap`` [staff per day at the peak, doctors
+    largest staff need), ``need``, ``available``, ``gap`` [staff on the peak day, doctors
     + nurses], ``gap_share`` [fraction of need], ``estimated`` (bool), and for each plan in
-    the run ``shortfall_<plan>`` [staff per day at the peak] and ``uncovered_share_<plan>``
+    the run ``shortfall_<plan>`` [staff on the peak day] and ``uncovered_share_<plan>``
     [fraction of need].
 
 Coordinates are ``[longitude, latitude]`` [deg] as given in ``regions.csv`` (for the built-in

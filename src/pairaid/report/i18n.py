@@ -156,8 +156,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "date": ("日期", "Date"),
     "persons": ("人", "persons"),
     # heat maps
-    "heat_title": ("{resource} 缺口 [{unit}/日]（受援方 × 日期）",
-                   "{resource} gap [{unit}/day] (recipient x day)"),
+    "heat_title": ("{resource} 缺口 [{unit}，当日]（受援方 × 日期）",
+                   "{resource} gap [{unit}, on the day] (recipient x day)"),
     "gap": ("缺口", "Gap"),
     "need": ("需求", "Need"),
     "available_short": ("本地可用", "Available locally"),
@@ -218,8 +218,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "phase_quarantine": ("返程与隔离", "Return and quarantine"),
     "teams": ("医疗队", "Teams"),
     "days": ("天", "days"),
-    "on_site_title": ("在岗支援人员与外援需求（人/日）", "Staff on site against the need "
-                      "from outside [staff/day]"),
+    "on_site_title": ("在岗支援人员与外援需求 [人，当日]", "Staff on site against the need "
+                      "from outside [staff, on the day]"),
     "need_outside": ("外援需求（缺口）", "Need from outside (gap)"),
     "unmet": ("未满足", "Unmet"),
     "on_site_doctors": ("在岗医生", "Doctors on site"),

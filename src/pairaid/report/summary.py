@@ -88,10 +88,10 @@ def peak_severity(gaps: pd.DataFrame, shortfall: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     gaps : DataFrame
-        ``region_code``, ``date``, ``resource``, ``need``, ``available``, ``gap`` [staff per
-        day], optional ``estimated`` (bool).
+        ``region_code``, ``date``, ``resource``, ``need``, ``available``, ``gap`` [staff on
+        the day], optional ``estimated`` (bool).
     shortfall : DataFrame
-        ``recipient_code``, ``resource``, ``date``, ``shortfall`` [staff per day] of one plan;
+        ``recipient_code``, ``resource``, ``date``, ``shortfall`` [staff on the day] of one plan;
         a missing row means no shortfall.
 
     Returns

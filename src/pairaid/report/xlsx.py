@@ -58,25 +58,25 @@ SHEETS: tuple[tuple[str, str], ...] = (
 ``configuration`` sheets follow."""
 
 UNITS: dict[str, str] = {
-    "distance_km": "km", "quantity": "staff", "shortfall": "staff per day",
-    "need": "beds or staff per day", "available": "beds or staff per day",
-    "gap": "beds or staff per day", "deployable": "staff", "own_need": "staff",
+    "distance_km": "km", "quantity": "staff", "shortfall": "staff, on the day",
+    "need": "beds or staff, on the day", "available": "beds or staff, on the day",
+    "gap": "beds or staff, on the day", "deployable": "staff", "own_need": "staff",
     "capacity": "staff", "latitude": "deg", "longitude": "deg", "population": "persons",
     "new_confirmed": "persons per day", "census": "persons", "quantile": "probability",
     "shortfall_change": "staff-days",
     "doctors": "persons", "nurses": "persons", "other_staff": "persons",
-    "travel_days": "days", "on_site": "staff per day",
+    "travel_days": "days", "on_site": "staff, on the day",
     "patients": "patients", "overflow": "patients", "moved_out": "patients",
     "unserved": "patients", "patient_km": "patient-km", "unserved_change": "patient-days",
     "patient_km_change": "patient-km", "recorded_cumulative": "patients",
     "recorded_since_decision": "patients",
-    "sent": "staff", "received": "staff per day", "own_census": "persons",
+    "sent": "staff", "received": "staff, on the day", "own_census": "persons",
     "own_available": "staff", "icu_census": "persons", "population_year": "year",
 }
 """Unit of a column wherever it appears (the value columns are set per table below)."""
 TABLE_UNITS: dict[tuple[str, str], str] = {
     ("forecast", "value"): "persons",
-    ("needs", "value"): "beds or staff per day",
+    ("needs", "value"): "beds or staff, on the day",
     ("explain_forbid_costs", "objective"): "objective units",
     ("explain_forbid_costs", "cost"): "objective units",
     ("explain_marginal_values", "objective"): "objective units",

@@ -381,13 +381,13 @@ def on_site_table(schedule: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
         Teams (``recipient_code``, ``doctors``, ``nurses``, ``arrive``, ``tour_end``); a
         team is on site from ``arrive`` to the day before ``tour_end``.
     gaps : pandas.DataFrame
-        ``recipient_code``, ``resource``, ``date``, ``gap`` [staff per day].
+        ``recipient_code``, ``resource``, ``date``, ``gap`` [staff on the day].
 
     Returns
     -------
     pandas.DataFrame
         ``recipient_code``, ``resource``, ``date``, ``gap``, ``on_site``, ``shortfall``
-        [staff per day] for every row of ``gaps`` with a staff resource, and for every
+        [staff on the day] for every row of ``gaps`` with a staff resource, and for every
         recipient of the schedule.
     """
     g = gaps[gaps["resource"].isin(CADRES)][["recipient_code", "resource", "date", "gap"]]

@@ -106,7 +106,7 @@ def build_model(st: Streams, gaps: NDArray[np.float64], weights: NDArray[np.floa
     Parameters
     ----------
     st : Streams
-    gaps : (R, S, H) array [staff per day]
+    gaps : (R, S, H) array [staff on the day]
         Need from outside per recipient, cadre and day.
     weights : (S,) array
         Weight of a staff-day of unmet need per cadre.

@@ -24,7 +24,7 @@ class DispatchProblem:
         staff of each cadre a donor may have on site at a recipient on any day (a plan's
         ``flows`` table). Pairs with no positive quantity send no team.
     gaps : DataFrame
-        ``recipient_code``, ``resource``, ``date``, ``gap`` [staff per day]: the staff a
+        ``recipient_code``, ``resource``, ``date``, ``gap`` [staff on the day]: the staff a
         recipient needs from outside, day by day; its dates are the horizon (consecutive
         days).
     travel : DataFrame
@@ -146,7 +146,7 @@ class DispatchResult:
         longest tour (nothing is known of the need then).
     on_site : DataFrame
         ``recipient_code``, ``resource``, ``date``, ``gap``, ``on_site``, ``shortfall``
-        [staff per day]: the need from outside, staff on site of the cadre, what is unmet.
+        [staff on the day]: the need from outside, staff on site of the cadre, what is unmet.
     travel : DataFrame
         The problem's travel table.
     measures : dict[str, float]

@@ -36,7 +36,7 @@ def plan_changes(previous: Iterable[Pair], pairs: pd.DataFrame, *,
     capacity : mapping donor_code -> float
         Staff each donor can send in this run (all resources) [staff].
     peak_gap : mapping recipient_code -> float
-        Each recipient's largest staff gap over the horizon [staff per day].
+        Each recipient's largest staff gap over the horizon [staff on the day].
     change_cost : float or None
         Objective cost of each pair dropped or added (``--change-cost``); None when the
         pairs of the plan in force are kept as a rule.

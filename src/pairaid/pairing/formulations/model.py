@@ -63,7 +63,7 @@ def add_shortfall_segments(b: MipBuilder, gaps: NDArray[np.float64],
 
     Parameters
     ----------
-    gaps : (K, T) array [staff per day]
+    gaps : (K, T) array [staff on the day]
     weights : (K,) array, weight of a staff-day of shortfall per key
     received : (K,) column indices of the staff received per key
     """
