@@ -177,6 +177,27 @@ def test_kind_no_row_outside_the_window_changes_the_plan(tmp_path, offsets):
     assert not [n for n in clean_notes if "outside the plan" in n]
 
 
+def test_the_icu_note_names_the_three_largest_when_more_regions_lack_icu_beds():
+    from pairaid.pipeline import icu_capacity_note
+
+    # by hand: peaks A 1, B 5, C 3, D 2 (E has icu_beds, F no ICU need) -> 4 recipients,
+    # peaks adding up to 11.0, the largest three B, C, D; with A and B only, both named
+    rows = [(code, day, "icu_beds", 0.5, value)
+            for code, peak in (("A", 1.0), ("B", 5.0), ("C", 3.0), ("D", 2.0), ("E", 9.0),
+                               ("F", 0.0))
+            for day, value in (("2020-02-11", peak / 2), ("2020-02-12", peak))]
+    needs = pd.DataFrame(rows, columns=["region_code", "date", "resource", "quantile", "value"])
+    capacities = pd.DataFrame({"region_code": ["E"], "resource": ["icu_beds"]})
+    codes = ["A", "B", "C", "D", "E", "F"]
+    (note,) = icu_capacity_note(needs, capacities, quantile=0.5, recipients=codes)
+    assert ("for 4 recipients (their peak ICU needs add up to 11.0; the largest: B (peak 5.0), "
+            "C (peak 3.0), D (peak 2.0); each region's in needs.csv)") in note
+    assert "A (peak" not in note and "E (peak" not in note
+    (note,) = icu_capacity_note(needs, capacities, quantile=0.5, recipients=["A", "B"])
+    assert "for A (peak 1.0), B (peak 5.0): their ICU need" in note
+    assert icu_capacity_note(needs, capacities, quantile=0.5, recipients=["E", "F"]) == []
+
+
 def test_c0003_a_recipient_without_icu_beds_gets_a_note_naming_it(tmp_path):
     # c0003 kind: ICU need = 0.05 x 1,000 = 50 a day (share_critical); c0008's data have no
     # icu_beds row for Ezhou, so no ICU gap can be computed: the run says so by name (in

@@ -23,6 +23,12 @@ from pairaid.errors import ConfigError
 STAFF = ("doctors", "nurses")
 
 
+TEAM_RATIO_2020 = 0.6
+"""Doctors per nurse of the 2020 teams, the default ``team_doctors_per_nurse``: 1,003
+doctors and 1,681 nurses in the 17 provincial contingents sent to the 16 Hubei cities
+outside Wuhan on 2020-02-12 (Xinhua 2020-02-13; D4 of ``data/dispatch/SOURCES.md``)."""
+
+
 class PlanConfig(BaseModel):
     """Options of a pairing plan.
 
@@ -182,7 +188,7 @@ class PlanConfig(BaseModel):
     previous_pairs: list[tuple[str, str]] = Field(default_factory=list)
     keep_previous: bool = True
     change_cost: float = Field(0.0, ge=0)
-    team_doctors_per_nurse: float = Field(0.6, ge=0)
+    team_doctors_per_nurse: float = Field(TEAM_RATIO_2020, ge=0)
 
     @field_validator("k_per_recipient")
     @classmethod

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from pairaid.config import PlanConfig
+from pairaid.config import TEAM_RATIO_2020, PlanConfig
 from pairaid.datasets import Dataset, load_builtin
 from pairaid.errors import ConfigError, FallbackWarning, InfeasibleError
 from pairaid.gaps import compute_gaps, donor_capacities, uncompared_icu_needs
@@ -348,24 +348,32 @@ def _plan(dataset: Dataset, config: PlanConfig, *,
                    changes=changes, transfers=transfers)
 
 
+ICU_NOTE_NAMED = 3
+"""Regions named one by one in the unknown-ICU-capacity note; beyond that the note gives
+their number, the sum of their peaks and the largest three (a console line, not a table)."""
+
+
 def icu_capacity_note(needs: pd.DataFrame, capacities: pd.DataFrame, *, quantile: float,
                       recipients: list[str]) -> list[str]:
     """The run's note naming the recipients whose ICU need is not compared with a capacity
     (no ``icu_beds`` row in capacities.csv; :func:`pairaid.gaps.uncompared_icu_needs`), with
-    their peak ICU need [ICU beds]; no note when every ICU need has a capacity (c0003)."""
+    their peak ICU need [ICU beds] (at most :data:`ICU_NOTE_NAMED` named, the largest, with
+    the number and the sum of the peaks when there are more); no note when every ICU need
+    has a capacity (c0003)."""
     peak = uncompared_icu_needs(needs, capacities, quantile=quantile, regions=recipients)
     if peak.empty:
         return []
-    named = ", ".join(f"{code} (peak {value:,.1f})" for code, value in peak.items())
+    if len(peak) <= ICU_NOTE_NAMED:
+        named = ", ".join(f"{code} (peak {value:,.1f})" for code, value in peak.items())
+    else:
+        top = peak.sort_values(ascending=False, kind="stable").head(ICU_NOTE_NAMED)
+        named = (f"{len(peak)} recipients (their peak ICU needs add up to {peak.sum():,.1f}; "
+                 "the largest: "
+                 + ", ".join(f"{code} (peak {value:,.1f})" for code, value in top.items())
+                 + "; each region's in needs.csv)")
     return [f"ICU capacity unknown (no icu_beds row in capacities.csv) for {named}: their "
             "ICU need [ICU beds, needs.csv] is not compared with a capacity, so gaps.csv has "
             "no ICU row for them and an ICU shortage there is not shown"]
-
-
-TEAM_RATIO_2020 = 0.6
-"""Doctors per nurse of the 2020 teams: 1,003 doctors and 1,681 nurses in the 17
-provincial contingents sent to the 16 Hubei cities outside Wuhan on 2020-02-12 (Xinhua
-2020-02-13; D4 of ``data/dispatch/SOURCES.md``)."""
 
 
 def team_note(flows: pd.DataFrame, ratio: float) -> list[str]:
