@@ -262,8 +262,8 @@ def test_backtest_refuses_an_origin_outside_the_data(tmp_path: Path, capsys) -> 
 def test_a_plan_stopped_by_the_time_limit_says_so(capsys) -> None:
     from types import SimpleNamespace
 
-    from pairaid.cli import _print_solver_note
     from pairaid.pairing.highs import SolveStatus
+    from pairaid.plan_console import _print_solver_note
 
     config = SimpleNamespace(time_limit=60.0, burden_max_weight=2.0,
                              burden_deviation_weight=0.0)
@@ -459,7 +459,7 @@ def test_c0019_kind_team_values_from_unproven_solves_say_so(
 
     import pandas as pd
 
-    from pairaid import cli
+    from pairaid import plan_console
 
     run = SimpleNamespace(plan=SimpleNamespace(status=SimpleNamespace(value=plan_status)),
                           dataset=SimpleNamespace(region_names=lambda lang: {"R1": "One",
@@ -471,7 +471,7 @@ def test_c0019_kind_team_values_from_unproven_solves_say_so(
                                       "shortfall_change": [-3.0, 0.0],
                                       "status": resolves}),
         team={"doctors": 30}, stable_pairs=[], official_blocking_pairs=None)
-    cli._print_explanation(run, why)
+    plan_console._print_explanation(run, why)
     out = capsys.readouterr().out
     assert "Where one more team" in out
     assert ("not proven optimal" in out) == noted

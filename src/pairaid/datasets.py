@@ -80,6 +80,10 @@ class Dataset:
         return region_names(self.regions, lang)
 
 
+PAIRINGS_COLUMNS = ["round", "status", "donor_code", "recipient_code", "sources"]
+"""Columns of an empty ``pairings`` table (a data set without historical pairings)."""
+
+
 def region_names(regions: pd.DataFrame, lang: str = "en") -> dict[str, str]:
     """Map region code -> name in ``lang`` (``en`` or ``zh``), falling back to
     ``name_local`` and then ``name_en`` where the asked-for name is empty."""
@@ -226,8 +230,7 @@ def load_dataset(
         regions=tables["regions"],
         cases=cases,
         capacities=tables.get("capacities", empty_table(CAPACITIES)),
-        pairings=tables.get("pairings", pd.DataFrame(
-            columns=["round", "status", "donor_code", "recipient_code", "sources"])),
+        pairings=tables.get("pairings", pd.DataFrame(columns=PAIRINGS_COLUMNS)),
         parameters=tables.get("parameters", empty_table(PARAMETERS)),
         distances=tables.get("distances"),
         deployments=tables.get("deployments"),
@@ -269,8 +272,7 @@ def load_regions(folder: Path | str, *, name: str | None = None) -> Dataset:
     return Dataset(
         name=name or folder.name, path=folder, regions=regions,
         cases=empty_table(CASES), capacities=empty_table(CAPACITIES),
-        pairings=pd.DataFrame(columns=["round", "status", "donor_code", "recipient_code",
-                                       "sources"]),
+        pairings=pd.DataFrame(columns=PAIRINGS_COLUMNS),
         parameters=empty_table(PARAMETERS), distances=None,
         defaults=read_defaults(folder), boundaries=read_boundaries(folder, regions))
 

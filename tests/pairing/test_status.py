@@ -12,11 +12,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from pairaid.cli import _print_solver_note
 from pairaid.cli import plan as plan_command
 from pairaid.pairing import PairingOptions, solve
 from pairaid.pairing.highs import MipBuilder, MipSolution, SolveStatus, proven_status
 from pairaid.pairing.solve import SolverError
+from pairaid.plan_console import _print_solver_note
 
 from .helpers import make_problem
 
